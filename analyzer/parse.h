@@ -1,0 +1,47 @@
+/*
+ * parse.h - SQL text to statements. The only module that includes
+ * pg_query.h (and the JSON decoder for its trees).
+ *
+ * parse_sql() parses one file's text (already masked by discovery: parts
+ * of the file that the migration tool does not run are blanked with
+ * spaces, newlines kept, so byte offsets are offsets into the real file).
+ *
+ * Error isolation: a syntax error does not hide the rest of the file.
+ * The file is first parsed whole (fast path); when that fails, it is
+ * split into statements by our own lexer (split.c, which knows strings,
+ * dollar quotes, comments, parentheses and BEGIN ATOMIC bodies) and
+ * each piece is parsed alone. A piece that fails becomes an
+ * ST_SYNTAX_ERROR statement with error_offset at the parser's cursor
+ * (as a byte offset into the file).
+ *
+ * Comments (-- and nested block comments) anywhere outside string
+ * literals are recorded in stmt_list.comments, in order.
+ */
+#ifndef MIGSAFE_PARSE_H
+#define MIGSAFE_PARSE_H
+
+#include "ast.h"
+
+/*
+ * Parse text[0..len) (NUL-terminated) into 'out', which must be
+ * initialised. Returns 0; -1 only for errors that are not the SQL's
+ * fault (never for syntax errors).
+ */
+int parse_sql(const char *text, size_t len, struct stmt_list *out);
+
+/*
+ * The splitter used for error recovery and for comment collection:
+ * calls 'fn' for each statement span [start, end) (without the ';',
+ * trimmed of leading/trailing whitespace and comments) and 'cfn' for
+ * each comment. Either callback may be NULL. Unterminated strings,
+ * quotes and comments end the statement at end of text.
+ */
+typedef void (*split_stmt_fn)(void *data, size_t start, size_t end);
+typedef void (*split_comment_fn)(void *data, size_t start, size_t end);
+void split_sql(const char *text, size_t len, split_stmt_fn fn,
+	       split_comment_fn cfn, void *data);
+
+/* The libpg_query version string (for 'migsafe version'). */
+const char *parse_backend_version(void);
+
+#endif

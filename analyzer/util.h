@@ -1,0 +1,113 @@
+/*
+ * util.h - allocation, growable buffers and error reporting shared by
+ * every module.
+ *
+ * Out-of-memory is one decision for the whole program: the x*alloc
+ * family aborts with a message, so callers never check for NULL.
+ *
+ * Lifecycle names follow one pattern everywhere:
+ *   foo_init()     set up an empty object, allocates nothing
+ *   foo_release()  free what the object owns, leave it re-initialisable
+ *   foo_free()     release and free a heap-allocated object
+ */
+#ifndef MIGSAFE_UTIL_H
+#define MIGSAFE_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define NORETURN __attribute__((noreturn))
+#else
+#define PRINTF_LIKE(f, a)
+#define NORETURN
+#endif
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * Grow array 'x' (with 'alloc' slots) so that it has room for at
+ * least 'nr' elements. Same idea as git's ALLOC_GROW.
+ */
+#define ALLOC_GROW(x, nr, alloc)                                        \
+	do {                                                            \
+		if ((size_t)(nr) > (size_t)(alloc)) {                   \
+			size_t grow_ = ((size_t)(alloc) + 16) * 3 / 2;  \
+			if (grow_ < (size_t)(nr))                       \
+				grow_ = (size_t)(nr);                   \
+			(x) = xrealloc((x), grow_ * sizeof(*(x)));      \
+			(alloc) = grow_;                                \
+		}                                                       \
+	} while (0)
+
+/*
+ * A growable, always NUL-terminated byte buffer. buf is never NULL
+ * after strbuf_init(); it owns its memory until strbuf_detach().
+ */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+
+void strbuf_init(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Hand the buffer to the caller (free() it); sb is re-initialised. */
+char *strbuf_detach(struct strbuf *sb);
+
+/*
+ * A bump allocator for objects that all die together (one statement's
+ * parse tree, one file's statements). Never frees individual objects.
+ */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+};
+
+void arena_init(struct arena *a);
+void arena_release(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n);   /* zeroed */
+char *arena_strdup(struct arena *a, const char *s);  /* NULL stays NULL */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+
+/*
+ * Messages go to stderr as "migsafe: error: ..." (lower case, no full
+ * stop, subject quoted). error() returns -1 so callers can write
+ * 'return error(...)'. die() exits with status 2: the tool could not do
+ * its job. BUG() is for broken invariants and aborts.
+ */
+int error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+void warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
+NORETURN void die(const char *fmt, ...) PRINTF_LIKE(1, 2);
+NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LIKE(3, 4);
+#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
+
+/* 64-bit FNV-1a, used for fingerprints. */
+uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
+#define FNV1A64_INIT 0xcbf29ce484222325ULL
+
+/* Read a whole file; returns 0, or -1 with errno set. *out is NUL-terminated. */
+int read_file(const char *path, char **out, size_t *len, size_t max_len);
+
+bool str_ends_with(const char *s, const char *suffix);
+bool str_starts_with(const char *s, const char *prefix);
+
+#endif

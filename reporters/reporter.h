@@ -1,0 +1,49 @@
+/*
+ * reporter.h - output formats are plug-ins: one file per format behind
+ * this table of functions. A hook left NULL is skipped.
+ *
+ * The engine calls begin, then finding for every finding (sorted, not
+ * suppressed), then end with the summary. Reporters write only to
+ * ro->out; they never decide severity or filtering.
+ */
+#ifndef MIGSAFE_REPORTER_H
+#define MIGSAFE_REPORTER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "finding.h"
+
+struct report_opts {
+	FILE *out;
+	bool color;              /* text only: ANSI colour */
+	const char *srcroot;     /* SARIF: directory URIs are relative to
+	                            (NULL: the current directory) */
+	const char *tool_version;
+	const char *automation_id;  /* SARIF automationDetails.id, or NULL */
+	/* Files linted, in history order, for reporters that list files
+	   (e.g. junit). Display paths. */
+	const char *const *files;
+	int nr_files;
+};
+
+struct reporter {
+	const char *name;        /* --format value */
+	void *(*begin)(const struct report_opts *ro);   /* returns state */
+	void (*finding)(void *state, const struct report_opts *ro,
+			const struct finding *f);
+	/* finish; returns 0 or -1 on a write error */
+	int (*end)(void *state, const struct report_opts *ro,
+		   const struct summary *s);
+};
+
+extern const struct reporter reporter_text;
+extern const struct reporter reporter_json;
+extern const struct reporter reporter_sarif;
+
+/* By --format name; NULL if unknown. */
+const struct reporter *reporter_by_name(const char *name);
+/* "text, json, sarif" for messages. */
+const char *reporter_names(void);
+
+#endif
