@@ -127,9 +127,11 @@ struct column_def {
 	struct expr *generated;       /* GENERATED ALWAYS AS (...) STORED */
 	const char *collation;
 	size_t start;                 /* byte offset of the column definition */
-	/* inline constraints (REFERENCES, UNIQUE, PRIMARY KEY, CHECK) are
-	   hoisted by the parser into the table's/command's constraint list
-	   with columns = { name } */
+	/* Inline constraints (REFERENCES, UNIQUE, PRIMARY KEY, CHECK) are
+	   hoisted by the parser: in CREATE TABLE into the table's constraint
+	   list, in ALTER TABLE ... ADD COLUMN into AT_ADD_CONSTRAINT commands
+	   that follow the AT_ADD_COLUMN command; either way with
+	   columns = { name }. PRIMARY KEY also sets not_null. */
 };
 
 enum obj_kind {
@@ -354,6 +356,32 @@ struct create_trigger {
 	bool or_replace;
 };
 
+/* CREATE DOMAIN name AS type [NOT NULL] [DEFAULT e] [CHECK (...)] */
+struct create_domain {
+	struct qname name;
+	struct type_ref type;
+	bool not_null;
+	struct expr *default_expr;
+	struct constraint_def *constraints;  /* CHECKs, columns empty */
+	int nr_constraints;
+};
+
+/* CREATE TYPE name AS (col type, ...) */
+struct create_composite {
+	struct qname name;
+	struct column_def *columns;
+	int nr_columns;
+};
+
+struct create_policy {
+	const char *name;
+	struct qname table;
+	const char *command;         /* "all", "select", "insert", ... */
+	bool restrictive;            /* AS RESTRICTIVE */
+	struct expr *using_expr;     /* USING (...), NULL if absent */
+	struct expr *check_expr;     /* WITH CHECK (...), NULL if absent */
+};
+
 struct dml_stmt {
 	struct qname rel;
 	bool has_where;
@@ -457,6 +485,9 @@ struct stmt {
 		struct create_extension extension;
 		struct create_function function;
 		struct create_trigger trigger;
+		struct create_domain domain;
+		struct create_composite composite;
+		struct create_policy policy;
 		struct dml_stmt dml;
 		struct set_stmt set;
 		struct comment_stmt comment;

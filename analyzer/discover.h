@@ -41,8 +41,15 @@ enum layout {
 };
 
 enum tx_mode {
-	TX_PER_FILE,   /* the tool wraps the file in one transaction */
-	TX_NONE,       /* each statement runs on its own (autocommit) */
+	TX_PER_FILE,   /* the tool wraps the file in one transaction
+	                  (goose, dbmate, diesel, Atlas, Flyway, plain) */
+	TX_IMPLICIT,   /* the tool sends the whole file as one multi-statement
+	                  query (golang-migrate, Prisma): PostgreSQL runs it as
+	                  an implicit transaction block when it holds more than
+	                  one statement */
+	TX_NONE,       /* each statement runs on its own (autocommit):
+	                  goose NO TRANSACTION, atlas:txmode none,
+	                  dbmate transaction:false, config transaction: none */
 };
 
 struct migration {

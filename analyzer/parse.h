@@ -41,6 +41,16 @@ typedef void (*split_comment_fn)(void *data, size_t start, size_t end);
 void split_sql(const char *text, size_t len, split_stmt_fn fn,
 	       split_comment_fn cfn, void *data);
 
+/*
+ * Offset of the first word 'kw' (lower case; matched case-insensitively)
+ * in text[from..len) that is outside comments, literals, quoted
+ * identifiers and parentheses opened after 'from'; 'len' when there is
+ * none. Uses split_sql's lexer; parse.c finds the AS of CREATE VIEW
+ * with it, because the tree does not say where the query starts.
+ */
+size_t sql_find_keyword(const char *text, size_t from, size_t len,
+			const char *kw);
+
 /* The libpg_query version string (for 'migsafe version'). */
 const char *parse_backend_version(void);
 

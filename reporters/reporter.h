@@ -46,4 +46,24 @@ const struct reporter *reporter_by_name(const char *name);
 /* "text, json, sarif" for messages. */
 const char *reporter_names(void);
 
+/*
+ * Helpers the reporters share (reporters/reporter.c); not for other
+ * modules.
+ */
+struct json_t;
+
+/* Bytes in the UTF-8 sequence at s (1 for an invalid or NUL byte). */
+size_t report_utf8_len(const char *s);
+/*
+ * A JSON string holding s, with each invalid UTF-8 byte replaced by
+ * U+FFFD (jansson refuses invalid UTF-8); JSON null when s is NULL.
+ */
+struct json_t *report_json_str(const char *s);
+/*
+ * Flush ro->out and check it for write errors: 0 or -1. Prints nothing
+ * (the caller knows the file's name) and leaves errno as the failed
+ * write set it.
+ */
+int report_finish(const struct report_opts *ro);
+
 #endif

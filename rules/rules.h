@@ -5,10 +5,11 @@
  *   1. rules/<id with _>.c defining 'const struct rule_impl rule_<name>'
  *      (a per-statement check and/or a range check; rules never print,
  *      they call report()),
- *   2. one RULE(...) line below (id, category, default severity, summary),
+ *   2. one R(...) line below (id, category, default severity, summary)
+ *      and its entry in the impls[] table of rules/registry.c,
  *   3. docs/rules/<id>.md (title, summary line matching the one below,
  *      bad example, why, safe SQL) - tests/test_docs.c checks they agree,
- *   4. fixtures/<id>/*.sql showing it fire and stay quiet.
+ *   4. fixtures/<id>/ (one .sql file per case) showing it fire and stay quiet.
  *
  * Rules whose implementation is NULL are reported by the engine itself
  * (syntax-error, unknown-object, duplicate-object).
@@ -74,13 +75,20 @@ struct rule_info {
 	const char *category;
 	enum severity default_severity;
 	const char *summary;
-	const struct rule_impl *impl;   /* NULL: reported by the engine */
+	const void *reserved;
 };
 
 extern const struct rule_info rule_table[NR_RULES];
 
 /* Look up by id; NULL if there is no such rule. */
 const struct rule_info *rule_by_id(const char *id);
+
+/* The implementation; NULL for rules the engine reports itself. */
+const struct rule_impl *rule_impl_of(const struct rule_info *r);
+
+/* The value of a header line ("summary: ...") of the doc page; malloc'ed
+   or NULL. */
+char *rule_doc_field(const struct rule_info *r, const char *key);
 
 /* The rule's Markdown doc page (embedded), or NULL. */
 const char *rule_doc(const struct rule_info *r);

@@ -1,0 +1,67 @@
+/*
+ * ast.c - lifecycle of a file's statement list and the names of object
+ * kinds used in messages.
+ */
+#include "ast.h"
+
+#include "banned.h"
+
+void stmt_list_init(struct stmt_list *l)
+{
+	arena_init(&l->arena);
+	l->stmts = NULL;
+	l->nr = 0;
+	l->comments = NULL;
+	l->nr_comments = 0;
+}
+
+void stmt_list_release(struct stmt_list *l)
+{
+	arena_release(&l->arena);
+	stmt_list_init(l);
+}
+
+/* As PostgreSQL's own messages name them ("materialized view"). */
+const char *obj_kind_name(enum obj_kind k)
+{
+	switch (k) {
+	case OBJ_TABLE:
+		return "table";
+	case OBJ_INDEX:
+		return "index";
+	case OBJ_VIEW:
+		return "view";
+	case OBJ_MATVIEW:
+		return "materialized view";
+	case OBJ_SEQUENCE:
+		return "sequence";
+	case OBJ_SCHEMA:
+		return "schema";
+	case OBJ_TYPE:
+		return "type";
+	case OBJ_DOMAIN:
+		return "domain";
+	case OBJ_EXTENSION:
+		return "extension";
+	case OBJ_FUNCTION:
+		return "function";
+	case OBJ_PROCEDURE:
+		return "procedure";
+	case OBJ_TRIGGER:
+		return "trigger";
+	case OBJ_POLICY:
+		return "policy";
+	case OBJ_COLUMN:
+		return "column";
+	case OBJ_CONSTRAINT:
+		return "constraint";
+	case OBJ_DATABASE:
+		return "database";
+	case OBJ_FOREIGN_TABLE:
+		return "foreign table";
+	case OBJ_NONE:
+	case OBJ_OTHER:
+		break;
+	}
+	return "object";
+}

@@ -1,0 +1,1249 @@
+/*
+ * catalog.c - the schema model in an in-memory SQLite database.
+ *
+ * Every query is a string literal; prepared statements are cached by the
+ * literal's address, so each is compiled once per run.
+ */
+#include "catalog.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "embedded.h"
+#include "types.h"
+#include "banned.h"
+
+#define STMT_CACHE 256   /* power of two, larger than the number of queries */
+
+struct stmt_slot {
+	const char *sql;
+	sqlite3_stmt *st;
+};
+
+struct catalog {
+	sqlite3 *db;
+	struct stmt_slot cache[STMT_CACHE];
+	struct cat_origin origin;
+	int errors;
+};
+
+static sqlite3_stmt *q(struct catalog *c, const char *sql)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (STMT_CACHE - 1);
+	struct stmt_slot *s;
+
+	for (;; h = (h + 1) & (STMT_CACHE - 1)) {
+		s = &c->cache[h];
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s->st;
+		}
+		if (!s->sql)
+			break;
+	}
+	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL))
+		BUG("catalog query does not compile: %s\n%s", sqlite3_errmsg(c->db), sql);
+	s->sql = sql;
+	return s->st;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_id(sqlite3_stmt *st, int i, cat_id id)
+{
+	if (id)
+		sqlite3_bind_int64(st, i, id);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Step a statement that returns no rows. */
+static void run(struct catalog *c, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		c->errors++;
+		if (getenv("MIGSAFE_DEBUG"))
+			warning("catalog: %s", sqlite3_errmsg(c->db));
+	}
+	sqlite3_reset(st);
+}
+
+static cat_id run_insert(struct catalog *c, sqlite3_stmt *st)
+{
+	int before = c->errors;
+
+	run(c, st);
+	return c->errors == before ? sqlite3_last_insert_rowid(c->db) : 0;
+}
+
+/* Step a query returning one integer; 'dflt' when no row. */
+static int64_t one_int(sqlite3_stmt *st, int64_t dflt)
+{
+	int64_t v = dflt;
+
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+static void copy_name(char *dst, const unsigned char *src)
+{
+	size_t n = src ? strlen((const char *)src) : 0;
+
+	if (n > NAME_MAX_BYTES)
+		n = NAME_MAX_BYTES;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)
+{
+	sqlite3_bind_int(st, first, c->origin.file_index);
+	sqlite3_bind_int(st, first + 1, c->origin.in_range);
+	bind_text(st, first + 2, c->origin.file);
+	sqlite3_bind_int(st, first + 3, c->origin.loc.line);
+}
+
+int catalog_open(struct catalog **out)
+{
+	struct catalog *c = xcalloc(1, sizeof(*c));
+	char *err = NULL;
+
+	if (sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL))
+		goto fail;
+	if (sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
+		goto fail;
+	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+		     "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+	c->origin.file_index = -1;
+	*out = c;
+	return 0;
+fail:
+	error("cannot create the schema catalog: %s", err ? err : sqlite3_errmsg(c->db));
+	sqlite3_free(err);
+	catalog_free(c);
+	return -1;
+}
+
+void catalog_free(struct catalog *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < STMT_CACHE; i++)
+		if (c->cache[i].st)
+			sqlite3_finalize(c->cache[i].st);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+void cat_set_origin(struct catalog *c, const struct cat_origin *o)
+{
+	c->origin = *o;
+}
+
+struct sqlite3 *catalog_db(struct catalog *c)
+{
+	return c->db;
+}
+
+/* ---- schemas ---- */
+
+cat_id cat_schema_find(struct catalog *c, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM schemas WHERE name = ?1");
+
+	bind_text(st, 1, name);
+	return one_int(st, 0);
+}
+
+cat_id cat_schema_create(struct catalog *c, const char *name)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO schemas (name, created_file, in_range, file, line)"
+			     " VALUES (?1, ?2, ?3, ?4, ?5)");
+
+	bind_text(st, 1, name);
+	bind_origin(c, st, 2);
+	return run_insert(c, st);
+}
+
+int cat_schema_count_objects(struct catalog *c, cat_id schema)
+{
+	sqlite3_stmt *st = q(c,
+		"SELECT (SELECT count(*) FROM relations WHERE schema_id = ?1 AND kind <> 'i')"
+		" + (SELECT count(*) FROM types WHERE schema_id = ?1)"
+		" + (SELECT count(*) FROM functions WHERE schema_id = ?1)");
+
+	sqlite3_bind_int64(st, 1, schema);
+	return (int)one_int(st, 0);
+}
+
+void cat_schema_drop(struct catalog *c, cat_id schema)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM schemas WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, schema);
+	run(c, st);
+}
+
+void cat_schema_rename(struct catalog *c, cat_id schema, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE schemas SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+/* ---- relations ---- */
+
+#define REL_COLS "r.id, r.schema_id, s.name, r.name, r.kind, r.table_id, r.created_file, r.in_range"
+
+static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
+{
+	int found = sqlite3_step(st) == SQLITE_ROW;
+
+	if (found && out) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->schema_id = sqlite3_column_int64(st, 1);
+		copy_name(out->schema, sqlite3_column_text(st, 2));
+		copy_name(out->name, sqlite3_column_text(st, 3));
+		out->kind = (enum rel_kind)sqlite3_column_text(st, 4)[0];
+		out->table_id = sqlite3_column_int64(st, 5);
+		out->created_file = sqlite3_column_int(st, 6);
+		out->in_range = sqlite3_column_int(st, 7);
+	}
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out)
+{
+	sqlite3_stmt *st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
+			     " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	return rel_row(st, out);
+}
+
+int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
+{
+	sqlite3_stmt *st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
+			     " ON s.id = r.schema_id WHERE r.id = ?1");
+
+	sqlite3_bind_int64(st, 1, id);
+	return rel_row(st, out);
+}
+
+bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM relations WHERE schema_id = ?1 AND name = ?2"
+			     " UNION ALL SELECT 1 FROM types WHERE schema_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	return !one_int(st, 0);
+}
+
+cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
+		      enum rel_kind kind, cat_id table_id)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
+			     " created_file, in_range, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	char k[2] = { (char)kind, 0 };
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	bind_text(st, 3, k);
+	bind_id(st, 4, table_id);
+	bind_origin(c, st, 5);
+	return run_insert(c, st);
+}
+
+void cat_rel_drop(struct catalog *c, cat_id rel)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM relations WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	run(c, st);
+}
+
+void cat_rel_rename(struct catalog *c, cat_id rel, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE relations SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)
+{
+	sqlite3_stmt *st = q(c, "UPDATE relations SET schema_id = ?2 WHERE id = ?1 OR table_id = ?1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	sqlite3_bind_int64(st, 2, schema);
+	run(c, st);
+}
+
+void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind)
+{
+	sqlite3_stmt *st = q(c, "UPDATE relations SET kind = ?2 WHERE id = ?1");
+	char k[2] = { (char)kind, 0 };
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, k);
+	run(c, st);
+}
+
+void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent)
+{
+	sqlite3_stmt *st = q(c, "UPDATE relations SET parent_id = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_id(st, 2, parent);
+	run(c, st);
+}
+
+void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int value)
+{
+	sqlite3_stmt *st;
+
+	if (!strcmp(column, "unlogged"))
+		st = q(c, "UPDATE relations SET unlogged = ?2 WHERE id = ?1");
+	else if (!strcmp(column, "rls_enabled"))
+		st = q(c, "UPDATE relations SET rls_enabled = ?2 WHERE id = ?1");
+	else if (!strcmp(column, "rls_forced"))
+		st = q(c, "UPDATE relations SET rls_forced = ?2 WHERE id = ?1");
+	else
+		BUG("no relation flag '%s'", column);
+	sqlite3_bind_int64(st, 1, rel);
+	sqlite3_bind_int(st, 2, value);
+	run(c, st);
+}
+
+void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text)
+{
+	sqlite3_stmt *st;
+
+	if (!strcmp(column, "comment"))
+		st = q(c, "UPDATE relations SET comment = ?2 WHERE id = ?1");
+	else if (!strcmp(column, "definition"))
+		st = q(c, "UPDATE relations SET definition = ?2 WHERE id = ?1");
+	else
+		BUG("no relation text '%s'", column);
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, text);
+	run(c, st);
+}
+
+/* ---- columns ---- */
+
+#define COL_COLS "id, rel_id, attnum, name, type_name, type_schema, typmod1, typmod2," \
+	" array_dims, not_null, default_expr IS NOT NULL, default_volatility, identity," \
+	" generated IS NOT NULL, created_file"
+
+static void col_from_row(sqlite3_stmt *st, struct cat_col *o)
+{
+	const unsigned char *s;
+
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(st, 0);
+	o->rel_id = sqlite3_column_int64(st, 1);
+	o->attnum = sqlite3_column_int(st, 2);
+	copy_name(o->name, sqlite3_column_text(st, 3));
+	copy_name(o->type_name, sqlite3_column_text(st, 4));
+	copy_name(o->type_schema, sqlite3_column_text(st, 5));
+	o->type.name = o->type_name;
+	o->type.schema = o->type_schema[0] ? o->type_schema : NULL;
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		o->type.mods[0] = sqlite3_column_int(st, 6);
+		o->type.nr_mods = 1;
+	}
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
+		o->type.mods[1] = sqlite3_column_int(st, 7);
+		o->type.nr_mods = 2;
+	}
+	o->type.array_dims = sqlite3_column_int(st, 8);
+	o->not_null = sqlite3_column_int(st, 9);
+	o->has_default = sqlite3_column_int(st, 10);
+	s = sqlite3_column_text(st, 11);
+	o->default_volatility = s ? (char)s[0] : 0;
+	s = sqlite3_column_text(st, 12);
+	o->identity = s ? (char)s[0] : 0;
+	o->generated = sqlite3_column_int(st, 13);
+	o->created_file = sqlite3_column_int(st, 14);
+}
+
+static int col_row(sqlite3_stmt *st, struct cat_col *out)
+{
+	int found = sqlite3_step(st) == SQLITE_ROW;
+
+	if (found && out)
+		col_from_row(st, out);
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out)
+{
+	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	return col_row(st, out);
+}
+
+int cat_col_get(struct catalog *c, cat_id id, struct cat_col *out)
+{
+	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, id);
+	return col_row(st, out);
+}
+
+int cat_col_list(struct catalog *c, cat_id rel, struct cat_col **cols, int *nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 ORDER BY attnum");
+	struct cat_col *v = NULL;
+	int n = 0;
+	size_t alloc = 0;
+
+	sqlite3_bind_int64(st, 1, rel);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(v, (size_t)n + 1, alloc);
+		col_from_row(st, &v[n++]);
+	}
+	sqlite3_reset(st);
+	/* the type name pointers must point into the final array */
+	for (int i = 0; i < n; i++) {
+		v[i].type.name = v[i].type_name;
+		v[i].type.schema = v[i].type_schema[0] ? v[i].type_schema : NULL;
+	}
+	*cols = v;
+	*nr = n;
+	return 0;
+}
+
+static void bind_type(sqlite3_stmt *st, int first, const struct type_ref *t)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	type_format(t, &sb);
+	sqlite3_bind_text(st, first, sb.buf, (int)sb.len, SQLITE_TRANSIENT);
+	strbuf_release(&sb);
+	bind_text(st, first + 1, t->schema);
+	bind_text(st, first + 2, t->name ? t->name : "unknown");
+	if (t->nr_mods >= 1)
+		sqlite3_bind_int(st, first + 3, t->mods[0]);
+	else
+		sqlite3_bind_null(st, first + 3);
+	if (t->nr_mods >= 2)
+		sqlite3_bind_int(st, first + 4, t->mods[1]);
+	else
+		sqlite3_bind_null(st, first + 4);
+	sqlite3_bind_int(st, first + 5, t->array_dims);
+}
+
+static void bind_char(sqlite3_stmt *st, int i, char ch)
+{
+	char s[2] = { ch, 0 };
+
+	if (ch)
+		sqlite3_bind_text(st, i, s, 1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
+		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
+		" default_volatility, identity, generated, created_file, in_range, file, line)"
+		" VALUES (?1, (SELECT coalesce(max(attnum), 0) + 1 FROM columns WHERE rel_id = ?1),"
+		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, d->name);
+	bind_type(st, 3, d->type);
+	sqlite3_bind_int(st, 9, d->not_null);
+	bind_text(st, 10, d->default_expr);
+	bind_char(st, 11, d->default_volatility);
+	bind_char(st, 12, d->identity);
+	bind_text(st, 13, d->generated);
+	bind_origin(c, st, 14);
+	return run_insert(c, st);
+}
+
+void cat_col_drop(struct catalog *c, cat_id col)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM columns WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	run(c, st);
+}
+
+void cat_col_rename(struct catalog *c, cat_id col, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+void cat_col_set_type(struct catalog *c, cat_id col, const struct type_ref *t)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET type = ?2, type_schema = ?3, type_name = ?4,"
+			     " typmod1 = ?5, typmod2 = ?6, array_dims = ?7 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_type(st, 2, t);
+	run(c, st);
+}
+
+void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET not_null = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	sqlite3_bind_int(st, 2, not_null);
+	run(c, st);
+}
+
+void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET default_expr = ?2, default_volatility = ?3"
+			     " WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_text(st, 2, expr);
+	bind_char(st, 3, expr ? volatility : 0);
+	run(c, st);
+}
+
+void cat_col_set_identity(struct catalog *c, cat_id col, char identity)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET identity = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_char(st, 2, identity);
+	run(c, st);
+}
+
+void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET generated = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_text(st, 2, expr);
+	run(c, st);
+}
+
+/* ---- constraints ---- */
+
+static int con_row(sqlite3_stmt *st, struct cat_con *o)
+{
+	int found = sqlite3_step(st) == SQLITE_ROW;
+
+	if (found && o) {
+		memset(o, 0, sizeof(*o));
+		o->id = sqlite3_column_int64(st, 0);
+		o->rel_id = sqlite3_column_int64(st, 1);
+		copy_name(o->name, sqlite3_column_text(st, 2));
+		o->kind = (enum con_kind)sqlite3_column_text(st, 3)[0];
+		o->validated = sqlite3_column_int(st, 4);
+		o->ref_rel_id = sqlite3_column_int64(st, 5);
+		o->index_id = sqlite3_column_int64(st, 6);
+		copy_name(o->not_null_column, sqlite3_column_text(st, 7));
+	}
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+int cat_con_find(struct catalog *c, cat_id rel, const char *name, struct cat_con *out)
+{
+	sqlite3_stmt *st = q(c, "SELECT id, rel_id, name, kind, validated, ref_rel_id, index_id,"
+			     " not_null_column FROM constraints WHERE rel_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	return con_row(st, out);
+}
+
+bool cat_con_name_taken(struct catalog *c, cat_id rel, const char *name)
+{
+	return !cat_con_find(c, rel, name, NULL);
+}
+
+static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_def *d)
+{
+	sqlite3_stmt *st;
+
+	for (int i = 0; i < d->nr_columns; i++) {
+		st = q(c, "INSERT INTO constraint_columns (con_id, pos, column_id, ref_column_id)"
+		       " VALUES (?1, ?2, ?3, ?4)");
+		sqlite3_bind_int64(st, 1, con);
+		sqlite3_bind_int(st, 2, i + 1);
+		sqlite3_bind_int64(st, 3, d->columns[i]);
+		bind_id(st, 4, d->ref_columns ? d->ref_columns[i] : 0);
+		run(c, st);
+	}
+}
+
+cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
+		" validated, ref_rel_id, on_delete, on_update, is_deferrable, index_id, created_file,"
+		" in_range, file, line, col, end_line, end_col, start_offset, end_offset, stmt_hash)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+		" ?17, ?18, ?19, ?20, ?21)");
+	const struct loc *l = &c->origin.loc;
+	char hash[17];
+	cat_id id;
+
+	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)l->stmt_hash);
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, d->name);
+	bind_char(st, 3, (char)d->kind);
+	bind_text(st, 4, d->expr);
+	bind_text(st, 5, d->not_null_column);
+	sqlite3_bind_int(st, 6, d->validated);
+	bind_id(st, 7, d->ref_rel_id);
+	bind_char(st, 8, d->kind == CON_FOREIGN ? d->on_delete : 0);
+	bind_char(st, 9, d->kind == CON_FOREIGN ? d->on_update : 0);
+	sqlite3_bind_int(st, 10, d->deferrable);
+	bind_id(st, 11, d->index_id);
+	bind_origin(c, st, 12);
+	sqlite3_bind_int(st, 16, l->col);
+	sqlite3_bind_int(st, 17, l->end_line);
+	sqlite3_bind_int(st, 18, l->end_col);
+	sqlite3_bind_int64(st, 19, (int64_t)l->start);
+	sqlite3_bind_int64(st, 20, (int64_t)l->end);
+	bind_text(st, 21, hash);
+	id = run_insert(c, st);
+	if (id)
+		con_add_columns(c, id, d);
+	return id;
+}
+
+void cat_con_drop(struct catalog *c, cat_id con)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM constraints WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, con);
+	run(c, st);
+}
+
+void cat_con_rename(struct catalog *c, cat_id con, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE constraints SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, con);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+void cat_con_validate(struct catalog *c, cat_id con)
+{
+	sqlite3_stmt *st = q(c, "UPDATE constraints SET validated = 1 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, con);
+	run(c, st);
+}
+
+bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column)
+{
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM constraints WHERE rel_id = ?1 AND kind = 'c'"
+			     " AND validated AND not_null_column = ?2");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, column);
+	return one_int(st, 0);
+}
+
+int cat_primary_key(struct catalog *c, cat_id rel, cat_id **cols, int *nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT cc.column_id FROM constraints k JOIN constraint_columns cc"
+			     " ON cc.con_id = k.id WHERE k.rel_id = ?1 AND k.kind = 'p' ORDER BY cc.pos");
+	cat_id *v = NULL;
+	size_t alloc = 0;
+	int n = 0;
+
+	sqlite3_bind_int64(st, 1, rel);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(v, (size_t)n + 1, alloc);
+		v[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	*cols = v;
+	*nr = n;
+	return n ? 0 : -1;
+}
+
+/* ---- indexes ---- */
+
+cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id table,
+		     bool unique, bool primary, const char *method, const char *predicate,
+		     const struct cat_index_col *cols, int nr_cols)
+{
+	cat_id id = cat_rel_create(c, schema, name, REL_INDEX, table);
+	sqlite3_stmt *st;
+	int nr_key = 0;
+
+	if (!id)
+		return 0;
+	for (int i = 0; i < nr_cols; i++)
+		nr_key += !cols[i].include;
+	st = q(c, "INSERT INTO indexes (rel_id, table_id, is_unique, is_primary, method,"
+	       " predicate, nr_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, table);
+	sqlite3_bind_int(st, 3, unique);
+	sqlite3_bind_int(st, 4, primary);
+	bind_text(st, 5, method ? method : "btree");
+	bind_text(st, 6, predicate);
+	sqlite3_bind_int(st, 7, nr_key);
+	run(c, st);
+	for (int i = 0; i < nr_cols; i++) {
+		st = q(c, "INSERT INTO index_columns (index_id, pos, column_id, expr, is_include,"
+		       " descending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int(st, 2, i + 1);
+		bind_id(st, 3, cols[i].column_id);
+		bind_text(st, 4, cols[i].expr);
+		sqlite3_bind_int(st, 5, cols[i].include);
+		sqlite3_bind_int(st, 6, cols[i].desc);
+		run(c, st);
+	}
+	return id;
+}
+
+cat_id cat_index_constraint(struct catalog *c, cat_id index)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM constraints WHERE index_id = ?1");
+
+	sqlite3_bind_int64(st, 1, index);
+	return one_int(st, 0);
+}
+
+bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT i.rel_id, group_concat(ic.column_id) FROM indexes i"
+			     " JOIN index_columns ic ON ic.index_id = i.rel_id"
+			     " WHERE i.table_id = ?1 AND i.predicate IS NULL AND ic.pos <= ?2"
+			     " AND ic.is_include = 0 GROUP BY i.rel_id HAVING count(ic.column_id) = ?2");
+	bool found = false;
+
+	sqlite3_bind_int64(st, 1, table);
+	sqlite3_bind_int(st, 2, nr);
+	while (!found && sqlite3_step(st) == SQLITE_ROW) {
+		const char *list = (const char *)sqlite3_column_text(st, 1);
+		int hits = 0;
+
+		for (int i = 0; list && i < nr; i++) {
+			char want[32];
+			const char *p = list;
+			size_t wl;
+
+			snprintf(want, sizeof(want), "%lld", (long long)cols[i]);
+			wl = strlen(want);
+			while ((p = strstr(p, want))) {
+				if ((p == list || p[-1] == ',') && (p[wl] == ',' || !p[wl])) {
+					hits++;
+					break;
+				}
+				p += wl;
+			}
+		}
+		found = hits == nr;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* ---- dependents ---- */
+
+static int describe_rows(sqlite3_stmt *st, cat_describe_fn fn, void *data)
+{
+	int n = 0;
+
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (fn)
+			fn(data, (const char *)sqlite3_column_text(st, 0));
+		n++;
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st;
+
+	st = q(c,
+		"WITH RECURSIVE deps(id) AS ("
+		"  SELECT view_id FROM view_deps WHERE rel_id = ?1 AND (?2 = 0 OR column_id = ?2)"
+		"  UNION SELECT vd.view_id FROM view_deps vd JOIN deps ON vd.rel_id = deps.id)"
+		" SELECT 'constraint \"' || k.name || '\" on table \"' || r.name || '\"'"
+		"   FROM constraints k JOIN relations r ON r.id = k.rel_id"
+		"   WHERE k.kind = 'f' AND k.rel_id <> ?1 AND (k.ref_rel_id = ?1 OR k.ref_rel_id IN deps)"
+		"   AND (?2 = 0 OR EXISTS (SELECT 1 FROM constraint_columns cc WHERE cc.con_id = k.id"
+		"        AND cc.ref_column_id = ?2))"
+		" UNION ALL SELECT CASE r.kind WHEN 'm' THEN 'materialized view' ELSE 'view' END"
+		"   || ' \"' || r.name || '\"' FROM relations r WHERE r.id IN deps"
+		" UNION ALL SELECT 'sequence \"' || r.name || '\"' FROM sequence_owners so"
+		"   JOIN relations r ON r.id = so.seq_id JOIN columns cl ON cl.id = so.column_id"
+		"   WHERE ?2 <> 0 AND so.column_id = ?2");
+	sqlite3_bind_int64(st, 1, rel);
+	sqlite3_bind_int64(st, 2, col);
+	return describe_rows(st, fn, data);
+}
+
+int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c,
+		"WITH RECURSIVE reach(id) AS (SELECT ?1"
+		"  UNION SELECT k.rel_id FROM constraints k JOIN reach ON k.ref_rel_id = reach.id"
+		"  WHERE k.kind = 'f')"
+		" SELECT CASE s.name WHEN 'public' THEN '\"' || r.name || '\"'"
+		"   ELSE '\"' || s.name || '\".\"' || r.name || '\"' END"
+		" FROM reach JOIN relations r ON r.id = reach.id JOIN schemas s ON s.id = r.schema_id"
+		" WHERE reach.id <> ?1 ORDER BY r.name");
+
+	sqlite3_bind_int64(st, 1, rel);
+	return describe_rows(st, fn, data);
+}
+
+bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM constraints k JOIN relations r ON r.id = k.rel_id"
+			     " WHERE r.schema_id = ?1 AND k.name = ?2");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	return one_int(st, 0);
+}
+
+int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c,
+		"SELECT CASE kind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table' WHEN 'v' THEN 'view'"
+		" WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'"
+		" WHEN 'f' THEN 'foreign table' END || ' \"' || name || '\"'"
+		" FROM relations WHERE schema_id = ?1 AND kind <> 'i'"
+		" UNION ALL SELECT 'type \"' || name || '\"' FROM types WHERE schema_id = ?1"
+		" UNION ALL SELECT 'function \"' || name || signature || '\"' FROM functions"
+		" WHERE schema_id = ?1");
+
+	sqlite3_bind_int64(st, 1, schema);
+	return describe_rows(st, fn, data);
+}
+
+/* ---- range queries ---- */
+
+static void fk_columns(struct catalog *c, struct cat_fk *fk)
+{
+	sqlite3_stmt *st = q(c, "SELECT cc.column_id, cl.name FROM constraint_columns cc"
+			     " JOIN columns cl ON cl.id = cc.column_id WHERE cc.con_id = ?1 ORDER BY cc.pos");
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	fk->nr_cols = 0;
+	sqlite3_bind_int64(st, 1, fk->con_id);
+	while (sqlite3_step(st) == SQLITE_ROW && fk->nr_cols < (int)ARRAY_SIZE(fk->col_ids)) {
+		fk->col_ids[fk->nr_cols++] = sqlite3_column_int64(st, 0);
+		if (sb.len)
+			strbuf_addstr(&sb, ", ");
+		strbuf_addf(&sb, "\"%s\"", sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	snprintf(fk->columns, sizeof(fk->columns), "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c, "SELECT k.id, k.name, k.rel_id, s.name, r.name, k.created_file,"
+		" k.line, k.col, k.end_line, k.end_col, k.start_offset, k.end_offset, k.stmt_hash, k.file"
+		" FROM constraints k JOIN relations r ON r.id = k.rel_id"
+		" JOIN schemas s ON s.id = r.schema_id"
+		" WHERE k.kind = 'f' AND k.in_range ORDER BY k.created_file, k.start_offset, k.id");
+	struct cat_fk *all = NULL;
+	size_t alloc = 0;
+	int n = 0;
+
+	/* collect first: the callback may run other catalog queries */
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct cat_fk *fk;
+
+		ALLOC_GROW(all, (size_t)n + 1, alloc);
+		fk = &all[n++];
+		memset(fk, 0, sizeof(*fk));
+		fk->con_id = sqlite3_column_int64(st, 0);
+		copy_name(fk->name, sqlite3_column_text(st, 1));
+		fk->rel_id = sqlite3_column_int64(st, 2);
+		copy_name(fk->schema, sqlite3_column_text(st, 3));
+		copy_name(fk->table, sqlite3_column_text(st, 4));
+		fk->file_index = sqlite3_column_int(st, 5);
+		fk->loc.file_index = fk->file_index;
+		fk->loc.line = sqlite3_column_int(st, 6);
+		fk->loc.col = sqlite3_column_int(st, 7);
+		fk->loc.end_line = sqlite3_column_int(st, 8);
+		fk->loc.end_col = sqlite3_column_int(st, 9);
+		fk->loc.start = (size_t)sqlite3_column_int64(st, 10);
+		fk->loc.end = (size_t)sqlite3_column_int64(st, 11);
+		fk->loc.stmt_hash = strtoull((const char *)sqlite3_column_text(st, 12), NULL, 16);
+		fk->file = NULL;
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		fk_columns(c, &all[i]);
+		fn(data, &all[i]);
+	}
+	free(all);
+}
+
+/* ---- types ---- */
+
+cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind)
+{
+	sqlite3_stmt *st = q(c, "SELECT id, kind FROM types WHERE schema_id = ?1 AND name = ?2");
+	cat_id id = 0;
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (kind)
+			*kind = (char)sqlite3_column_text(st, 1)[0];
+	}
+	sqlite3_reset(st);
+	return id;
+}
+
+cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
+		       const char *base_type)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO types (schema_id, name, kind, base_type, created_file,"
+			     " in_range, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	bind_char(st, 3, kind);
+	bind_text(st, 4, base_type);
+	bind_origin(c, st, 5);
+	return run_insert(c, st);
+}
+
+void cat_type_drop(struct catalog *c, cat_id type)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM types WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, type);
+	run(c, st);
+}
+
+void cat_type_rename(struct catalog *c, cat_id type, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE types SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema)
+{
+	sqlite3_stmt *st = q(c, "UPDATE types SET schema_id = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, type);
+	sqlite3_bind_int64(st, 2, schema);
+	run(c, st);
+}
+
+static double enum_order(struct catalog *c, cat_id type, const char *label)
+{
+	sqlite3_stmt *st = q(c, "SELECT sort_order FROM enum_values WHERE type_id = ?1 AND label = ?2");
+	double v = -1;
+
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, label);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_double(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+/* The sort order next to 'order' (the next larger, or smaller if !after). */
+static double enum_neighbor_order(struct catalog *c, cat_id type, double order, bool after)
+{
+	sqlite3_stmt *st = after
+		? q(c, "SELECT min(sort_order) FROM enum_values WHERE type_id = ?1 AND sort_order > ?2")
+		: q(c, "SELECT max(sort_order) FROM enum_values WHERE type_id = ?1 AND sort_order < ?2");
+	double v = after ? order + 2 : order - 2;
+
+	sqlite3_bind_int64(st, 1, type);
+	sqlite3_bind_double(st, 2, order);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_double(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+int cat_enum_add(struct catalog *c, cat_id type, const char *label, const char *neighbor, bool after)
+{
+	sqlite3_stmt *st;
+	double order;
+
+	if (neighbor) {
+		double at = enum_order(c, type, neighbor);
+
+		if (at < 0)
+			return -1;
+		order = (at + enum_neighbor_order(c, type, at, after)) / 2;
+	} else {
+		order = 1;
+		st = q(c, "SELECT coalesce(max(sort_order), 0) FROM enum_values WHERE type_id = ?1");
+		sqlite3_bind_int64(st, 1, type);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			order = sqlite3_column_double(st, 0) + 1;
+		sqlite3_reset(st);
+	}
+	st = q(c, "INSERT INTO enum_values (type_id, sort_order, label) VALUES (?1, ?2, ?3)");
+	sqlite3_bind_int64(st, 1, type);
+	sqlite3_bind_double(st, 2, order);
+	bind_text(st, 3, label);
+	run(c, st);
+	return 0;
+}
+
+bool cat_enum_has(struct catalog *c, cat_id type, const char *label)
+{
+	return enum_order(c, type, label) >= 0;
+}
+
+int cat_enum_rename(struct catalog *c, cat_id type, const char *from, const char *to)
+{
+	sqlite3_stmt *st;
+
+	if (!cat_enum_has(c, type, from))
+		return -1;
+	st = q(c, "UPDATE enum_values SET label = ?3 WHERE type_id = ?1 AND label = ?2");
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, from);
+	bind_text(st, 3, to);
+	run(c, st);
+	return 0;
+}
+
+/* ---- extensions, functions, triggers, policies ---- */
+
+bool cat_extension_exists(struct catalog *c, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM extensions WHERE name = ?1");
+
+	bind_text(st, 1, name);
+	return one_int(st, 0);
+}
+
+void cat_extension_create(struct catalog *c, const char *name, const char *schema)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO extensions (name, schema_name, created_file)"
+			     " VALUES (?1, ?2, ?3)");
+
+	bind_text(st, 1, name);
+	bind_text(st, 2, schema);
+	sqlite3_bind_int(st, 3, c->origin.file_index);
+	run(c, st);
+}
+
+void cat_extension_drop(struct catalog *c, const char *name)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM extensions WHERE name = ?1");
+
+	bind_text(st, 1, name);
+	run(c, st);
+}
+
+cat_id cat_function_find(struct catalog *c, cat_id schema, const char *name, const char *sig)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM functions WHERE schema_id = ?1 AND name = ?2"
+			     " AND signature = ?3");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	bind_text(st, 3, sig);
+	return one_int(st, 0);
+}
+
+cat_id cat_function_find_any(struct catalog *c, cat_id schema, const char *name, int *count)
+{
+	sqlite3_stmt *st = q(c, "SELECT min(id), count(*) FROM functions WHERE schema_id = ?1"
+			     " AND name = ?2");
+	cat_id id = 0;
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		if (count)
+			*count = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return id;
+}
+
+cat_id cat_function_create(struct catalog *c, cat_id schema, const char *name, const char *sig,
+			   bool procedure, const char *language, const char *volatility)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO functions (schema_id, name, signature, kind, language,"
+			     " volatility, created_file) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	bind_text(st, 3, sig ? sig : "()");
+	bind_text(st, 4, procedure ? "p" : "f");
+	bind_text(st, 5, language);
+	bind_text(st, 6, volatility);
+	sqlite3_bind_int(st, 7, c->origin.file_index);
+	return run_insert(c, st);
+}
+
+void cat_function_drop(struct catalog *c, cat_id fn)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM functions WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, fn);
+	run(c, st);
+}
+
+void cat_function_rename(struct catalog *c, cat_id fn, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE functions SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, fn);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+cat_id cat_trigger_find(struct catalog *c, cat_id rel, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM triggers WHERE rel_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	return one_int(st, 0);
+}
+
+cat_id cat_trigger_create(struct catalog *c, cat_id rel, const char *name)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO triggers (rel_id, name, created_file) VALUES (?1, ?2, ?3)");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, c->origin.file_index);
+	return run_insert(c, st);
+}
+
+void cat_trigger_drop(struct catalog *c, cat_id trig)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM triggers WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, trig);
+	run(c, st);
+}
+
+void cat_trigger_rename(struct catalog *c, cat_id trig, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE triggers SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, trig);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+cat_id cat_policy_find(struct catalog *c, cat_id rel, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM policies WHERE rel_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	return one_int(st, 0);
+}
+
+cat_id cat_policy_create(struct catalog *c, cat_id rel, const char *name)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO policies (rel_id, name, created_file) VALUES (?1, ?2, ?3)");
+
+	sqlite3_bind_int64(st, 1, rel);
+	bind_text(st, 2, name);
+	sqlite3_bind_int(st, 3, c->origin.file_index);
+	return run_insert(c, st);
+}
+
+void cat_policy_drop(struct catalog *c, cat_id pol)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM policies WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, pol);
+	run(c, st);
+}
+
+void cat_policy_rename(struct catalog *c, cat_id pol, const char *name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE policies SET name = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, pol);
+	bind_text(st, 2, name);
+	run(c, st);
+}
+
+void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO view_deps (view_id, rel_id, column_id) VALUES (?1, ?2, ?3)");
+
+	sqlite3_bind_int64(st, 1, view);
+	sqlite3_bind_int64(st, 2, rel);
+	bind_id(st, 3, col);
+	run(c, st);
+}
+
+void cat_view_clear_deps(struct catalog *c, cat_id view)
+{
+	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO replacing_views VALUES (?1)");
+
+	sqlite3_bind_int64(st, 1, view);
+	run(c, st);
+	st = q(c, "DELETE FROM view_deps WHERE view_id = ?1");
+	sqlite3_bind_int64(st, 1, view);
+	run(c, st);
+	st = q(c, "DELETE FROM replacing_views WHERE view_id = ?1");
+	sqlite3_bind_int64(st, 1, view);
+	run(c, st);
+}
+
+void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
+{
+	sqlite3_stmt *st = q(c, "INSERT OR REPLACE INTO sequence_owners (seq_id, column_id)"
+			     " VALUES (?1, ?2)");
+
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int64(st, 2, col);
+	run(c, st);
+}

@@ -1,0 +1,268 @@
+/*
+ * catalog.h - the schema model: an in-memory SQLite database (the
+ * "ephemeral database", schema in catalog.sql) that migrations are
+ * replayed into. The only module that talks to SQLite for the catalog.
+ *
+ * Replay writes through the cat_* mutators; rules and 'inspect' read
+ * through the lookups and iterators. Every object created records the
+ * current origin (cat_set_origin): which migration and statement made it.
+ *
+ * Ids are SQLite rowids (> 0); 0 means "none". Lookups fill
+ * caller-owned structs whose strings are fixed-size arrays (PostgreSQL
+ * names are at most 63 bytes), so nothing returned needs freeing.
+ */
+#ifndef MIGSAFE_CATALOG_H
+#define MIGSAFE_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "finding.h"
+
+#define NAME_MAX_BYTES 63   /* PostgreSQL's NAMEDATALEN - 1 */
+#define NAMEBUF (NAME_MAX_BYTES + 1)
+
+typedef int64_t cat_id;
+
+struct catalog;
+
+/* Where the statement being replayed is; copied by cat_set_origin. */
+struct cat_origin {
+	int file_index;         /* -1: before the history */
+	bool in_range;
+	const char *file;       /* display path; must outlive the catalog */
+	struct loc loc;
+};
+
+int catalog_open(struct catalog **out);   /* 0 or -1 with a message */
+void catalog_free(struct catalog *c);
+void cat_set_origin(struct catalog *c, const struct cat_origin *o);
+
+/* Run a caller's SQL (custom rules, tests): see catalog_query(). */
+struct sqlite3 *catalog_db(struct catalog *c);
+
+/* ---- schemas ---- */
+cat_id cat_schema_find(struct catalog *c, const char *name);
+cat_id cat_schema_create(struct catalog *c, const char *name);
+/* Count the objects (relations, types, functions) a schema holds. */
+int cat_schema_count_objects(struct catalog *c, cat_id schema);
+void cat_schema_drop(struct catalog *c, cat_id schema);
+void cat_schema_rename(struct catalog *c, cat_id schema, const char *name);
+
+/* ---- relations (tables, views, sequences, indexes) ---- */
+enum rel_kind {
+	REL_TABLE = 'r',
+	REL_PARTITIONED = 'p',
+	REL_VIEW = 'v',
+	REL_MATVIEW = 'm',
+	REL_SEQUENCE = 'S',
+	REL_INDEX = 'i',
+	REL_FOREIGN = 'f',
+};
+
+struct cat_rel {
+	cat_id id;
+	cat_id schema_id;
+	char schema[NAMEBUF];
+	char name[NAMEBUF];
+	enum rel_kind kind;
+	cat_id table_id;        /* index: its table; sequence: owner table */
+	int created_file;       /* -1: before the history */
+	bool in_range;
+};
+
+/* 0 and *out filled, or -1 when there is no such relation. */
+int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out);
+int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out);
+cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
+		      enum rel_kind kind, cat_id table_id);
+void cat_rel_drop(struct catalog *c, cat_id rel);
+void cat_rel_rename(struct catalog *c, cat_id rel, const char *name);
+void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema);
+void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind);
+void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent);
+void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int value);
+void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text);
+
+/* ---- columns ---- */
+struct cat_col {
+	cat_id id;
+	cat_id rel_id;
+	int attnum;
+	char name[NAMEBUF];
+	struct type_ref type;   /* name/schema point into the two arrays below */
+	char type_name[NAMEBUF];
+	char type_schema[NAMEBUF];
+	bool not_null;
+	bool has_default;
+	char default_volatility;  /* 'i', 's', 'v' or 0 */
+	char identity;            /* 'a', 'd' or 0 */
+	bool generated;
+	int created_file;
+};
+
+int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out);
+int cat_col_get(struct catalog *c, cat_id id, struct cat_col *out);
+/* All columns of a relation in attnum order; *cols is malloc'ed. */
+int cat_col_list(struct catalog *c, cat_id rel, struct cat_col **cols, int *nr);
+
+struct cat_col_def {
+	const char *name;
+	const struct type_ref *type;
+	bool not_null;
+	const char *default_expr;     /* normalised text, or NULL */
+	char default_volatility;      /* 'i', 's', 'v' or 0 */
+	char identity;                /* 'a', 'd' or 0 */
+	const char *generated;        /* expression text, or NULL */
+};
+cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *def);
+void cat_col_drop(struct catalog *c, cat_id col);
+void cat_col_rename(struct catalog *c, cat_id col, const char *name);
+void cat_col_set_type(struct catalog *c, cat_id col, const struct type_ref *type);
+void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null);
+void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility);
+void cat_col_set_identity(struct catalog *c, cat_id col, char identity);
+void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr);
+
+/* ---- constraints ---- */
+struct cat_con {
+	cat_id id;
+	cat_id rel_id;
+	char name[NAMEBUF];
+	enum con_kind kind;
+	bool validated;
+	cat_id ref_rel_id;
+	cat_id index_id;
+	char not_null_column[NAMEBUF];   /* "" unless CHECK (col IS NOT NULL) */
+};
+
+int cat_con_find(struct catalog *c, cat_id rel, const char *name, struct cat_con *out);
+/* Is 'name' used by a constraint of 'rel'? */
+bool cat_con_name_taken(struct catalog *c, cat_id rel, const char *name);
+
+struct cat_con_def {
+	enum con_kind kind;
+	const char *name;
+	const cat_id *columns;         /* key columns (check: referenced ones) */
+	int nr_columns;
+	const cat_id *ref_columns;     /* FK: referenced columns */
+	cat_id ref_rel_id;
+	const char *expr;              /* CHECK text */
+	const char *not_null_column;
+	bool validated;
+	char on_delete, on_update;
+	bool deferrable;
+	cat_id index_id;
+};
+cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *def);
+void cat_con_drop(struct catalog *c, cat_id con);
+void cat_con_rename(struct catalog *c, cat_id con, const char *name);
+void cat_con_validate(struct catalog *c, cat_id con);
+/* A validated CHECK (col IS NOT NULL) on rel exists? */
+bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column);
+/* Primary key columns of rel, in order (malloc'ed); 0 found, -1 none. */
+int cat_primary_key(struct catalog *c, cat_id rel, cat_id **cols, int *nr);
+
+/* ---- indexes ---- */
+struct cat_index_col {
+	cat_id column_id;       /* 0 for an expression */
+	const char *expr;
+	bool include;
+	bool desc;
+};
+cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id table,
+		     bool unique, bool primary, const char *method, const char *predicate,
+		     const struct cat_index_col *cols, int nr_cols);
+/* Find the constraint enforced by an index (0 if none). */
+cat_id cat_index_constraint(struct catalog *c, cat_id index);
+
+/*
+ * Is there a non-partial index on 'table' whose leading key columns are
+ * exactly the set 'cols' (in any order)?
+ */
+bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr);
+
+/* ---- dependency queries ---- */
+/*
+ * Describe every object a DROP ... CASCADE of relation 'rel' (or column
+ * 'col' when col != 0) would remove beyond the object itself: foreign
+ * keys of other tables that reference it, views reading it, owned
+ * sequences. Calls fn(data, description) for each, e.g.
+ * 'constraint "orders_user_id_fkey" on table "orders"', 'view "v"'.
+ * Returns how many.
+ */
+typedef void (*cat_describe_fn)(void *data, const char *what);
+int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col,
+		       cat_describe_fn fn, void *data);
+
+/* Tables a TRUNCATE ... CASCADE of 'rel' also empties (recursively). */
+int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
+
+/* Is a constraint with this name anywhere in the schema? (PostgreSQL
+   picks generated constraint names unique per schema.) */
+bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name);
+
+/* Every object a DROP SCHEMA ... CASCADE would remove. */
+int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data);
+
+/* ---- range queries (for range rules) ---- */
+struct cat_fk {
+	cat_id con_id;
+	char name[NAMEBUF];
+	cat_id rel_id;
+	char schema[NAMEBUF];
+	char table[NAMEBUF];
+	char columns[256];      /* "a, b" */
+	cat_id col_ids[32];
+	int nr_cols;
+	const char *file;       /* as passed in the origin */
+	int file_index;
+	struct loc loc;
+};
+typedef void (*cat_fk_fn)(void *data, const struct cat_fk *fk);
+/* Foreign keys added by a statement in the lint range, still present. */
+void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
+
+/* ---- types ---- */
+cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind);
+cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
+		       const char *base_type);
+void cat_type_drop(struct catalog *c, cat_id type);
+void cat_type_rename(struct catalog *c, cat_id type, const char *name);
+void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema);
+/* Enum labels: append, or insert before/after 'neighbor'; -1 if absent. */
+int cat_enum_add(struct catalog *c, cat_id type, const char *label,
+		 const char *neighbor, bool after);
+bool cat_enum_has(struct catalog *c, cat_id type, const char *label);
+int cat_enum_rename(struct catalog *c, cat_id type, const char *from, const char *to);
+
+/* ---- extensions, functions, triggers, policies ---- */
+bool cat_extension_exists(struct catalog *c, const char *name);
+void cat_extension_create(struct catalog *c, const char *name, const char *schema);
+void cat_extension_drop(struct catalog *c, const char *name);
+cat_id cat_function_find(struct catalog *c, cat_id schema, const char *name, const char *sig);
+/* Any overload with this name (sig unknown)? */
+cat_id cat_function_find_any(struct catalog *c, cat_id schema, const char *name, int *count);
+cat_id cat_function_create(struct catalog *c, cat_id schema, const char *name, const char *sig,
+			   bool procedure, const char *language, const char *volatility);
+void cat_function_drop(struct catalog *c, cat_id fn);
+void cat_function_rename(struct catalog *c, cat_id fn, const char *name);
+cat_id cat_trigger_find(struct catalog *c, cat_id rel, const char *name);
+cat_id cat_trigger_create(struct catalog *c, cat_id rel, const char *name);
+void cat_trigger_drop(struct catalog *c, cat_id trig);
+void cat_trigger_rename(struct catalog *c, cat_id trig, const char *name);
+cat_id cat_policy_find(struct catalog *c, cat_id rel, const char *name);
+cat_id cat_policy_create(struct catalog *c, cat_id rel, const char *name);
+void cat_policy_drop(struct catalog *c, cat_id pol);
+void cat_policy_rename(struct catalog *c, cat_id pol, const char *name);
+
+/* Views: record that view 'view' reads relation 'rel' (column col or 0). */
+void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col);
+void cat_view_clear_deps(struct catalog *c, cat_id view);
+void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col);
+
+/* Is 'name' free in the relation namespace of 'schema'? */
+bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
+
+#endif

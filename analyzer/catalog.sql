@@ -1,0 +1,268 @@
+-- migsafe catalog schema: the ephemeral database that migrations are
+-- replayed into. One in-memory SQLite database per run.
+--
+-- Conventions:
+--   * every object records where it was created: created_file is the
+--     migration's position in the history (-1: before the history, e.g.
+--     --initial-schema; -2: the migration tool's own bookkeeping table,
+--     such as golang-migrate's schema_migrations), file /
+--     line / col the statement that created it, in_range whether that
+--     statement was in the lint range.
+--   * names are stored as PostgreSQL stores them (folded, truncated to 63
+--     bytes).
+--   * foreign keys with ON DELETE CASCADE, plus a few triggers, model what
+--     PostgreSQL drops together with an object: dropping a table drops its
+--     columns, indexes and constraints (and foreign keys that point at it);
+--     dropping a column drops the indexes and constraints that use it.
+--
+-- Custom rules (config "custom_rules") query these tables read-only.
+
+PRAGMA foreign_keys = ON;
+
+-- Namespaces. 'public' and 'pg_catalog' exist from the start.
+CREATE TABLE schemas (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT NOT NULL UNIQUE,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	in_range      INTEGER NOT NULL DEFAULT 0,
+	file          TEXT,
+	line          INTEGER
+);
+
+-- Everything PostgreSQL keeps in pg_class: tables, partitioned tables,
+-- views, materialized views, sequences, indexes, foreign tables. They
+-- share one namespace per schema, as in PostgreSQL.
+--   kind: 'r' table, 'p' partitioned table, 'v' view, 'm' materialized
+--         view, 'S' sequence, 'i' index, 'f' foreign table
+--   table_id: for an index, its table; for a sequence, the table that owns
+--             it (OWNED BY / serial), NULL otherwise
+--   parent_id: for a partition, its partitioned table
+CREATE TABLE relations (
+	id            INTEGER PRIMARY KEY,
+	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	kind          TEXT NOT NULL,
+	table_id      INTEGER REFERENCES relations(id) ON DELETE CASCADE,
+	parent_id     INTEGER REFERENCES relations(id) ON DELETE SET NULL,
+	unlogged      INTEGER NOT NULL DEFAULT 0,
+	rls_enabled   INTEGER NOT NULL DEFAULT 0,
+	rls_forced    INTEGER NOT NULL DEFAULT 0,
+	comment       TEXT,
+	definition    TEXT,            -- views: the query text
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	in_range      INTEGER NOT NULL DEFAULT 0,
+	file          TEXT,
+	line          INTEGER,
+	UNIQUE (schema_id, name)
+);
+CREATE INDEX relations_table ON relations(table_id);
+
+-- Columns of tables, views and composite types (attnum order).
+--   type:        as PostgreSQL's format_type() prints it
+--                ('character varying(64)', 'timestamp with time zone')
+--   type_name:   canonical internal name ('varchar', 'timestamptz', 'int4'),
+--   type_schema: NULL for built-in types
+--   typmod1/2:   type modifiers (varchar length; numeric precision, scale)
+--   default_volatility: 'i' immutable, 's' stable, 'v' volatile
+--   identity:    'a' ALWAYS, 'd' BY DEFAULT, NULL
+CREATE TABLE columns (
+	id            INTEGER PRIMARY KEY,
+	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	attnum        INTEGER NOT NULL,
+	name          TEXT NOT NULL,
+	type          TEXT NOT NULL,
+	type_schema   TEXT,
+	type_name     TEXT NOT NULL,
+	typmod1       INTEGER,
+	typmod2       INTEGER,
+	array_dims    INTEGER NOT NULL DEFAULT 0,
+	not_null      INTEGER NOT NULL DEFAULT 0,
+	default_expr  TEXT,
+	default_volatility TEXT,
+	identity      TEXT,
+	generated     TEXT,
+	comment       TEXT,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	in_range      INTEGER NOT NULL DEFAULT 0,
+	file          TEXT,
+	line          INTEGER,
+	UNIQUE (rel_id, name)
+);
+
+-- Index details; the index itself is a row of relations (kind 'i').
+CREATE TABLE indexes (
+	rel_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
+	table_id      INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	is_unique     INTEGER NOT NULL DEFAULT 0,
+	is_primary    INTEGER NOT NULL DEFAULT 0,
+	method        TEXT NOT NULL DEFAULT 'btree',
+	predicate     TEXT,            -- partial index WHERE, normalised
+	nulls_not_distinct INTEGER NOT NULL DEFAULT 0,
+	nr_key        INTEGER NOT NULL -- key columns (INCLUDE ones come after)
+);
+CREATE INDEX indexes_table ON indexes(table_id);
+
+--   column_id NULL: an expression (expr holds its normalised text)
+CREATE TABLE index_columns (
+	index_id      INTEGER NOT NULL REFERENCES indexes(rel_id) ON DELETE CASCADE,
+	pos           INTEGER NOT NULL,   -- 1-based
+	column_id     INTEGER REFERENCES columns(id) ON DELETE CASCADE,
+	expr          TEXT,
+	is_include    INTEGER NOT NULL DEFAULT 0,
+	descending    INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (index_id, pos)
+);
+CREATE INDEX index_columns_column ON index_columns(column_id);
+
+-- Dropping a column drops every index that uses it.
+CREATE TRIGGER index_column_gone AFTER DELETE ON index_columns
+WHEN OLD.column_id IS NOT NULL
+BEGIN
+	DELETE FROM relations WHERE id = OLD.index_id;
+END;
+
+-- Table constraints.
+--   kind: 'p' primary key, 'u' unique, 'c' check, 'f' foreign key,
+--         'x' exclusion
+--   index_id: the index that enforces a 'p'/'u'/'x' constraint
+--   not_null_column: for a CHECK that is exactly "col IS NOT NULL"
+--   on_delete/on_update: 'a' no action, 'r' restrict, 'c' cascade,
+--         'n' set null, 'd' set default
+--   start_offset/end_offset/stmt_hash and the position columns locate the
+--   statement that added the constraint (range rules report there)
+CREATE TABLE constraints (
+	id            INTEGER PRIMARY KEY,
+	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	kind          TEXT NOT NULL,
+	expr          TEXT,
+	not_null_column TEXT,
+	validated     INTEGER NOT NULL DEFAULT 1,
+	ref_rel_id    INTEGER REFERENCES relations(id) ON DELETE CASCADE,
+	on_delete     TEXT,
+	on_update     TEXT,
+	is_deferrable INTEGER NOT NULL DEFAULT 0,
+	index_id      INTEGER REFERENCES relations(id) ON DELETE CASCADE,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	in_range      INTEGER NOT NULL DEFAULT 0,
+	file          TEXT,
+	line          INTEGER,
+	col           INTEGER,
+	end_line      INTEGER,
+	end_col       INTEGER,
+	start_offset  INTEGER,
+	end_offset    INTEGER,
+	stmt_hash     TEXT
+);
+CREATE INDEX constraints_rel ON constraints(rel_id);
+CREATE INDEX constraints_ref ON constraints(ref_rel_id);
+
+--   ref_column_id: for a foreign key, the referenced column at this position
+CREATE TABLE constraint_columns (
+	con_id        INTEGER NOT NULL REFERENCES constraints(id) ON DELETE CASCADE,
+	pos           INTEGER NOT NULL,
+	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE,
+	ref_column_id INTEGER REFERENCES columns(id) ON DELETE CASCADE,
+	PRIMARY KEY (con_id, pos)
+);
+CREATE INDEX constraint_columns_column ON constraint_columns(column_id);
+CREATE INDEX constraint_columns_ref ON constraint_columns(ref_column_id);
+
+-- Dropping a column drops the constraints that use it.
+CREATE TRIGGER constraint_column_gone AFTER DELETE ON constraint_columns
+BEGIN
+	DELETE FROM constraints WHERE id = OLD.con_id;
+END;
+
+-- Which relations and columns a view (or materialized view) reads.
+CREATE TABLE view_deps (
+	view_id       INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	column_id     INTEGER REFERENCES columns(id) ON DELETE CASCADE
+);
+CREATE INDEX view_deps_rel ON view_deps(rel_id);
+CREATE INDEX view_deps_column ON view_deps(column_id);
+
+-- Views whose dependencies are being replaced (CREATE OR REPLACE VIEW):
+-- their old dependency rows go without taking the view along.
+CREATE TABLE replacing_views (
+	view_id       INTEGER PRIMARY KEY
+);
+
+-- A view goes with what it reads (only reachable by CASCADE in PostgreSQL).
+CREATE TRIGGER view_dep_gone AFTER DELETE ON view_deps
+WHEN OLD.view_id NOT IN (SELECT view_id FROM replacing_views)
+BEGIN
+	DELETE FROM relations WHERE id = OLD.view_id;
+END;
+
+-- A sequence owned by a column goes with that column.
+CREATE TABLE sequence_owners (
+	seq_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
+	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
+);
+CREATE TRIGGER sequence_owner_gone AFTER DELETE ON sequence_owners
+BEGIN
+	DELETE FROM relations WHERE id = OLD.seq_id;
+END;
+
+-- Types that are not relations: enums, domains, composite types ('e',
+-- 'd', 'c'). base_type is a domain's underlying type.
+CREATE TABLE types (
+	id            INTEGER PRIMARY KEY,
+	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	kind          TEXT NOT NULL,
+	base_type     TEXT,
+	not_null      INTEGER NOT NULL DEFAULT 0,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	in_range      INTEGER NOT NULL DEFAULT 0,
+	file          TEXT,
+	line          INTEGER,
+	UNIQUE (schema_id, name)
+);
+
+CREATE TABLE enum_values (
+	type_id       INTEGER NOT NULL REFERENCES types(id) ON DELETE CASCADE,
+	sort_order    REAL NOT NULL,
+	label         TEXT NOT NULL,
+	UNIQUE (type_id, label)
+);
+
+CREATE TABLE extensions (
+	id            INTEGER PRIMARY KEY,
+	name          TEXT NOT NULL UNIQUE,
+	schema_name   TEXT,
+	created_file  INTEGER NOT NULL DEFAULT -1
+);
+
+-- Functions and procedures by signature ("(int4,text)").
+CREATE TABLE functions (
+	id            INTEGER PRIMARY KEY,
+	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	signature     TEXT NOT NULL,
+	kind          TEXT NOT NULL DEFAULT 'f',   -- 'f' function, 'p' procedure
+	language      TEXT,
+	volatility    TEXT,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	UNIQUE (schema_id, name, signature)
+);
+
+CREATE TABLE triggers (
+	id            INTEGER PRIMARY KEY,
+	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	UNIQUE (rel_id, name)
+);
+
+CREATE TABLE policies (
+	id            INTEGER PRIMARY KEY,
+	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	name          TEXT NOT NULL,
+	created_file  INTEGER NOT NULL DEFAULT -1,
+	UNIQUE (rel_id, name)
+);
+
+INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');

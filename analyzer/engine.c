@@ -1,0 +1,477 @@
+/*
+ * engine.c - run the pipeline over a history and collect findings.
+ */
+#include "engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "source.h"
+#include "banned.h"
+
+struct rule_ctx {
+	const struct lint_opts *opts;
+	struct history *h;
+	struct catalog *cat;
+	struct finding_list *out;
+	struct summary *sum;
+	/* the current file and statement */
+	int file_index;
+	const struct migration *m;
+	const struct source_file *src;
+	const struct stmt *st;
+	struct loc loc;
+	enum tx_mode tx;
+	int nr_stmts;           /* statements in the file */
+	bool explicit_tx;       /* inside BEGIN ... COMMIT */
+	/* range findings need a line of a file that is no longer loaded */
+	char *cache_path;
+	struct source_file cache;
+};
+
+void lint_opts_init(struct lint_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->pg_version = 15;
+	o->tx_override = -1;
+	for (int i = 0; i < NR_RULES; i++)
+		o->severity[i] = rule_table[i].default_severity;
+}
+
+/* ---- accessors for rules ---- */
+
+bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel)
+{
+	if (!rel->known || rel->created_file < 0)
+		return false;
+	if (rel->created_file == ctx->file_index)
+		return true;
+	return ctx->opts->explicit_range && rel->created_in_range;
+}
+
+bool ctx_in_transaction(const struct rule_ctx *ctx)
+{
+	switch (ctx->tx) {
+	case TX_PER_FILE:
+		return true;
+	case TX_IMPLICIT:
+		return ctx->explicit_tx || ctx->nr_stmts > 1;
+	default:
+		return ctx->explicit_tx;
+	}
+}
+
+int ctx_pg_version(const struct rule_ctx *ctx)
+{
+	return ctx->opts->pg_version;
+}
+
+struct catalog *ctx_catalog(struct rule_ctx *ctx)
+{
+	return ctx->cat;
+}
+
+/* ---- findings ---- */
+
+static uint64_t fingerprint(const struct rule_info *r, const char *file, const struct loc *loc,
+			    const char *object)
+{
+	uint64_t h = FNV1A64_INIT;
+
+	h = fnv1a64(r->id, strlen(r->id) + 1, h);
+	h = fnv1a64(file, strlen(file) + 1, h);
+	h = fnv1a64(&loc->stmt_hash, sizeof(loc->stmt_hash), h);
+	if (object)
+		h = fnv1a64(object, strlen(object), h);
+	return h;
+}
+
+static char *snippet_of(struct rule_ctx *ctx, int file_index, int line)
+{
+	const struct migration *m = &ctx->h->items[file_index];
+	const char *text;
+	size_t len;
+
+	if (file_index != ctx->file_index || !ctx->src) {
+		if (!ctx->cache_path || strcmp(ctx->cache_path, m->path)) {
+			free(ctx->cache_path);
+			source_release(&ctx->cache);
+			ctx->cache_path = xstrdup(m->path);
+			if (source_load(&ctx->cache, m->path, NULL))
+				return NULL;
+		}
+		text = source_line(&ctx->cache, line, &len);
+	} else {
+		text = source_line(ctx->src, line, &len);
+	}
+	return text ? xstrndup(text, len) : NULL;
+}
+
+static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
+			const char *object, char *message)
+{
+	const struct rule_info *r = &rule_table[rule];
+	enum severity sev = ctx->opts->severity[rule];
+	struct finding *f;
+	const char *help;
+
+	if (sev == SEV_OFF) {
+		free(message);
+		return;
+	}
+	ALLOC_GROW(ctx->out->items, (size_t)ctx->out->nr + 1, ctx->out->alloc);
+	f = &ctx->out->items[ctx->out->nr++];
+	memset(f, 0, sizeof(*f));
+	f->rule = r;
+	f->severity = sev;
+	f->message = message;
+	help = rule_help(r);
+	f->help = help ? xstrdup(help) : NULL;
+	f->object = object ? xstrdup(object) : NULL;
+	f->file = ctx->h->items[loc->file_index].display;
+	f->loc = *loc;
+	f->fingerprint = fingerprint(r, f->file, loc, object);
+	f->snippet = snippet_of(ctx, loc->file_index, loc->line);
+	ctx->sum->by_severity[sev]++;
+}
+
+void report(struct rule_ctx *ctx, enum rule_id rule, const char *object, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	if (!ctx->st)
+		BUG("report() outside a statement; range rules use report_at()");
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	add_finding(ctx, rule, &ctx->loc, object, strbuf_detach(&sb));
+}
+
+void report_at(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
+	       const char *object, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	add_finding(ctx, rule, loc, object, strbuf_detach(&sb));
+}
+
+/* ---- locations ---- */
+
+static uint64_t stmt_hash(const char *text, size_t start, size_t end)
+{
+	uint64_t h = FNV1A64_INIT;
+	bool space = false;
+
+	for (size_t i = start; i < end; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			space = true;
+			continue;
+		}
+		if (space)
+			h = fnv1a64(" ", 1, h);
+		space = false;
+		h = fnv1a64(&c, 1, h);
+	}
+	return h;
+}
+
+static void make_loc(struct rule_ctx *ctx, size_t start, size_t end, struct loc *loc)
+{
+	struct srcpos a = source_pos(ctx->src, start), b = source_pos(ctx->src, end);
+
+	loc->file_index = ctx->file_index;
+	loc->start = start;
+	loc->end = end;
+	loc->line = a.line;
+	loc->col = a.col;
+	loc->end_line = b.line;
+	loc->end_col = b.col;
+}
+
+/* The offending token of a syntax error: from the cursor to a space. */
+static size_t token_end(const struct source_file *src, size_t at, size_t limit)
+{
+	size_t i = at;
+
+	if (limit > src->len)
+		limit = src->len;
+	while (i < limit && src->text[i] != ' ' && src->text[i] != '\n' &&
+	       src->text[i] != '\t' && src->text[i] != '\r' && src->text[i] != ';')
+		i++;
+	return i > at ? i : (at < src->len ? at + 1 : at);
+}
+
+/* ---- the migration tool's own bookkeeping tables ---- */
+
+/*
+ * Each tool creates its bookkeeping table before the first migration,
+ * and real migrations alter it (harbor's do), so it exists from the
+ * start. Objects made here have created_file -2.
+ */
+static const char *const preludes[] = {
+	[LAYOUT_GOLANG_MIGRATE] =
+		"CREATE TABLE IF NOT EXISTS schema_migrations (version bigint NOT NULL PRIMARY KEY,"
+		" dirty boolean NOT NULL);",
+	[LAYOUT_GOOSE] =
+		"CREATE TABLE IF NOT EXISTS goose_db_version (id serial NOT NULL,"
+		" version_id bigint NOT NULL, is_applied boolean NOT NULL,"
+		" tstamp timestamp NULL DEFAULT now(), PRIMARY KEY (id));",
+	[LAYOUT_FLYWAY] =
+		"CREATE TABLE IF NOT EXISTS flyway_schema_history (installed_rank integer NOT NULL,"
+		" version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL,"
+		" script varchar(1000) NOT NULL, checksum integer, installed_by varchar(100) NOT NULL,"
+		" installed_on timestamp NOT NULL DEFAULT now(), execution_time integer NOT NULL,"
+		" success boolean NOT NULL,"
+		" CONSTRAINT flyway_schema_history_pk PRIMARY KEY (installed_rank));"
+		"CREATE INDEX IF NOT EXISTS flyway_schema_history_s_idx ON flyway_schema_history (success);",
+	[LAYOUT_DBMATE] =
+		"CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY);",
+	[LAYOUT_DIESEL] =
+		"CREATE TABLE IF NOT EXISTS __diesel_schema_migrations (version varchar(50) PRIMARY KEY"
+		" NOT NULL, run_on timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP);",
+	[LAYOUT_PRISMA] =
+		"CREATE TABLE IF NOT EXISTS _prisma_migrations (id varchar(36) PRIMARY KEY NOT NULL,"
+		" checksum varchar(64) NOT NULL, finished_at timestamptz,"
+		" migration_name varchar(255) NOT NULL, logs text, rolled_back_at timestamptz,"
+		" started_at timestamptz NOT NULL DEFAULT now(),"
+		" applied_steps_count integer NOT NULL DEFAULT 0);",
+	[LAYOUT_ATLAS] =
+		"CREATE SCHEMA IF NOT EXISTS atlas_schema_revisions;"
+		"CREATE TABLE IF NOT EXISTS atlas_schema_revisions.atlas_schema_revisions"
+		" (version varchar NOT NULL PRIMARY KEY, description varchar NOT NULL,"
+		" type bigint NOT NULL DEFAULT 2, applied bigint NOT NULL DEFAULT 0,"
+		" total bigint NOT NULL DEFAULT 0, executed_at timestamptz NOT NULL,"
+		" execution_time bigint NOT NULL, error text, error_stmt text, hash varchar NOT NULL,"
+		" partial_hashes jsonb, operator_version varchar NOT NULL);",
+};
+
+static void replay_prelude(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,
+			   enum layout layout, unsigned *done)
+{
+	struct cat_origin origin = { .file_index = -2, .file = "" };
+	const char *sql = layout < ARRAY_SIZE(preludes) ? preludes[layout] : NULL;
+	struct stmt_list l;
+
+	if (!sql || (*done & (1u << layout)))
+		return;
+	*done |= 1u << layout;
+	stmt_list_init(&l);
+	cat_set_origin(ctx->cat, &origin);
+	if (!parse_sql(sql, strlen(sql), &l))
+		for (int i = 0; i < l.nr; i++) {
+			replay_result_reset(res);
+			replay_stmt(rp, &l.stmts[i], sql, res);
+		}
+	stmt_list_release(&l);
+}
+
+/* ---- one file ---- */
+
+static bool stmt_is_non_transactional(const struct stmt *st)
+{
+	switch (st->kind) {
+	case ST_CREATE_INDEX:
+		return st->u.index.concurrently;
+	case ST_DROP:
+		return st->u.drop.concurrently;
+	case ST_MAINTENANCE:
+		return st->u.maint.concurrently || !strcmp(st->u.maint.what, "vacuum");
+	case ST_CREATE_DATABASE:
+	case ST_DROP_DATABASE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum tx_mode file_tx_mode(struct rule_ctx *ctx, const struct stmt_list *l)
+{
+	if (ctx->opts->tx_override >= 0)
+		return (enum tx_mode)ctx->opts->tx_override;
+	/* Flyway runs a migration that holds a statement PostgreSQL refuses
+	   in a transaction (CONCURRENTLY, VACUUM) without one. */
+	if (ctx->m->layout == LAYOUT_FLYWAY)
+		for (int i = 0; i < l->nr; i++)
+			if (stmt_is_non_transactional(&l->stmts[i]))
+				return TX_NONE;
+	return ctx->m->tx;
+}
+
+static void track_transaction(struct rule_ctx *ctx, const struct stmt *st)
+{
+	if (st->kind != ST_TRANSACTION)
+		return;
+	switch (st->u.txn.kind) {
+	case TXN_BEGIN:
+		ctx->explicit_tx = true;
+		break;
+	case TXN_COMMIT:
+	case TXN_ROLLBACK:
+	case TXN_PREPARE:
+		ctx->explicit_tx = false;
+		break;
+	default:
+		break;
+	}
+}
+
+static void report_problems(struct rule_ctx *ctx, const struct replay_result *res)
+{
+	for (int i = 0; i < res->nr_problems; i++) {
+		const struct replay_problem *p = &res->problems[i];
+
+		add_finding(ctx, p->rule, &ctx->loc, p->object, xstrdup(p->message));
+	}
+}
+
+static void run_stmt_rules(struct rule_ctx *ctx, const struct replay_result *res)
+{
+	for (int i = 0; i < NR_RULES; i++) {
+		const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
+
+		if (impl && impl->check_stmt && ctx->opts->severity[i] != SEV_OFF)
+			impl->check_stmt(ctx, ctx->st, res->changes, res->nr_changes);
+	}
+}
+
+static void syntax_error(struct rule_ctx *ctx, const struct stmt *st)
+{
+	size_t at = st->error_offset;
+	struct loc loc;
+
+	if (at > ctx->src->len)
+		at = ctx->src->len;
+	make_loc(ctx, at, token_end(ctx->src, at, st->end), &loc);
+	loc.stmt_hash = ctx->loc.stmt_hash;
+	add_finding(ctx, RULE_SYNTAX_ERROR, &loc, NULL,
+		    xstrfmt("%s", st->error_message ? st->error_message : "syntax error"));
+}
+
+static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt *st,
+		      struct replay_result *res)
+{
+	struct cat_origin origin;
+	bool in_range = ctx->m->in_range;
+
+	ctx->st = st;
+	make_loc(ctx, st->start, st->end, &ctx->loc);
+	ctx->loc.stmt_hash = stmt_hash(ctx->src->text, st->start, st->end);
+	track_transaction(ctx, st);
+	if (st->kind == ST_SYNTAX_ERROR) {
+		if (in_range)
+			syntax_error(ctx, st);
+		return;
+	}
+	origin.file_index = ctx->file_index;
+	origin.in_range = in_range;
+	origin.file = ctx->m->display;
+	origin.loc = ctx->loc;
+	cat_set_origin(ctx->cat, &origin);
+	replay_result_reset(res);
+	replay_stmt(rp, st, ctx->src->text, res);
+	if (!in_range)
+		return;
+	ctx->sum->statements++;
+	report_problems(ctx, res);
+	run_stmt_rules(ctx, res);
+}
+
+static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,
+		     unsigned *preludes_done)
+{
+	struct source_file src;
+	struct stmt_list l;
+	char *why = NULL;
+	int ret = 0;
+
+	if (source_load(&src, ctx->m->path, &why)) {
+		error("cannot lint '%s': %s", ctx->m->display, why ? why : "unreadable");
+		free(why);
+		return -1;
+	}
+	migration_mask((struct migration *)ctx->m, src.text, src.len);
+	replay_prelude(ctx, rp, res, ctx->m->layout, preludes_done);
+	stmt_list_init(&l);
+	if (parse_sql(src.text, src.len, &l)) {
+		ret = error("cannot parse '%s'", ctx->m->display);
+		goto out;
+	}
+	ctx->src = &src;
+	ctx->tx = file_tx_mode(ctx, &l);
+	ctx->nr_stmts = l.nr;
+	ctx->explicit_tx = false;
+	replay_begin_file(rp);
+	for (int i = 0; i < l.nr; i++)
+		lint_stmt(ctx, rp, &l.stmts[i], res);
+out:
+	ctx->src = NULL;
+	ctx->st = NULL;
+	stmt_list_release(&l);
+	source_release(&src);
+	return ret;
+}
+
+static void run_range_rules(struct rule_ctx *ctx)
+{
+	ctx->st = NULL;
+	ctx->file_index = -1;
+	for (int i = 0; i < NR_RULES; i++) {
+		const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
+
+		if (impl && impl->check_range && ctx->opts->severity[i] != SEV_OFF)
+			impl->check_range(ctx);
+	}
+}
+
+int lint_run(const struct lint_opts *o, struct history *h, struct finding_list *out,
+	     struct summary *sum)
+{
+	struct rule_ctx ctx = { 0 };
+	struct replay_result res;
+	struct replay *rp = NULL;
+	int last = -1, ret = 0;
+	unsigned preludes_done = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->files = h->nr;
+	for (int i = 0; i < h->nr; i++)
+		if (h->items[i].in_range) {
+			sum->linted++;
+			last = i;
+		}
+	ctx.opts = o;
+	ctx.h = h;
+	ctx.out = out;
+	ctx.sum = sum;
+	source_from_text(&ctx.cache, "", xstrdup(""), 0);
+	replay_result_init(&res);
+	if (catalog_open(&ctx.cat))
+		return -1;
+	rp = replay_new(ctx.cat);
+	/* files after the last one in range cannot change any verdict */
+	for (int i = 0; i <= last; i++) {
+		ctx.file_index = i;
+		ctx.m = &h->items[i];
+		if (lint_file(&ctx, rp, &res, &preludes_done))
+			ret = -1;
+	}
+	run_range_rules(&ctx);
+	finding_list_sort(out);
+	replay_free(rp);
+	replay_result_release(&res);
+	catalog_free(ctx.cat);
+	free(ctx.cache_path);
+	source_release(&ctx.cache);
+	return ret;
+}

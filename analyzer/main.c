@@ -1,0 +1,292 @@
+/*
+ * main.c - the command line: migsafe lint | rules | version.
+ *
+ * Exit status: 0 no finding at or above --fail-on; 1 findings at or
+ * above it; 2 the tool could not do its job (bad usage, unreadable
+ * input, I/O error).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "engine.h"
+#include "parse.h"
+#include "reporter.h"
+#include "banned.h"
+
+#define EXIT_FINDINGS 1
+#define EXIT_TROUBLE 2
+
+static const char usage_text[] =
+	"usage: migsafe lint [options] [PATH...]\n"
+	"       migsafe rules [ID]\n"
+	"       migsafe version\n"
+	"\n"
+	"lint options:\n"
+	"  -f, --format=FORMAT     text (default), json, sarif\n"
+	"  -o, --output=FILE       write the report to FILE\n"
+	"      --fail-on=LEVEL     error (default), warning, note, none\n"
+	"      --pg-version=N      PostgreSQL major version the migrations run on (default 15)\n"
+	"      --since=VERSION     lint only migrations at or after VERSION\n"
+	"      --layout=NAME       golang-migrate, goose, atlas, flyway, dbmate, diesel,\n"
+	"                          prisma, plain (default: detected)\n"
+	"      --transaction=MODE  per-file or none: how the migration tool runs each file\n"
+	"      --dialect=NAME      postgresql (default)\n"
+	"      --color=WHEN        auto (default), always, never\n"
+	"      --no-color          same as --color=never\n"
+	"  -h, --help              show this help\n";
+
+struct cli {
+	const char *format;
+	const char *output;
+	enum severity fail_on;   /* SEV_OFF: never fail */
+	int color;               /* -1 auto, 0 never, 1 always */
+	struct discover_opts dopts;
+	struct lint_opts lopts;
+};
+
+static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "migsafe: error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
+	return EXIT_TROUBLE;
+}
+
+static int parse_fail_on(const char *s, enum severity *out)
+{
+	if (!strcmp(s, "none")) {
+		*out = SEV_OFF;
+		return 0;
+	}
+	return severity_parse(s, out);
+}
+
+static int parse_pg_version(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (*end == '.')   /* "15.4": the major version is what matters */
+		strtol(end + 1, &end, 10);
+	if (*end || v < 9 || v > 99)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+enum {
+	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
+	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR,
+};
+
+static const struct option lint_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+	{ "pg-version", required_argument, NULL, OPT_PG_VERSION },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "transaction", required_argument, NULL, OPT_TRANSACTION },
+	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	{ "color", required_argument, NULL, OPT_COLOR },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int lint_option(struct cli *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'f':
+		if (!reporter_by_name(arg))
+			return usage_error("unknown format '%s'", arg);
+		c->format = arg;
+		return 0;
+	case 'o':
+		c->output = arg;
+		return 0;
+	case OPT_FAIL_ON:
+		if (parse_fail_on(arg, &c->fail_on))
+			return usage_error("--fail-on takes error, warning, note or none, not '%s'", arg);
+		return 0;
+	case OPT_PG_VERSION:
+		if (parse_pg_version(arg, &c->lopts.pg_version))
+			return usage_error("--pg-version takes a major version such as 15, not '%s'", arg);
+		return 0;
+	case OPT_SINCE:
+		c->dopts.since = arg;
+		return 0;
+	case OPT_LAYOUT:
+		c->dopts.layout = arg;
+		return 0;
+	case OPT_TRANSACTION:
+		if (!strcmp(arg, "per-file"))
+			c->lopts.tx_override = TX_PER_FILE;
+		else if (!strcmp(arg, "none"))
+			c->lopts.tx_override = TX_NONE;
+		else
+			return usage_error("--transaction takes per-file or none, not '%s'", arg);
+		return 0;
+	case OPT_DIALECT:
+		if (strcmp(arg, "postgresql") && strcmp(arg, "postgres"))
+			return usage_error("unsupported dialect '%s' (supported: postgresql)", arg);
+		return 0;
+	case OPT_COLOR:
+		if (!strcmp(arg, "auto"))
+			c->color = -1;
+		else if (!strcmp(arg, "always"))
+			c->color = 1;
+		else if (!strcmp(arg, "never"))
+			c->color = 0;
+		else
+			return usage_error("--color takes auto, always or never, not '%s'", arg);
+		return 0;
+	case OPT_NO_COLOR:
+		c->color = 0;
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		exit(0);
+	default:
+		fputs(usage_text, stderr);
+		return EXIT_TROUBLE;
+	}
+}
+
+static bool want_color(const struct cli *c, FILE *out)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (c->color >= 0)
+		return c->color;
+	if (nc && *nc)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(fileno(out));
+}
+
+static int emit(const struct cli *c, const struct history *h, const struct finding_list *fl,
+		const struct summary *sum)
+{
+	const struct reporter *rep = reporter_by_name(c->format);
+	struct report_opts ro = { 0 };
+	const char **files = xcalloc((size_t)h->nr + 1, sizeof(*files));
+	FILE *out = stdout;
+	void *state;
+	int ret = 0, n = 0;
+
+	if (c->output && !(out = fopen(c->output, "w"))) {
+		free(files);
+		return error("cannot open '%s' for writing: %s", c->output, strerror(errno));
+	}
+	for (int i = 0; i < h->nr; i++)
+		if (h->items[i].in_range)
+			files[n++] = h->items[i].display;
+	ro.out = out;
+	ro.color = want_color(c, out);
+	ro.tool_version = PROJECT_VERSION;
+	ro.automation_id = getenv("MIGSAFE_SARIF_CATEGORY");
+	ro.files = files;
+	ro.nr_files = n;
+	state = rep->begin ? rep->begin(&ro) : NULL;
+	for (int i = 0; i < fl->nr; i++)
+		if (rep->finding)
+			rep->finding(state, &ro, &fl->items[i]);
+	if (rep->end && rep->end(state, &ro, sum))
+		ret = -1;
+	if (out != stdout && fclose(out))
+		ret = -1;
+	else if (out == stdout && fflush(stdout))
+		ret = -1;
+	if (ret)
+		error("cannot write the report to '%s'", c->output ? c->output : "standard output");
+	free(files);
+	return ret;
+}
+
+static int exit_status(const struct cli *c, const struct summary *sum)
+{
+	if (c->fail_on == SEV_OFF)
+		return 0;
+	for (int s = c->fail_on; s <= SEV_ERROR; s++)
+		if (sum->by_severity[s])
+			return EXIT_FINDINGS;
+	return 0;
+}
+
+static int cmd_lint(int argc, char **argv)
+{
+	struct cli c = { .format = "text", .fail_on = SEV_ERROR, .color = -1 };
+	struct finding_list fl;
+	struct summary sum;
+	struct history h;
+	const char *dflt[] = { "." };
+	int opt, ret, lint_failed;
+
+	lint_opts_init(&c.lopts);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", lint_options, NULL)) != -1)
+		if ((ret = lint_option(&c, opt, optarg)))
+			return ret;
+	history_init(&h);
+	finding_list_init(&fl);
+	if (discover(optind < argc ? (const char **)argv + optind : dflt,
+		     optind < argc ? argc - optind : 1, &c.dopts, &h, &c.lopts.explicit_range))
+		return EXIT_TROUBLE;
+	lint_failed = lint_run(&c.lopts, &h, &fl, &sum);
+	ret = emit(&c, &h, &fl, &sum) ? EXIT_TROUBLE : exit_status(&c, &sum);
+	if (lint_failed)
+		ret = EXIT_TROUBLE;
+	finding_list_release(&fl);
+	history_release(&h);
+	return ret;
+}
+
+static int cmd_rules(int argc, char **argv)
+{
+	const struct rule_info *r;
+	const char *doc;
+
+	if (argc > 2)
+		return usage_error("rules takes at most one rule id");
+	if (argc == 2) {
+		if (!(r = rule_by_id(argv[1])))
+			return usage_error("unknown rule '%s' (see 'migsafe rules')", argv[1]);
+		doc = rule_doc(r);
+		fputs(doc ? doc : r->summary, stdout);
+		return 0;
+	}
+	printf("%-28s %-14s %-8s %s\n", "RULE", "CATEGORY", "DEFAULT", "SUMMARY");
+	for (int i = 0; i < NR_RULES; i++)
+		printf("%-28s %-14s %-8s %s\n", rule_table[i].id, rule_table[i].category,
+		       severity_name(rule_table[i].default_severity), rule_table[i].summary);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_TROUBLE : 0;
+	}
+	if (!strcmp(argv[1], "lint"))
+		return cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "rules"))
+		return cmd_rules(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("migsafe %s (%s)\n", PROJECT_VERSION, parse_backend_version());
+		return 0;
+	}
+	return usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,1876 @@
+/*
+ * replay.c - apply statements to the catalog the way PostgreSQL would.
+ *
+ * Each handler resolves names (search_path, case already folded by the
+ * parser), checks the statement would succeed (else a problem:
+ * unknown-object, duplicate-object), updates the catalog and records the
+ * changes. Generated names follow PostgreSQL's own rules
+ * (makeObjectName / ChooseRelationName / ChooseConstraintName), so later
+ * statements can refer to "users_email_key" or "orders_user_id_fkey".
+ */
+#include "replay.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "types.h"
+#include "banned.h"
+
+#define MAX_SEARCH_PATH 16
+
+struct replay {
+	struct catalog *cat;
+	char *path[MAX_SEARCH_PATH];   /* owned */
+	int nr_path;
+	char *saved[MAX_SEARCH_PATH];  /* search_path before a SET LOCAL */
+	int nr_saved;
+	bool path_local;
+};
+
+/* per-statement working state */
+struct rctx {
+	struct replay *r;
+	struct catalog *cat;
+	const struct stmt *st;
+	const char *text;
+	struct replay_result *res;
+};
+
+/* ---- results ---- */
+
+void replay_result_init(struct replay_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	arena_init(&r->arena);
+}
+
+void replay_result_reset(struct replay_result *r)
+{
+	arena_release(&r->arena);
+	r->nr_changes = 0;
+	r->nr_problems = 0;
+}
+
+void replay_result_release(struct replay_result *r)
+{
+	arena_release(&r->arena);
+	free(r->changes);
+	free(r->problems);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *rdup(struct rctx *x, const char *s)
+{
+	return arena_strdup(&x->res->arena, s);
+}
+
+static const char *rfmt(struct rctx *x, const char *fmt, ...) PRINTF_LIKE(2, 3);
+static const char *rfmt(struct rctx *x, const char *fmt, ...)
+{
+	struct strbuf sb;
+	const char *p;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	p = arena_strndup(&x->res->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return p;
+}
+
+static struct change *add_change(struct rctx *x, enum change_kind kind, size_t start)
+{
+	struct replay_result *res = x->res;
+	struct change *ch;
+
+	ALLOC_GROW(res->changes, (size_t)res->nr_changes + 1, res->alloc_changes);
+	ch = &res->changes[res->nr_changes++];
+	memset(ch, 0, sizeof(*ch));
+	ch->kind = kind;
+	ch->start = start;
+	return ch;
+}
+
+static void problem(struct rctx *x, enum rule_id rule, size_t start, const char *object,
+		    const char *fmt, ...) PRINTF_LIKE(5, 6);
+static void problem(struct rctx *x, enum rule_id rule, size_t start, const char *object,
+		    const char *fmt, ...)
+{
+	struct replay_result *res = x->res;
+	struct replay_problem *p;
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(res->problems, (size_t)res->nr_problems + 1, res->alloc_problems);
+	p = &res->problems[res->nr_problems++];
+	p->rule = rule;
+	p->start = start;
+	p->object = object ? rdup(x, object) : NULL;
+	p->message = arena_strndup(&res->arena, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+const char *quote_rel(const char *schema, const char *name)
+{
+	static char ring[8][2 * NAMEBUF + 8];
+	static int next;
+	char *slot = ring[next++ & 7];
+
+	if (!schema || !strcmp(schema, "public"))
+		snprintf(slot, sizeof(ring[0]), "\"%s\"", name);
+	else
+		snprintf(slot, sizeof(ring[0]), "\"%s\".\"%s\"", schema, name);
+	return slot;
+}
+
+const char *object_path(const char *schema, const char *name, const char *sub)
+{
+	static char ring[8][3 * NAMEBUF + 4];
+	static int next;
+	char *slot = ring[next++ & 7];
+
+	snprintf(slot, sizeof(ring[0]), "%s.%s%s%s", schema ? schema : "public", name,
+		 sub ? "." : "", sub ? sub : "");
+	return slot;
+}
+
+static const char *object_name(struct rctx *x, const char *schema, const char *name,
+			       const char *sub)
+{
+	const char *s = schema ? schema : "public";
+
+	return sub ? rfmt(x, "%s.%s.%s", s, name, sub) : rfmt(x, "%s.%s", s, name);
+}
+
+/* ---- the replay object ---- */
+
+static void path_set(struct replay *r, const char **names, int n)
+{
+	for (int i = 0; i < r->nr_path; i++)
+		free(r->path[i]);
+	r->nr_path = 0;
+	for (int i = 0; i < n && i < MAX_SEARCH_PATH; i++)
+		r->path[r->nr_path++] = xstrdup(names[i]);
+}
+
+struct replay *replay_new(struct catalog *cat)
+{
+	struct replay *r = xcalloc(1, sizeof(*r));
+	const char *dflt[] = { "$user", "public" };
+
+	r->cat = cat;
+	path_set(r, dflt, 2);
+	return r;
+}
+
+static void saved_release(struct replay *r)
+{
+	for (int i = 0; i < r->nr_saved; i++)
+		free(r->saved[i]);
+	r->nr_saved = 0;
+	r->path_local = false;
+}
+
+void replay_free(struct replay *r)
+{
+	if (!r)
+		return;
+	path_set(r, NULL, 0);
+	saved_release(r);
+	free(r);
+}
+
+void replay_begin_file(struct replay *r)
+{
+	if (r->path_local) {
+		path_set(r, (const char **)r->saved, r->nr_saved);
+		saved_release(r);
+	}
+}
+
+/* ---- name resolution ---- */
+
+static cat_id creation_schema(struct rctx *x, const char *schema, size_t start)
+{
+	cat_id id;
+
+	if (schema) {
+		id = cat_schema_find(x->cat, schema);
+		if (!id)
+			problem(x, RULE_UNKNOWN_OBJECT, start, schema,
+				"schema \"%s\" does not exist", schema);
+		return id;
+	}
+	for (int i = 0; i < x->r->nr_path; i++)
+		if ((id = cat_schema_find(x->cat, x->r->path[i])))
+			return id;
+	problem(x, RULE_UNKNOWN_OBJECT, start, NULL, "no schema has been selected to create in");
+	return 0;
+}
+
+/* Find a relation by possibly-qualified name; 0 when found. */
+static int find_rel(struct rctx *x, const struct qname *qn, struct cat_rel *out)
+{
+	cat_id sid;
+
+	if (qn->schema) {
+		sid = cat_schema_find(x->cat, qn->schema);
+		return sid ? cat_rel_find(x->cat, sid, qn->name, out) : -1;
+	}
+	for (int i = 0; i < x->r->nr_path; i++) {
+		sid = cat_schema_find(x->cat, x->r->path[i]);
+		if (sid && !cat_rel_find(x->cat, sid, qn->name, out))
+			return 0;
+	}
+	return -1;
+}
+
+static cat_id find_type(struct rctx *x, const struct qname *qn, char *kind)
+{
+	cat_id sid, id;
+
+	if (qn->schema) {
+		sid = cat_schema_find(x->cat, qn->schema);
+		return sid ? cat_type_find(x->cat, sid, qn->name, kind) : 0;
+	}
+	for (int i = 0; i < x->r->nr_path; i++) {
+		sid = cat_schema_find(x->cat, x->r->path[i]);
+		if (sid && (id = cat_type_find(x->cat, sid, qn->name, kind)))
+			return id;
+	}
+	return 0;
+}
+
+static void rel_ref_from(struct rctx *x, struct rel_ref *ref, const struct cat_rel *rel)
+{
+	ref->id = rel->id;
+	ref->schema = rdup(x, rel->schema);
+	ref->name = rdup(x, rel->name);
+	ref->kind = (char)rel->kind;
+	ref->created_file = rel->created_file;
+	ref->created_in_range = rel->in_range;
+	ref->known = true;
+}
+
+static void rel_ref_unknown(struct rctx *x, struct rel_ref *ref, const struct qname *qn)
+{
+	memset(ref, 0, sizeof(*ref));
+	ref->schema = rdup(x, qn->schema ? qn->schema : "public");
+	ref->name = rdup(x, qn->name);
+	ref->created_file = -1;
+}
+
+/*
+ * Resolve the table a statement acts on. Reports unknown-object (unless
+ * if_exists) and fills 'ref' either way; returns 0 when found.
+ */
+static int resolve_table(struct rctx *x, const struct qname *qn, bool if_exists,
+			 size_t start, struct cat_rel *rel, struct rel_ref *ref)
+{
+	if (!find_rel(x, qn, rel)) {
+		rel_ref_from(x, ref, rel);
+		return 0;
+	}
+	rel_ref_unknown(x, ref, qn);
+	if (!if_exists)
+		problem(x, RULE_UNKNOWN_OBJECT, start, object_name(x, qn->schema, qn->name, NULL),
+			"relation %s does not exist", quote_rel(qn->schema, qn->name));
+	return -1;
+}
+
+/* ---- PostgreSQL's generated names ---- */
+
+/* Bytes of s to keep so that a multibyte character is not cut. */
+static size_t clip_utf8(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* makeObjectName(): name1_name2_label truncated to fit NAMEDATALEN. */
+static void make_object_name(char *out, const char *name1, const char *name2, const char *label)
+{
+	size_t n1 = strlen(name1), n2 = name2 ? strlen(name2) : 0;
+	size_t overhead = (name2 ? 1 : 0) + (label ? strlen(label) + 1 : 0);
+	size_t avail = NAME_MAX_BYTES - overhead;
+	struct strbuf sb;
+
+	while (n1 + n2 > avail) {
+		if (n1 > n2)
+			n1--;
+		else
+			n2--;
+	}
+	n1 = clip_utf8(name1, n1);
+	if (name2)
+		n2 = clip_utf8(name2, n2);
+	strbuf_init(&sb);
+	strbuf_add(&sb, name1, n1);
+	if (name2) {
+		strbuf_addch(&sb, '_');
+		strbuf_add(&sb, name2, n2);
+	}
+	if (label)
+		strbuf_addf(&sb, "_%s", label);
+	snprintf(out, NAMEBUF, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* ChooseRelationName(): also avoids constraint names when is_con. */
+static void choose_relation_name(struct rctx *x, char *out, const char *name1, const char *name2,
+				 const char *label, cat_id schema, bool is_con)
+{
+	char modlabel[NAMEBUF];
+
+	snprintf(modlabel, sizeof(modlabel), "%s", label);
+	for (int pass = 1;; pass++) {
+		make_object_name(out, name1, name2, modlabel);
+		if (cat_rel_name_free(x->cat, schema, out) &&
+		    (!is_con || !cat_con_name_in_schema(x->cat, schema, out)))
+			return;
+		snprintf(modlabel, sizeof(modlabel), "%s%d", label, pass);
+	}
+}
+
+/* ChooseConstraintName(). */
+static void choose_constraint_name(struct rctx *x, char *out, const char *name1,
+				   const char *name2, const char *label, cat_id schema)
+{
+	char modlabel[NAMEBUF];
+
+	snprintf(modlabel, sizeof(modlabel), "%s", label);
+	for (int pass = 1;; pass++) {
+		make_object_name(out, name1, name2, modlabel);
+		if (!cat_con_name_in_schema(x->cat, schema, out))
+			return;
+		snprintf(modlabel, sizeof(modlabel), "%s%d", label, pass);
+	}
+}
+
+/* Column names joined with '_' (ChooseIndexNameAddition), capped. */
+static void join_names(char *out, size_t size, const char *const *names, int n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < n && len < NAMEBUF; i++) {
+		int w = snprintf(out + len, size - len, "%s%s", i ? "_" : "", names[i]);
+
+		if (w < 0 || (size_t)w >= size - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+/* ---- volatility ---- */
+
+static char expr_volatility(struct rctx *x, const struct expr *e)
+{
+	char worst = 'i';
+
+	if (!e)
+		return 0;
+	for (int i = 0; i < e->nr_funcs; i++) {
+		char v = builtin_volatility(e->funcs[i]);
+
+		if (!v)
+			v = 'v';   /* user functions are VOLATILE unless declared */
+		if (v == 'v' || (v == 's' && worst == 'i'))
+			worst = v;
+	}
+	return worst;
+}
+
+/* ---- columns ---- */
+
+static cat_id add_sequence_for(struct rctx *x, const struct cat_rel *table, const char *column)
+{
+	char name[NAMEBUF];
+
+	choose_relation_name(x, name, table->name, column, "seq", table->schema_id, false);
+	return cat_rel_create(x->cat, table->schema_id, name, REL_SEQUENCE, table->id);
+}
+
+/* Add one column; returns its id or 0. Reports duplicates. */
+static cat_id add_column(struct rctx *x, const struct cat_rel *table, const struct column_def *cd,
+			 bool if_not_exists)
+{
+	struct cat_col_def def = { 0 };
+	struct type_ref type = cd->type;
+	const char *dflt = cd->default_expr ? cd->default_expr->text : NULL;
+	cat_id seq = 0, col;
+	char seqname[NAMEBUF];
+
+	if (!cat_col_find(x->cat, table->id, cd->name, NULL)) {
+		if (!if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
+				object_name(x, table->schema, table->name, cd->name),
+				"column \"%s\" of relation %s already exists", cd->name,
+				quote_rel(table->schema, table->name));
+		return 0;
+	}
+	type.serial = false;
+	def.name = cd->name;
+	def.type = &type;
+	def.not_null = cd->not_null || cd->type.serial || cd->identity;
+	def.default_volatility = expr_volatility(x, cd->default_expr);
+	def.identity = (char)cd->identity;
+	def.generated = cd->generated ? cd->generated->text : NULL;
+	if (cd->type.serial || cd->identity) {
+		seq = add_sequence_for(x, table, cd->name);
+		if (cd->type.serial && seq) {
+			struct cat_rel s;
+
+			cat_rel_get(x->cat, seq, &s);
+			snprintf(seqname, sizeof(seqname), "%s", s.name);
+			dflt = rfmt(x, "nextval('%s'::regclass)", seqname);
+			def.default_volatility = 'v';
+		}
+	}
+	if (dflt && cd->default_expr && cd->default_expr->is_null)
+		dflt = NULL;
+	def.default_expr = dflt;
+	col = cat_col_add(x->cat, table->id, &def);
+	if (seq && col)
+		cat_sequence_own(x->cat, seq, col);
+	return col;
+}
+
+/* Resolve column names of a table to ids; reports the first unknown. */
+static int resolve_columns(struct rctx *x, const struct cat_rel *table, const char *const *names,
+			   int n, cat_id *ids, size_t start)
+{
+	struct cat_col col;
+
+	for (int i = 0; i < n; i++) {
+		if (cat_col_find(x->cat, table->id, names[i], &col)) {
+			problem(x, RULE_UNKNOWN_OBJECT, start,
+				object_name(x, table->schema, table->name, names[i]),
+				"column \"%s\" of relation %s does not exist", names[i],
+				quote_rel(table->schema, table->name));
+			return -1;
+		}
+		ids[i] = col.id;
+	}
+	return 0;
+}
+
+/* ---- constraints ---- */
+
+static cat_id constraint_index(struct rctx *x, const struct cat_rel *table,
+			       const struct constraint_def *cd, const char *name,
+			       const cat_id *cols, int n)
+{
+	struct cat_index_col *ic = xcalloc((size_t)n + (size_t)cd->nr_include + 1, sizeof(*ic));
+	cat_id inc_ids[64];
+	int ni = cd->nr_include < 64 ? cd->nr_include : 64;
+	cat_id id = 0;
+
+	for (int i = 0; i < n; i++)
+		ic[i].column_id = cols[i];
+	if (ni && resolve_columns(x, table, cd->include, ni, inc_ids, cd->start))
+		goto out;
+	for (int i = 0; i < ni; i++) {
+		ic[n + i].column_id = inc_ids[i];
+		ic[n + i].include = true;
+	}
+	id = cat_index_add(x->cat, table->schema_id, name, table->id, cd->kind != CON_EXCLUDE,
+			   cd->kind == CON_PRIMARY, cd->index_method, NULL, ic, n + ni);
+out:
+	free(ic);
+	return id;
+}
+
+/* ADD CONSTRAINT ... USING INDEX: adopt (and rename) an existing index. */
+static cat_id adopt_index(struct rctx *x, const struct cat_rel *table,
+			  const struct constraint_def *cd, const char *name)
+{
+	struct cat_rel idx;
+	struct qname qn = { table->schema, cd->using_index };
+
+	if (find_rel(x, &qn, &idx) || idx.kind != REL_INDEX) {
+		problem(x, RULE_UNKNOWN_OBJECT, cd->start, cd->using_index,
+			"index \"%s\" does not exist", cd->using_index);
+		return 0;
+	}
+	if (strcmp(idx.name, name))
+		cat_rel_rename(x->cat, idx.id, name);
+	return idx.id;
+}
+
+static int fk_target(struct rctx *x, const struct cat_rel *table, const struct constraint_def *cd,
+		     struct cat_rel *ref, cat_id *ref_cols, int n)
+{
+	cat_id *pk = NULL;
+	int npk = 0, ret = -1;
+
+	if (!strcmp(cd->ref_table.name, table->name) && !cd->ref_table.schema)
+		*ref = *table;
+	else if (find_rel(x, &cd->ref_table, ref)) {
+		problem(x, RULE_UNKNOWN_OBJECT, cd->start,
+			object_name(x, cd->ref_table.schema, cd->ref_table.name, NULL),
+			"relation %s does not exist",
+			quote_rel(cd->ref_table.schema, cd->ref_table.name));
+		return -1;
+	}
+	if (cd->nr_ref_columns) {
+		if (cd->nr_ref_columns != n)
+			return -1;
+		return resolve_columns(x, ref, cd->ref_columns, n, ref_cols, cd->start);
+	}
+	if (cat_primary_key(x->cat, ref->id, &pk, &npk) || npk != n) {
+		problem(x, RULE_UNKNOWN_OBJECT, cd->start, object_name(x, ref->schema, ref->name, NULL),
+			"there is no primary key for referenced table %s",
+			quote_rel(ref->schema, ref->name));
+		goto out;
+	}
+	memcpy(ref_cols, pk, sizeof(*pk) * (size_t)n);
+	ret = 0;
+out:
+	free(pk);
+	return ret;
+}
+
+static void choose_con_name(struct rctx *x, char *name, const struct cat_rel *table,
+			    const struct constraint_def *cd, const char *cols)
+{
+	switch (cd->kind) {
+	case CON_PRIMARY:
+		choose_relation_name(x, name, table->name, NULL, "pkey", table->schema_id, true);
+		break;
+	case CON_UNIQUE:
+		choose_relation_name(x, name, table->name, cols, "key", table->schema_id, true);
+		break;
+	case CON_EXCLUDE:
+		choose_relation_name(x, name, table->name, cols, "excl", table->schema_id, true);
+		break;
+	case CON_FOREIGN:
+		choose_constraint_name(x, name, table->name, cols, "fkey", table->schema_id);
+		break;
+	case CON_CHECK:
+		choose_constraint_name(x, name, table->name, *cols ? cols : NULL, "check",
+				       table->schema_id);
+		break;
+	}
+}
+
+/* The distinct columns a CHECK expression uses (for naming and deps). */
+static int check_columns(struct rctx *x, const struct cat_rel *table, const struct expr *e,
+			 const char **names, cat_id *ids, int max)
+{
+	struct cat_col col;
+	int n = 0;
+
+	for (int i = 0; e && i < e->nr_columns && n < max; i++) {
+		bool seen = false;
+
+		if (cat_col_find(x->cat, table->id, e->columns[i], &col))
+			continue;
+		for (int j = 0; j < n; j++)
+			seen |= ids[j] == col.id;
+		if (seen)
+			continue;
+		names[n] = e->columns[i];
+		ids[n++] = col.id;
+	}
+	return n;
+}
+
+static int add_constraint(struct rctx *x, const struct cat_rel *table,
+			  const struct constraint_def *cd)
+{
+	struct cat_con_def def = { 0 };
+	struct cat_rel ref;
+	cat_id cols[64], ref_cols[64];
+	const char *names[64];
+	char name[NAMEBUF], joined[4 * NAMEBUF];
+	int n = cd->nr_columns < 64 ? cd->nr_columns : 64;
+
+	def.kind = cd->kind;
+	if (cd->kind == CON_CHECK) {
+		n = check_columns(x, table, cd->check, names, cols, 64);
+		snprintf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
+	} else {
+		if (resolve_columns(x, table, cd->columns, n, cols, cd->start))
+			return -1;
+		join_names(joined, sizeof(joined), cd->columns, n);
+	}
+	if (cd->name) {
+		snprintf(name, sizeof(name), "%s", cd->name);
+		if (cat_con_name_taken(x->cat, table->id, name)) {
+			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
+				object_name(x, table->schema, table->name, name),
+				"constraint \"%s\" for relation %s already exists", name,
+				quote_rel(table->schema, table->name));
+			return -1;
+		}
+	} else {
+		choose_con_name(x, name, table, cd, joined);
+	}
+	def.name = name;
+	def.columns = cols;
+	def.nr_columns = n;
+	def.validated = !cd->not_valid;
+	def.deferrable = cd->deferrable;
+	switch (cd->kind) {
+	case CON_PRIMARY:
+	case CON_UNIQUE:
+	case CON_EXCLUDE: {
+		cat_id *pk = NULL;
+		int npk = 0;
+
+		if (cd->kind == CON_PRIMARY && !cat_primary_key(x->cat, table->id, &pk, &npk)) {
+			free(pk);
+			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
+				object_name(x, table->schema, table->name, NULL),
+				"multiple primary keys for table %s are not allowed",
+				quote_rel(table->schema, table->name));
+			return -1;
+		}
+		if (cd->name && !cd->using_index && !cat_rel_name_free(x->cat, table->schema_id, name)) {
+			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
+				object_name(x, table->schema, name, NULL),
+				"relation %s already exists", quote_rel(table->schema, name));
+			return -1;
+		}
+		def.index_id = cd->using_index ? adopt_index(x, table, cd, name)
+					       : constraint_index(x, table, cd, name, cols, n);
+		if (cd->kind == CON_PRIMARY)
+			for (int i = 0; i < n; i++)
+				cat_col_set_not_null(x->cat, cols[i], true);
+		break;
+	}
+	case CON_CHECK:
+		def.expr = cd->check ? cd->check->text : NULL;
+		def.not_null_column = cd->check ? cd->check->not_null_column : NULL;
+		break;
+	case CON_FOREIGN:
+		if (fk_target(x, table, cd, &ref, ref_cols, n))
+			return -1;
+		def.ref_rel_id = ref.id;
+		def.ref_columns = ref_cols;
+		def.on_delete = (char)(cd->on_delete ? cd->on_delete : FK_NO_ACTION);
+		def.on_update = (char)(cd->on_update ? cd->on_update : FK_NO_ACTION);
+		break;
+	}
+	return cat_con_add(x->cat, table->id, &def) ? 0 : -1;
+}
+
+/* ---- CREATE TABLE ---- */
+
+static void copy_columns_from(struct rctx *x, const struct cat_rel *table, cat_id src)
+{
+	struct cat_col *cols;
+	int n;
+
+	cat_col_list(x->cat, src, &cols, &n);
+	for (int i = 0; i < n; i++) {
+		struct cat_col_def def = { 0 };
+
+		if (!cat_col_find(x->cat, table->id, cols[i].name, NULL))
+			continue;   /* merged with a column of the same name */
+		def.name = cols[i].name;
+		def.type = &cols[i].type;
+		def.not_null = cols[i].not_null;
+		cat_col_add(x->cat, table->id, &def);
+	}
+	free(cols);
+}
+
+static void inherit_columns(struct rctx *x, const struct cat_rel *table,
+			    const struct qname *from, int n, size_t start)
+{
+	struct cat_rel src;
+
+	for (int i = 0; i < n; i++) {
+		if (find_rel(x, &from[i], &src)) {
+			problem(x, RULE_UNKNOWN_OBJECT, start,
+				object_name(x, from[i].schema, from[i].name, NULL),
+				"relation %s does not exist", quote_rel(from[i].schema, from[i].name));
+			continue;
+		}
+		copy_columns_from(x, table, src.id);
+	}
+}
+
+static void create_table(struct rctx *x)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	struct cat_rel table, parent;
+	struct change *ch;
+	cat_id schema, id;
+
+	schema = creation_schema(x, ct->name.schema, x->st->start);
+	if (!schema)
+		return;
+	if (!cat_rel_find(x->cat, schema, ct->name.name, &table) ||
+	    !cat_rel_name_free(x->cat, schema, ct->name.name)) {
+		if (!ct->if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+				object_name(x, ct->name.schema, ct->name.name, NULL),
+				"relation %s already exists", quote_rel(ct->name.schema, ct->name.name));
+		return;
+	}
+	id = cat_rel_create(x->cat, schema, ct->name.name,
+			    ct->partition_by ? REL_PARTITIONED : REL_TABLE, 0);
+	if (!id || cat_rel_get(x->cat, id, &table))
+		return;
+	if (ct->unlogged)
+		cat_rel_set_flag(x->cat, id, "unlogged", 1);
+	if (ct->partition_of.name) {
+		if (find_rel(x, &ct->partition_of, &parent))
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, ct->partition_of.schema, ct->partition_of.name, NULL),
+				"relation %s does not exist",
+				quote_rel(ct->partition_of.schema, ct->partition_of.name));
+		else {
+			copy_columns_from(x, &table, parent.id);
+			cat_rel_set_parent(x->cat, id, parent.id);
+		}
+	}
+	inherit_columns(x, &table, ct->inherits, ct->nr_inherits, x->st->start);
+	inherit_columns(x, &table, ct->like, ct->nr_like, x->st->start);
+	for (int i = 0; i < ct->nr_columns; i++)
+		add_column(x, &table, &ct->columns[i], false);
+	for (int i = 0; i < ct->nr_constraints; i++)
+		add_constraint(x, &table, &ct->constraints[i]);
+	ch = add_change(x, CH_CREATE_TABLE, x->st->start);
+	rel_ref_from(x, &ch->rel, &table);
+}
+
+/* ---- ALTER TABLE ---- */
+
+static int find_column(struct rctx *x, const struct cat_rel *table, const char *name,
+		       bool if_exists, size_t start, struct cat_col *col)
+{
+	if (!cat_col_find(x->cat, table->id, name, col))
+		return 0;
+	if (!if_exists)
+		problem(x, RULE_UNKNOWN_OBJECT, start,
+			object_name(x, table->schema, table->name, name),
+			"column \"%s\" of relation %s does not exist", name,
+			quote_rel(table->schema, table->name));
+	return -1;
+}
+
+struct dep_collect {
+	struct rctx *x;
+	const char **items;
+	int nr;
+	size_t alloc;
+};
+
+static void collect_dep(void *data, const char *what)
+{
+	struct dep_collect *d = data;
+
+	if (d->nr >= 1000)
+		return;
+	ALLOC_GROW(d->items, (size_t)d->nr + 1, d->alloc);
+	d->items[d->nr++] = rdup(d->x, what);
+}
+
+/* Move the collected list into the arena, attach it to the change. */
+static void attach_deps(struct rctx *x, struct change *ch, struct dep_collect *d)
+{
+	if (d->nr) {
+		const char **v = arena_alloc(&x->res->arena, sizeof(*v) * (size_t)d->nr);
+
+		memcpy(v, d->items, sizeof(*v) * (size_t)d->nr);
+		ch->dropped = v;
+		ch->nr_dropped = d->nr;
+	}
+	free(d->items);
+	d->items = NULL;
+}
+
+static void at_add_column(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			  const struct alter_cmd *cmd)
+{
+	struct change *ch;
+
+	if (ref->known && !add_column(x, t, cmd->coldef, cmd->if_not_exists))
+		return;
+	ch = add_change(x, CH_ADD_COLUMN, cmd->start);
+	ch->rel = *ref;
+	ch->column = cmd->coldef->name;
+	ch->coldef = cmd->coldef;
+	ch->new_type = cmd->coldef->type;
+}
+
+static void at_drop_column(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			   const struct alter_cmd *cmd)
+{
+	struct dep_collect d = { x, NULL, 0, 0 };
+	struct cat_col col;
+	struct change *ch;
+
+	if (ref->known) {
+		if (find_column(x, t, cmd->column, cmd->if_exists, cmd->start, &col))
+			return;
+		cat_rel_dependents(x->cat, t->id, col.id, collect_dep, &d);
+	}
+	ch = add_change(x, CH_DROP_COLUMN, cmd->start);
+	ch->rel = *ref;
+	ch->column = cmd->column;
+	ch->cascade = cmd->cascade;
+	if (ref->known) {
+		ch->old_type = col.type;
+		ch->old_type.name = rdup(x, col.type.name);
+		ch->old_type.schema = rdup(x, col.type.schema);
+		cat_col_drop(x->cat, col.id);
+	}
+	attach_deps(x, ch, &d);
+}
+
+static void at_alter_type(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			  const struct alter_cmd *cmd)
+{
+	struct cat_col col;
+	struct change *ch;
+
+	if (ref->known && find_column(x, t, cmd->column, false, cmd->start, &col))
+		return;
+	ch = add_change(x, CH_ALTER_TYPE, cmd->start);
+	ch->rel = *ref;
+	ch->column = cmd->column;
+	ch->new_type = cmd->type;
+	ch->new_type.serial = false;
+	if (!ref->known)
+		return;
+	ch->old_type = col.type;
+	ch->old_type.name = rdup(x, col.type.name);
+	ch->old_type.schema = rdup(x, col.type.schema);
+	cat_col_set_type(x->cat, col.id, &ch->new_type);
+}
+
+static void at_column_flag(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			   const struct alter_cmd *cmd)
+{
+	static const enum change_kind kinds[] = {
+		[AT_SET_NOT_NULL] = CH_SET_NOT_NULL, [AT_DROP_NOT_NULL] = CH_DROP_NOT_NULL,
+		[AT_SET_DEFAULT] = CH_SET_DEFAULT, [AT_DROP_DEFAULT] = CH_DROP_DEFAULT,
+	};
+	struct cat_col col;
+	struct change *ch;
+
+	if (ref->known && find_column(x, t, cmd->column, false, cmd->start, &col))
+		return;
+	ch = add_change(x, kinds[cmd->kind], cmd->start);
+	ch->rel = *ref;
+	ch->column = cmd->column;
+	if (!ref->known)
+		return;
+	ch->was_not_null = col.not_null;
+	ch->not_null_check = cat_has_not_null_check(x->cat, t->id, col.name);
+	switch (cmd->kind) {
+	case AT_SET_NOT_NULL:
+		cat_col_set_not_null(x->cat, col.id, true);
+		break;
+	case AT_DROP_NOT_NULL:
+		cat_col_set_not_null(x->cat, col.id, false);
+		break;
+	case AT_SET_DEFAULT:
+		cat_col_set_default(x->cat, col.id, cmd->expr ? cmd->expr->text : NULL,
+				    expr_volatility(x, cmd->expr));
+		break;
+	default:
+		cat_col_set_default(x->cat, col.id, NULL, 0);
+		break;
+	}
+}
+
+static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			      const struct alter_cmd *cmd)
+{
+	struct change *ch;
+
+	if (ref->known && add_constraint(x, t, cmd->con))
+		return;
+	ch = add_change(x, CH_ADD_CONSTRAINT, cmd->start);
+	ch->rel = *ref;
+	ch->con = cmd->con;
+	ch->con_kind = cmd->con->kind;
+	ch->name = cmd->con->name;
+}
+
+static void at_constraint_op(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+			     const struct alter_cmd *cmd)
+{
+	struct cat_con con;
+	struct change *ch;
+
+	if (ref->known && cat_con_find(x->cat, t->id, cmd->name, &con)) {
+		if (!cmd->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, cmd->start,
+				object_name(x, t->schema, t->name, cmd->name),
+				"constraint \"%s\" of relation %s does not exist", cmd->name,
+				quote_rel(t->schema, t->name));
+		return;
+	}
+	ch = add_change(x, cmd->kind == AT_DROP_CONSTRAINT ? CH_DROP_CONSTRAINT
+							     : CH_VALIDATE_CONSTRAINT, cmd->start);
+	ch->rel = *ref;
+	ch->name = cmd->name;
+	ch->cascade = cmd->cascade;
+	if (!ref->known)
+		return;
+	ch->con_kind = con.kind;
+	if (cmd->kind == AT_VALIDATE_CONSTRAINT)
+		cat_con_validate(x->cat, con.id);
+	else if (con.index_id)
+		cat_rel_drop(x->cat, con.index_id);   /* takes the constraint along */
+	else
+		cat_con_drop(x->cat, con.id);
+}
+
+static void at_identity(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
+{
+	struct cat_col col;
+
+	if (find_column(x, t, cmd->column, cmd->if_exists, cmd->start, &col))
+		return;
+	if (cmd->kind == AT_ADD_IDENTITY) {
+		cat_col_set_identity(x->cat, col.id, (char)cmd->identity);
+		cat_col_set_not_null(x->cat, col.id, true);
+		cat_sequence_own(x->cat, add_sequence_for(x, t, col.name), col.id);
+	} else if (cmd->kind == AT_DROP_IDENTITY) {
+		cat_col_set_identity(x->cat, col.id, 0);
+	} else if (cmd->kind == AT_DROP_EXPRESSION) {
+		cat_col_set_generated(x->cat, col.id, NULL);
+	}
+}
+
+static void at_partition(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
+{
+	struct cat_rel part;
+
+	if (find_rel(x, &cmd->partition, &part)) {
+		problem(x, RULE_UNKNOWN_OBJECT, cmd->start,
+			object_name(x, cmd->partition.schema, cmd->partition.name, NULL),
+			"relation %s does not exist",
+			quote_rel(cmd->partition.schema, cmd->partition.name));
+		return;
+	}
+	cat_rel_set_parent(x->cat, part.id, cmd->kind == AT_ATTACH_PARTITION ? t->id : 0);
+}
+
+static void at_misc(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
+{
+	switch (cmd->kind) {
+	case AT_ENABLE_RLS:
+	case AT_DISABLE_RLS:
+		cat_rel_set_flag(x->cat, t->id, "rls_enabled", cmd->kind == AT_ENABLE_RLS);
+		break;
+	case AT_FORCE_RLS:
+	case AT_NO_FORCE_RLS:
+		cat_rel_set_flag(x->cat, t->id, "rls_forced", cmd->kind == AT_FORCE_RLS);
+		break;
+	case AT_SET_LOGGED:
+	case AT_SET_UNLOGGED:
+		cat_rel_set_flag(x->cat, t->id, "unlogged", cmd->kind == AT_SET_UNLOGGED);
+		break;
+	case AT_ADD_IDENTITY:
+	case AT_DROP_IDENTITY:
+	case AT_DROP_EXPRESSION:
+		at_identity(x, t, cmd);
+		break;
+	case AT_ATTACH_PARTITION:
+	case AT_DETACH_PARTITION:
+		at_partition(x, t, cmd);
+		break;
+	default:
+		break;   /* recognised; no catalog effect we model */
+	}
+}
+
+static void alter_cmd(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+		      const struct alter_cmd *cmd)
+{
+	switch (cmd->kind) {
+	case AT_ADD_COLUMN:
+		at_add_column(x, t, ref, cmd);
+		break;
+	case AT_DROP_COLUMN:
+		at_drop_column(x, t, ref, cmd);
+		break;
+	case AT_ALTER_TYPE:
+		at_alter_type(x, t, ref, cmd);
+		break;
+	case AT_SET_NOT_NULL:
+	case AT_DROP_NOT_NULL:
+	case AT_SET_DEFAULT:
+	case AT_DROP_DEFAULT:
+		at_column_flag(x, t, ref, cmd);
+		break;
+	case AT_ADD_CONSTRAINT:
+		at_add_constraint(x, t, ref, cmd);
+		break;
+	case AT_DROP_CONSTRAINT:
+	case AT_VALIDATE_CONSTRAINT:
+		at_constraint_op(x, t, ref, cmd);
+		break;
+	default:
+		if (ref->known)
+			at_misc(x, t, cmd);
+		break;
+	}
+}
+
+static void alter_table(struct rctx *x)
+{
+	const struct alter_table *at = &x->st->u.alter_table;
+	struct cat_rel table;
+	struct rel_ref ref;
+
+	if (resolve_table(x, &at->rel, at->if_exists, x->st->start, &table, &ref)) {
+		if (at->if_exists)
+			return;
+		memset(&table, 0, sizeof(table));
+	}
+	for (int i = 0; i < at->nr_cmds; i++)
+		alter_cmd(x, &table, &ref, &at->cmds[i]);
+}
+
+/* ---- CREATE INDEX ---- */
+
+static const char *index_elem_name(const struct index_elem *e)
+{
+	if (e->column)
+		return e->column;
+	if (e->expr && e->expr->nr_funcs)
+		return e->expr->funcs[0];
+	return "expr";
+}
+
+static int index_columns(struct rctx *x, const struct cat_rel *t, const struct index_def *ix,
+			 struct cat_index_col *ic)
+{
+	struct cat_col col;
+	int n = 0;
+
+	for (int i = 0; i < ix->nr_elems; i++, n++) {
+		const struct index_elem *e = &ix->elems[i];
+
+		ic[n].desc = e->desc;
+		if (!e->column) {
+			ic[n].expr = e->expr ? e->expr->text : "?";
+			continue;
+		}
+		if (find_column(x, t, e->column, false, x->st->start, &col))
+			return -1;
+		ic[n].column_id = col.id;
+	}
+	for (int i = 0; i < ix->nr_include; i++, n++) {
+		if (find_column(x, t, ix->include[i], false, x->st->start, &col))
+			return -1;
+		ic[n].column_id = col.id;
+		ic[n].include = true;
+	}
+	return n;
+}
+
+static void create_index(struct rctx *x)
+{
+	const struct index_def *ix = &x->st->u.index;
+	struct cat_index_col *ic = NULL;
+	const char *names[64];
+	char name[NAMEBUF], joined[4 * NAMEBUF];
+	struct cat_rel t;
+	struct rel_ref ref;
+	struct change *ch;
+	int n;
+
+	if (resolve_table(x, &ix->table, false, x->st->start, &t, &ref))
+		goto record;
+	for (n = 0; n < ix->nr_elems && n < 64; n++)
+		names[n] = index_elem_name(&ix->elems[n]);
+	join_names(joined, sizeof(joined), names, n);
+	if (ix->name) {
+		snprintf(name, sizeof(name), "%s", ix->name);
+		if (!cat_rel_name_free(x->cat, t.schema_id, name)) {
+			if (!ix->if_not_exists)
+				problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+					object_name(x, t.schema, name, NULL),
+					"relation %s already exists", quote_rel(t.schema, name));
+			goto out;
+		}
+	} else {
+		choose_relation_name(x, name, t.name, joined, "idx", t.schema_id, false);
+	}
+	ic = xcalloc((size_t)ix->nr_elems + (size_t)ix->nr_include + 1, sizeof(*ic));
+	n = index_columns(x, &t, ix, ic);
+	if (n < 0)
+		goto out;
+	cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false, ix->method,
+		      ix->where ? ix->where->text : NULL, ic, n);
+record:
+	ch = add_change(x, CH_CREATE_INDEX, x->st->start);
+	ch->rel = ref;
+	ch->index = ix;
+	ch->name = ix->name ? ix->name : rdup(x, name);
+	ch->concurrently = ix->concurrently;
+out:
+	free(ic);
+}
+
+/* ---- DROP ---- */
+
+static bool kind_matches(enum obj_kind want, char kind)
+{
+	switch (want) {
+	case OBJ_TABLE: return kind == REL_TABLE || kind == REL_PARTITIONED;
+	case OBJ_VIEW: return kind == REL_VIEW;
+	case OBJ_MATVIEW: return kind == REL_MATVIEW;
+	case OBJ_SEQUENCE: return kind == REL_SEQUENCE;
+	case OBJ_INDEX: return kind == REL_INDEX;
+	case OBJ_FOREIGN_TABLE: return kind == REL_FOREIGN;
+	default: return false;
+	}
+}
+
+static enum change_kind drop_change_kind(enum obj_kind k)
+{
+	switch (k) {
+	case OBJ_INDEX: return CH_DROP_INDEX;
+	case OBJ_VIEW:
+	case OBJ_MATVIEW: return CH_DROP_VIEW;
+	case OBJ_SEQUENCE: return CH_DROP_SEQUENCE;
+	default: return CH_DROP_TABLE;
+	}
+}
+
+static void drop_relation(struct rctx *x, const struct drop_stmt *d, const struct qname *qn)
+{
+	struct dep_collect deps = { x, NULL, 0, 0 };
+	struct cat_rel rel, table;
+	struct change *ch;
+
+	if (find_rel(x, qn, &rel) || !kind_matches(d->kind, (char)rel.kind)) {
+		if (!d->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, qn->schema, qn->name, NULL),
+				"%s %s does not exist", obj_kind_name(d->kind),
+				quote_rel(qn->schema, qn->name));
+		return;
+	}
+	if (d->kind == OBJ_INDEX && cat_index_constraint(x->cat, rel.id)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, rel.schema, rel.name, NULL),
+			"cannot drop index %s because a constraint requires it",
+			quote_rel(rel.schema, rel.name));
+		return;
+	}
+	ch = add_change(x, drop_change_kind(d->kind), x->st->start);
+	ch->cascade = d->cascade;
+	ch->concurrently = d->concurrently;
+	ch->name = rdup(x, rel.name);
+	if (d->kind == OBJ_INDEX && !cat_rel_get(x->cat, rel.table_id, &table))
+		rel_ref_from(x, &ch->rel, &table);
+	else
+		rel_ref_from(x, &ch->rel, &rel);
+	if (d->kind != OBJ_INDEX)
+		cat_rel_dependents(x->cat, rel.id, 0, collect_dep, &deps);
+	attach_deps(x, ch, &deps);
+	cat_rel_drop(x->cat, rel.id);
+}
+
+static void drop_schema(struct rctx *x, const struct drop_stmt *d, const struct qname *qn)
+{
+	struct dep_collect deps = { x, NULL, 0, 0 };
+	cat_id sid = cat_schema_find(x->cat, qn->name);
+	struct change *ch;
+
+	if (!sid) {
+		if (!d->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start, qn->name,
+				"schema \"%s\" does not exist", qn->name);
+		return;
+	}
+	ch = add_change(x, CH_DROP_SCHEMA, x->st->start);
+	ch->name = qn->name;
+	ch->cascade = d->cascade;
+	ch->nr_contents = cat_schema_count_objects(x->cat, sid);
+	cat_schema_contents(x->cat, sid, collect_dep, &deps);
+	attach_deps(x, ch, &deps);
+	cat_schema_drop(x->cat, sid);
+}
+
+static void drop_type(struct rctx *x, const struct drop_stmt *d, const struct qname *qn)
+{
+	cat_id id = find_type(x, qn, NULL);
+	struct change *ch;
+
+	if (!id) {
+		if (!d->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, qn->schema, qn->name, NULL),
+				"type %s does not exist", quote_rel(qn->schema, qn->name));
+		return;
+	}
+	ch = add_change(x, CH_DROP_TYPE, x->st->start);
+	ch->name = qn->name;
+	cat_type_drop(x->cat, id);
+}
+
+static cat_id lookup_schema_of(struct rctx *x, const struct qname *qn)
+{
+	if (qn->schema)
+		return cat_schema_find(x->cat, qn->schema);
+	for (int i = 0; i < x->r->nr_path; i++) {
+		cat_id sid = cat_schema_find(x->cat, x->r->path[i]);
+
+		if (sid)
+			return sid;
+	}
+	return 0;
+}
+
+static void drop_function(struct rctx *x, const struct drop_stmt *d, int i)
+{
+	const struct qname *qn = &d->objects[i];
+	const char *sig = d->signatures ? d->signatures[i] : NULL;
+	cat_id sid = lookup_schema_of(x, qn), id = 0;
+	int count = 0;
+
+	if (sid)
+		id = sig ? cat_function_find(x->cat, sid, qn->name, sig)
+			 : cat_function_find_any(x->cat, sid, qn->name, &count);
+	if (id)
+		cat_function_drop(x->cat, id);
+	/* functions created by extensions or before the history are not
+	   modelled, so a missing one is not reported */
+}
+
+static void drop_on_table(struct rctx *x, const struct drop_stmt *d, int i)
+{
+	struct cat_rel t;
+	cat_id id;
+
+	if (!d->on || find_rel(x, &d->on[i], &t))
+		return;
+	if (d->kind == OBJ_TRIGGER) {
+		if ((id = cat_trigger_find(x->cat, t.id, d->objects[i].name)))
+			cat_trigger_drop(x->cat, id);
+		else if (!d->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start, d->objects[i].name,
+				"trigger \"%s\" for table %s does not exist", d->objects[i].name,
+				quote_rel(t.schema, t.name));
+	} else {
+		if ((id = cat_policy_find(x->cat, t.id, d->objects[i].name)))
+			cat_policy_drop(x->cat, id);
+		else if (!d->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start, d->objects[i].name,
+				"policy \"%s\" for table %s does not exist", d->objects[i].name,
+				quote_rel(t.schema, t.name));
+	}
+}
+
+static void drop_stmt(struct rctx *x)
+{
+	const struct drop_stmt *d = &x->st->u.drop;
+
+	for (int i = 0; i < d->nr_objects; i++) {
+		const struct qname *qn = &d->objects[i];
+
+		switch (d->kind) {
+		case OBJ_TABLE:
+		case OBJ_VIEW:
+		case OBJ_MATVIEW:
+		case OBJ_SEQUENCE:
+		case OBJ_INDEX:
+		case OBJ_FOREIGN_TABLE:
+			drop_relation(x, d, qn);
+			break;
+		case OBJ_SCHEMA:
+			drop_schema(x, d, qn);
+			break;
+		case OBJ_TYPE:
+		case OBJ_DOMAIN:
+			drop_type(x, d, qn);
+			break;
+		case OBJ_EXTENSION:
+			cat_extension_drop(x->cat, qn->name);
+			break;
+		case OBJ_FUNCTION:
+		case OBJ_PROCEDURE:
+			drop_function(x, d, i);
+			break;
+		case OBJ_TRIGGER:
+		case OBJ_POLICY:
+			drop_on_table(x, d, i);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* ---- RENAME ---- */
+
+static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
+{
+	struct cat_rel rel;
+	struct change *ch;
+	cat_id con;
+
+	if (find_rel(x, &rn->rel, &rel)) {
+		if (!rn->if_exists)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, rn->rel.schema, rn->rel.name, NULL),
+				"relation %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
+		return;
+	}
+	if (!cat_rel_name_free(x->cat, rel.schema_id, rn->newname)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, rel.schema, rn->newname, NULL),
+			"relation %s already exists", quote_rel(rel.schema, rn->newname));
+		return;
+	}
+	ch = add_change(x, rel.kind == REL_INDEX ? CH_RENAME_INDEX : CH_RENAME_TABLE, x->st->start);
+	rel_ref_from(x, &ch->rel, &rel);
+	ch->name = ch->rel.name;
+	ch->new_name = rn->newname;
+	cat_rel_rename(x->cat, rel.id, rn->newname);
+	if (rel.kind == REL_INDEX && (con = cat_index_constraint(x->cat, rel.id)))
+		cat_con_rename(x->cat, con, rn->newname);
+}
+
+static void rename_column(struct rctx *x, const struct rename_stmt *rn)
+{
+	struct cat_rel t;
+	struct rel_ref ref;
+	struct cat_col col;
+	struct change *ch;
+
+	if (resolve_table(x, &rn->rel, rn->if_exists, x->st->start, &t, &ref) && rn->if_exists)
+		return;
+	if (ref.known) {
+		if (find_column(x, &t, rn->subname, false, x->st->start, &col))
+			return;
+		if (!cat_col_find(x->cat, t.id, rn->newname, NULL)) {
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+				object_name(x, t.schema, t.name, rn->newname),
+				"column \"%s\" of relation %s already exists", rn->newname,
+				quote_rel(t.schema, t.name));
+			return;
+		}
+		cat_col_rename(x->cat, col.id, rn->newname);
+	}
+	ch = add_change(x, CH_RENAME_COLUMN, x->st->start);
+	ch->rel = ref;
+	ch->column = rn->subname;
+	ch->new_name = rn->newname;
+}
+
+static void rename_constraint(struct rctx *x, const struct rename_stmt *rn)
+{
+	struct cat_rel t;
+	struct rel_ref ref;
+	struct cat_con con;
+	struct change *ch;
+
+	if (resolve_table(x, &rn->rel, rn->if_exists, x->st->start, &t, &ref))
+		return;
+	if (cat_con_find(x->cat, t.id, rn->subname, &con)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, t.schema, t.name, rn->subname),
+			"constraint \"%s\" of relation %s does not exist", rn->subname,
+			quote_rel(t.schema, t.name));
+		return;
+	}
+	if (cat_con_name_taken(x->cat, t.id, rn->newname)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, t.schema, t.name, rn->newname),
+			"constraint \"%s\" for relation %s already exists", rn->newname,
+			quote_rel(t.schema, t.name));
+		return;
+	}
+	cat_con_rename(x->cat, con.id, rn->newname);
+	if (con.index_id)
+		cat_rel_rename(x->cat, con.index_id, rn->newname);
+	ch = add_change(x, CH_RENAME_CONSTRAINT, x->st->start);
+	ch->rel = ref;
+	ch->name = rn->subname;
+	ch->new_name = rn->newname;
+}
+
+static void rename_schema(struct rctx *x, const struct rename_stmt *rn)
+{
+	cat_id sid = cat_schema_find(x->cat, rn->rel.name);
+
+	if (!sid) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start, rn->rel.name,
+			"schema \"%s\" does not exist", rn->rel.name);
+		return;
+	}
+	if (cat_schema_find(x->cat, rn->newname)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start, rn->newname,
+			"schema \"%s\" already exists", rn->newname);
+		return;
+	}
+	cat_schema_rename(x->cat, sid, rn->newname);
+}
+
+static void rename_type(struct rctx *x, const struct rename_stmt *rn)
+{
+	cat_id id = find_type(x, &rn->rel, NULL);
+
+	if (!id) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, rn->rel.schema, rn->rel.name, NULL),
+			"type %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
+		return;
+	}
+	cat_type_rename(x->cat, id, rn->newname);
+}
+
+static void rename_on_table(struct rctx *x, const struct rename_stmt *rn)
+{
+	struct cat_rel t;
+	cat_id id;
+
+	if (find_rel(x, &rn->rel, &t))
+		return;
+	if (rn->kind == OBJ_TRIGGER && (id = cat_trigger_find(x->cat, t.id, rn->subname)))
+		cat_trigger_rename(x->cat, id, rn->newname);
+	else if (rn->kind == OBJ_POLICY && (id = cat_policy_find(x->cat, t.id, rn->subname)))
+		cat_policy_rename(x->cat, id, rn->newname);
+}
+
+static void rename_stmt(struct rctx *x)
+{
+	const struct rename_stmt *rn = &x->st->u.rename;
+
+	switch (rn->kind) {
+	case OBJ_TABLE:
+	case OBJ_VIEW:
+	case OBJ_MATVIEW:
+	case OBJ_INDEX:
+	case OBJ_SEQUENCE:
+	case OBJ_FOREIGN_TABLE:
+		rename_relation(x, rn);
+		break;
+	case OBJ_COLUMN:
+		rename_column(x, rn);
+		break;
+	case OBJ_CONSTRAINT:
+		rename_constraint(x, rn);
+		break;
+	case OBJ_SCHEMA:
+		rename_schema(x, rn);
+		break;
+	case OBJ_TYPE:
+	case OBJ_DOMAIN:
+		rename_type(x, rn);
+		break;
+	case OBJ_TRIGGER:
+	case OBJ_POLICY:
+		rename_on_table(x, rn);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- TRUNCATE, schemas, views, sequences, types, ... ---- */
+
+static void truncate_stmt(struct rctx *x)
+{
+	const struct truncate_stmt *ts = &x->st->u.truncate;
+
+	for (int i = 0; i < ts->nr_rels; i++) {
+		struct dep_collect deps = { x, NULL, 0, 0 };
+		struct cat_rel t;
+		struct rel_ref ref;
+		struct change *ch;
+
+		resolve_table(x, &ts->rels[i], false, x->st->start, &t, &ref);
+		ch = add_change(x, CH_TRUNCATE, x->st->start);
+		ch->rel = ref;
+		ch->cascade = ts->cascade;
+		if (ref.known && ts->cascade)
+			cat_truncate_cascade(x->cat, t.id, collect_dep, &deps);
+		attach_deps(x, ch, &deps);
+	}
+}
+
+static void create_schema(struct rctx *x)
+{
+	const struct create_schema *cs = &x->st->u.create_schema;
+	struct change *ch;
+
+	if (cat_schema_find(x->cat, cs->name)) {
+		if (!cs->if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, cs->name,
+				"schema \"%s\" already exists", cs->name);
+		return;
+	}
+	cat_schema_create(x->cat, cs->name);
+	ch = add_change(x, CH_CREATE_SCHEMA, x->st->start);
+	ch->name = cs->name;
+}
+
+static void view_deps(struct rctx *x, cat_id view, const struct create_view *v)
+{
+	for (int i = 0; i < v->nr_rels; i++) {
+		struct cat_rel rel;
+		bool any = false;
+
+		if (find_rel(x, &v->rels[i], &rel) || rel.id == view)
+			continue;
+		for (int j = 0; j < v->nr_rel_columns; j++) {
+			struct cat_col col;
+
+			if (!cat_col_find(x->cat, rel.id, v->rel_columns[j], &col)) {
+				cat_view_dep(x->cat, view, rel.id, col.id);
+				any = true;
+			}
+		}
+		if (!any)
+			cat_view_dep(x->cat, view, rel.id, 0);
+	}
+}
+
+static void create_view(struct rctx *x)
+{
+	const struct create_view *v = &x->st->u.view;
+	struct cat_rel rel;
+	struct change *ch;
+	cat_id schema, id;
+
+	schema = creation_schema(x, v->name.schema, x->st->start);
+	if (!schema)
+		return;
+	if (!cat_rel_find(x->cat, schema, v->name.name, &rel)) {
+		if (!v->or_replace || rel.kind != REL_VIEW) {
+			if (!v->if_not_exists)
+				problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+					object_name(x, v->name.schema, v->name.name, NULL),
+					"relation %s already exists",
+					quote_rel(v->name.schema, v->name.name));
+			return;
+		}
+		id = rel.id;
+		cat_view_clear_deps(x->cat, id);
+	} else {
+		id = cat_rel_create(x->cat, schema, v->name.name,
+				    v->materialized ? REL_MATVIEW : REL_VIEW, 0);
+	}
+	if (!id)
+		return;
+	cat_rel_set_text(x->cat, id, "definition", v->query_text);
+	view_deps(x, id, v);
+	ch = add_change(x, CH_CREATE_VIEW, x->st->start);
+	ch->name = v->name.name;
+}
+
+static void own_sequence(struct rctx *x, cat_id seq, const struct qname *table, const char *column)
+{
+	struct cat_rel t;
+	struct cat_col col;
+
+	if (!table->name || !column)
+		return;
+	if (find_rel(x, table, &t) || cat_col_find(x->cat, t.id, column, &col)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, table->schema, table->name, column),
+			"column \"%s\" of relation %s does not exist", column,
+			quote_rel(table->schema, table->name));
+		return;
+	}
+	cat_sequence_own(x->cat, seq, col.id);
+}
+
+static void create_sequence(struct rctx *x)
+{
+	const struct create_sequence *s = &x->st->u.sequence;
+	cat_id schema, id;
+
+	schema = creation_schema(x, s->name.schema, x->st->start);
+	if (!schema)
+		return;
+	if (!cat_rel_name_free(x->cat, schema, s->name.name)) {
+		if (!s->if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+				object_name(x, s->name.schema, s->name.name, NULL),
+				"relation %s already exists", quote_rel(s->name.schema, s->name.name));
+		return;
+	}
+	id = cat_rel_create(x->cat, schema, s->name.name, REL_SEQUENCE, 0);
+	if (id)
+		own_sequence(x, id, &s->owned_by_table, s->owned_by_column);
+	add_change(x, CH_CREATE_SEQUENCE, x->st->start)->name = s->name.name;
+}
+
+static void alter_sequence(struct rctx *x)
+{
+	const struct create_sequence *s = &x->st->u.sequence;
+	struct cat_rel rel;
+
+	if (find_rel(x, &s->name, &rel) || rel.kind != REL_SEQUENCE) {
+		if (!s->if_not_exists)   /* the parser maps IF EXISTS here */
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, s->name.schema, s->name.name, NULL),
+				"relation %s does not exist", quote_rel(s->name.schema, s->name.name));
+		return;
+	}
+	own_sequence(x, rel.id, &s->owned_by_table, s->owned_by_column);
+}
+
+static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kind,
+				const char *base)
+{
+	cat_id schema = creation_schema(x, qn->schema, x->st->start);
+
+	if (!schema)
+		return 0;
+	if (cat_type_find(x->cat, schema, qn->name, NULL) ||
+	    !cat_rel_name_free(x->cat, schema, qn->name)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, NULL),
+			"type %s already exists", quote_rel(qn->schema, qn->name));
+		return 0;
+	}
+	add_change(x, CH_CREATE_TYPE, x->st->start)->name = qn->name;
+	return cat_type_create(x->cat, schema, qn->name, kind, base);
+}
+
+static void create_enum(struct rctx *x)
+{
+	const struct create_enum *e = &x->st->u.create_enum;
+	cat_id id = create_type_named(x, &e->name, 'e', NULL);
+
+	for (int i = 0; id && i < e->nr_values; i++)
+		cat_enum_add(x->cat, id, e->values[i], NULL, false);
+}
+
+static void alter_enum(struct rctx *x)
+{
+	const struct alter_enum *e = &x->st->u.alter_enum;
+	cat_id id = find_type(x, &e->name, NULL);
+	struct change *ch;
+
+	if (!id) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, e->name.schema, e->name.name, NULL),
+			"type %s does not exist", quote_rel(e->name.schema, e->name.name));
+		return;
+	}
+	ch = add_change(x, CH_ALTER_ENUM, x->st->start);
+	ch->name = e->name.name;
+	if (e->old_value) {
+		if (cat_enum_rename(x->cat, id, e->old_value, e->new_value))
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start, e->old_value,
+				"\"%s\" is not an existing enum label", e->old_value);
+		return;
+	}
+	if (cat_enum_has(x->cat, id, e->new_value)) {
+		if (!e->if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, e->new_value,
+				"enum label \"%s\" already exists", e->new_value);
+		return;
+	}
+	if (cat_enum_add(x->cat, id, e->new_value, e->neighbor, e->after))
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start, e->neighbor,
+			"\"%s\" is not an existing enum label", e->neighbor);
+}
+
+static void create_extension(struct rctx *x)
+{
+	const struct create_extension *e = &x->st->u.extension;
+
+	if (cat_extension_exists(x->cat, e->name)) {
+		if (!e->if_not_exists)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, e->name,
+				"extension \"%s\" already exists", e->name);
+		return;
+	}
+	cat_extension_create(x->cat, e->name, e->schema);
+}
+
+static void create_function(struct rctx *x)
+{
+	const struct create_function *f = &x->st->u.function;
+	cat_id schema = creation_schema(x, f->name.schema, x->st->start), id;
+
+	if (!schema)
+		return;
+	id = cat_function_find(x->cat, schema, f->name.name, f->signature ? f->signature : "()");
+	if (id) {
+		if (!f->or_replace)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, f->name.name,
+				"function \"%s%s\" already exists", f->name.name,
+				f->signature ? f->signature : "()");
+		return;
+	}
+	cat_function_create(x->cat, schema, f->name.name, f->signature, f->is_procedure,
+			    f->language, f->volatility);
+}
+
+static void create_trigger(struct rctx *x)
+{
+	const struct create_trigger *t = &x->st->u.trigger;
+	struct cat_rel rel;
+	struct rel_ref ref;
+
+	if (resolve_table(x, &t->table, false, x->st->start, &rel, &ref))
+		return;
+	if (cat_trigger_find(x->cat, rel.id, t->name)) {
+		if (!t->or_replace)
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, t->name,
+				"trigger \"%s\" for relation %s already exists", t->name,
+				quote_rel(rel.schema, rel.name));
+		return;
+	}
+	cat_trigger_create(x->cat, rel.id, t->name);
+}
+
+static void create_policy(struct rctx *x)
+{
+	const struct create_trigger *t = &x->st->u.trigger;
+	struct cat_rel rel;
+	struct rel_ref ref;
+
+	if (resolve_table(x, &t->table, false, x->st->start, &rel, &ref))
+		return;
+	if (cat_policy_find(x->cat, rel.id, t->name)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start, t->name,
+			"policy \"%s\" for table %s already exists", t->name,
+			quote_rel(rel.schema, rel.name));
+		return;
+	}
+	cat_policy_create(x->cat, rel.id, t->name);
+}
+
+static void set_schema(struct rctx *x)
+{
+	const struct qname *qn = &x->st->u.set_schema.obj;
+	const char *to = x->st->u.set_schema.new_schema;
+	cat_id sid = cat_schema_find(x->cat, to), id;
+	struct cat_rel rel;
+
+	if (!sid) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start, to, "schema \"%s\" does not exist", to);
+		return;
+	}
+	switch (x->st->u.set_schema.kind) {
+	case OBJ_TYPE:
+	case OBJ_DOMAIN:
+		if ((id = find_type(x, qn, NULL)))
+			cat_type_set_schema(x->cat, id, sid);
+		break;
+	case OBJ_TABLE:
+	case OBJ_VIEW:
+	case OBJ_MATVIEW:
+	case OBJ_SEQUENCE:
+		if (!find_rel(x, qn, &rel))
+			cat_rel_set_schema(x->cat, rel.id, sid);
+		break;
+	default:
+		break;
+	}
+}
+
+static void comment_stmt(struct rctx *x)
+{
+	const struct comment_stmt *c = &x->st->u.comment;
+	struct cat_rel rel;
+	struct rel_ref ref;
+	struct cat_col col;
+
+	switch (c->kind) {
+	case OBJ_TABLE:
+	case OBJ_VIEW:
+	case OBJ_MATVIEW:
+	case OBJ_INDEX:
+	case OBJ_SEQUENCE:
+		if (!resolve_table(x, &c->obj, false, x->st->start, &rel, &ref))
+			cat_rel_set_text(x->cat, rel.id, "comment", c->is_null ? NULL : "");
+		break;
+	case OBJ_COLUMN:
+		if (!resolve_table(x, &c->obj, false, x->st->start, &rel, &ref))
+			find_column(x, &rel, c->subname, false, x->st->start, &col);
+		break;
+	default:
+		break;
+	}
+}
+
+static void dml_stmt(struct rctx *x)
+{
+	const struct dml_stmt *d = &x->st->u.dml;
+	struct cat_rel rel;
+	struct change *ch;
+
+	if (!d->rel.name)
+		return;
+	ch = add_change(x, CH_DML, x->st->start);
+	resolve_table(x, &d->rel, false, x->st->start, &rel, &ch->rel);
+}
+
+static void set_stmt(struct rctx *x)
+{
+	const struct set_stmt *s = &x->st->u.set;
+	struct replay *r = x->r;
+	const char *dflt[] = { "$user", "public" };
+
+	if (!s->name || strcmp(s->name, "search_path"))
+		return;
+	if (s->local && !r->path_local) {
+		for (int i = 0; i < r->nr_path; i++)
+			r->saved[i] = xstrdup(r->path[i]);
+		r->nr_saved = r->nr_path;
+		r->path_local = true;
+	}
+	if (s->reset)
+		path_set(r, dflt, 2);
+	else
+		path_set(r, s->values, s->nr_values);
+}
+
+void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
+		 struct replay_result *res)
+{
+	struct rctx x = { r, r->cat, st, text, res };
+
+	switch (st->kind) {
+	case ST_CREATE_TABLE: create_table(&x); break;
+	case ST_ALTER_TABLE: alter_table(&x); break;
+	case ST_CREATE_INDEX: create_index(&x); break;
+	case ST_DROP: drop_stmt(&x); break;
+	case ST_RENAME: rename_stmt(&x); break;
+	case ST_TRUNCATE: truncate_stmt(&x); break;
+	case ST_CREATE_SCHEMA: create_schema(&x); break;
+	case ST_CREATE_VIEW: create_view(&x); break;
+	case ST_CREATE_SEQUENCE: create_sequence(&x); break;
+	case ST_ALTER_SEQUENCE: alter_sequence(&x); break;
+	case ST_CREATE_ENUM: create_enum(&x); break;
+	case ST_ALTER_ENUM: alter_enum(&x); break;
+	case ST_CREATE_DOMAIN:
+		create_type_named(&x, &st->u.create_enum.name, 'd', NULL);
+		break;
+	case ST_CREATE_COMPOSITE:
+		create_type_named(&x, &st->u.create_enum.name, 'c', NULL);
+		break;
+	case ST_CREATE_EXTENSION: create_extension(&x); break;
+	case ST_CREATE_FUNCTION: create_function(&x); break;
+	case ST_CREATE_TRIGGER: create_trigger(&x); break;
+	case ST_CREATE_POLICY: create_policy(&x); break;
+	case ST_ALTER_OBJECT_SCHEMA: set_schema(&x); break;
+	case ST_COMMENT: comment_stmt(&x); break;
+	case ST_INSERT:
+	case ST_UPDATE:
+	case ST_DELETE:
+		dml_stmt(&x);
+		break;
+	case ST_SET: set_stmt(&x); break;
+	default: break;
+	}
+}

@@ -1,0 +1,133 @@
+/*
+ * replay.h - apply statements to the catalog, in order, and say what
+ * each one changed.
+ *
+ * replay_stmt() updates the catalog and fills a replay_result with the
+ * changes (what rules read) and the problems (statements that would fail
+ * on a real database: unknown-object, duplicate-object). Changes carry
+ * the state from *before* the statement that rules need (the old type of
+ * a column, whether a NOT NULL check existed, what a CASCADE removed),
+ * because by the time rules run the catalog has moved on.
+ */
+#ifndef MIGSAFE_REPLAY_H
+#define MIGSAFE_REPLAY_H
+
+#include "ast.h"
+#include "catalog.h"
+#include "rules.h"
+
+enum change_kind {
+	CH_CREATE_TABLE,
+	CH_DROP_TABLE,
+	CH_ADD_COLUMN,
+	CH_DROP_COLUMN,
+	CH_ALTER_TYPE,
+	CH_SET_NOT_NULL,
+	CH_DROP_NOT_NULL,
+	CH_SET_DEFAULT,
+	CH_DROP_DEFAULT,
+	CH_ADD_CONSTRAINT,
+	CH_DROP_CONSTRAINT,
+	CH_VALIDATE_CONSTRAINT,
+	CH_CREATE_INDEX,
+	CH_DROP_INDEX,
+	CH_RENAME_TABLE,
+	CH_RENAME_COLUMN,
+	CH_RENAME_CONSTRAINT,
+	CH_RENAME_INDEX,
+	CH_CREATE_SCHEMA,
+	CH_DROP_SCHEMA,
+	CH_TRUNCATE,
+	CH_CREATE_VIEW,
+	CH_DROP_VIEW,
+	CH_CREATE_SEQUENCE,
+	CH_DROP_SEQUENCE,
+	CH_CREATE_TYPE,
+	CH_DROP_TYPE,
+	CH_ALTER_ENUM,
+	CH_DML,
+};
+
+/* The relation a change concerns, as it was before the statement. */
+struct rel_ref {
+	cat_id id;                /* 0: unknown to the catalog */
+	const char *schema;
+	const char *name;
+	char kind;                /* enum rel_kind, or 0 */
+	int created_file;         /* -1: existed before the history */
+	bool created_in_range;
+	bool known;               /* false: not in the catalog (unknown-object
+	                             was reported), treated as existing */
+};
+
+struct change {
+	enum change_kind kind;
+	struct rel_ref rel;
+	const char *column;           /* column concerned */
+	const char *name;             /* index, constraint, schema, view name */
+	const char *new_name;         /* renames */
+	struct type_ref old_type;     /* ALTER TYPE: before */
+	struct type_ref new_type;     /* ALTER TYPE: after; ADD COLUMN: type */
+	const struct column_def *coldef;       /* ADD COLUMN */
+	const struct constraint_def *con;      /* ADD CONSTRAINT */
+	const struct index_def *index;         /* CREATE INDEX */
+	enum con_kind con_kind;       /* ADD/DROP/VALIDATE CONSTRAINT */
+	bool concurrently;
+	bool cascade;
+	bool not_null_check;          /* SET NOT NULL: a validated CHECK
+	                                 (col IS NOT NULL) existed before */
+	bool was_not_null;            /* SET NOT NULL: column already NOT NULL */
+	bool if_exists;
+	const char **dropped;         /* objects removed along with it */
+	int nr_dropped;
+	int nr_contents;              /* DROP SCHEMA: objects it held */
+	size_t start;                 /* byte offset of the subcommand */
+};
+
+struct replay_problem {
+	enum rule_id rule;
+	size_t start;                 /* byte offset in the file */
+	const char *object;
+	const char *message;
+};
+
+/* Filled by replay_stmt; everything points into 'arena'. */
+struct replay_result {
+	struct arena arena;
+	struct change *changes;
+	int nr_changes;
+	size_t alloc_changes;
+	struct replay_problem *problems;
+	int nr_problems;
+	size_t alloc_problems;
+};
+
+void replay_result_init(struct replay_result *r);
+void replay_result_reset(struct replay_result *r);   /* before each statement */
+void replay_result_release(struct replay_result *r);
+
+struct replay;
+
+/* The replay borrows the catalog; both must outlive it. */
+struct replay *replay_new(struct catalog *cat);
+void replay_free(struct replay *r);
+
+/* A new migration file starts (SET LOCAL settings end with the last). */
+void replay_begin_file(struct replay *r);
+
+/*
+ * Apply one statement. The catalog's origin must already be set to the
+ * statement. 'text' is the file's text (for view definitions).
+ */
+void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
+		 struct replay_result *res);
+
+/* Helpers for rules: quote a (schema, name) the way messages do:
+   "users" for public, "billing"."invoices" otherwise. Static ring. */
+const char *quote_rel(const char *schema, const char *name);
+
+/* The object path findings carry: "public.users" or "public.users.email"
+   (sub may be NULL; schema NULL means public). Static ring of 8. */
+const char *object_path(const char *schema, const char *name, const char *sub);
+
+#endif

@@ -1,0 +1,289 @@
+#include "source.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "banned.h"
+
+#define MB (1024.0 * 1024.0)
+
+static const unsigned char utf8_bom[3] = { 0xef, 0xbb, 0xbf };
+
+static bool has_bom(const char *text, size_t len)
+{
+	return len >= sizeof(utf8_bom) && !memcmp(text, utf8_bom, sizeof(utf8_bom));
+}
+
+static void set_why(char **why, char *msg)
+{
+	if (why)
+		*why = msg;
+	else
+		free(msg);
+}
+
+/* strerror() capitalises; our reasons are lower case throughout. */
+static char *reason_errno(const char *what, int err)
+{
+	char *msg = xstrfmt("%s: %s", what, strerror(err));
+	size_t n = strlen(what) + 2;
+
+	msg[n] = (char)tolower((unsigned char)msg[n]);
+	return msg;
+}
+
+static char *reason_too_large(double bytes)
+{
+	return xstrfmt("file too large (%.1f MB, limit %u MB)",
+		       bytes / MB, (unsigned)(SOURCE_MAX_BYTES / (1024 * 1024)));
+}
+
+/*
+ * Length of the valid UTF-8 sequence at p (at most 'avail' bytes), or 0
+ * when it is invalid: overlong forms, UTF-16 surrogates and code points
+ * above U+10FFFF are refused (RFC 3629, table 3-7 of Unicode).
+ */
+static size_t utf8_seq_len(const unsigned char *p, size_t avail)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xbf;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (c == 0xe0)
+		lo = 0xa0;
+	else if (c == 0xed)
+		hi = 0x9f;
+	else if (c == 0xf0)
+		lo = 0x90;
+	else if (c == 0xf4)
+		hi = 0x8f;
+	if (avail < n)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* True when the 8 bytes at p are all ASCII. */
+static bool ascii8(const unsigned char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return !(w & 0x8080808080808080ULL);
+}
+
+/* Offset of the first byte that starts an invalid sequence, or len. */
+static size_t utf8_first_invalid(const char *text, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (len - i >= 8 && ascii8(p + i)) {
+			i += 8;
+			continue;
+		}
+		n = utf8_seq_len(p + i, len - i);
+		if (!n)
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* 1-based line of 'offset', counting line ends as the line index does. */
+static int line_of(const char *text, size_t offset)
+{
+	int line = 1;
+	size_t i;
+
+	for (i = 0; i < offset; i++) {
+		if (text[i] == '\n' || (text[i] == '\r' && text[i + 1] != '\n'))
+			line++;
+	}
+	return line;
+}
+
+int source_validate(const char *text, size_t len, char **why)
+{
+	const char *nul = memchr(text, '\0', len);
+	size_t bad;
+
+	if (nul) {
+		set_why(why, xstrfmt("binary file (NUL byte at offset %zu)",
+				     (size_t)(nul - text)));
+		return -1;
+	}
+	bad = utf8_first_invalid(text, len);
+	if (bad == len)
+		return 0;
+	set_why(why, xstrfmt("not valid UTF-8 (byte 0x%02x at line %d)",
+			     (unsigned char)text[bad], line_of(text, bad)));
+	return -1;
+}
+
+static void build_lines(struct source_file *sf)
+{
+	size_t alloc = 0, i;
+	const char *t = sf->text;
+
+	sf->lines = NULL;
+	sf->nr_lines = 0;
+	ALLOC_GROW(sf->lines, 1, alloc);
+	sf->lines[sf->nr_lines++] = 0;
+	for (i = 0; i < sf->len; i++) {
+		if (t[i] != '\n' && t[i] != '\r')
+			continue;
+		if (t[i] == '\r' && i + 1 < sf->len && t[i + 1] == '\n')
+			continue;
+		ALLOC_GROW(sf->lines, (size_t)sf->nr_lines + 1, alloc);
+		sf->lines[sf->nr_lines++] = i + 1;
+	}
+}
+
+void source_from_text(struct source_file *sf, const char *path, char *text, size_t len)
+{
+	sf->path = xstrdup(path);
+	sf->text = text;
+	sf->len = len;
+	build_lines(sf);
+}
+
+void source_release(struct source_file *sf)
+{
+	free(sf->path);
+	free(sf->text);
+	free(sf->lines);
+	memset(sf, 0, sizeof(*sf));
+}
+
+/* Refuse what cannot be read as a regular file before reading it. */
+static int check_stat(const char *path, char **why)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		set_why(why, reason_errno("cannot read", errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		set_why(why, xstrdup("cannot read: is a directory"));
+		return -1;
+	}
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > SOURCE_MAX_BYTES) {
+		set_why(why, reason_too_large((double)st.st_size));
+		return -1;
+	}
+	return 0;
+}
+
+int source_load(struct source_file *sf, const char *path, char **why)
+{
+	char *text = NULL;
+	size_t len = 0;
+
+	memset(sf, 0, sizeof(*sf));
+	if (why)
+		*why = NULL;
+	if (check_stat(path, why) < 0)
+		return -1;
+	if (read_file(path, &text, &len, SOURCE_MAX_BYTES) < 0) {
+		if (errno == EFBIG)
+			set_why(why, xstrfmt("file too large (more than %u MB)",
+					     (unsigned)(SOURCE_MAX_BYTES / (1024 * 1024))));
+		else
+			set_why(why, reason_errno("cannot read", errno));
+		return -1;
+	}
+	if (source_validate(text, len, why) < 0) {
+		free(text);
+		return -1;
+	}
+	source_from_text(sf, path, text, len);
+	return 0;
+}
+
+/* Index of the line holding 'offset': the last start <= offset. */
+static int find_line(const struct source_file *sf, size_t offset)
+{
+	int lo = 0, hi = sf->nr_lines - 1;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+
+		if (sf->lines[mid] <= offset)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+/*
+ * Characters between two offsets: every byte that is not a UTF-8
+ * continuation byte starts one.
+ */
+static int count_chars(const char *text, size_t from, size_t to)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = from; i < to; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+struct srcpos source_pos(const struct source_file *sf, size_t offset)
+{
+	struct srcpos pos = { 1, 1 };
+	size_t start;
+	int idx;
+
+	if (!sf->lines || !sf->nr_lines)
+		return pos;
+	if (offset > sf->len)
+		offset = sf->len;
+	idx = find_line(sf, offset);
+	start = sf->lines[idx];
+	/* a BOM is invisible in editors: the text after it is column 1 */
+	if (!idx && has_bom(sf->text, sf->len) && offset >= sizeof(utf8_bom))
+		start = sizeof(utf8_bom);
+	pos.line = idx + 1;
+	pos.col = 1 + count_chars(sf->text, start, offset);
+	return pos;
+}
+
+const char *source_line(const struct source_file *sf, int line, size_t *len)
+{
+	size_t start, end;
+
+	*len = 0;
+	if (line < 1 || line > sf->nr_lines)
+		return NULL;
+	start = sf->lines[line - 1];
+	end = line < sf->nr_lines ? sf->lines[line] : sf->len;
+	if (end > start && sf->text[end - 1] == '\n')
+		end--;
+	if (end > start && sf->text[end - 1] == '\r')
+		end--;
+	*len = end - start;
+	return sf->text + start;
+}

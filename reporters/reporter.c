@@ -1,0 +1,102 @@
+#include "reporter.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util.h"
+#include "banned.h"
+
+/* Adding a format: its file, one line here, and its name below. */
+static const struct reporter *const reporters[] = {
+	&reporter_text,
+	&reporter_json,
+	&reporter_sarif,
+};
+
+const struct reporter *reporter_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(reporters); i++)
+		if (!strcmp(reporters[i]->name, name))
+			return reporters[i];
+	return NULL;
+}
+
+const char *reporter_names(void)
+{
+	return "text, json, sarif";
+}
+
+static bool is_cont(unsigned char c)
+{
+	return (c & 0xc0) == 0x80;
+}
+
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing
+ * above U+10FFFF.
+ */
+size_t report_utf8_len(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		return is_cont(s[1]) ? 2 : 1;
+	if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		if (!is_cont(s[1]) || !is_cont(s[2]) ||
+		    (s[0] == 0xe0 && s[1] < 0xa0) ||
+		    (s[0] == 0xed && s[1] >= 0xa0))
+			return 1;
+		return 3;
+	}
+	if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		if (!is_cont(s[1]) || !is_cont(s[2]) || !is_cont(s[3]) ||
+		    (s[0] == 0xf0 && s[1] < 0x90) ||
+		    (s[0] == 0xf4 && s[1] >= 0x90))
+			return 1;
+		return 4;
+	}
+	return 1;
+}
+
+static bool utf8_valid_at(const char *s, size_t n)
+{
+	return n > 1 || (unsigned char)*s < 0x80;
+}
+
+json_t *report_json_str(const char *s)
+{
+	struct strbuf sb;
+	json_t *j;
+	size_t n;
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	strbuf_init(&sb);
+	for (; *s; s += n) {
+		n = report_utf8_len(s);
+		if (utf8_valid_at(s, n))
+			strbuf_add(&sb, s, n);
+		else
+			strbuf_addstr(&sb, "\xef\xbf\xbd");
+	}
+	j = json_string(sb.buf);
+	strbuf_release(&sb);
+	if (!j)
+		BUG("json_string refused cleaned UTF-8");
+	return j;
+}
+
+int report_finish(const struct report_opts *ro)
+{
+	if (fflush(ro->out) || ferror(ro->out))
+		return -1;
+	return 0;
+}

@@ -1,0 +1,904 @@
+/*
+ * test_reporters.c - findings built by hand, rendered by each format into
+ * a memory stream, compared with the expected text or parsed back.
+ *
+ * Built with -DMIGSAFE_FAKE_REGISTRY it carries a small registry of its
+ * own (for building before rules/registry.c exists, and for doc pages
+ * with edge cases); otherwise it uses the real one and checks only what
+ * holds for any doc page.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "finding.h"
+#include "reporter.h"
+#include "rules.h"
+#include "util.h"
+#include "banned.h"
+
+#ifdef MIGSAFE_FAKE_REGISTRY
+#define LONG_WORDS \
+	"lorem ipsum dolor sit amet consectetur adipiscing elit sed do " \
+	"eiusmod tempor incididunt ut labore et dolore magna aliqua ut "
+#define LONG_PARA LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS \
+	LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS LONG_WORDS
+
+const struct rule_info rule_table[NR_RULES] = {
+#define R_INFO(e, id, cat, sev, sum) [RULE_##e] = { RULE_##e, id, cat, sev, sum, NULL },
+	RULE_LIST(R_INFO)
+#undef R_INFO
+};
+
+static const char fake_drop_table_doc[] =
+	"# drop-table\r\n"
+	"\r\n"
+	"summary: dropping an existing table loses its data\r\n"
+	"help: stop using the table first\r\n"
+	"\r\n"
+	"## Why it is dangerous\r\n"
+	"\r\n"
+	"The rows are gone   the moment\r\n"
+	"the migration commits;\tthe only way back\r\n"
+	"is a restore.\r\n"
+	"\r\n"
+	"A second paragraph.\r\n"
+	"\r\n"
+	"## Bad\r\n"
+	"\r\n"
+	"```sql\r\nDROP TABLE orders;\r\n```\r\n";
+
+static const char fake_drop_column_doc[] =
+	"# drop-column\n\nhelp: x\n\n## Why it is dangerous\n" LONG_PARA "\n";
+
+static const char fake_truncate_doc[] =
+	"# truncate-table\n\n## Why it is dangerous\n\n```sql\nTRUNCATE t;\n```\n";
+
+const struct rule_info *rule_by_id(const char *id)
+{
+	int i;
+
+	for (i = 0; i < NR_RULES; i++)
+		if (!strcmp(rule_table[i].id, id))
+			return &rule_table[i];
+	return NULL;
+}
+
+const char *rule_doc(const struct rule_info *r)
+{
+	if (r->rule == RULE_DROP_TABLE)
+		return fake_drop_table_doc;
+	if (r->rule == RULE_DROP_COLUMN)
+		return fake_drop_column_doc;
+	if (r->rule == RULE_TRUNCATE_TABLE)
+		return fake_truncate_doc;
+	return NULL;
+}
+
+const char *rule_help(const struct rule_info *r)
+{
+	if (r->rule == RULE_DROP_TABLE)
+		return "stop using the table first";
+	return NULL;
+}
+#endif
+
+/* --- helpers --- */
+
+struct rendered {
+	char *buf;
+	size_t len;
+	int ret;
+};
+
+static struct summary sum_of(int files, int linted, int stmts, int e, int w,
+			     int n, int suppressed)
+{
+	struct summary s = { files, linted, stmts, { 0, n, w, e }, suppressed };
+
+	return s;
+}
+
+static struct rendered render(const struct reporter *rep, struct report_opts *ro,
+			      const struct finding *fs, int nr,
+			      const struct summary *s)
+{
+	struct rendered r = { NULL, 0, 0 };
+	void *state;
+	int i;
+
+	ro->out = open_memstream(&r.buf, &r.len);
+	ck_assert_ptr_nonnull(ro->out);
+	state = rep->begin ? rep->begin(ro) : NULL;
+	for (i = 0; i < nr; i++)
+		rep->finding(state, ro, &fs[i]);
+	r.ret = rep->end(state, ro, s);
+	fclose(ro->out);
+	ro->out = NULL;
+	return r;
+}
+
+static struct report_opts opts(void)
+{
+	struct report_opts ro = { 0 };
+
+	ro.tool_version = "0.1.0";
+	return ro;
+}
+
+static struct finding mkfinding(enum rule_id rule, enum severity sev,
+				const char *file, int line, int col,
+				int end_line, int end_col)
+{
+	struct finding f = { 0 };
+
+	f.rule = &rule_table[rule];
+	f.severity = sev;
+	f.message = xstrdup("a message");
+	f.file = file;
+	f.loc.line = line;
+	f.loc.col = col;
+	f.loc.end_line = end_line;
+	f.loc.end_col = end_col;
+	f.fingerprint = 0x00ab00cd00ef0012ULL;
+	return f;
+}
+
+static void set_str(char **p, const char *s)
+{
+	free(*p);
+	*p = s ? xstrdup(s) : NULL;
+}
+
+static void release(struct finding *fs, int nr)
+{
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		free(fs[i].message);
+		free(fs[i].help);
+		free(fs[i].object);
+		free(fs[i].snippet);
+	}
+}
+
+/* --- severity and finding lists --- */
+
+START_TEST(test_severity)
+{
+	enum severity s;
+
+	ck_assert_str_eq(severity_name(SEV_ERROR), "error");
+	ck_assert_str_eq(severity_name(SEV_WARNING), "warning");
+	ck_assert_str_eq(severity_name(SEV_NOTE), "note");
+	ck_assert_str_eq(severity_name(SEV_OFF), "off");
+	ck_assert_int_eq(severity_parse("warning", &s), 0);
+	ck_assert_int_eq(s, SEV_WARNING);
+	ck_assert_int_eq(severity_parse("off", &s), 0);
+	ck_assert_int_eq(s, SEV_OFF);
+	ck_assert_int_eq(severity_parse("error", &s), 0);
+	ck_assert_int_eq(s, SEV_ERROR);
+	ck_assert_int_eq(severity_parse("fatal", &s), -1);
+	ck_assert_int_eq(severity_parse("", &s), -1);
+	ck_assert_int_eq(severity_parse("Error", &s), -1);
+}
+END_TEST
+
+static void push(struct finding_list *l, struct finding f, int file_index)
+{
+	f.loc.file_index = file_index;
+	ALLOC_GROW(l->items, l->nr + 1, l->alloc);
+	l->items[l->nr++] = f;
+}
+
+START_TEST(test_finding_list_sort)
+{
+	struct finding_list l;
+
+	finding_list_init(&l);
+	ck_assert_int_eq(l.nr, 0);
+	finding_list_sort(&l);
+	push(&l, mkfinding(RULE_DROP_TABLE, SEV_ERROR, "b", 3, 1, 3, 2), 1);
+	push(&l, mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a", 9, 1, 9, 2), 0);
+	push(&l, mkfinding(RULE_DROP_COLUMN, SEV_ERROR, "b", 2, 7, 2, 9), 1);
+	push(&l, mkfinding(RULE_DROP_COLUMN, SEV_ERROR, "b", 2, 5, 2, 9), 1);
+	push(&l, mkfinding(RULE_DROP_TABLE, SEV_ERROR, "b", 2, 5, 2, 9), 1);
+	finding_list_sort(&l);
+	ck_assert_int_eq(l.items[0].loc.line, 9);
+	ck_assert_int_eq(l.items[1].loc.col, 5);
+	ck_assert_str_eq(l.items[1].rule->id, "drop-column");
+	ck_assert_str_eq(l.items[2].rule->id, "drop-table");
+	ck_assert_int_eq(l.items[3].loc.col, 7);
+	ck_assert_int_eq(l.items[4].loc.line, 3);
+	set_str(&l.items[0].help, "h");
+	set_str(&l.items[0].object, "public.t");
+	set_str(&l.items[0].snippet, "DROP TABLE t;");
+	finding_list_release(&l);
+	ck_assert_ptr_null(l.items);
+	ck_assert_int_eq(l.nr, 0);
+}
+END_TEST
+
+START_TEST(test_by_name)
+{
+	ck_assert_ptr_eq(reporter_by_name("text"), &reporter_text);
+	ck_assert_ptr_eq(reporter_by_name("json"), &reporter_json);
+	ck_assert_ptr_eq(reporter_by_name("sarif"), &reporter_sarif);
+	ck_assert_ptr_null(reporter_by_name("xml"));
+	ck_assert_ptr_null(reporter_by_name(""));
+	ck_assert_ptr_null(reporter_by_name("TEXT"));
+	ck_assert_str_eq(reporter_names(), "text, json, sarif");
+}
+END_TEST
+
+/* --- text --- */
+
+static struct finding drop_column_finding(void)
+{
+	struct finding f = mkfinding(RULE_DROP_COLUMN, SEV_ERROR,
+				     "migrations/0003_x.up.sql", 12, 5, 12, 36);
+
+	set_str(&f.message, "dropping column \"email\" of existing table \"users\" loses its data");
+	set_str(&f.help, "stop using the column first");
+	set_str(&f.snippet, "ALTER TABLE users DROP COLUMN email;");
+	return f;
+}
+
+START_TEST(test_text_basic)
+{
+	struct report_opts ro = opts();
+	struct finding fs[2];
+	struct summary s = sum_of(5, 2, 14, 3, 1, 0, 0);
+	struct rendered r;
+
+	fs[0] = drop_column_finding();
+	fs[1] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "m/2.sql", 1, 1, 1, 2);
+	r = render(&reporter_text, &ro, fs, 2, &s);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert_str_eq(r.buf,
+		"migrations/0003_x.up.sql:12:5: error[drop-column]: dropping column \"email\" of existing table \"users\" loses its data\n"
+		"   12 | ALTER TABLE users DROP COLUMN email;\n"
+		"      |     ^~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+		"   = help: stop using the column first\n"
+		"\n"
+		"m/2.sql:1:1: warning[set-not-null]: a message\n"
+		"\n"
+		"3 errors, 1 warning, 0 notes in 2 of 5 migration files (14 statements)\n");
+	free(r.buf);
+	release(fs, 2);
+}
+END_TEST
+
+START_TEST(test_text_summaries)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(5, 5, 14, 0, 0, 0, 0);
+	struct rendered r;
+
+	r = render(&reporter_text, &ro, NULL, 0, &s);
+	ck_assert_str_eq(r.buf, "no findings in 5 migration files (14 statements)\n");
+	free(r.buf);
+
+	s = sum_of(1, 1, 1, 1, 0, 1, 2);
+	r = render(&reporter_text, &ro, NULL, 0, &s);
+	ck_assert_str_eq(r.buf, "1 error, 0 warnings, 1 note in 1 migration file (1 statement, 2 suppressed)\n");
+	free(r.buf);
+
+	s = sum_of(7, 1, 0, 0, 0, 0, 3);
+	r = render(&reporter_text, &ro, NULL, 0, &s);
+	ck_assert_str_eq(r.buf, "no findings in 1 of 7 migration files (0 statements, 3 suppressed)\n");
+	free(r.buf);
+}
+END_TEST
+
+static char *render_one_text(struct finding *f, bool color)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, 1, 1, 0, 0, 0);
+	struct rendered r;
+
+	ro.color = color;
+	r = render(&reporter_text, &ro, f, 1, &s);
+	ck_assert_int_eq(r.ret, 0);
+	return r.buf;
+}
+
+START_TEST(test_text_tabs_and_utf8)
+{
+	struct finding f = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a.sql", 3, 2, 3, 15);
+	char *out;
+
+	set_str(&f.snippet, "\tDROP TABLE x;");
+	out = render_one_text(&f, false);
+	ck_assert_ptr_nonnull(strstr(out,
+		"    3 |         DROP TABLE x;\n"
+		"      |         ^~~~~~~~~~~~~\n"));
+	free(out);
+
+	/* a tab inside the underline counts for its expanded width */
+	f.loc.col = 1;
+	f.loc.end_col = 4;
+	set_str(&f.snippet, "a\tb");
+	out = render_one_text(&f, false);
+	ck_assert_ptr_nonnull(strstr(out,
+		"    3 | a       b\n"
+		"      | ^~~~~~~~~\n"));
+	free(out);
+
+	/* columns are characters, not bytes */
+	f.loc.col = 6;
+	f.loc.end_col = 7;
+	set_str(&f.snippet, "-- \xc3\xa9 x");
+	out = render_one_text(&f, false);
+	ck_assert_ptr_nonnull(strstr(out,
+		"    3 | -- \xc3\xa9 x\n"
+		"      |      ^\n"));
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+START_TEST(test_text_regions)
+{
+	struct finding f = mkfinding(RULE_DROP_TABLE, SEV_NOTE, "a.sql", 123456, 3, 123458, 2);
+	char *out;
+
+	/* multi-line: underline to the end of the first line, CR dropped */
+	set_str(&f.snippet, "CREATE TABLE t (\r");
+	out = render_one_text(&f, false);
+	ck_assert_ptr_nonnull(strstr(out,
+		"a.sql:123456:3: note[drop-table]: a message\n"
+		"123456 | CREATE TABLE t (\n"
+		"       |   ^~~~~~~~~~~~~~\n"));
+	free(out);
+
+	/* an empty region still gets one caret, even past the end */
+	f.loc.line = f.loc.end_line = 1;
+	f.loc.col = f.loc.end_col = 4;
+	set_str(&f.snippet, "abc");
+	out = render_one_text(&f, false);
+	ck_assert_ptr_nonnull(strstr(out, "    1 | abc\n      |    ^\n"));
+	free(out);
+
+	/* no snippet: no source lines; control characters neutralised */
+	set_str(&f.snippet, NULL);
+	set_str(&f.message, "bad \033[31m name");
+	set_str(&f.help, "do\tthis");
+	out = render_one_text(&f, false);
+	ck_assert_str_eq(out,
+		"a.sql:1:4: note[drop-table]: bad ?[31m name\n"
+		"   = help: do this\n"
+		"\n"
+		"1 error, 0 warnings, 0 notes in 1 migration file (1 statement)\n");
+	free(out);
+
+	/* a finding about the whole file */
+	f.loc.line = f.loc.col = f.loc.end_line = f.loc.end_col = 0;
+	set_str(&f.help, NULL);
+	out = render_one_text(&f, false);
+	ck_assert(str_starts_with(out, "a.sql: note[drop-table]: bad ?[31m name\n\n"));
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+START_TEST(test_text_color)
+{
+	struct finding f = drop_column_finding();
+	char *out;
+
+	out = render_one_text(&f, false);
+	ck_assert_ptr_null(strchr(out, '\033'));
+	free(out);
+	out = render_one_text(&f, true);
+	ck_assert_ptr_nonnull(strstr(out, "\033[1mmigrations/0003_x.up.sql:12:5:\033[0m "));
+	ck_assert_ptr_nonnull(strstr(out, "\033[1;31merror[drop-column]\033[0m"));
+	ck_assert_ptr_nonnull(strstr(out, "\033[1;31m1 error\033[0m, 0 warnings"));
+	free(out);
+	f.severity = SEV_WARNING;
+	out = render_one_text(&f, true);
+	ck_assert_ptr_nonnull(strstr(out, "\033[1;33mwarning[drop-column]"));
+	free(out);
+	f.severity = SEV_NOTE;
+	out = render_one_text(&f, true);
+	ck_assert_ptr_nonnull(strstr(out, "\033[1;36mnote[drop-column]"));
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+/* --- json --- */
+
+static json_t *parse(const char *buf)
+{
+	json_error_t err;
+	json_t *j = json_loads(buf, 0, &err);
+
+	if (!j)
+		ck_abort_msg("invalid JSON: %s at line %d: %s", err.text, err.line, buf);
+	return j;
+}
+
+static void assert_keys(json_t *obj, const char *const *keys)
+{
+	void *it = json_object_iter(obj);
+	int i;
+
+	for (i = 0; keys[i]; i++, it = json_object_iter_next(obj, it)) {
+		ck_assert_ptr_nonnull(it);
+		ck_assert_str_eq(json_object_iter_key(it), keys[i]);
+	}
+	ck_assert_ptr_null(it);
+}
+
+static const char *jstr(json_t *o, const char *path)
+{
+	json_t *v = json_object_get(o, path);
+
+	ck_assert_msg(json_is_string(v), "'%s' is not a string", path);
+	return json_string_value(v);
+}
+
+static json_int_t jint(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	ck_assert_msg(json_is_integer(v), "'%s' is not an integer", key);
+	return json_integer_value(v);
+}
+
+START_TEST(test_json)
+{
+	static const char *const top[] = { "version", "tool", "findings", "summary", NULL };
+	static const char *const fkeys[] = { "rule", "severity", "message", "help",
+		"file", "line", "column", "end_line", "end_column", "object",
+		"fingerprint", NULL };
+	static const char *const skeys[] = { "files", "linted", "statements",
+		"errors", "warnings", "notes", "suppressed", NULL };
+	struct report_opts ro = opts();
+	struct finding fs[2];
+	struct summary s = sum_of(5, 2, 14, 1, 1, 0, 4);
+	struct rendered r;
+	json_t *root, *f;
+
+	fs[0] = drop_column_finding();
+	set_str(&fs[0].object, "public.users.email");
+	fs[1] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "m/\xff.sql", 1, 2, 3, 4);
+	fs[1].fingerprint = 0xffffffffffffffffULL;
+	r = render(&reporter_json, &ro, fs, 2, &s);
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert(r.len > 2 && r.buf[r.len - 1] == '\n' && r.buf[r.len - 2] == '}');
+	ck_assert(str_starts_with(r.buf, "{\n  \"version\": 1,\n  \"tool\": {\n    \"name\": \"migsafe\""));
+	root = parse(r.buf);
+	assert_keys(root, top);
+	ck_assert_int_eq(jint(root, "version"), 1);
+	ck_assert_str_eq(jstr(json_object_get(root, "tool"), "name"), "migsafe");
+	ck_assert_str_eq(jstr(json_object_get(root, "tool"), "version"), "0.1.0");
+	ck_assert_int_eq(json_array_size(json_object_get(root, "findings")), 2);
+
+	f = json_array_get(json_object_get(root, "findings"), 0);
+	assert_keys(f, fkeys);
+	ck_assert_str_eq(jstr(f, "rule"), "drop-column");
+	ck_assert_str_eq(jstr(f, "severity"), "error");
+	ck_assert_str_eq(jstr(f, "message"), fs[0].message);
+	ck_assert_str_eq(jstr(f, "help"), "stop using the column first");
+	ck_assert_str_eq(jstr(f, "file"), "migrations/0003_x.up.sql");
+	ck_assert_int_eq(jint(f, "line"), 12);
+	ck_assert_int_eq(jint(f, "column"), 5);
+	ck_assert_int_eq(jint(f, "end_line"), 12);
+	ck_assert_int_eq(jint(f, "end_column"), 36);
+	ck_assert_str_eq(jstr(f, "object"), "public.users.email");
+	ck_assert_str_eq(jstr(f, "fingerprint"), "00ab00cd00ef0012");
+
+	f = json_array_get(json_object_get(root, "findings"), 1);
+	assert_keys(f, fkeys);
+	ck_assert(json_is_null(json_object_get(f, "help")));
+	ck_assert(json_is_null(json_object_get(f, "object")));
+	ck_assert_str_eq(jstr(f, "file"), "m/\xef\xbf\xbd.sql");
+	ck_assert_str_eq(jstr(f, "severity"), "warning");
+	ck_assert_str_eq(jstr(f, "fingerprint"), "ffffffffffffffff");
+
+	f = json_object_get(root, "summary");
+	assert_keys(f, skeys);
+	ck_assert_int_eq(jint(f, "files"), 5);
+	ck_assert_int_eq(jint(f, "linted"), 2);
+	ck_assert_int_eq(jint(f, "statements"), 14);
+	ck_assert_int_eq(jint(f, "errors"), 1);
+	ck_assert_int_eq(jint(f, "warnings"), 1);
+	ck_assert_int_eq(jint(f, "notes"), 0);
+	ck_assert_int_eq(jint(f, "suppressed"), 4);
+	json_decref(root);
+	free(r.buf);
+	release(fs, 2);
+}
+END_TEST
+
+START_TEST(test_json_empty)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(0, 0, 0, 0, 0, 0, 0);
+	struct rendered r;
+	json_t *root;
+
+	ro.tool_version = NULL;
+	r = render(&reporter_json, &ro, NULL, 0, &s);
+	ck_assert_int_eq(r.ret, 0);
+	root = parse(r.buf);
+	ck_assert(json_is_array(json_object_get(root, "findings")));
+	ck_assert_int_eq(json_array_size(json_object_get(root, "findings")), 0);
+	ck_assert(json_is_null(json_object_get(json_object_get(root, "tool"), "version")));
+	json_decref(root);
+	free(r.buf);
+}
+END_TEST
+
+/* --- sarif --- */
+
+static json_t *sarif_run(json_t *log)
+{
+	json_t *runs = json_object_get(log, "runs");
+
+	ck_assert_str_eq(jstr(log, "version"), "2.1.0");
+	ck_assert_str_eq(jstr(log, "$schema"), "https://json.schemastore.org/sarif-2.1.0.json");
+	ck_assert_int_eq(json_array_size(runs), 1);
+	return json_array_get(runs, 0);
+}
+
+static json_t *result_n(json_t *run, size_t i)
+{
+	return json_array_get(json_object_get(run, "results"), i);
+}
+
+static json_t *artifact_of(json_t *result)
+{
+	json_t *loc = json_array_get(json_object_get(result, "locations"), 0);
+
+	return json_object_get(json_object_get(loc, "physicalLocation"), "artifactLocation");
+}
+
+static json_t *region_of(json_t *result)
+{
+	json_t *loc = json_array_get(json_object_get(result, "locations"), 0);
+
+	return json_object_get(json_object_get(loc, "physicalLocation"), "region");
+}
+
+static json_t *render_sarif(struct report_opts *ro, struct finding *fs, int nr)
+{
+	struct summary s = sum_of(1, 1, 1, 0, 0, 0, 0);
+	struct rendered r = render(&reporter_sarif, ro, fs, nr, &s);
+	json_t *log;
+
+	ck_assert_int_eq(r.ret, 0);
+	ck_assert(r.len && r.buf[r.len - 1] == '\n');
+	log = parse(r.buf);
+	free(r.buf);
+	return log;
+}
+
+static size_t utf16_len(const char *s)
+{
+	size_t n = 0, k;
+
+	for (; *s; s += k) {
+		k = report_utf8_len(s);
+		n += k == 4 ? 2 : 1;
+	}
+	return n;
+}
+
+static void check_rule(json_t *rule, const struct rule_info *info)
+{
+	const char *full;
+	json_t *props = json_object_get(rule, "properties");
+	json_t *tags = json_object_get(props, "tags");
+
+	ck_assert_str_eq(jstr(rule, "id"), info->id);
+	ck_assert_str_eq(jstr(json_object_get(rule, "shortDescription"), "text"), info->summary);
+	full = jstr(json_object_get(rule, "fullDescription"), "text");
+	ck_assert(*full && utf16_len(full) <= 1024);
+	ck_assert_ptr_null(strchr(full, '\n'));
+	ck_assert_ptr_null(strstr(full, "  "));
+	ck_assert(*jstr(json_object_get(rule, "help"), "text"));
+	if (rule_doc(info))
+		ck_assert_str_eq(jstr(json_object_get(rule, "help"), "markdown"), rule_doc(info));
+	if (rule_help(info))
+		ck_assert_str_eq(jstr(json_object_get(rule, "help"), "text"), rule_help(info));
+	ck_assert_str_eq(jstr(json_object_get(rule, "defaultConfiguration"), "level"),
+			 info->default_severity == SEV_NOTE ? "note" :
+			 severity_name(info->default_severity));
+	ck_assert_int_eq(json_array_size(tags), 3);
+	ck_assert_str_eq(json_string_value(json_array_get(tags, 0)), info->category);
+	ck_assert_str_eq(jstr(props, "precision"), "high");
+	ck_assert_str_eq(jstr(props, "problem.severity"),
+			 info->default_severity == SEV_NOTE ? "recommendation" :
+			 severity_name(info->default_severity));
+	ck_assert_ptr_null(json_object_get(props, "security-severity"));
+}
+
+START_TEST(test_sarif_rules)
+{
+	struct report_opts ro = opts();
+	json_t *log = render_sarif(&ro, NULL, 0), *run, *driver, *rules;
+	size_t i;
+
+	run = sarif_run(log);
+	driver = json_object_get(json_object_get(run, "tool"), "driver");
+	ck_assert_str_eq(jstr(driver, "name"), "migsafe");
+	ck_assert_str_eq(jstr(driver, "semanticVersion"), "0.1.0");
+	ck_assert_str_eq(jstr(driver, "informationUri"), "https://github.com/migsafe/migsafe");
+	rules = json_object_get(driver, "rules");
+	ck_assert_int_eq(json_array_size(rules), NR_RULES);
+	for (i = 0; i < NR_RULES; i++)
+		check_rule(json_array_get(rules, i), &rule_table[i]);
+	ck_assert_str_eq(jstr(json_array_get(rules, RULE_MISSING_FK_INDEX), "name"),
+			 "MissingFkIndex");
+	ck_assert(json_is_array(json_object_get(run, "results")));
+	ck_assert_int_eq(json_array_size(json_object_get(run, "results")), 0);
+	ck_assert_str_eq(jstr(run, "columnKind"), "unicodeCodePoints");
+	ck_assert_ptr_null(json_object_get(run, "automationDetails"));
+	json_decref(log);
+}
+END_TEST
+
+#ifdef MIGSAFE_FAKE_REGISTRY
+START_TEST(test_sarif_full_description)
+{
+	struct report_opts ro = opts();
+	json_t *log = render_sarif(&ro, NULL, 0), *rules;
+	const char *s;
+
+	rules = json_object_get(json_object_get(json_object_get(sarif_run(log), "tool"),
+						"driver"), "rules");
+	s = jstr(json_object_get(json_array_get(rules, RULE_DROP_TABLE), "fullDescription"), "text");
+	ck_assert_str_eq(s, "The rows are gone the moment the migration commits; the only way back is a restore.");
+	s = jstr(json_object_get(json_array_get(rules, RULE_DROP_COLUMN), "fullDescription"), "text");
+	ck_assert_uint_eq(strlen(s), 1024);
+	ck_assert(str_starts_with(s, "lorem ipsum dolor"));
+	ck_assert(str_ends_with(s, "..."));
+	/* a "why" section that opens with code, or no doc: the summary */
+	s = jstr(json_object_get(json_array_get(rules, RULE_TRUNCATE_TABLE), "fullDescription"), "text");
+	ck_assert_str_eq(s, rule_table[RULE_TRUNCATE_TABLE].summary);
+	s = jstr(json_object_get(json_array_get(rules, RULE_SET_NOT_NULL), "fullDescription"), "text");
+	ck_assert_str_eq(s, rule_table[RULE_SET_NOT_NULL].summary);
+	s = jstr(json_object_get(json_array_get(rules, RULE_SET_NOT_NULL), "help"), "text");
+	ck_assert_str_eq(s, rule_table[RULE_SET_NOT_NULL].summary);
+	ck_assert_ptr_null(json_object_get(json_object_get(json_array_get(rules, RULE_SET_NOT_NULL),
+							   "help"), "markdown"));
+	json_decref(log);
+}
+END_TEST
+#endif
+
+START_TEST(test_sarif_results)
+{
+	struct report_opts ro = opts();
+	struct finding fs[2];
+	json_t *log, *run, *res, *art, *reg, *props;
+
+	fs[0] = drop_column_finding();
+	set_str(&fs[0].object, "public.users.email");
+	fs[1] = mkfinding(RULE_INDEX_NOT_CONCURRENT, SEV_NOTE, "./m/../migrations/2.sql", 0, 0, 0, 0);
+	ro.automation_id = "migsafe/pr";
+	log = render_sarif(&ro, fs, 2);
+	run = sarif_run(log);
+	ck_assert_str_eq(jstr(json_object_get(run, "automationDetails"), "id"), "migsafe/pr");
+	ck_assert_int_eq(json_array_size(json_object_get(run, "results")), 2);
+
+	res = result_n(run, 0);
+	ck_assert_str_eq(jstr(res, "ruleId"), "drop-column");
+	ck_assert_int_eq(jint(res, "ruleIndex"), RULE_DROP_COLUMN);
+	ck_assert_str_eq(jstr(res, "level"), "error");
+	ck_assert_str_eq(jstr(json_object_get(res, "message"), "text"), fs[0].message);
+	art = artifact_of(res);
+	ck_assert_str_eq(jstr(art, "uri"), "migrations/0003_x.up.sql");
+	ck_assert_str_eq(jstr(art, "uriBaseId"), "%SRCROOT%");
+	reg = region_of(res);
+	ck_assert_int_eq(jint(reg, "startLine"), 12);
+	ck_assert_int_eq(jint(reg, "startColumn"), 5);
+	ck_assert_int_eq(jint(reg, "endLine"), 12);
+	ck_assert_int_eq(jint(reg, "endColumn"), 36);
+	ck_assert_str_eq(jstr(json_object_get(res, "partialFingerprints"), "migsafe/v1"),
+			 "00ab00cd00ef0012");
+	ck_assert_int_eq(json_object_size(json_object_get(res, "partialFingerprints")), 1);
+	props = json_object_get(res, "properties");
+	ck_assert_str_eq(jstr(props, "object"), "public.users.email");
+	ck_assert_str_eq(jstr(props, "help"), "stop using the column first");
+
+	res = result_n(run, 1);
+	ck_assert_int_eq(jint(res, "ruleIndex"), RULE_INDEX_NOT_CONCURRENT);
+	ck_assert_str_eq(jstr(res, "level"), "note");
+	ck_assert_str_eq(jstr(artifact_of(res), "uri"), "migrations/2.sql");
+	ck_assert_ptr_null(json_object_get(res, "properties"));
+	/* no position: GitHub still wants every region value >= 1 */
+	reg = region_of(res);
+	ck_assert_int_eq(jint(reg, "startLine"), 1);
+	ck_assert_int_eq(jint(reg, "startColumn"), 1);
+	ck_assert_int_eq(jint(reg, "endLine"), 1);
+	ck_assert_int_eq(jint(reg, "endColumn"), 2);
+	json_decref(log);
+	release(fs, 2);
+}
+END_TEST
+
+static const char *uri_of(json_t *run, size_t i)
+{
+	return jstr(artifact_of(result_n(run, i)), "uri");
+}
+
+static bool has_base(json_t *run, size_t i)
+{
+	return json_object_get(artifact_of(result_n(run, i)), "uriBaseId") != NULL;
+}
+
+START_TEST(test_sarif_uris)
+{
+	struct report_opts ro = opts();
+	struct finding fs[6];
+	json_t *log, *run;
+	int i;
+
+	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/my repo/db/m/0001 init.sql", 1, 1, 1, 2);
+	fs[1] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/my repo/./x/../db//m/\xc3\xa9#1.sql", 1, 1, 1, 2);
+	fs[2] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/other/a.sql", 1, 1, 1, 2);
+	fs[3] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/my repository/a.sql", 1, 1, 1, 2);
+	fs[4] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/my repo/../my repo/b.sql", 1, 1, 1, 2);
+	fs[5] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "/srv/my repo/c:d.sql", 1, 1, 1, 2);
+	ro.srcroot = "/srv/my repo/";
+	log = render_sarif(&ro, fs, 6);
+	run = sarif_run(log);
+	ck_assert_str_eq(jstr(json_object_get(json_object_get(run, "originalUriBaseIds"),
+					      "%SRCROOT%"), "uri"),
+			 "file:///srv/my%20repo/");
+	ck_assert_str_eq(uri_of(run, 0), "db/m/0001%20init.sql");
+	ck_assert_str_eq(uri_of(run, 1), "db/m/%C3%A9%231.sql");
+	ck_assert_str_eq(uri_of(run, 2), "file:///srv/other/a.sql");
+	ck_assert(!has_base(run, 2));
+	ck_assert_str_eq(uri_of(run, 3), "file:///srv/my%20repository/a.sql");
+	ck_assert(!has_base(run, 3));
+	ck_assert_str_eq(uri_of(run, 4), "b.sql");
+	ck_assert_str_eq(uri_of(run, 5), "c%3Ad.sql");
+	for (i = 0; i < 6; i++)
+		ck_assert(i == 2 || i == 3 || has_base(run, (size_t)i));
+	json_decref(log);
+	release(fs, 6);
+}
+END_TEST
+
+/* With no srcroot, relative display paths are relative to the cwd. */
+START_TEST(test_sarif_uris_cwd)
+{
+	struct report_opts ro = opts();
+	struct finding fs[3];
+	char cwd[4096], *parent, *expect;
+	struct strbuf sb;
+	json_t *log, *run, *base;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "./migrations/1.sql", 1, 1, 1, 2);
+	fs[1] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "../outside.sql", 1, 1, 1, 2);
+	expect = xstrfmt("%s/migrations/3.sql", cwd);
+	fs[2] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, expect, 1, 1, 1, 2);
+	log = render_sarif(&ro, fs, 3);
+	run = sarif_run(log);
+	base = json_object_get(json_object_get(run, "originalUriBaseIds"), "%SRCROOT%");
+	ck_assert(str_starts_with(jstr(base, "uri"), "file:///"));
+	ck_assert(str_ends_with(jstr(base, "uri"), "/"));
+	ck_assert_str_eq(uri_of(run, 0), "migrations/1.sql");
+	ck_assert_str_eq(uri_of(run, 2), "migrations/3.sql");
+	if (strcmp(cwd, "/") && !strpbrk(cwd, " %#?")) {
+		parent = xstrdup(cwd);
+		*strrchr(parent, '/') = '\0';
+		strbuf_init(&sb);
+		strbuf_addf(&sb, "file://%s/outside.sql", parent);
+		ck_assert_str_eq(uri_of(run, 1), sb.buf);
+		ck_assert(!has_base(run, 1));
+		strbuf_release(&sb);
+		free(parent);
+	}
+	json_decref(log);
+	release(fs, 3);
+	free(expect);
+}
+END_TEST
+
+START_TEST(test_sarif_custom_rule)
+{
+	static const struct rule_info custom = {
+		NR_RULES, "no-money-type", "schema-design", SEV_WARNING, "", NULL
+	};
+	struct report_opts ro = opts();
+	struct finding fs[3];
+	json_t *log, *run, *rules, *rule;
+
+	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a.sql", 1, 1, 1, 2);
+	fs[1] = mkfinding(RULE_DROP_TABLE, SEV_WARNING, "a.sql", 2, 1, 2, 2);
+	fs[2] = mkfinding(RULE_DROP_TABLE, SEV_WARNING, "a.sql", 3, 1, 3, 2);
+	fs[1].rule = &custom;
+	fs[2].rule = &custom;
+	log = render_sarif(&ro, fs, 3);
+	run = sarif_run(log);
+	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
+	ck_assert_int_eq(json_array_size(rules), NR_RULES + 1);
+	rule = json_array_get(rules, NR_RULES);
+	ck_assert_str_eq(jstr(rule, "id"), "no-money-type");
+	ck_assert_str_eq(jstr(json_object_get(rule, "shortDescription"), "text"), "no-money-type");
+	ck_assert_str_eq(jstr(json_object_get(rule, "help"), "text"), "no-money-type");
+	ck_assert_int_eq(jint(result_n(run, 0), "ruleIndex"), RULE_DROP_TABLE);
+	ck_assert_int_eq(jint(result_n(run, 1), "ruleIndex"), NR_RULES);
+	ck_assert_int_eq(jint(result_n(run, 2), "ruleIndex"), NR_RULES);
+	json_decref(log);
+	release(fs, 3);
+}
+END_TEST
+
+/* --- write errors --- */
+
+START_TEST(test_write_error)
+{
+	static const struct reporter *const reps[] = {
+		&reporter_text, &reporter_json, &reporter_sarif
+	};
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, 1, 1, 0, 0, 0);
+	struct finding f = drop_column_finding();
+	size_t i;
+	void *state;
+
+	if (access("/dev/full", W_OK))
+		return;
+	for (i = 0; i < ARRAY_SIZE(reps); i++) {
+		ro.out = fopen("/dev/full", "w");
+		ck_assert_ptr_nonnull(ro.out);
+		state = reps[i]->begin(&ro);
+		reps[i]->finding(state, &ro, &f);
+		ck_assert_int_eq(reps[i]->end(state, &ro, &s), -1);
+		fclose(ro.out);
+	}
+	release(&f, 1);
+}
+END_TEST
+
+static Suite *reporters_suite(void)
+{
+	Suite *s = suite_create("reporters");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_severity);
+	tcase_add_test(tc, test_finding_list_sort);
+	tcase_add_test(tc, test_by_name);
+	tcase_add_test(tc, test_text_basic);
+	tcase_add_test(tc, test_text_summaries);
+	tcase_add_test(tc, test_text_tabs_and_utf8);
+	tcase_add_test(tc, test_text_regions);
+	tcase_add_test(tc, test_text_color);
+	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_json_empty);
+	tcase_add_test(tc, test_sarif_rules);
+#ifdef MIGSAFE_FAKE_REGISTRY
+	tcase_add_test(tc, test_sarif_full_description);
+#endif
+	tcase_add_test(tc, test_sarif_results);
+	tcase_add_test(tc, test_sarif_uris);
+	tcase_add_test(tc, test_sarif_uris_cwd);
+	tcase_add_test(tc, test_sarif_custom_rule);
+	tcase_add_test(tc, test_write_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(reporters_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
