@@ -208,6 +208,20 @@ void cat_schema_rename(struct catalog *c, cat_id schema, const char *name)
 	run(c, st);
 }
 
+void cat_schema_origin(struct catalog *c, cat_id schema, int *file, bool *in_range)
+{
+	sqlite3_stmt *st = q(c, "SELECT created_file, in_range FROM schemas WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, schema);
+	*file = -1;
+	*in_range = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*file = sqlite3_column_int(st, 0);
+		*in_range = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+}
+
 /* ---- relations ---- */
 
 #define REL_COLS "r.id, r.schema_id, s.name, r.name, r.kind, r.table_id, r.created_file, r.in_range"

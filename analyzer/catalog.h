@@ -49,6 +49,8 @@ cat_id cat_schema_create(struct catalog *c, const char *name);
 int cat_schema_count_objects(struct catalog *c, cat_id schema);
 void cat_schema_drop(struct catalog *c, cat_id schema);
 void cat_schema_rename(struct catalog *c, cat_id schema, const char *name);
+/* Where the schema was created (-1 before the history) and if in range. */
+void cat_schema_origin(struct catalog *c, cat_id schema, int *file, bool *in_range);
 
 /* ---- relations (tables, views, sequences, indexes) ---- */
 enum rel_kind {

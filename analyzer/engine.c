@@ -286,7 +286,8 @@ static bool stmt_is_non_transactional(const struct stmt *st)
 	case ST_DROP:
 		return st->u.drop.concurrently;
 	case ST_MAINTENANCE:
-		return st->u.maint.concurrently || !strcmp(st->u.maint.what, "vacuum");
+		return (st->u.maint.concurrently && !strcmp(st->u.maint.what, "reindex")) ||
+		       !strncmp(st->u.maint.what, "vacuum", 6);
 	case ST_CREATE_DATABASE:
 	case ST_DROP_DATABASE:
 		return true;

@@ -25,6 +25,9 @@ struct replay {
 	char *saved[MAX_SEARCH_PATH];  /* search_path before a SET LOCAL */
 	int nr_saved;
 	bool path_local;
+	char **dropped;                /* owned: "schema.name" of dropped relations */
+	int nr_dropped;
+	size_t alloc_dropped;
 };
 
 /* per-statement working state */
@@ -181,6 +184,9 @@ void replay_free(struct replay *r)
 {
 	if (!r)
 		return;
+	for (int i = 0; i < r->nr_dropped; i++)
+		free(r->dropped[i]);
+	free(r->dropped);
 	path_set(r, NULL, 0);
 	saved_release(r);
 	free(r);
@@ -258,12 +264,34 @@ static void rel_ref_from(struct rctx *x, struct rel_ref *ref, const struct cat_r
 	ref->known = true;
 }
 
+/* Remember that the history dropped a relation, so a later statement on
+   it is known to fail rather than to act on something we never saw. */
+static void remember_drop(struct replay *r, const char *schema, const char *name)
+{
+	ALLOC_GROW(r->dropped, (size_t)r->nr_dropped + 1, r->alloc_dropped);
+	r->dropped[r->nr_dropped++] = xstrfmt("%s.%s", schema, name);
+}
+
+static bool was_dropped(struct replay *r, const struct qname *qn)
+{
+	for (int i = r->nr_dropped - 1; i >= 0; i--) {
+		const char *dot = strchr(r->dropped[i], '.');
+
+		if (dot && !strcmp(dot + 1, qn->name) &&
+		    (!qn->schema || (strlen(qn->schema) == (size_t)(dot - r->dropped[i]) &&
+				     !strncmp(r->dropped[i], qn->schema, strlen(qn->schema)))))
+			return true;
+	}
+	return false;
+}
+
 static void rel_ref_unknown(struct rctx *x, struct rel_ref *ref, const struct qname *qn)
 {
 	memset(ref, 0, sizeof(*ref));
 	ref->schema = rdup(x, qn->schema ? qn->schema : "public");
 	ref->name = rdup(x, qn->name);
 	ref->created_file = -1;
+	ref->absent = was_dropped(x->r, qn);
 }
 
 /*
@@ -1031,7 +1059,7 @@ static void alter_table(struct rctx *x)
 	struct rel_ref ref;
 
 	if (resolve_table(x, &at->rel, at->if_exists, x->st->start, &table, &ref)) {
-		if (at->if_exists)
+		if (at->if_exists || ref.absent)
 			return;
 		memset(&table, 0, sizeof(table));
 	}
@@ -1088,8 +1116,11 @@ static void create_index(struct rctx *x)
 	struct change *ch;
 	int n;
 
-	if (resolve_table(x, &ix->table, false, x->st->start, &t, &ref))
+	if (resolve_table(x, &ix->table, false, x->st->start, &t, &ref)) {
+		if (ref.absent)
+			return;
 		goto record;
+	}
 	for (n = 0; n < ix->nr_elems && n < 64; n++)
 		names[n] = index_elem_name(&ix->elems[n]);
 	join_names(joined, sizeof(joined), names, n);
@@ -1179,6 +1210,7 @@ static void drop_relation(struct rctx *x, const struct drop_stmt *d, const struc
 		cat_rel_dependents(x->cat, rel.id, 0, collect_dep, &deps);
 	attach_deps(x, ch, &deps);
 	cat_rel_drop(x->cat, rel.id);
+	remember_drop(x->r, rel.schema, rel.name);
 }
 
 static void drop_schema(struct rctx *x, const struct drop_stmt *d, const struct qname *qn)
@@ -1195,6 +1227,9 @@ static void drop_schema(struct rctx *x, const struct drop_stmt *d, const struct 
 	}
 	ch = add_change(x, CH_DROP_SCHEMA, x->st->start);
 	ch->name = qn->name;
+	ch->rel.name = qn->name;
+	ch->rel.known = true;
+	cat_schema_origin(x->cat, sid, &ch->rel.created_file, &ch->rel.created_in_range);
 	ch->cascade = d->cascade;
 	ch->nr_contents = cat_schema_count_objects(x->cat, sid);
 	cat_schema_contents(x->cat, sid, collect_dep, &deps);
@@ -1491,7 +1526,8 @@ static void truncate_stmt(struct rctx *x)
 		struct rel_ref ref;
 		struct change *ch;
 
-		resolve_table(x, &ts->rels[i], false, x->st->start, &t, &ref);
+		if (resolve_table(x, &ts->rels[i], false, x->st->start, &t, &ref) && ref.absent)
+			continue;
 		ch = add_change(x, CH_TRUNCATE, x->st->start);
 		ch->rel = ref;
 		ch->cascade = ts->cascade;

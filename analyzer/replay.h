@@ -58,6 +58,8 @@ struct rel_ref {
 	bool created_in_range;
 	bool known;               /* false: not in the catalog (unknown-object
 	                             was reported), treated as existing */
+	bool absent;              /* not known because the history dropped it:
+	                             the statement fails, nothing else to say */
 };
 
 struct change {

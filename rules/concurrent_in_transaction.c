@@ -3,6 +3,8 @@
  * transaction block. The block is explicit (BEGIN) or made by the
  * migration tool; the engine knows which.
  */
+#include <string.h>
+
 #include "helpers.h"
 #include "banned.h"
 
@@ -14,7 +16,9 @@ static const char *concurrent_what(const struct stmt *st)
 	case ST_DROP:
 		return st->u.drop.concurrently ? "DROP INDEX CONCURRENTLY" : NULL;
 	case ST_MAINTENANCE:
-		return st->u.maint.concurrently ? "REINDEX CONCURRENTLY" : NULL;
+		/* REFRESH MATERIALIZED VIEW CONCURRENTLY may run in a block */
+		return st->u.maint.concurrently && !strcmp(st->u.maint.what, "reindex")
+			? "REINDEX CONCURRENTLY" : NULL;
 	case ST_ALTER_TABLE:
 		for (int i = 0; i < st->u.alter_table.nr_cmds; i++)
 			if (st->u.alter_table.cmds[i].kind == AT_DETACH_PARTITION &&

@@ -7,7 +7,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 	for (int i = 0; i < n; i++, ch++) {
 		struct strbuf sb;
 
-		if (ch->kind != CH_DROP_SCHEMA || !ch->nr_contents)
+		if (ch->kind != CH_DROP_SCHEMA || !ch->nr_contents || ctx_rel_is_new(ctx, &ch->rel))
 			continue;
 		strbuf_init(&sb);
 		strbuf_addf(&sb, "dropping schema \"%s\" removes the %d object%s it holds",

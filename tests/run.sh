@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The whole test suite, twice: a -Werror build, then a build under
+# AddressSanitizer + UndefinedBehaviorSanitizer (no recovery), each in
+# its own build directory. ctest runs the Check unit tests, the fixture
+# corpus and the end-to-end scripts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=$(nproc 2>/dev/null || echo 2)
+
+run() {
+	local dir=$1; shift
+	cmake -S . -B "$dir" -DMIGSAFE_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j"$jobs"
+	(cd "$dir" && ctest --output-on-failure -j"$jobs")
+}
+
+run build
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	run build-asan -DMIGSAFE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
