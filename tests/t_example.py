@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""The example project gives exactly the findings examples/shop/expected.txt
+lists, and the README shows what the quick-start command really prints."""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
+MIGSAFE = sys.argv[1]
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print(f"ok - {name}")
+    else:
+        failed += 1
+        print(f"not ok - {name}")
+        for line in detail.splitlines():
+            print(f"  # {line}")
+
+
+def run(*args):
+    return subprocess.run([MIGSAFE, *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "NO_COLOR": "1"})
+
+
+mig = "examples/shop/migrations"
+r = run("lint", "--format", "json", mig)
+check("example exits 1 (it has errors)", r.returncode == 1, r.stderr)
+actual = set()
+for f in json.loads(r.stdout)["findings"]:
+    rel = os.path.relpath(f["file"], mig)
+    actual.add(f"{rel}:{f['line']}:{f['column']}: {f['severity']}[{f['rule']}]")
+with open(os.path.join(ROOT, "examples/shop/expected.txt")) as fh:
+    expected = {l.strip() for l in fh if l.strip() and not l.startswith("#")}
+check("example findings match expected.txt", actual == expected,
+      "missing: %s\nunexpected: %s" % (sorted(expected - actual), sorted(actual - expected)))
+
+text = run("lint", mig).stdout
+with open(os.path.join(ROOT, "README.md")) as fh:
+    readme = fh.read()
+block = readme.split("The first command prints:", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+missing = [l for l in block.strip("\n").splitlines() if l != "..." and l not in text.splitlines()]
+check("README quick-start output is what migsafe prints", not missing, "\n".join(missing))
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
