@@ -155,9 +155,40 @@ void cat_set_origin(struct catalog *c, const struct cat_origin *o)
 	c->origin = *o;
 }
 
-struct sqlite3 *catalog_db(struct catalog *c)
+int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data, char **err)
 {
-	return c->db;
+	const char *names[64], *values[64];
+	sqlite3_stmt *st = NULL;
+	int rc, n, ret = -1;
+
+	if (err)
+		*err = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL))
+		goto out;
+	if (!sqlite3_stmt_readonly(st)) {
+		if (err)
+			*err = xstrdup("only read-only queries are allowed");
+		goto out;
+	}
+	n = sqlite3_column_count(st);
+	if (n > 64)
+		n = 64;
+	for (int i = 0; i < n; i++)
+		names[i] = sqlite3_column_name(st, i);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < n; i++)
+			values[i] = (const char *)sqlite3_column_text(st, i);
+		if (fn(data, n, names, values))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		goto out;
+	ret = 0;
+out:
+	if (ret && err && !*err)
+		*err = xstrdup(sqlite3_errmsg(c->db));
+	sqlite3_finalize(st);
+	return ret;
 }
 
 /* ---- schemas ---- */

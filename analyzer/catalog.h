@@ -39,8 +39,15 @@ int catalog_open(struct catalog **out);   /* 0 or -1 with a message */
 void catalog_free(struct catalog *c);
 void cat_set_origin(struct catalog *c, const struct cat_origin *o);
 
-/* Run a caller's SQL (custom rules, tests): see catalog_query(). */
-struct sqlite3 *catalog_db(struct catalog *c);
+/*
+ * Run read-only SQL over the catalog (inspect, custom rules): calls fn
+ * for each row with the column count, names and values as text (NULL
+ * for SQL NULL). Returns 0, or -1 with *err (if not NULL) set to
+ * SQLite's message (caller frees). fn returning non-zero stops early.
+ */
+typedef int (*cat_row_fn)(void *data, int ncols, const char *const *names,
+			  const char *const *values);
+int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data, char **err);
 
 /* ---- schemas ---- */
 cat_id cat_schema_find(struct catalog *c, const char *name);

@@ -13,6 +13,8 @@
 
 struct rule_ctx {
 	const struct lint_opts *opts;
+	bool lint;              /* false: replay only (inspect) */
+	int nr_failed;          /* statements that would fail (replay only) */
 	struct history *h;
 	struct catalog *cat;
 	struct finding_list *out;
@@ -366,10 +368,13 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	bool in_range = ctx->m->in_range;
 
 	ctx->st = st;
+	if (!ctx->lint)
+		in_range = false;
 	make_loc(ctx, st->start, st->end, &ctx->loc);
 	ctx->loc.stmt_hash = stmt_hash(ctx->src->text, st->start, st->end);
 	track_transaction(ctx, st);
 	if (st->kind == ST_SYNTAX_ERROR) {
+		ctx->nr_failed++;
 		if (in_range)
 			syntax_error(ctx, st);
 		return;
@@ -381,6 +386,7 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	cat_set_origin(ctx->cat, &origin);
 	replay_result_reset(res);
 	replay_stmt(rp, st, ctx->src->text, res);
+	ctx->nr_failed += res->nr_problems;
 	if (!in_range)
 		return;
 	ctx->sum->statements++;
@@ -435,14 +441,39 @@ static void run_range_rules(struct rule_ctx *ctx)
 	}
 }
 
+/* Replay (and lint, when ctx->lint) files 0..last. */
+static int run_files(struct rule_ctx *ctx, int last)
+{
+	struct replay_result res;
+	struct replay *rp;
+	unsigned preludes_done = 0;
+	int ret = 0;
+
+	source_from_text(&ctx->cache, "", xstrdup(""), 0);
+	replay_result_init(&res);
+	if (catalog_open(&ctx->cat))
+		return -1;
+	rp = replay_new(ctx->cat);
+	for (int i = 0; i <= last; i++) {
+		ctx->file_index = i;
+		ctx->m = &ctx->h->items[i];
+		if (lint_file(ctx, rp, &res, &preludes_done))
+			ret = -1;
+	}
+	if (ctx->lint)
+		run_range_rules(ctx);
+	replay_free(rp);
+	replay_result_release(&res);
+	free(ctx->cache_path);
+	source_release(&ctx->cache);
+	return ret;
+}
+
 int lint_run(const struct lint_opts *o, struct history *h, struct finding_list *out,
 	     struct summary *sum)
 {
 	struct rule_ctx ctx = { 0 };
-	struct replay_result res;
-	struct replay *rp = NULL;
-	int last = -1, ret = 0;
-	unsigned preludes_done = 0;
+	int last = -1, ret;
 
 	memset(sum, 0, sizeof(*sum));
 	sum->files = h->nr;
@@ -452,27 +483,33 @@ int lint_run(const struct lint_opts *o, struct history *h, struct finding_list *
 			last = i;
 		}
 	ctx.opts = o;
+	ctx.lint = true;
 	ctx.h = h;
 	ctx.out = out;
 	ctx.sum = sum;
-	source_from_text(&ctx.cache, "", xstrdup(""), 0);
-	replay_result_init(&res);
-	if (catalog_open(&ctx.cat))
-		return -1;
-	rp = replay_new(ctx.cat);
 	/* files after the last one in range cannot change any verdict */
-	for (int i = 0; i <= last; i++) {
-		ctx.file_index = i;
-		ctx.m = &h->items[i];
-		if (lint_file(&ctx, rp, &res, &preludes_done))
-			ret = -1;
-	}
-	run_range_rules(&ctx);
+	ret = run_files(&ctx, last);
 	finding_list_sort(out);
-	replay_free(rp);
-	replay_result_release(&res);
 	catalog_free(ctx.cat);
-	free(ctx.cache_path);
-	source_release(&ctx.cache);
+	return ret;
+}
+
+int replay_history(const struct lint_opts *o, struct history *h, int last,
+		   struct catalog **cat, int *nr_failed)
+{
+	struct rule_ctx ctx = { 0 };
+	struct finding_list unused;
+	struct summary sum = { 0 };
+	int ret;
+
+	finding_list_init(&unused);
+	ctx.opts = o;
+	ctx.h = h;
+	ctx.out = &unused;
+	ctx.sum = &sum;
+	ret = run_files(&ctx, last < h->nr ? last : h->nr - 1);
+	*cat = ctx.cat;
+	*nr_failed = ctx.nr_failed;
+	finding_list_release(&unused);
 	return ret;
 }

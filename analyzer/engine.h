@@ -31,6 +31,15 @@ void lint_opts_init(struct lint_opts *o);
 int lint_run(const struct lint_opts *o, struct history *h, struct finding_list *out,
 	     struct summary *sum);
 
+/*
+ * Replay files 0..last of the history (no rules) and hand the catalog to
+ * the caller (*cat; catalog_free() it). Statements that would fail are
+ * counted in *nr_failed. Returns 0, or -1 when a file could not be read
+ * (the catalog is still returned).
+ */
+int replay_history(const struct lint_opts *o, struct history *h, int last,
+		   struct catalog **cat, int *nr_failed);
+
 /* ---- for rules ---- */
 
 struct rule_ctx;

@@ -13,6 +13,7 @@
 
 #include "discover.h"
 #include "engine.h"
+#include "inspect.h"
 #include "parse.h"
 #include "reporter.h"
 #include "banned.h"
@@ -22,6 +23,7 @@
 
 static const char usage_text[] =
 	"usage: migsafe lint [options] [PATH...]\n"
+	"       migsafe inspect [--format=json|sql|mermaid|dot] [--at=VERSION] [PATH...]\n"
 	"       migsafe rules [ID]\n"
 	"       migsafe version\n"
 	"\n"
@@ -37,7 +39,14 @@ static const char usage_text[] =
 	"      --dialect=NAME      postgresql (default)\n"
 	"      --color=WHEN        auto (default), always, never\n"
 	"      --no-color          same as --color=never\n"
-	"  -h, --help              show this help\n";
+	"  -h, --help              show this help\n"
+	"\n"
+	"inspect options:\n"
+	"  -f, --format=FORMAT     json (default), sql, mermaid, dot\n"
+	"  -o, --output=FILE       write to FILE\n"
+	"      --at=VERSION        the schema as it is after migration VERSION\n"
+	"      --include-tool-tables  show the migration tool's bookkeeping tables\n"
+	"      --layout, --since, --transaction as for lint\n";
 
 struct cli {
 	const char *format;
@@ -252,6 +261,96 @@ static int cmd_lint(int argc, char **argv)
 	return ret;
 }
 
+enum { OPT_AT = 512, OPT_TOOL_TABLES };
+
+static const struct option inspect_options[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "at", required_argument, NULL, OPT_AT },
+	{ "include-tool-tables", no_argument, NULL, OPT_TOOL_TABLES },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "transaction", required_argument, NULL, OPT_TRANSACTION },
+	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The index of the last migration at or before version 'at'. */
+static int last_at(const struct history *h, const char *at)
+{
+	int last = -1;
+
+	for (int i = 0; i < h->nr; i++)
+		if (version_cmp(h->items[i].version, at) <= 0)
+			last = i;
+	return last;
+}
+
+static int write_inspect(struct catalog *cat, const struct inspect_opts *io, const char *output)
+{
+	FILE *out = stdout;
+	int ret;
+
+	if (output && !(out = fopen(output, "w")))
+		return error("cannot open '%s' for writing: %s", output, strerror(errno));
+	ret = inspect_write(cat, io, out);
+	if (out != stdout && fclose(out))
+		ret = -1;
+	if (ret)
+		error("cannot write to '%s'", output ? output : "standard output");
+	return ret;
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	struct cli c = { .format = "json" };
+	struct inspect_opts io = { 0 };
+	struct catalog *cat = NULL;
+	const char *at = NULL, *dflt[] = { "." };
+	struct history h;
+	int opt, ret = 0, failed = 0, last;
+	bool explicit_range;
+
+	lint_opts_init(&c.lopts);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", inspect_options, NULL)) != -1) {
+		if (opt == 'f') {
+			if (!inspect_format_known(optarg))
+				return usage_error("inspect writes json, sql, mermaid or dot, not '%s'", optarg);
+			c.format = optarg;
+		} else if (opt == OPT_AT) {
+			at = optarg;
+		} else if (opt == OPT_TOOL_TABLES) {
+			io.include_tool_tables = true;
+		} else if ((ret = lint_option(&c, opt, optarg))) {
+			return ret;
+		}
+	}
+	io.format = c.format;
+	history_init(&h);
+	if (discover(optind < argc ? (const char **)argv + optind : dflt,
+		     optind < argc ? argc - optind : 1, &c.dopts, &h, &explicit_range))
+		return EXIT_TROUBLE;
+	last = at ? last_at(&h, at) : h.nr - 1;
+	if (at && last < 0) {
+		error("no migration at or before version '%s'", at);
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
+	if (replay_history(&c.lopts, &h, last, &cat, &failed))
+		ret = EXIT_TROUBLE;
+	if (failed)
+		warning("%d statement%s would fail on PostgreSQL and %s left out"
+			" (run 'migsafe lint' for details)", failed, failed == 1 ? "" : "s",
+			failed == 1 ? "was" : "were");
+	if (cat && write_inspect(cat, &io, c.output))
+		ret = EXIT_TROUBLE;
+out:
+	catalog_free(cat);
+	history_release(&h);
+	return ret;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	const struct rule_info *r;
@@ -282,6 +381,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "lint"))
 		return cmd_lint(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "inspect"))
+		return cmd_inspect(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rules"))
 		return cmd_rules(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
