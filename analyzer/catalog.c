@@ -875,6 +875,16 @@ int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void
 	return describe_rows(st, fn, data);
 }
 
+int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c, "SELECT DISTINCT s.name || '.' || r.name FROM constraints k"
+			     " JOIN relations r ON r.id = k.ref_rel_id JOIN schemas s ON s.id = r.schema_id"
+			     " WHERE k.rel_id = ?1 AND k.kind = 'f' AND k.ref_rel_id <> ?1 ORDER BY 1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	return describe_rows(st, fn, data);
+}
+
 bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
 {
 	sqlite3_stmt *st = q(c, "SELECT 1 FROM constraints k JOIN relations r ON r.id = k.rel_id"

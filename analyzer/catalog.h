@@ -205,6 +205,9 @@ typedef void (*cat_describe_fn)(void *data, const char *what);
 int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col,
 		       cat_describe_fn fn, void *data);
 
+/* Tables the foreign keys of 'rel' reference (other than itself). */
+int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
+
 /* Tables a TRUNCATE ... CASCADE of 'rel' also empties (recursively). */
 int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
 

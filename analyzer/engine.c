@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "locks.h"
 #include "parse.h"
 #include "source.h"
 #include "banned.h"
@@ -28,6 +29,10 @@ struct rule_ctx {
 	enum tx_mode tx;
 	int nr_stmts;           /* statements in the file */
 	bool explicit_tx;       /* inside BEGIN ... COMMIT */
+	int tx_number;          /* numbering of transactions in the file */
+	bool tx_open;           /* tx_number is the current transaction */
+	struct lock_list locks; /* of the current statement */
+	struct replay *replay;
 	/* range findings need a line of a file that is no longer loaded */
 	char *cache_path;
 	struct source_file cache;
@@ -73,6 +78,16 @@ int ctx_pg_version(const struct rule_ctx *ctx)
 struct catalog *ctx_catalog(struct rule_ctx *ctx)
 {
 	return ctx->cat;
+}
+
+int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *out)
+{
+	return replay_find_rel(ctx->replay, qn, out);
+}
+
+const struct lock_list *ctx_locks(const struct rule_ctx *ctx)
+{
+	return &ctx->locks;
 }
 
 /* ---- findings ---- */
@@ -361,6 +376,43 @@ static void syntax_error(struct rule_ctx *ctx, const struct stmt *st)
 		    xstrfmt("%s", st->error_message ? st->error_message : "syntax error"));
 }
 
+/* Which transaction the statement runs in (0: its own, autocommit). */
+static int transaction_of(struct rule_ctx *ctx, const struct stmt *st)
+{
+	bool in = ctx_in_transaction(ctx) || (st->kind == ST_TRANSACTION &&
+					      st->u.txn.kind != TXN_BEGIN);
+
+	if (!in) {
+		ctx->tx_open = false;
+		return 0;
+	}
+	if (!ctx->tx_open) {
+		ctx->tx_number++;
+		ctx->tx_open = true;
+	}
+	return ctx->tx_number;
+}
+
+static void observe(struct rule_ctx *ctx, const struct stmt *st)
+{
+	struct stmt_report r;
+
+	if (!ctx->opts->observer)
+		return;
+	r.m = ctx->m;
+	r.loc = &ctx->loc;
+	r.text = ctx->src->text;
+	r.tx = ctx->tx;
+	r.in_transaction = ctx_in_transaction(ctx);
+	r.transaction = transaction_of(ctx, st);
+	r.locks = &ctx->locks;
+	ctx->opts->observer(ctx->opts->observer_data, &r);
+	if (st->kind == ST_TRANSACTION && st->u.txn.kind != TXN_BEGIN &&
+	    st->u.txn.kind != TXN_SAVEPOINT && st->u.txn.kind != TXN_RELEASE &&
+	    st->u.txn.kind != TXN_ROLLBACK_TO)
+		ctx->tx_open = false;
+}
+
 static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt *st,
 		      struct replay_result *res)
 {
@@ -390,8 +442,10 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	if (!in_range)
 		return;
 	ctx->sum->statements++;
+	locks_compute(ctx, st, res->changes, res->nr_changes, &ctx->locks);
 	report_problems(ctx, res);
 	run_stmt_rules(ctx, res);
+	observe(ctx, st);
 }
 
 static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,
@@ -418,6 +472,8 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 	ctx->tx = file_tx_mode(ctx, &l);
 	ctx->nr_stmts = l.nr;
 	ctx->explicit_tx = false;
+	ctx->tx_number = 0;
+	ctx->tx_open = false;
 	replay_begin_file(rp);
 	for (int i = 0; i < l.nr; i++)
 		lint_stmt(ctx, rp, &l.stmts[i], res);
@@ -454,6 +510,7 @@ static int run_files(struct rule_ctx *ctx, int last)
 	if (catalog_open(&ctx->cat))
 		return -1;
 	rp = replay_new(ctx->cat);
+	ctx->replay = rp;
 	for (int i = 0; i <= last; i++) {
 		ctx->file_index = i;
 		ctx->m = &ctx->h->items[i];
@@ -464,6 +521,7 @@ static int run_files(struct rule_ctx *ctx, int last)
 		run_range_rules(ctx);
 	replay_free(rp);
 	replay_result_release(&res);
+	lock_list_release(&ctx->locks);
 	free(ctx->cache_path);
 	source_release(&ctx->cache);
 	return ret;

@@ -14,7 +14,27 @@
 #include "replay.h"
 #include "rules.h"
 
+struct lock_list;
+
+/* What 'migsafe locks' (and other observers) learn of each statement in
+   the lint range, after replay. */
+struct stmt_report {
+	const struct migration *m;
+	const struct loc *loc;
+	const char *text;             /* the file's text; the statement is
+	                                 text[loc->start .. loc->end) */
+	enum tx_mode tx;              /* how the tool runs the file */
+	bool in_transaction;          /* inside a transaction block */
+	int transaction;              /* 1, 2, ...: statements with one number
+	                                 share a transaction (locks are held
+	                                 until it ends); 0 for autocommit */
+	const struct lock_list *locks;
+};
+typedef void (*stmt_observer_fn)(void *data, const struct stmt_report *r);
+
 struct lint_opts {
+	stmt_observer_fn observer;       /* optional */
+	void *observer_data;
 	int pg_version;                  /* major version, e.g. 15 */
 	bool explicit_range;             /* the user chose the lint range */
 	enum severity severity[NR_RULES];/* effective severity (SEV_OFF: off) */
@@ -63,5 +83,9 @@ bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel);
 bool ctx_in_transaction(const struct rule_ctx *ctx);
 int ctx_pg_version(const struct rule_ctx *ctx);
 struct catalog *ctx_catalog(struct rule_ctx *ctx);
+/* Resolve a relation name as the replay does at this point. */
+int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *out);
+/* The locks the current statement takes (pg_locks.md). */
+const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
 
 #endif

@@ -14,6 +14,7 @@
 #include "discover.h"
 #include "engine.h"
 #include "inspect.h"
+#include "locks_cmd.h"
 #include "parse.h"
 #include "reporter.h"
 #include "banned.h"
@@ -24,6 +25,7 @@
 static const char usage_text[] =
 	"usage: migsafe lint [options] [PATH...]\n"
 	"       migsafe inspect [--format=json|sql|mermaid|dot] [--at=VERSION] [PATH...]\n"
+	"       migsafe locks [--format=text|json] [lint's range options] [PATH...]\n"
 	"       migsafe rules [ID]\n"
 	"       migsafe version\n"
 	"\n"
@@ -351,6 +353,48 @@ out:
 	return ret;
 }
 
+static int cmd_locks(int argc, char **argv)
+{
+	struct cli c = { .format = "text" };
+	struct locks_output *lo;
+	struct finding_list fl;
+	struct summary sum;
+	struct history h;
+	const char *dflt[] = { "." };
+	FILE *out = stdout;
+	int opt, ret = 0;
+
+	lint_opts_init(&c.lopts);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", lint_options, NULL)) != -1) {
+		if (opt == 'f') {
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return usage_error("locks writes text or json, not '%s'", optarg);
+			c.format = optarg;
+		} else if ((ret = lint_option(&c, opt, optarg))) {
+			return ret;
+		}
+	}
+	history_init(&h);
+	finding_list_init(&fl);
+	if (discover(optind < argc ? (const char **)argv + optind : dflt,
+		     optind < argc ? argc - optind : 1, &c.dopts, &h, &c.lopts.explicit_range))
+		return EXIT_TROUBLE;
+	if (c.output && !(out = fopen(c.output, "w"))) {
+		ret = error("cannot open '%s' for writing: %s", c.output, strerror(errno));
+		goto out;
+	}
+	locks_output_start(&lo, out, !strcmp(c.format, "json"), &c.lopts);
+	if (lint_run(&c.lopts, &h, &fl, &sum))
+		ret = -1;
+	if (locks_output_finish(lo) || (out != stdout && fclose(out)))
+		ret = error("cannot write to '%s'", c.output ? c.output : "standard output");
+out:
+	finding_list_release(&fl);
+	history_release(&h);
+	return ret ? EXIT_TROUBLE : 0;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	const struct rule_info *r;
@@ -383,6 +427,8 @@ int main(int argc, char **argv)
 		return cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "inspect"))
 		return cmd_inspect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "locks"))
+		return cmd_locks(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rules"))
 		return cmd_rules(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {

@@ -237,6 +237,13 @@ static int find_rel(struct rctx *x, const struct qname *qn, struct cat_rel *out)
 	return -1;
 }
 
+int replay_find_rel(struct replay *r, const struct qname *qn, struct cat_rel *out)
+{
+	struct rctx x = { r, r->cat, NULL, NULL, NULL };
+
+	return find_rel(&x, qn, out);
+}
+
 static cat_id find_type(struct rctx *x, const struct qname *qn, char *kind)
 {
 	cat_id sid, id;
@@ -1206,8 +1213,16 @@ static void drop_relation(struct rctx *x, const struct drop_stmt *d, const struc
 		rel_ref_from(x, &ch->rel, &table);
 	else
 		rel_ref_from(x, &ch->rel, &rel);
-	if (d->kind != OBJ_INDEX)
+	if (d->kind != OBJ_INDEX) {
+		struct dep_collect parents = { x, NULL, 0, 0 };
+		struct change tmp = { 0 };
+
+		cat_fk_parents(x->cat, rel.id, collect_dep, &parents);
+		attach_deps(x, &tmp, &parents);
+		ch->parents = tmp.dropped;
+		ch->nr_parents = tmp.nr_dropped;
 		cat_rel_dependents(x->cat, rel.id, 0, collect_dep, &deps);
+	}
 	attach_deps(x, ch, &deps);
 	cat_rel_drop(x->cat, rel.id);
 	remember_drop(x->r, rel.schema, rel.name);

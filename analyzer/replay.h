@@ -82,6 +82,9 @@ struct change {
 	bool if_exists;
 	const char **dropped;         /* objects removed along with it */
 	int nr_dropped;
+	const char **parents;         /* DROP TABLE: tables its foreign keys
+	                                 reference (they are locked too) */
+	int nr_parents;
 	int nr_contents;              /* DROP SCHEMA: objects it held */
 	size_t start;                 /* byte offset of the subcommand */
 };
@@ -113,6 +116,10 @@ struct replay;
 /* The replay borrows the catalog; both must outlive it. */
 struct replay *replay_new(struct catalog *cat);
 void replay_free(struct replay *r);
+
+/* Resolve a relation name the way the current search_path does;
+   0 and *out filled, or -1. */
+int replay_find_rel(struct replay *r, const struct qname *qn, struct cat_rel *out);
 
 /* A new migration file starts (SET LOCAL settings end with the last). */
 void replay_begin_file(struct replay *r);
