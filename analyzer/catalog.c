@@ -125,8 +125,10 @@ int catalog_open(struct catalog **out)
 		goto fail;
 	if (sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
 		goto fail;
+	/* a view on a view goes when the first one goes: triggers that fire
+	   triggers */
 	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
+		     "PRAGMA temp_store=MEMORY; PRAGMA recursive_triggers=ON;", NULL, NULL, NULL);
 	c->origin.file_index = -1;
 	*out = c;
 	return 0;
@@ -779,6 +781,15 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 	return id;
 }
 
+void cat_index_dep(struct catalog *c, cat_id index, cat_id column)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO index_deps (index_id, column_id) VALUES (?1, ?2)");
+
+	sqlite3_bind_int64(st, 1, index);
+	sqlite3_bind_int64(st, 2, column);
+	run(c, st);
+}
+
 cat_id cat_index_constraint(struct catalog *c, cat_id index)
 {
 	sqlite3_stmt *st = q(c, "SELECT id FROM constraints WHERE index_id = ?1");
@@ -1032,17 +1043,19 @@ void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema)
 	run(c, st);
 }
 
-static double enum_order(struct catalog *c, cat_id type, const char *label)
+/* The label's sort order; false when the enum has no such label. */
+static bool enum_order(struct catalog *c, cat_id type, const char *label, double *order)
 {
 	sqlite3_stmt *st = q(c, "SELECT sort_order FROM enum_values WHERE type_id = ?1 AND label = ?2");
-	double v = -1;
+	bool found;
 
 	sqlite3_bind_int64(st, 1, type);
 	bind_text(st, 2, label);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_double(st, 0);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found && order)
+		*order = sqlite3_column_double(st, 0);
 	sqlite3_reset(st);
-	return v;
+	return found;
 }
 
 /* The sort order next to 'order' (the next larger, or smaller if !after). */
@@ -1067,9 +1080,9 @@ int cat_enum_add(struct catalog *c, cat_id type, const char *label, const char *
 	double order;
 
 	if (neighbor) {
-		double at = enum_order(c, type, neighbor);
+		double at;
 
-		if (at < 0)
+		if (!enum_order(c, type, neighbor, &at))
 			return -1;
 		order = (at + enum_neighbor_order(c, type, at, after)) / 2;
 	} else {
@@ -1090,7 +1103,7 @@ int cat_enum_add(struct catalog *c, cat_id type, const char *label, const char *
 
 bool cat_enum_has(struct catalog *c, cat_id type, const char *label)
 {
-	return enum_order(c, type, label) >= 0;
+	return enum_order(c, type, label, NULL);
 }
 
 int cat_enum_rename(struct catalog *c, cat_id type, const char *from, const char *to)

@@ -183,6 +183,9 @@ struct cat_index_col {
 cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id table,
 		     bool unique, bool primary, const char *method, const char *predicate,
 		     const struct cat_index_col *cols, int nr_cols);
+/* The index uses 'column' in an expression or its predicate: dropping
+   the column drops the index. */
+void cat_index_dep(struct catalog *c, cat_id index, cat_id column);
 /* Find the constraint enforced by an index (0 if none). */
 cat_id cat_index_constraint(struct catalog *c, cat_id index);
 

@@ -121,6 +121,18 @@ BEGIN
 	DELETE FROM relations WHERE id = OLD.index_id;
 END;
 
+-- Columns an index uses in an expression or in its predicate.
+CREATE TABLE index_deps (
+	index_id      INTEGER NOT NULL REFERENCES indexes(rel_id) ON DELETE CASCADE,
+	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
+);
+CREATE INDEX index_deps_column ON index_deps(column_id);
+
+CREATE TRIGGER index_dep_gone AFTER DELETE ON index_deps
+BEGIN
+	DELETE FROM relations WHERE id = OLD.index_id;
+END;
+
 -- Table constraints.
 --   kind: 'p' primary key, 'u' unique, 'c' check, 'f' foreign key,
 --         'x' exclusion

@@ -123,6 +123,10 @@ static char *snippet_of(struct rule_ctx *ctx, int file_index, int line)
 	} else {
 		text = source_line(ctx->src, line, &len);
 	}
+	if (text && line == 1 && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;   /* a byte order mark is not part of what the user sees */
+		len -= 3;
+	}
 	return text ? xstrndup(text, len) : NULL;
 }
 

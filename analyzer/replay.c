@@ -404,6 +404,10 @@ static void join_names(char *out, size_t size, const char *const *names, int n)
 	}
 }
 
+static void index_column_names(const struct index_elem *elems, int ne, const char *const *include,
+			       int ni, char (*names)[NAMEBUF], int max);
+static void join_index_names(char *out, size_t size, char (*names)[NAMEBUF], int n);
+
 /* ---- volatility ---- */
 
 static char expr_volatility(struct rctx *x, const struct expr *e)
@@ -546,9 +550,7 @@ static int fk_target(struct rctx *x, const struct cat_rel *table, const struct c
 	cat_id *pk = NULL;
 	int npk = 0, ret = -1;
 
-	if (!strcmp(cd->ref_table.name, table->name) && !cd->ref_table.schema)
-		*ref = *table;
-	else if (find_rel(x, &cd->ref_table, ref)) {
+	if (find_rel(x, &cd->ref_table, ref)) {
 		problem(x, RULE_UNKNOWN_OBJECT, cd->start,
 			object_name(x, cd->ref_table.schema, cd->ref_table.name, NULL),
 			"relation %s does not exist",
@@ -618,6 +620,21 @@ static int check_columns(struct rctx *x, const struct cat_rel *table, const stru
 	return n;
 }
 
+/* Index-backed constraints are named after key and INCLUDE columns. */
+static void constraint_index_names(const struct constraint_def *cd, char *out, size_t size)
+{
+	struct index_elem elems[64];
+	char names[64][NAMEBUF];
+	int ne = cd->nr_columns < 64 ? cd->nr_columns : 64;
+	int ni = cd->nr_include < 64 - ne ? cd->nr_include : 64 - ne;
+
+	memset(elems, 0, sizeof(elems));
+	for (int i = 0; i < ne; i++)
+		elems[i].column = cd->columns[i];
+	index_column_names(elems, ne, cd->include, ni, names, 64);
+	join_index_names(out, size, names, ne + ni);
+}
+
 static int add_constraint(struct rctx *x, const struct cat_rel *table,
 			  const struct constraint_def *cd)
 {
@@ -635,7 +652,10 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 	} else {
 		if (resolve_columns(x, table, cd->columns, n, cols, cd->start))
 			return -1;
-		join_names(joined, sizeof(joined), cd->columns, n);
+		if (cd->kind == CON_FOREIGN)
+			join_names(joined, sizeof(joined), cd->columns, n);
+		else
+			constraint_index_names(cd, joined, sizeof(joined));
 	}
 	if (cd->name) {
 		snprintf(name, sizeof(name), "%s", cd->name);
@@ -1076,13 +1096,118 @@ static void alter_table(struct rctx *x)
 
 /* ---- CREATE INDEX ---- */
 
-static const char *index_elem_name(const struct index_elem *e)
+static bool ident_char(char c)
 {
-	if (e->column)
-		return e->column;
-	if (e->expr && e->expr->nr_funcs)
-		return e->expr->funcs[0];
-	return "expr";
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* Length of a leading (possibly quoted) identifier of s, or 0. */
+static size_t ident_len(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '"') {
+		for (n = 1; s[n] && s[n] != '"'; n++)
+			;
+		return s[n] ? n + 1 : 0;
+	}
+	while (ident_char(s[n]))
+		n++;
+	return n && !(s[0] >= '0' && s[0] <= '9') ? n : 0;
+}
+
+/* Does the parenthesis at s[open] close at the very end of s? */
+static bool closes_at_end(const char *s, size_t open)
+{
+	int depth = 0;
+	size_t len = strlen(s);
+
+	for (size_t i = open; i < len; i++) {
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0)
+			return i == len - 1;
+	}
+	return false;
+}
+
+/*
+ * PostgreSQL's FigureColname() for an index expression, from its
+ * normalised text: a function call or coalesce(...) names itself, a
+ * column (possibly cast) names itself, anything else is "expr".
+ */
+static void figure_colname(const char *text, char *out, size_t size)
+{
+	size_t n;
+
+	while (*text == '(' && closes_at_end(text, 0)) {
+		size_t len = strlen(text);
+
+		snprintf(out, size, "%.*s", (int)(len - 2), text + 1);
+		figure_colname(out, out, size);
+		return;
+	}
+	n = ident_len(text);
+	if (n && (text[n] == '(' && closes_at_end(text, n))) {
+		snprintf(out, size, "%.*s", (int)n, text);
+		return;
+	}
+	if (n && (!text[n] || (text[n] == ':' && text[n + 1] == ':'))) {
+		const char *p = text[0] == '"' ? text + 1 : text;
+
+		snprintf(out, size, "%.*s", (int)(text[0] == '"' ? n - 2 : n), p);
+		return;
+	}
+	if (!strncmp(text, "case ", 5))
+		snprintf(out, size, "case");
+	else
+		snprintf(out, size, "expr");
+}
+
+/*
+ * ChooseIndexColumnNames(): key and INCLUDE columns in order, an
+ * expression named by figure_colname(), repeats made unique with 1, 2...
+ */
+static void index_column_names(const struct index_elem *elems, int ne, const char *const *include,
+			       int ni, char (*names)[NAMEBUF], int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < ne + ni && n < max; i++, n++) {
+		char orig[NAMEBUF];
+
+		if (i >= ne)
+			snprintf(orig, sizeof(orig), "%s", include[i - ne]);
+		else if (elems[i].column)
+			snprintf(orig, sizeof(orig), "%s", elems[i].column);
+		else
+			figure_colname(elems[i].expr ? elems[i].expr->text : "", orig, sizeof(orig));
+		snprintf(names[n], NAMEBUF, "%s", orig);
+		for (int k = 1;; k++) {
+			bool clash = false;
+
+			for (int j = 0; j < n; j++)
+				clash |= !strcmp(names[j], names[n]);
+			if (!clash)
+				break;
+			char num[16];
+
+			snprintf(num, sizeof(num), "%d", k);
+			snprintf(names[n], NAMEBUF, "%.*s%s", (int)(NAME_MAX_BYTES - strlen(num)),
+				 orig, num);
+		}
+	}
+}
+
+/* ChooseIndexNameAddition(): names joined with '_', about NAMEDATALEN. */
+static void join_index_names(char *out, size_t size, char (*names)[NAMEBUF], int n)
+{
+	const char *ptrs[64];
+
+	for (int i = 0; i < n && i < 64; i++)
+		ptrs[i] = names[i];
+	join_names(out, size, ptrs, n < 64 ? n : 64);
 }
 
 static int index_columns(struct rctx *x, const struct cat_rel *t, const struct index_def *ix,
@@ -1112,11 +1237,31 @@ static int index_columns(struct rctx *x, const struct cat_rel *t, const struct i
 	return n;
 }
 
+/* Columns used by expressions and the predicate keep the index alive. */
+static void expr_deps(struct rctx *x, const struct cat_rel *t, cat_id index, const struct expr *e)
+{
+	struct cat_col col;
+
+	for (int i = 0; e && i < e->nr_columns; i++)
+		if (!cat_col_find(x->cat, t->id, e->columns[i], &col))
+			cat_index_dep(x->cat, index, col.id);
+}
+
+static void index_expr_deps(struct rctx *x, const struct cat_rel *t, const struct index_def *ix,
+			    cat_id index)
+{
+	if (!index)
+		return;
+	for (int i = 0; i < ix->nr_elems; i++)
+		expr_deps(x, t, index, ix->elems[i].expr);
+	expr_deps(x, t, index, ix->where);
+}
+
 static void create_index(struct rctx *x)
 {
 	const struct index_def *ix = &x->st->u.index;
 	struct cat_index_col *ic = NULL;
-	const char *names[64];
+	char names[64][NAMEBUF];
 	char name[NAMEBUF], joined[4 * NAMEBUF];
 	struct cat_rel t;
 	struct rel_ref ref;
@@ -1128,9 +1273,9 @@ static void create_index(struct rctx *x)
 			return;
 		goto record;
 	}
-	for (n = 0; n < ix->nr_elems && n < 64; n++)
-		names[n] = index_elem_name(&ix->elems[n]);
-	join_names(joined, sizeof(joined), names, n);
+	n = ix->nr_elems + ix->nr_include < 64 ? ix->nr_elems + ix->nr_include : 64;
+	index_column_names(ix->elems, ix->nr_elems, ix->include, ix->nr_include, names, 64);
+	join_index_names(joined, sizeof(joined), names, n);
 	if (ix->name) {
 		snprintf(name, sizeof(name), "%s", ix->name);
 		if (!cat_rel_name_free(x->cat, t.schema_id, name)) {
@@ -1147,8 +1292,8 @@ static void create_index(struct rctx *x)
 	n = index_columns(x, &t, ix, ic);
 	if (n < 0)
 		goto out;
-	cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false, ix->method,
-		      ix->where ? ix->where->text : NULL, ic, n);
+	index_expr_deps(x, &t, ix, cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false,
+						 ix->method, ix->where ? ix->where->text : NULL, ic, n));
 record:
 	ch = add_change(x, CH_CREATE_INDEX, x->st->start);
 	ch->rel = ref;
@@ -1785,7 +1930,7 @@ static void create_trigger(struct rctx *x)
 
 static void create_policy(struct rctx *x)
 {
-	const struct create_trigger *t = &x->st->u.trigger;
+	const struct create_policy *t = &x->st->u.policy;
 	struct cat_rel rel;
 	struct rel_ref ref;
 
@@ -1905,10 +2050,10 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	case ST_CREATE_ENUM: create_enum(&x); break;
 	case ST_ALTER_ENUM: alter_enum(&x); break;
 	case ST_CREATE_DOMAIN:
-		create_type_named(&x, &st->u.create_enum.name, 'd', NULL);
+		create_type_named(&x, &st->u.domain.name, 'd', NULL);
 		break;
 	case ST_CREATE_COMPOSITE:
-		create_type_named(&x, &st->u.create_enum.name, 'c', NULL);
+		create_type_named(&x, &st->u.composite.name, 'c', NULL);
 		break;
 	case ST_CREATE_EXTENSION: create_extension(&x); break;
 	case ST_CREATE_FUNCTION: create_function(&x); break;

@@ -54,7 +54,9 @@ static void add_ident(struct strbuf *out, const char *s)
 
 static void add_mods(struct strbuf *out, const struct type_ref *t)
 {
-	if (t->nr_mods == 1)
+	if (t->nr_mods == 1 && !t->schema && t->name && !strcmp(t->name, "numeric"))
+		strbuf_addf(out, "(%d,0)", t->mods[0]);   /* numeric(5) is numeric(5,0) */
+	else if (t->nr_mods == 1)
 		strbuf_addf(out, "(%d)", t->mods[0]);
 	else if (t->nr_mods == 2)
 		strbuf_addf(out, "(%d,%d)", t->mods[0], t->mods[1]);
@@ -72,6 +74,8 @@ void type_format(const struct type_ref *t, struct strbuf *out)
 		for (size_t i = 0; i < ARRAY_SIZE(spellings); i++)
 			if (!strcmp(spellings[i].name, t->name))
 				sp = &spellings[i];
+	if (sp && !strcmp(t->name, "bpchar") && t->nr_mods <= 0)
+		sp = NULL;   /* format_type prints a length-less bpchar as "bpchar" */
 	if (sp) {
 		strbuf_addstr(out, sp->spelled);
 		add_mods(out, t);
@@ -160,6 +164,13 @@ static enum type_change text_change(const struct type_ref *from, const struct ty
 	int fl = is(from, "text") ? -1 : length_of(from);
 	int tl = is(to, "text") ? -1 : length_of(to);
 
+	if (is(to, "bpchar") && is(from, "bpchar")) {
+		if (tl >= 0 && (fl < 0 || fl > tl)) {
+			*why = "longer values are rejected";
+			return TC_NARROWING;
+		}
+		return TC_REWRITE;   /* bpchar has no length support function */
+	}
 	if (is(to, "bpchar") && !is(from, "bpchar")) {
 		if (tl >= 0 && (fl < 0 || fl > tl)) {
 			*why = "longer values are rejected";
@@ -345,7 +356,8 @@ enum type_change type_change_classify(const struct type_ref *from, const struct 
 		return TC_NARROWING;
 	}
 	tc = scalar_change(from, to, why);
-	if (from->array_dims != to->array_dims && tc != TC_NARROWING)
+	/* an array coercion is never binary: any element change rewrites */
+	if ((from->array_dims || to->array_dims) && tc == TC_COMPATIBLE)
 		tc = TC_REWRITE;
 	return tc;
 }

@@ -270,16 +270,20 @@ def match(expected, actual):
 
 def bless(fx, actual):
     """Rewrite the fixture's expect block from 'actual'; True if changed."""
-    old = list(fx.expected or [])
-    new = []
-    for a in sorted(actual, key=lambda a: (a.line, a.col, a.rule, a.message)):
-        text = None
+    old = [e for e in (fx.expected or []) if e.text]
+    used = set()
+    rows = []
+    for a in actual:
+        pos, text = len(old), None
         for i, e in enumerate(old):
-            if e.text and e.matches(a):
-                text = e.text
-                del old[i]
+            if i not in used and e.matches(a):
+                used.add(i)
+                pos, text = i, e.text
                 break
-        new.append(Expectation(a.line, a.col, a.severity, a.rule, text))
+        # same place and rule: keep the order the fixture had
+        rows.append(((a.line, a.col, a.rule, pos, a.message),
+                     Expectation(a.line, a.col, a.severity, a.rule, text)))
+    new = [e for _, e in sorted(rows, key=lambda r: r[0])]
     body = ["/*\n", " * expect:\n"] + [" * %s\n" % e.render() for e in new] + [" */\n"]
     lines = list(fx.lines)
     if fx.block:

@@ -1,0 +1,2 @@
+ALTER TABLE products ALTER COLUMN name TYPE varchar(255);
+ALTER TABLE products ADD COLUMN legacy_sku text;

@@ -1,0 +1,1403 @@
+/*
+ * test_replay.c - parse + replay + catalog together: SQL goes in through
+ * parse_sql() and replay_stmt(), and the tests look at the catalog with
+ * the cat_* lookups and at the problems and changes replay reports.
+ *
+ * The reference is PostgreSQL 15. Every generated name below (t_pkey,
+ * t_a_b_idx1, t_lower_lower1_idx, truncated 63-byte names, ...) was
+ * checked against a real PostgreSQL 15.18 server (pg_class / pg_constraint
+ * after running the same statements); the derivation follows
+ * makeObjectName(), ChooseRelationName(), ChooseConstraintName() and
+ * ChooseIndexColumnNames() in PostgreSQL's source.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "parse.h"
+#include "replay.h"
+#include "types.h"
+
+#include "banned.h"
+
+static struct catalog *cat;
+static struct replay *rp;
+static struct replay_result R;     /* changes/problems of the last statement */
+static struct stmt_list L;         /* statements of the last exec() */
+static char *sql_text;             /* their text (kept alive with L) */
+static struct strbuf P;            /* problems of the last exec(): "rule object|..." */
+static struct strbuf PM;           /* their messages, for failure output */
+
+static void setup(void)
+{
+	ck_assert_int_eq(catalog_open(&cat), 0);
+	rp = replay_new(cat);
+	replay_begin_file(rp);
+	replay_result_init(&R);
+	stmt_list_init(&L);
+	sql_text = NULL;
+	strbuf_init(&P);
+	strbuf_init(&PM);
+}
+
+static void teardown(void)
+{
+	replay_result_release(&R);
+	stmt_list_release(&L);
+	free(sql_text);
+	sql_text = NULL;
+	replay_free(rp);
+	catalog_free(cat);
+	strbuf_release(&P);
+	strbuf_release(&PM);
+}
+
+/*
+ * Parse 'sql' and replay every statement (file 0, in range). P collects
+ * the problems of all statements; R keeps the result of the last one.
+ */
+static void exec(const char *sql)
+{
+	struct cat_origin origin = { 0 };
+
+	replay_result_reset(&R);
+	stmt_list_release(&L);
+	stmt_list_init(&L);
+	free(sql_text);
+	sql_text = xstrdup(sql);
+	strbuf_reset(&P);
+	strbuf_reset(&PM);
+	ck_assert_int_eq(parse_sql(sql_text, strlen(sql_text), &L), 0);
+	for (int i = 0; i < L.nr; i++) {
+		const struct stmt *st = &L.stmts[i];
+
+		ck_assert_msg(st->kind != ST_SYNTAX_ERROR, "syntax error in test SQL: %s: %s",
+			      sql, st->error_message ? st->error_message : "?");
+		origin.file_index = 0;
+		origin.in_range = true;
+		origin.file = "test.sql";
+		origin.loc.start = st->start;
+		origin.loc.end = st->end;
+		origin.loc.line = 1;
+		origin.loc.col = 1;
+		cat_set_origin(cat, &origin);
+		replay_result_reset(&R);
+		replay_stmt(rp, st, sql_text, &R);
+		for (int j = 0; j < R.nr_problems; j++) {
+			const struct replay_problem *p = &R.problems[j];
+
+			if (P.len)
+				strbuf_addch(&P, '|');
+			strbuf_addf(&P, "%s %s", rule_table[p->rule].id,
+				    p->object ? p->object : "-");
+			strbuf_addf(&PM, "\n  %s: %s", rule_table[p->rule].id, p->message);
+		}
+	}
+}
+
+/* The problems of the last exec(), exactly ("" for none). */
+#define ck_problems(want) \
+	ck_assert_msg(!strcmp(P.buf, (want)), "problems: got '%s', want '%s'%s", \
+		      P.buf, (want), PM.buf)
+
+#define ck_quiet() ck_problems("")
+
+/* exec() and expect no problem. */
+#define ok(sql) do { exec(sql); ck_quiet(); } while (0)
+
+/* Does the last exec() report rule 'rule' (any object)? */
+static bool reported(const char *rule)
+{
+	size_t n = strlen(rule);
+	const char *p = P.buf;
+
+	while ((p = strstr(p, rule))) {
+		if ((p == P.buf || p[-1] == '|') && p[n] == ' ')
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+/* ---- catalog lookups ---- */
+
+/* Kind of relation schema.name, or 0 when there is none. */
+static char rel_kind_in(const char *schema, const char *name)
+{
+	struct cat_rel r;
+	cat_id sid = cat_schema_find(cat, schema);
+
+	if (!sid || cat_rel_find(cat, sid, name, &r))
+		return 0;
+	return (char)r.kind;
+}
+
+static char rel_kind(const char *name)
+{
+	return rel_kind_in("public", name);
+}
+
+static cat_id rel_id_in(const char *schema, const char *name)
+{
+	struct cat_rel r;
+	cat_id sid = cat_schema_find(cat, schema);
+
+	if (!sid || cat_rel_find(cat, sid, name, &r))
+		return 0;
+	return r.id;
+}
+
+static cat_id rel_id(const char *name)
+{
+	return rel_id_in("public", name);
+}
+
+/* Kind of constraint 'name' of public table 'table', or 0. */
+static char con_kind(const char *table, const char *name)
+{
+	struct cat_con c;
+	cat_id t = rel_id(table);
+
+	if (!t || cat_con_find(cat, t, name, &c))
+		return 0;
+	return (char)c.kind;
+}
+
+static bool con_get(const char *table, const char *name, struct cat_con *out)
+{
+	cat_id t = rel_id(table);
+
+	return t && !cat_con_find(cat, t, name, out);
+}
+
+static cat_id col_id(const char *table, const char *column)
+{
+	struct cat_col c;
+	cat_id t = rel_id(table);
+
+	if (!t || cat_col_find(cat, t, column, &c))
+		return 0;
+	return c.id;
+}
+
+static char colbuf[256];
+
+/* format_type() spelling of public table.column's type, "" if none. */
+static const char *col_type(const char *table, const char *column)
+{
+	struct cat_col c;
+	cat_id t = rel_id(table);
+
+	colbuf[0] = '\0';
+	if (t && !cat_col_find(cat, t, column, &c))
+		snprintf(colbuf, sizeof(colbuf), "%s", type_str(&c.type));
+	return colbuf;
+}
+
+static char enumbuf[1024];
+
+static int enum_row(void *data, int ncols, const char *const *names,
+		    const char *const *values)
+{
+	(void)data;
+	(void)names;
+	ck_assert_int_eq(ncols, 1);
+	snprintf(enumbuf, sizeof(enumbuf), "%s", values[0] ? values[0] : "");
+	return 0;
+}
+
+/* Labels of enum type 'name' in sort order, joined with ','. */
+static const char *enum_labels(const char *name)
+{
+	char *sql = xstrfmt("SELECT coalesce(group_concat(label, ','), '') FROM"
+			    " (SELECT ev.label FROM enum_values ev JOIN types t"
+			    " ON t.id = ev.type_id WHERE t.name = '%s' ORDER BY ev.sort_order)",
+			    name);
+	char *err = NULL;
+
+	enumbuf[0] = '\0';
+	ck_assert_msg(!catalog_query(cat, sql, enum_row, NULL, &err), "%s", err ? err : "?");
+	free(sql);
+	return enumbuf;
+}
+
+/* The last statement's change of kind 'kind' (NULL if none). */
+static const struct change *change_of(enum change_kind kind)
+{
+	for (int i = 0; i < R.nr_changes; i++)
+		if (R.changes[i].kind == kind)
+			return &R.changes[i];
+	return NULL;
+}
+
+/* Is 'what' among the change's dropped objects? */
+static bool dropped_has(const struct change *ch, const char *what)
+{
+	for (int i = 0; ch && i < ch->nr_dropped; i++)
+		if (!strcmp(ch->dropped[i], what))
+			return true;
+	return false;
+}
+
+static char *repeat(char c, int n)
+{
+	char *s = xmalloc((size_t)n + 1);
+
+	memset(s, c, (size_t)n);
+	s[n] = '\0';
+	return s;
+}
+
+/* ---- PostgreSQL's generated names ---- */
+
+START_TEST(test_names_create_table)
+{
+	ok("CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE t (id int PRIMARY KEY, email text UNIQUE,"
+	   " org_id int REFERENCES orgs, CHECK (id > 0))");
+	ck_assert_int_eq(rel_kind("t"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("t_pkey"), REL_INDEX);
+	ck_assert_int_eq(rel_kind("t_email_key"), REL_INDEX);
+	ck_assert_int_eq(con_kind("t", "t_pkey"), CON_PRIMARY);
+	ck_assert_int_eq(con_kind("t", "t_email_key"), CON_UNIQUE);
+	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), CON_FOREIGN);
+	ck_assert_int_eq(con_kind("t", "t_id_check"), CON_CHECK);
+	/* FK and CHECK constraints have no index */
+	ck_assert_int_eq(rel_kind("t_org_id_fkey"), 0);
+	ck_assert_int_eq(rel_kind("t_id_check"), 0);
+}
+END_TEST
+
+START_TEST(test_names_constraint_index_link)
+{
+	struct cat_con c;
+
+	ok("CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE t (id int PRIMARY KEY, email text UNIQUE, org_id int REFERENCES orgs)");
+	ck_assert(con_get("t", "t_pkey", &c));
+	ck_assert_int_eq(c.index_id, rel_id("t_pkey"));
+	ck_assert_int_eq(cat_index_constraint(cat, rel_id("t_pkey")), c.id);
+	ck_assert(con_get("t", "t_email_key", &c));
+	ck_assert_int_eq(c.index_id, rel_id("t_email_key"));
+	ck_assert(con_get("t", "t_org_id_fkey", &c));
+	ck_assert_int_eq(c.ref_rel_id, rel_id("orgs"));
+	ck_assert(c.validated);
+}
+END_TEST
+
+START_TEST(test_names_check)
+{
+	/* over two columns: no column in the name; same column twice: a
+	   number on the label */
+	ok("CREATE TABLE t2 (a int, b int, CHECK (a > b), CHECK (a > 0), CHECK (a < 100))");
+	ck_assert_int_eq(con_kind("t2", "t2_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t2", "t2_a_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t2", "t2_a_check1"), CON_CHECK);
+	/* a column's CHECK mentioning one column twice still names it */
+	ok("CREATE TABLE t3 (a int CHECK (a > 0 AND a < 10))");
+	ck_assert_int_eq(con_kind("t3", "t3_a_check"), CON_CHECK);
+	/* ALTER TABLE ADD CHECK over two columns, and one more on a */
+	ok("ALTER TABLE t3 ADD COLUMN b int;"
+	   "ALTER TABLE t3 ADD CHECK (a > 0 AND b > 0), ADD CHECK (a IS NOT NULL)");
+	ck_assert_int_eq(con_kind("t3", "t3_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t3", "t3_a_check1"), CON_CHECK);
+}
+END_TEST
+
+START_TEST(test_names_check_unique_per_schema)
+{
+	/* ChooseConstraintName avoids every constraint name of the schema,
+	   not only the table's own */
+	ok("CREATE TABLE tt (a_b int CHECK (a_b > 0));"
+	   "CREATE TABLE tt_a (b int CHECK (b > 0))");
+	ck_assert_int_eq(con_kind("tt", "tt_a_b_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("tt_a", "tt_a_b_check1"), CON_CHECK);
+}
+END_TEST
+
+START_TEST(test_names_index)
+{
+	ok("CREATE TABLE t2 (a int, b int);"
+	   "CREATE INDEX ON t2 (a, b);"
+	   "CREATE INDEX ON t2 (a, b)");
+	ck_assert_int_eq(rel_kind("t2_a_b_idx"), REL_INDEX);
+	ck_assert_int_eq(rel_kind("t2_a_b_idx1"), REL_INDEX);
+	/* the change names the generated index */
+	ck_assert_ptr_nonnull(change_of(CH_CREATE_INDEX));
+	ck_assert_str_eq(change_of(CH_CREATE_INDEX)->name, "t2_a_b_idx1");
+	ok("CREATE INDEX ON t2 (a, b)");
+	ck_assert_int_eq(rel_kind("t2_a_b_idx2"), REL_INDEX);
+	/* a named index does not number */
+	ok("CREATE INDEX t2_b ON t2 (b)");
+	ck_assert_int_eq(rel_kind("t2_b"), REL_INDEX);
+	ck_assert_str_eq(change_of(CH_CREATE_INDEX)->name, "t2_b");
+}
+END_TEST
+
+START_TEST(test_names_index_include)
+{
+	/* INCLUDE columns are part of the generated name */
+	ok("CREATE TABLE t2 (a int, b int, c int);"
+	   "CREATE INDEX ON t2 (a) INCLUDE (b)");
+	ck_assert_int_eq(rel_kind("t2_a_b_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_unique_include)
+{
+	/* same for a constraint's index: PostgreSQL says r_a_b_c_key */
+	ok("CREATE TABLE r (a int, b int, c int, UNIQUE (a, b) INCLUDE (c))");
+	ck_assert_int_eq(con_kind("r", "r_a_b_c_key"), CON_UNIQUE);
+	ck_assert_int_eq(rel_kind("r_a_b_c_key"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_expression)
+{
+	ok("CREATE TABLE t (id int, email text);"
+	   "CREATE INDEX ON t (lower(email))");
+	ck_assert_int_eq(rel_kind("t_lower_idx"), REL_INDEX);
+	/* an operator expression has no name of its own: "expr" */
+	ok("CREATE TABLE t2 (a int, b int);"
+	   "CREATE INDEX ON t2 ((a + b))");
+	ck_assert_int_eq(rel_kind("t2_expr_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_expression_coalesce)
+{
+	/* COALESCE is not a function call in the tree, but FigureColname
+	   still names it "coalesce" */
+	ok("CREATE TABLE t2 (a int, b int);"
+	   "CREATE INDEX ON t2 (coalesce(a, b))");
+	ck_assert_int_eq(rel_kind("t2_coalesce_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_expression_operator_over_function)
+{
+	/* FigureColname() names an expression by its top node only: an
+	   operator over a function call is still "expr" */
+	ok("CREATE TABLE t2 (a int, b text);"
+	   "CREATE INDEX ON t2 ((lower(b) || a))");
+	ck_assert_int_eq(rel_kind("t2_expr_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_expression_cast)
+{
+	/* a cast of a column is named after the column */
+	ok("CREATE TABLE t2 (a int, b int);"
+	   "CREATE INDEX ON t2 ((a::text))");
+	ck_assert_int_eq(rel_kind("t2_a_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_repeated_column_names)
+{
+	/* ChooseIndexColumnNames makes the names within one index unique */
+	ok("CREATE TABLE t2 (a int, b text, c text);"
+	   "CREATE INDEX ON t2 (a, a)");
+	ck_assert_int_eq(rel_kind("t2_a_a1_idx"), REL_INDEX);
+	ok("CREATE INDEX ON t2 (lower(b), lower(c))");
+	ck_assert_int_eq(rel_kind("t2_lower_lower1_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_index_avoids_relations)
+{
+	ok("CREATE TABLE t4_a_idx (x int);"
+	   "CREATE TABLE t4 (a int);"
+	   "CREATE INDEX ON t4 (a)");
+	ck_assert_int_eq(rel_kind("t4_a_idx"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("t4_a_idx1"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_after_table_rename)
+{
+	/* renaming a table keeps its index and constraint names, so a new
+	   table of the old name gets numbered ones */
+	ok("CREATE TABLE t (id int PRIMARY KEY, email text UNIQUE);"
+	   "ALTER TABLE t RENAME TO t_old;"
+	   "CREATE TABLE t (id int PRIMARY KEY, email text UNIQUE)");
+	ck_assert_int_eq(con_kind("t_old", "t_pkey"), CON_PRIMARY);
+	ck_assert_int_eq(con_kind("t_old", "t_email_key"), CON_UNIQUE);
+	ck_assert_int_eq(con_kind("t", "t_pkey1"), CON_PRIMARY);
+	ck_assert_int_eq(con_kind("t", "t_email_key1"), CON_UNIQUE);
+	ck_assert_int_eq(rel_kind("t_pkey1"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_names_alter_table)
+{
+	ok("CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE u (a int, b int, org int);"
+	   "ALTER TABLE u ADD PRIMARY KEY (a);"
+	   "ALTER TABLE u ADD UNIQUE (a, b);"
+	   "ALTER TABLE u ADD FOREIGN KEY (org) REFERENCES orgs;"
+	   "ALTER TABLE u ADD COLUMN c int REFERENCES orgs (id);"
+	   "ALTER TABLE u ADD CHECK (b > 0)");
+	ck_assert_int_eq(con_kind("u", "u_pkey"), CON_PRIMARY);
+	ck_assert_int_eq(con_kind("u", "u_a_b_key"), CON_UNIQUE);
+	ck_assert_int_eq(con_kind("u", "u_org_fkey"), CON_FOREIGN);
+	ck_assert_int_eq(con_kind("u", "u_c_fkey"), CON_FOREIGN);
+	ck_assert_int_eq(con_kind("u", "u_b_check"), CON_CHECK);
+	/* a multi-column FK */
+	ok("CREATE TABLE p (x int, y int, PRIMARY KEY (x, y));"
+	   "CREATE TABLE q (x int, y int, FOREIGN KEY (x, y) REFERENCES p)");
+	ck_assert_int_eq(con_kind("q", "q_x_y_fkey"), CON_FOREIGN);
+}
+END_TEST
+
+START_TEST(test_names_serial)
+{
+	ok("CREATE TABLE s (id serial, n bigserial, g int GENERATED ALWAYS AS IDENTITY)");
+	ck_assert_int_eq(rel_kind("s_id_seq"), REL_SEQUENCE);
+	ck_assert_int_eq(rel_kind("s_n_seq"), REL_SEQUENCE);
+	ck_assert_int_eq(rel_kind("s_g_seq"), REL_SEQUENCE);
+	ck_assert_str_eq(col_type("s", "id"), "integer");
+	ck_assert_str_eq(col_type("s", "n"), "bigint");
+	/* an owned sequence goes with its column */
+	ok("ALTER TABLE s DROP COLUMN id");
+	ck_assert_int_eq(rel_kind("s_id_seq"), 0);
+	ck_assert_int_eq(rel_kind("s_n_seq"), REL_SEQUENCE);
+	/* ... and with its table */
+	ok("DROP TABLE s");
+	ck_assert_int_eq(rel_kind("s_n_seq"), 0);
+	ck_assert_int_eq(rel_kind("s_g_seq"), 0);
+}
+END_TEST
+
+START_TEST(test_names_serial_avoids_taken_name)
+{
+	ok("CREATE SEQUENCE s_id_seq;"
+	   "CREATE TABLE s (id serial)");
+	ck_assert_int_eq(rel_kind("s_id_seq1"), REL_SEQUENCE);
+}
+END_TEST
+
+START_TEST(test_names_truncated)
+{
+	char *a60 = repeat('a', 60), *a58 = repeat('a', 58), *a57 = repeat('a', 57);
+	char *a53 = repeat('a', 53), *a40 = repeat('a', 40), *b40 = repeat('b', 40);
+	char *a29 = repeat('a', 29), *b29 = repeat('b', 29);
+	char *x40 = repeat('x', 40), *y40 = repeat('y', 40), *y15 = repeat('y', 15);
+	char *sql, *want;
+
+	/* name1 60 bytes: the longer name loses bytes first */
+	sql = xstrfmt("CREATE TABLE %s (email text UNIQUE, id int PRIMARY KEY, n serial)", a60);
+	ok(sql);
+	free(sql);
+	want = xstrfmt("%s_email_key", a53);
+	ck_assert_uint_eq(strlen(want), 63);
+	ck_assert_int_eq(rel_kind(want), REL_INDEX);
+	free(want);
+	want = xstrfmt("%s_pkey", a58);
+	ck_assert_int_eq(rel_kind(want), REL_INDEX);
+	free(want);
+	want = xstrfmt("%s_n_seq", a57);
+	ck_assert_int_eq(rel_kind(want), REL_SEQUENCE);
+	free(want);
+
+	/* two 40-byte names share the room; on a tie name2 shrinks first */
+	sql = xstrfmt("CREATE TABLE %s (%s serial)", a40, b40);
+	ok(sql);
+	free(sql);
+	want = xstrfmt("%s_%s_seq", a29, b29);
+	ck_assert_int_eq(rel_kind(want), REL_SEQUENCE);
+	free(want);
+
+	/* joined column names are cut too */
+	sql = xstrfmt("CREATE TABLE tl (%s int, %s int); CREATE INDEX ON tl (%s, %s)",
+		      x40, y40, x40, y40);
+	ok(sql);
+	free(sql);
+	want = xstrfmt("tl_%s_%s_idx", x40, y15);
+	ck_assert_uint_eq(strlen(want), 63);
+	ck_assert_int_eq(rel_kind(want), REL_INDEX);
+	free(want);
+
+	free(a60); free(a58); free(a57); free(a53); free(a40); free(b40);
+	free(a29); free(b29); free(x40); free(y40); free(y15);
+}
+END_TEST
+
+START_TEST(test_names_truncated_multibyte)
+{
+	/* 57 'a' + U+00E9 (2 bytes) = 59 bytes; 58 bytes are available
+	   before "_pkey", which would cut the e-acute in half:
+	   pg_mbcliplen keeps 57 */
+	char *a57 = repeat('a', 57);
+	char *sql = xstrfmt("CREATE TABLE \"%s\xc3\xa9\" (id int PRIMARY KEY)", a57);
+	char *want = xstrfmt("%s_pkey", a57);
+
+	ok(sql);
+	ck_assert_int_eq(rel_kind(want), REL_INDEX);
+	free(sql);
+	free(want);
+	free(a57);
+}
+END_TEST
+
+START_TEST(test_identifier_truncated)
+{
+	/* identifiers longer than 63 bytes are truncated by the parser,
+	   so both spellings name the same table */
+	char *a70 = repeat('a', 70), *a63 = repeat('a', 63);
+	char *sql;
+
+	sql = xstrfmt("CREATE TABLE %s (x int)", a70);
+	ok(sql);
+	free(sql);
+	ck_assert_int_eq(rel_kind(a63), REL_TABLE);
+	sql = xstrfmt("ALTER TABLE %s ADD COLUMN y int", a70);
+	ok(sql);
+	free(sql);
+	sql = xstrfmt("ALTER TABLE %s ADD COLUMN z int", a63);
+	ok(sql);
+	free(sql);
+	free(a70);
+	free(a63);
+}
+END_TEST
+
+/* ---- column types as written ---- */
+
+START_TEST(test_column_types)
+{
+	ok("CREATE TABLE c (a char, c varchar, d float(24), e float(25),"
+	   " g int[][], h timestamptz(0), i time(3) with time zone, j bit(3),"
+	   " k bit varying(5), m double precision, n bool, o int2,"
+	   " p character varying(10)[], q numeric(12,2), r timestamp(3), s integer)");
+	ck_assert_str_eq(col_type("c", "a"), "character(1)");
+	ck_assert_str_eq(col_type("c", "c"), "character varying");
+	ck_assert_str_eq(col_type("c", "d"), "real");
+	ck_assert_str_eq(col_type("c", "e"), "double precision");
+	ck_assert_str_eq(col_type("c", "g"), "integer[]");
+	ck_assert_str_eq(col_type("c", "h"), "timestamp(0) with time zone");
+	ck_assert_str_eq(col_type("c", "i"), "time(3) with time zone");
+	ck_assert_str_eq(col_type("c", "j"), "bit(3)");
+	ck_assert_str_eq(col_type("c", "k"), "bit varying(5)");
+	ck_assert_str_eq(col_type("c", "m"), "double precision");
+	ck_assert_str_eq(col_type("c", "n"), "boolean");
+	ck_assert_str_eq(col_type("c", "o"), "smallint");
+	ck_assert_str_eq(col_type("c", "p"), "character varying(10)[]");
+	ck_assert_str_eq(col_type("c", "q"), "numeric(12,2)");
+	ck_assert_str_eq(col_type("c", "r"), "timestamp(3) without time zone");
+	ck_assert_str_eq(col_type("c", "s"), "integer");
+}
+END_TEST
+
+START_TEST(test_column_type_numeric_precision_only)
+{
+	/* numeric(p) means numeric(p,0): the typmod holds both, and
+	   format_type prints both */
+	ok("CREATE TABLE n (f decimal(5), g numeric(7))");
+	ck_assert_str_eq(col_type("n", "f"), "numeric(5,0)");
+	ck_assert_str_eq(col_type("n", "g"), "numeric(7,0)");
+}
+END_TEST
+
+/* ---- case folding ---- */
+
+START_TEST(test_case_folding)
+{
+	ok("CREATE TABLE Users (Id int)");
+	ck_assert_int_eq(rel_kind("users"), REL_TABLE);
+	ck_assert_int_ne(col_id("users", "id"), 0);
+	ok("ALTER TABLE users ADD COLUMN email text");
+	ok("ALTER TABLE USERS ALTER COLUMN ID SET NOT NULL");
+	ok("ALTER TABLE \"users\" DROP COLUMN email");
+}
+END_TEST
+
+START_TEST(test_case_quoted)
+{
+	ok("CREATE TABLE \"Users\" (\"Id\" int)");
+	ck_assert_int_eq(rel_kind("Users"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("users"), 0);
+	exec("ALTER TABLE users ADD COLUMN x int");
+	ck_problems("unknown-object public.users");
+	exec("ALTER TABLE Users ADD COLUMN x int");
+	ck_problems("unknown-object public.users");
+	ok("ALTER TABLE \"Users\" ADD COLUMN x int");
+	exec("ALTER TABLE \"Users\" ALTER COLUMN id SET NOT NULL");
+	ck_assert(reported("unknown-object"));
+	ok("ALTER TABLE \"Users\" ALTER COLUMN \"Id\" SET NOT NULL");
+	/* "Users" and users are two tables */
+	ok("CREATE TABLE users (id int)");
+	ck_assert_int_eq(rel_kind("users"), REL_TABLE);
+}
+END_TEST
+
+/* ---- schemas and search_path ---- */
+
+START_TEST(test_schema_qualified)
+{
+	ok("CREATE SCHEMA app; CREATE TABLE app.t (id int PRIMARY KEY)");
+	ck_assert_int_eq(rel_kind_in("app", "t"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("t"), 0);
+	/* its index lives in the table's schema */
+	ck_assert_int_eq(rel_kind_in("app", "t_pkey"), REL_INDEX);
+	ok("ALTER TABLE app.t ADD COLUMN a int");
+	exec("ALTER TABLE t ADD COLUMN b int");
+	ck_problems("unknown-object public.t");
+	exec("ALTER TABLE public.t ADD COLUMN b int");
+	ck_problems("unknown-object public.t");
+	ok("CREATE INDEX ON app.t (a)");
+	ck_assert_int_eq(rel_kind_in("app", "t_a_idx"), REL_INDEX);
+	/* same name in another schema is another table */
+	ok("CREATE TABLE t (id int PRIMARY KEY)");
+	ck_assert_int_eq(rel_kind("t_pkey"), REL_INDEX);
+	exec("CREATE TABLE nope.t (id int)");
+	ck_assert(reported("unknown-object"));
+	exec("CREATE SCHEMA app");
+	ck_problems("duplicate-object app");
+	ok("CREATE SCHEMA IF NOT EXISTS app");
+}
+END_TEST
+
+START_TEST(test_search_path)
+{
+	ok("CREATE SCHEMA app; CREATE TABLE p (id int);"
+	   "SET search_path TO app;"
+	   "CREATE TABLE t (id int)");
+	ck_assert_int_eq(rel_kind_in("app", "t"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("t"), 0);
+	ok("ALTER TABLE t ADD COLUMN a int; CREATE INDEX ON t (a)");
+	ck_assert_int_eq(rel_kind_in("app", "t_a_idx"), REL_INDEX);
+	/* public is not on the path any more */
+	exec("ALTER TABLE p ADD COLUMN a int");
+	ck_assert(reported("unknown-object"));
+	ok("ALTER TABLE public.p ADD COLUMN a int");
+	/* first schema of the path that has the name wins; creation goes
+	   to the first schema */
+	ok("SET search_path TO app, public;"
+	   "ALTER TABLE p ADD COLUMN b int;"
+	   "CREATE TABLE u (id int)");
+	ck_assert_int_eq(rel_kind_in("app", "u"), REL_TABLE);
+	ok("RESET search_path; CREATE TABLE v (id int)");
+	ck_assert_int_eq(rel_kind("v"), REL_TABLE);
+	exec("ALTER TABLE u ADD COLUMN a int");
+	ck_assert(reported("unknown-object"));
+}
+END_TEST
+
+START_TEST(test_schema_index_drop)
+{
+	ok("CREATE SCHEMA app; CREATE TABLE app.t (a int); CREATE INDEX ON app.t (a)");
+	exec("DROP INDEX t_a_idx");
+	ck_problems("unknown-object public.t_a_idx");
+	ok("DROP INDEX app.t_a_idx");
+	ck_assert_int_eq(rel_kind_in("app", "t_a_idx"), 0);
+	/* a unique index is still named _idx */
+	ok("CREATE TABLE w (email text); CREATE UNIQUE INDEX ON w (email)");
+	ck_assert_int_eq(rel_kind("w_email_idx"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_fk_unqualified_target_uses_search_path)
+{
+	struct cat_con c;
+	cat_id app_t;
+
+	/* REFERENCES t inside CREATE TABLE app.t looks t up on the
+	   search_path like any other name: with public.t there, the FK
+	   points at public.t, not at app.t itself */
+	ok("CREATE SCHEMA app; CREATE TABLE t (id int PRIMARY KEY);"
+	   "CREATE TABLE app.t (id int PRIMARY KEY, parent int REFERENCES t)");
+	app_t = rel_id_in("app", "t");
+	ck_assert(app_t && !cat_con_find(cat, app_t, "t_parent_fkey", &c));
+	ck_assert_int_eq(c.ref_rel_id, rel_id("t"));
+}
+END_TEST
+
+START_TEST(test_fk_unqualified_self_reference_off_path)
+{
+	/* without a u on the search_path, REFERENCES u inside CREATE TABLE
+	   app.u is an unknown relation (PostgreSQL: relation "u" does not
+	   exist) */
+	ok("CREATE SCHEMA app");
+	exec("CREATE TABLE app.u (id int PRIMARY KEY, parent int REFERENCES u)");
+	ck_problems("unknown-object public.u");
+}
+END_TEST
+
+/* ---- renames ---- */
+
+START_TEST(test_rename_table)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int PRIMARY KEY)");
+	ok("ALTER TABLE t RENAME TO t2");
+	ch = change_of(CH_RENAME_TABLE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->rel.name, "t");
+	ck_assert_str_eq(ch->new_name, "t2");
+	ck_assert_int_eq(rel_kind("t2"), REL_TABLE);
+	ck_assert_int_eq(rel_kind("t"), 0);
+	ok("ALTER TABLE t2 ADD COLUMN a int");
+	exec("ALTER TABLE t ADD COLUMN b int");
+	ck_problems("unknown-object public.t");
+	/* the index keeps its name and now belongs to t2 */
+	ck_assert_int_eq(con_kind("t2", "t_pkey"), CON_PRIMARY);
+	/* renaming onto a taken name */
+	ok("CREATE TABLE x (id int)");
+	exec("ALTER TABLE x RENAME TO t2");
+	ck_problems("duplicate-object public.t2");
+	exec("ALTER TABLE nope RENAME TO y");
+	ck_problems("unknown-object public.nope");
+	ok("ALTER TABLE IF EXISTS nope RENAME TO y");
+}
+END_TEST
+
+START_TEST(test_rename_column)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int, email text UNIQUE)");
+	ok("ALTER TABLE t RENAME COLUMN email TO mail");
+	ch = change_of(CH_RENAME_COLUMN);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->column, "email");
+	ck_assert_str_eq(ch->new_name, "mail");
+	ok("ALTER TABLE t ALTER COLUMN mail SET NOT NULL");
+	exec("ALTER TABLE t ALTER COLUMN email SET NOT NULL");
+	ck_problems("unknown-object public.t.email");
+	/* the unique constraint follows the column */
+	ok("ALTER TABLE t DROP COLUMN mail");
+	ck_assert_int_eq(con_kind("t", "t_email_key"), 0);
+	ck_assert_int_eq(rel_kind("t_email_key"), 0);
+	exec("ALTER TABLE t RENAME COLUMN nope TO x");
+	ck_problems("unknown-object public.t.nope");
+	exec("ALTER TABLE t RENAME COLUMN id TO id");
+	ck_problems("duplicate-object public.t.id");
+}
+END_TEST
+
+START_TEST(test_rename_constraint_renames_index)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int, email text UNIQUE)");
+	ok("ALTER TABLE t RENAME CONSTRAINT t_email_key TO t_mail_uq");
+	ch = change_of(CH_RENAME_CONSTRAINT);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->name, "t_email_key");
+	ck_assert_str_eq(ch->new_name, "t_mail_uq");
+	ck_assert_int_eq(con_kind("t", "t_mail_uq"), CON_UNIQUE);
+	ck_assert_int_eq(rel_kind("t_mail_uq"), REL_INDEX);
+	ck_assert_int_eq(rel_kind("t_email_key"), 0);
+	exec("ALTER TABLE t DROP CONSTRAINT t_email_key");
+	ck_problems("unknown-object public.t.t_email_key");
+	exec("DROP INDEX t_email_key");
+	ck_problems("unknown-object public.t_email_key");
+	/* the old name is free again */
+	ok("CREATE INDEX t_email_key ON t (email)");
+	ok("ALTER TABLE t DROP CONSTRAINT t_mail_uq");
+	ck_assert_int_eq(rel_kind("t_mail_uq"), 0);
+	ck_assert_int_eq(rel_kind("t_email_key"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_rename_check_constraint)
+{
+	ok("CREATE TABLE t (a int CHECK (a > 0))");
+	ok("ALTER TABLE t RENAME CONSTRAINT t_a_check TO a_positive");
+	ck_assert_int_eq(con_kind("t", "a_positive"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t", "t_a_check"), 0);
+	exec("ALTER TABLE t RENAME CONSTRAINT t_a_check TO x");
+	ck_problems("unknown-object public.t.t_a_check");
+}
+END_TEST
+
+START_TEST(test_rename_index_renames_constraint)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int PRIMARY KEY, email text UNIQUE)");
+	ok("ALTER INDEX t_email_key RENAME TO t_email_uq");
+	ch = change_of(CH_RENAME_INDEX);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->new_name, "t_email_uq");
+	ck_assert_int_eq(rel_kind("t_email_uq"), REL_INDEX);
+	ck_assert_int_eq(con_kind("t", "t_email_uq"), CON_UNIQUE);
+	ck_assert_int_eq(con_kind("t", "t_email_key"), 0);
+	exec("ALTER TABLE t DROP CONSTRAINT t_email_key");
+	ck_problems("unknown-object public.t.t_email_key");
+	ok("ALTER TABLE t DROP CONSTRAINT t_email_uq");
+	ck_assert_int_eq(rel_kind("t_email_uq"), 0);
+}
+END_TEST
+
+START_TEST(test_rename_plain_index)
+{
+	ok("CREATE TABLE t (a int); CREATE INDEX ON t (a)");
+	ok("ALTER INDEX t_a_idx RENAME TO ix");
+	ck_assert_int_eq(rel_kind("ix"), REL_INDEX);
+	exec("DROP INDEX t_a_idx");
+	ck_problems("unknown-object public.t_a_idx");
+	ok("DROP INDEX ix");
+	ck_assert_int_eq(rel_kind("ix"), 0);
+}
+END_TEST
+
+/* ---- DROP COLUMN / DROP TABLE ---- */
+
+START_TEST(test_drop_column_takes_indexes_and_constraints)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE t (id int PRIMARY KEY, a int, b int UNIQUE, c int,"
+	   " org_id int REFERENCES orgs, CHECK (a > b), CHECK (c > 0));"
+	   "CREATE INDEX ON t (a, b); CREATE INDEX ON t (c); CREATE INDEX ON t (lower(b::text))");
+	ok("ALTER TABLE t DROP COLUMN b");
+	ch = change_of(CH_DROP_COLUMN);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->column, "b");
+	ck_assert_str_eq(type_str(&ch->old_type), "integer");
+	ck_assert_int_eq(col_id("t", "b"), 0);
+	ck_assert_int_eq(rel_kind("t_a_b_idx"), 0);
+	ck_assert_int_eq(rel_kind("t_b_key"), 0);
+	ck_assert_int_eq(con_kind("t", "t_b_key"), 0);
+	ck_assert_int_eq(con_kind("t", "t_check"), 0);
+	/* what does not use b stays */
+	ck_assert_int_eq(rel_kind("t_c_idx"), REL_INDEX);
+	ck_assert_int_eq(con_kind("t", "t_c_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t", "t_pkey"), CON_PRIMARY);
+	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), CON_FOREIGN);
+	/* the FK column */
+	ok("ALTER TABLE t DROP COLUMN org_id");
+	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), 0);
+	/* the PK column */
+	ok("ALTER TABLE t DROP COLUMN id");
+	ck_assert_int_eq(con_kind("t", "t_pkey"), 0);
+	ck_assert_int_eq(rel_kind("t_pkey"), 0);
+	exec("ALTER TABLE t DROP COLUMN id");
+	ck_problems("unknown-object public.t.id");
+	ok("ALTER TABLE t DROP COLUMN IF EXISTS id");
+}
+END_TEST
+
+START_TEST(test_drop_column_expression_index)
+{
+	/* an index on an expression over the column goes with it too */
+	ok("CREATE TABLE t (id int, email text); CREATE INDEX ON t (lower(email))");
+	ok("ALTER TABLE t DROP COLUMN email");
+	ck_assert_int_eq(rel_kind("t_lower_idx"), 0);
+}
+END_TEST
+
+START_TEST(test_drop_table_frees_index_names)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int PRIMARY KEY, a int); CREATE INDEX ON t (a)");
+	ok("DROP TABLE t");
+	ch = change_of(CH_DROP_TABLE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->rel.name, "t");
+	ck_assert(ch->rel.known);
+	ck_assert_int_eq(rel_kind("t"), 0);
+	ck_assert_int_eq(rel_kind("t_a_idx"), 0);
+	ck_assert_int_eq(rel_kind("t_pkey"), 0);
+	/* the names are free: no numbering, no duplicate */
+	ok("CREATE TABLE t (id int PRIMARY KEY, a int); CREATE INDEX ON t (a)");
+	ck_assert_int_eq(rel_kind("t_a_idx"), REL_INDEX);
+	ck_assert_int_eq(rel_kind("t_pkey"), REL_INDEX);
+	ok("CREATE TABLE u (x int); CREATE INDEX t_x ON u (x); DROP TABLE u;"
+	   "CREATE TABLE t_x (x int)");
+}
+END_TEST
+
+START_TEST(test_drop_table_cascade_fks)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE t (id int PRIMARY KEY, org_id int REFERENCES orgs);"
+	   "CREATE TABLE u (org int, CONSTRAINT u_org FOREIGN KEY (org) REFERENCES orgs (id))");
+	ok("DROP TABLE orgs CASCADE");
+	ch = change_of(CH_DROP_TABLE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert(ch->cascade);
+	ck_assert_int_eq(ch->nr_dropped, 2);
+	ck_assert(dropped_has(ch, "constraint \"t_org_id_fkey\" on table \"t\""));
+	ck_assert(dropped_has(ch, "constraint \"u_org\" on table \"u\""));
+	/* the referencing tables stay, without their FK */
+	ck_assert_int_eq(rel_kind("t"), REL_TABLE);
+	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), 0);
+	ck_assert_int_eq(con_kind("u", "u_org"), 0);
+	ck_assert_ptr_nonnull(change_of(CH_DROP_TABLE));
+}
+END_TEST
+
+START_TEST(test_drop_if_exists_quiet)
+{
+	ok("CREATE TABLE t (id int)");
+	ok("DROP TABLE IF EXISTS nope;"
+	   "DROP INDEX IF EXISTS nope_idx;"
+	   "DROP VIEW IF EXISTS nope_v;"
+	   "DROP SEQUENCE IF EXISTS nope_seq;"
+	   "DROP SCHEMA IF EXISTS nope_s;"
+	   "DROP TYPE IF EXISTS nope_t;"
+	   "ALTER TABLE IF EXISTS nope ADD COLUMN x int;"
+	   "ALTER TABLE t DROP COLUMN IF EXISTS nope;"
+	   "ALTER TABLE t DROP CONSTRAINT IF EXISTS nope");
+	exec("DROP TABLE nope");
+	ck_problems("unknown-object public.nope");
+	exec("DROP INDEX nope_idx");
+	ck_problems("unknown-object public.nope_idx");
+	exec("DROP SCHEMA nope_s");
+	ck_problems("unknown-object nope_s");
+	exec("ALTER TABLE t DROP CONSTRAINT nope");
+	ck_problems("unknown-object public.t.nope");
+	/* DROP TABLE of an index is not a DROP INDEX */
+	ok("CREATE INDEX t_ix ON t (id)");
+	exec("DROP TABLE t_ix");
+	ck_assert(reported("unknown-object"));
+	ck_assert_int_eq(rel_kind("t_ix"), REL_INDEX);
+}
+END_TEST
+
+START_TEST(test_drop_index_of_constraint)
+{
+	/* an index that enforces a constraint cannot be dropped alone */
+	ok("CREATE TABLE t (id int PRIMARY KEY)");
+	exec("DROP INDEX t_pkey");
+	ck_assert_int_eq(R.nr_problems, 1);
+	ck_assert_int_eq(rel_kind("t_pkey"), REL_INDEX);
+}
+END_TEST
+
+/* ---- duplicate objects ---- */
+
+START_TEST(test_duplicate_objects)
+{
+	ok("CREATE TABLE t (id int, a int); CREATE INDEX t_a ON t (a);"
+	   "ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a > 0)");
+	exec("CREATE TABLE t (x int)");
+	ck_problems("duplicate-object public.t");
+	exec("CREATE TABLE T (x int)");
+	ck_problems("duplicate-object public.t");
+	exec("CREATE INDEX t_a ON t (id)");
+	ck_problems("duplicate-object public.t_a");
+	exec("ALTER TABLE t ADD COLUMN a text");
+	ck_problems("duplicate-object public.t.a");
+	exec("ALTER TABLE t ADD CONSTRAINT t_a_pos CHECK (a < 10)");
+	ck_problems("duplicate-object public.t.t_a_pos");
+	/* relations share one namespace */
+	exec("CREATE TABLE t_a (x int)");
+	ck_problems("duplicate-object public.t_a");
+	exec("CREATE INDEX t ON t (a)");
+	ck_problems("duplicate-object public.t");
+	exec("CREATE SEQUENCE t");
+	ck_problems("duplicate-object public.t");
+	exec("CREATE VIEW t AS SELECT 1");
+	ck_problems("duplicate-object public.t");
+}
+END_TEST
+
+START_TEST(test_duplicate_if_not_exists_quiet)
+{
+	ok("CREATE TABLE t (id int, a int); CREATE INDEX t_a ON t (a)");
+	ok("CREATE TABLE IF NOT EXISTS t (id int, b int)");
+	/* the existing table is left as it was */
+	ck_assert_int_eq(col_id("t", "b"), 0);
+	ok("CREATE INDEX IF NOT EXISTS t_a ON t (id)");
+	ok("ALTER TABLE t ADD COLUMN IF NOT EXISTS a text");
+	ck_assert_str_eq(col_type("t", "a"), "integer");
+	ok("CREATE SEQUENCE IF NOT EXISTS t_a");
+	ok("CREATE SEQUENCE sq; CREATE SEQUENCE IF NOT EXISTS sq");
+}
+END_TEST
+
+START_TEST(test_duplicate_constraint_and_pk)
+{
+	ok("CREATE TABLE t (id int PRIMARY KEY, a int)");
+	exec("ALTER TABLE t ADD PRIMARY KEY (a)");
+	ck_assert(reported("duplicate-object"));
+	/* a named UNIQUE whose index name is taken by a relation */
+	exec("ALTER TABLE t ADD CONSTRAINT t UNIQUE (a)");
+	ck_assert(reported("duplicate-object"));
+	ck_assert_int_eq(con_kind("t", "t"), 0);
+}
+END_TEST
+
+/* ---- ALTER TYPE, SET NOT NULL ---- */
+
+START_TEST(test_alter_type_old_and_new)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (v varchar(64), n numeric(12,2))");
+	ok("ALTER TABLE t ALTER COLUMN v TYPE varchar(32)");
+	ch = change_of(CH_ALTER_TYPE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->column, "v");
+	ck_assert_str_eq(type_str(&ch->old_type), "character varying(64)");
+	ck_assert_str_eq(type_str(&ch->new_type), "character varying(32)");
+	ck_assert_str_eq(col_type("t", "v"), "character varying(32)");
+	/* several subcommands: one change each, old types from before */
+	ok("ALTER TABLE t ALTER COLUMN v TYPE text, ALTER COLUMN n TYPE int8 USING n::int8");
+	ck_assert_int_eq(R.nr_changes, 2);
+	ck_assert_str_eq(type_str(&R.changes[0].old_type), "character varying(32)");
+	ck_assert_str_eq(type_str(&R.changes[0].new_type), "text");
+	ck_assert_str_eq(type_str(&R.changes[1].old_type), "numeric(12,2)");
+	ck_assert_str_eq(type_str(&R.changes[1].new_type), "bigint");
+	ck_assert_str_eq(col_type("t", "n"), "bigint");
+	/* SET DATA TYPE is the same thing */
+	ok("ALTER TABLE t ALTER COLUMN n SET DATA TYPE int4");
+	ck_assert_str_eq(type_str(&change_of(CH_ALTER_TYPE)->old_type), "bigint");
+	exec("ALTER TABLE t ALTER COLUMN nope TYPE int");
+	ck_problems("unknown-object public.t.nope");
+}
+END_TEST
+
+START_TEST(test_alter_type_after_rename)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (amount bigint)");
+	ok("ALTER TABLE t RENAME COLUMN amount TO total;"
+	   "ALTER TABLE t ALTER COLUMN total TYPE int");
+	ch = change_of(CH_ALTER_TYPE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert_str_eq(ch->column, "total");
+	ck_assert_str_eq(type_str(&ch->old_type), "bigint");
+	ck_assert_str_eq(type_str(&ch->new_type), "integer");
+	ck_assert(ch->rel.known);
+}
+END_TEST
+
+START_TEST(test_set_not_null_validated_check)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (c int, d int, CONSTRAINT c_nn CHECK (c IS NOT NULL))");
+	ok("ALTER TABLE t ALTER COLUMN c SET NOT NULL");
+	ch = change_of(CH_SET_NOT_NULL);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert(ch->not_null_check);
+	ck_assert(!ch->was_not_null);
+	/* the CHECK is on c, not d */
+	ok("ALTER TABLE t ALTER COLUMN d SET NOT NULL");
+	ck_assert(!change_of(CH_SET_NOT_NULL)->not_null_check);
+	/* already NOT NULL */
+	ok("ALTER TABLE t ALTER COLUMN c SET NOT NULL");
+	ck_assert(change_of(CH_SET_NOT_NULL)->was_not_null);
+}
+END_TEST
+
+START_TEST(test_set_not_null_not_valid_check)
+{
+	const struct change *ch;
+	struct cat_con con;
+
+	ok("CREATE TABLE t (c int);"
+	   "ALTER TABLE t ADD CONSTRAINT c_nn CHECK (c IS NOT NULL) NOT VALID");
+	ck_assert(con_get("t", "c_nn", &con));
+	ck_assert(!con.validated);
+	ck_assert_str_eq(con.not_null_column, "c");
+	ok("ALTER TABLE t ALTER COLUMN c SET NOT NULL");
+	ch = change_of(CH_SET_NOT_NULL);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert(!ch->not_null_check);
+	ok("ALTER TABLE t ALTER COLUMN c DROP NOT NULL;"
+	   "ALTER TABLE t VALIDATE CONSTRAINT c_nn");
+	ck_assert_ptr_nonnull(change_of(CH_VALIDATE_CONSTRAINT));
+	ck_assert(con_get("t", "c_nn", &con));
+	ck_assert(con.validated);
+	ok("ALTER TABLE t ALTER COLUMN c SET NOT NULL");
+	ck_assert(change_of(CH_SET_NOT_NULL)->not_null_check);
+	exec("ALTER TABLE t VALIDATE CONSTRAINT nope");
+	ck_problems("unknown-object public.t.nope");
+}
+END_TEST
+
+START_TEST(test_set_not_null_other_check_shapes)
+{
+	/* only exactly "col IS NOT NULL" proves the column has no NULLs */
+	ok("CREATE TABLE t (c int, CHECK (c IS NOT NULL AND c > 0))");
+	ok("ALTER TABLE t ALTER COLUMN c SET NOT NULL");
+	ck_assert(!change_of(CH_SET_NOT_NULL)->not_null_check);
+}
+END_TEST
+
+/* ---- TRUNCATE, enums, views ---- */
+
+START_TEST(test_truncate_cascade)
+{
+	const struct change *ch;
+
+	ok("CREATE SCHEMA app;"
+	   "CREATE TABLE orgs (id int PRIMARY KEY);"
+	   "CREATE TABLE t (id int PRIMARY KEY, org_id int REFERENCES orgs);"
+	   "CREATE TABLE app.child (t_id int REFERENCES t);"
+	   "CREATE TABLE other (id int)");
+	ok("TRUNCATE orgs CASCADE");
+	ch = change_of(CH_TRUNCATE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert(ch->cascade);
+	ck_assert_int_eq(ch->nr_dropped, 2);
+	ck_assert(dropped_has(ch, "\"t\""));
+	ck_assert(dropped_has(ch, "\"app\".\"child\""));
+	/* TRUNCATE empties rows, it drops nothing */
+	ck_assert_int_eq(rel_kind("t"), REL_TABLE);
+	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), CON_FOREIGN);
+	ok("TRUNCATE orgs");
+	ck_assert_int_eq(change_of(CH_TRUNCATE)->nr_dropped, 0);
+	ok("TRUNCATE other CASCADE");
+	ck_assert_int_eq(change_of(CH_TRUNCATE)->nr_dropped, 0);
+	exec("TRUNCATE nope");
+	ck_problems("unknown-object public.nope");
+}
+END_TEST
+
+START_TEST(test_enum_add_value)
+{
+	ok("CREATE TYPE mood AS ENUM ('sad', 'happy')");
+	ck_assert_str_eq(enum_labels("mood"), "sad,happy");
+	ok("ALTER TYPE mood ADD VALUE 'ok' BEFORE 'happy'");
+	ck_assert_str_eq(enum_labels("mood"), "sad,ok,happy");
+	ok("ALTER TYPE mood ADD VALUE 'fine' AFTER 'sad'");
+	ck_assert_str_eq(enum_labels("mood"), "sad,fine,ok,happy");
+	ok("ALTER TYPE mood ADD VALUE 'ecstatic' AFTER 'happy'");
+	ck_assert_str_eq(enum_labels("mood"), "sad,fine,ok,happy,ecstatic");
+	ok("ALTER TYPE mood ADD VALUE 'meh'");
+	ck_assert_str_eq(enum_labels("mood"), "sad,fine,ok,happy,ecstatic,meh");
+	ok("ALTER TYPE mood ADD VALUE 'awful' BEFORE 'sad'");
+	ck_assert_str_eq(enum_labels("mood"), "awful,sad,fine,ok,happy,ecstatic,meh");
+	exec("ALTER TYPE mood ADD VALUE 'ok'");
+	ck_problems("duplicate-object ok");
+	ok("ALTER TYPE mood ADD VALUE IF NOT EXISTS 'ok'");
+	exec("ALTER TYPE mood ADD VALUE 'x' BEFORE 'nope'");
+	ck_assert(reported("unknown-object"));
+	exec("ALTER TYPE nope ADD VALUE 'x'");
+	ck_problems("unknown-object public.nope");
+	ok("ALTER TYPE mood RENAME VALUE 'meh' TO 'so-so'");
+	ck_assert_str_eq(enum_labels("mood"), "awful,sad,fine,ok,happy,ecstatic,so-so");
+}
+END_TEST
+
+START_TEST(test_enum_before_first_repeatedly)
+{
+	ok("CREATE TYPE lvl AS ENUM ('a', 'b')");
+	ok("ALTER TYPE lvl ADD VALUE 'z' BEFORE 'a'");
+	ok("ALTER TYPE lvl ADD VALUE 'y' BEFORE 'z'");
+	ok("ALTER TYPE lvl ADD VALUE 'x' BEFORE 'y'");
+	ok("ALTER TYPE lvl ADD VALUE 'w' BEFORE 'x'");
+	ck_assert_str_eq(enum_labels("lvl"), "w,x,y,z,a,b");
+	exec("ALTER TYPE lvl ADD VALUE 'y'");
+	ck_problems("duplicate-object y");
+}
+END_TEST
+
+START_TEST(test_enum_many_between)
+{
+	/* repeated insertion between the same two neighbours */
+	ok("CREATE TYPE e AS ENUM ('first', 'last')");
+	for (int i = 0; i < 40; i++) {
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "ALTER TYPE e ADD VALUE 'v%02d' AFTER 'first'", i);
+		ok(sql);
+	}
+	{
+		struct strbuf want;
+
+		strbuf_init(&want);
+		strbuf_addstr(&want, "first");
+		for (int i = 39; i >= 0; i--)
+			strbuf_addf(&want, ",v%02d", i);
+		strbuf_addstr(&want, ",last");
+		ck_assert_str_eq(enum_labels("e"), want.buf);
+		strbuf_release(&want);
+	}
+}
+END_TEST
+
+START_TEST(test_view_dropped_by_cascade)
+{
+	const struct change *ch;
+
+	ok("CREATE TABLE t (id int, name text);"
+	   "CREATE VIEW v AS SELECT id FROM t;"
+	   "CREATE VIEW vv AS SELECT id FROM v;"
+	   "CREATE MATERIALIZED VIEW mv AS SELECT name FROM t");
+	ck_assert_int_eq(rel_kind("v"), REL_VIEW);
+	ck_assert_int_eq(rel_kind("mv"), REL_MATVIEW);
+	ok("DROP TABLE t CASCADE");
+	ch = change_of(CH_DROP_TABLE);
+	ck_assert_ptr_nonnull(ch);
+	ck_assert(dropped_has(ch, "view \"v\""));
+	ck_assert(dropped_has(ch, "view \"vv\""));
+	ck_assert(dropped_has(ch, "materialized view \"mv\""));
+	ck_assert_int_eq(ch->nr_dropped, 3);
+	ck_assert_int_eq(rel_kind("v"), 0);
+	ck_assert_int_eq(rel_kind("vv"), 0);
+	ck_assert_int_eq(rel_kind("mv"), 0);
+	/* the view names are free again */
+	ok("CREATE TABLE v (id int)");
+}
+END_TEST
+
+START_TEST(test_view_on_other_table_survives)
+{
+	ok("CREATE TABLE t (id int); CREATE TABLE u (id int);"
+	   "CREATE VIEW v AS SELECT id FROM u");
+	ok("DROP TABLE t CASCADE");
+	ck_assert_int_eq(change_of(CH_DROP_TABLE)->nr_dropped, 0);
+	ck_assert_int_eq(rel_kind("v"), REL_VIEW);
+}
+END_TEST
+
+/* ---- cat_index_covers ---- */
+
+START_TEST(test_index_covers)
+{
+	cat_id t, a, b, c, d, e;
+
+	ok("CREATE TABLE c (a int, b int, c int, d int, e text);"
+	   "CREATE INDEX ON c (b, a, c);"
+	   "CREATE INDEX ON c (c) WHERE d > 0;"
+	   "CREATE INDEX ON c (d) INCLUDE (a);"
+	   "CREATE INDEX ON c (lower(e))");
+	t = rel_id("c");
+	a = col_id("c", "a");
+	b = col_id("c", "b");
+	c = col_id("c", "c");
+	d = col_id("c", "d");
+	e = col_id("c", "e");
+	ck_assert(t && a && b && c && d && e);
+	/* leading columns, in any order */
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ b }, 1));
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ b, a }, 2));
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ a, b }, 2));
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ c, a, b }, 3));
+	/* not leading */
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ a }, 1));
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ a, c }, 2));
+	/* a partial index does not count */
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ c }, 1));
+	/* INCLUDE columns are not key columns */
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ d }, 1));
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ d, a }, 2));
+	/* an expression over a column is not the column */
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ e }, 1));
+	/* more columns than the index has */
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ a, b, c, d }, 4));
+}
+END_TEST
+
+START_TEST(test_index_covers_constraints)
+{
+	cat_id t, a, b;
+
+	ok("CREATE TABLE p (id int PRIMARY KEY);"
+	   "CREATE TABLE k (a int, b int, PRIMARY KEY (a, b), UNIQUE (b))");
+	t = rel_id("k");
+	a = col_id("k", "a");
+	b = col_id("k", "b");
+	/* primary key and unique constraint indexes count */
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ a }, 1));
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ b }, 1));
+	ck_assert(cat_index_covers(cat, t, (cat_id[]){ b, a }, 2));
+	/* a dropped index stops covering */
+	ok("ALTER TABLE k DROP CONSTRAINT k_b_key");
+	ck_assert(!cat_index_covers(cat, t, (cat_id[]){ b }, 1));
+	/* another table's index does not count */
+	ok("CREATE TABLE m (a int); CREATE INDEX ON p (id)");
+	ck_assert(!cat_index_covers(cat, rel_id("m"), (cat_id[]){ col_id("m", "a") }, 1));
+}
+END_TEST
+
+static Suite *replay_suite(void)
+{
+	Suite *s = suite_create("replay");
+	TCase *names = tcase_create("names");
+	TCase *objs = tcase_create("objects");
+	TCase *chg = tcase_create("changes");
+
+	tcase_add_checked_fixture(names, setup, teardown);
+	tcase_add_test(names, test_names_create_table);
+	tcase_add_test(names, test_names_constraint_index_link);
+	tcase_add_test(names, test_names_check);
+	tcase_add_test(names, test_names_check_unique_per_schema);
+	tcase_add_test(names, test_names_index);
+	tcase_add_test(names, test_names_index_include);
+	tcase_add_test(names, test_names_unique_include);
+	tcase_add_test(names, test_names_index_expression);
+	tcase_add_test(names, test_names_index_expression_coalesce);
+	tcase_add_test(names, test_names_index_expression_operator_over_function);
+	tcase_add_test(names, test_names_index_expression_cast);
+	tcase_add_test(names, test_names_index_repeated_column_names);
+	tcase_add_test(names, test_names_index_avoids_relations);
+	tcase_add_test(names, test_names_after_table_rename);
+	tcase_add_test(names, test_names_alter_table);
+	tcase_add_test(names, test_names_serial);
+	tcase_add_test(names, test_names_serial_avoids_taken_name);
+	tcase_add_test(names, test_names_truncated);
+	tcase_add_test(names, test_names_truncated_multibyte);
+	tcase_add_test(names, test_identifier_truncated);
+	tcase_add_test(names, test_column_types);
+	tcase_add_test(names, test_column_type_numeric_precision_only);
+	suite_add_tcase(s, names);
+
+	tcase_add_checked_fixture(objs, setup, teardown);
+	tcase_add_test(objs, test_case_folding);
+	tcase_add_test(objs, test_case_quoted);
+	tcase_add_test(objs, test_schema_qualified);
+	tcase_add_test(objs, test_search_path);
+	tcase_add_test(objs, test_schema_index_drop);
+	tcase_add_test(objs, test_fk_unqualified_target_uses_search_path);
+	tcase_add_test(objs, test_fk_unqualified_self_reference_off_path);
+	tcase_add_test(objs, test_rename_table);
+	tcase_add_test(objs, test_rename_column);
+	tcase_add_test(objs, test_rename_constraint_renames_index);
+	tcase_add_test(objs, test_rename_check_constraint);
+	tcase_add_test(objs, test_rename_index_renames_constraint);
+	tcase_add_test(objs, test_rename_plain_index);
+	tcase_add_test(objs, test_drop_column_takes_indexes_and_constraints);
+	tcase_add_test(objs, test_drop_column_expression_index);
+	tcase_add_test(objs, test_drop_table_frees_index_names);
+	tcase_add_test(objs, test_drop_table_cascade_fks);
+	tcase_add_test(objs, test_drop_if_exists_quiet);
+	tcase_add_test(objs, test_drop_index_of_constraint);
+	tcase_add_test(objs, test_duplicate_objects);
+	tcase_add_test(objs, test_duplicate_if_not_exists_quiet);
+	tcase_add_test(objs, test_duplicate_constraint_and_pk);
+	tcase_add_test(objs, test_index_covers);
+	tcase_add_test(objs, test_index_covers_constraints);
+	suite_add_tcase(s, objs);
+
+	tcase_add_checked_fixture(chg, setup, teardown);
+	tcase_add_test(chg, test_alter_type_old_and_new);
+	tcase_add_test(chg, test_alter_type_after_rename);
+	tcase_add_test(chg, test_set_not_null_validated_check);
+	tcase_add_test(chg, test_set_not_null_not_valid_check);
+	tcase_add_test(chg, test_set_not_null_other_check_shapes);
+	tcase_add_test(chg, test_truncate_cascade);
+	tcase_add_test(chg, test_enum_add_value);
+	tcase_add_test(chg, test_enum_before_first_repeatedly);
+	tcase_add_test(chg, test_enum_many_between);
+	tcase_add_test(chg, test_view_dropped_by_cascade);
+	tcase_add_test(chg, test_view_on_other_table_survives);
+	suite_add_tcase(s, chg);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(replay_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
