@@ -496,6 +496,10 @@ struct stmt {
 			enum txn_kind kind;
 		} txn;
 		struct {
+			const char *body;       /* the code, NULL if absent */
+			const char *language;   /* lower case; NULL: plpgsql */
+		} do_block;
+		struct {
 			const char *name;
 		} database;
 		struct {

@@ -297,6 +297,60 @@ static void replay_prelude(struct rule_ctx *ctx, struct replay *rp, struct repla
 	stmt_list_release(&l);
 }
 
+/* ---- --initial-schema ---- */
+
+/* psql meta-commands (\restrict in pg_dump 15.14+ output) are not SQL. */
+static void blank_meta_commands(char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] != '\\' || (i && text[i - 1] != '\n'))
+			continue;
+		while (i < len && text[i] != '\n')
+			text[i++] = ' ';
+	}
+}
+
+/*
+ * Replay a schema dump (or any DDL) before the history: its objects
+ * exist "before the history" (created_file -1) and are never linted.
+ */
+static int replay_initial_schema(struct rule_ctx *ctx, struct replay *rp,
+				 struct replay_result *res)
+{
+	const char *path = ctx->opts->initial_schema;
+	struct cat_origin origin = { .file_index = -1, .file = path };
+	struct source_file src;
+	struct stmt_list l;
+	char *why = NULL;
+	int failed = 0;
+
+	if (source_load(&src, path, &why)) {
+		error("cannot read initial schema '%s': %s", path, why ? why : "unreadable");
+		free(why);
+		return -1;
+	}
+	blank_meta_commands(src.text, src.len);
+	stmt_list_init(&l);
+	parse_sql(src.text, src.len, &l);
+	cat_set_origin(ctx->cat, &origin);
+	for (int i = 0; i < l.nr; i++) {
+		if (l.stmts[i].kind == ST_SYNTAX_ERROR) {
+			failed++;
+			continue;
+		}
+		replay_result_reset(res);
+		replay_stmt(rp, &l.stmts[i], src.text, res);
+		failed += res->nr_problems;
+	}
+	if (failed)
+		warning("%d statement%s of initial schema '%s' could not be applied", failed,
+			failed == 1 ? "" : "s", path);
+	replay_reset_session(rp);
+	stmt_list_release(&l);
+	source_release(&src);
+	return 0;
+}
+
 /* ---- one file ---- */
 
 static bool stmt_is_non_transactional(const struct stmt *st)
@@ -417,6 +471,42 @@ static void observe(struct rule_ctx *ctx, const struct stmt *st)
 		ctx->tx_open = false;
 }
 
+/*
+ * A DO block's effect depends on conditions and data migsafe cannot see.
+ * Its static statements are replayed (idempotency guards such as
+ * IF NOT EXISTS (SELECT ... FROM pg_constraint) usually mean the DDL
+ * runs), silently: a statement that would fail is skipped, not reported.
+ */
+static void replay_do_block(struct rule_ctx *ctx, struct replay *rp, const struct stmt *st,
+			    struct replay_result *res)
+{
+	struct stmt_list inner;
+	bool dynamic = false;
+	int n = -1;
+
+	stmt_list_init(&inner);
+	if (!st->u.do_block.language || !strcmp(st->u.do_block.language, "plpgsql"))
+		n = parse_do_block(st->u.do_block.body, &inner, &dynamic);
+	for (int i = 0; i < inner.nr; i++) {
+		if (inner.stmts[i].kind == ST_SYNTAX_ERROR)
+			continue;
+		replay_result_reset(res);
+		replay_stmt(rp, &inner.stmts[i], "", res);
+	}
+	stmt_list_release(&inner);
+	replay_result_reset(res);
+	if (!ctx->m->in_range || !ctx->lint)
+		return;
+	if (n < 0)
+		report(ctx, RULE_UNANALYZABLE_STATEMENT, NULL,
+		       "DO block: its effect on the schema is not known to migsafe");
+	else
+		report(ctx, RULE_UNANALYZABLE_STATEMENT, NULL,
+		       "DO block: migsafe replayed its %d static statement%s as if every branch"
+		       " ran%s; conditions are not evaluated", n, n == 1 ? "" : "s",
+		       dynamic ? " and cannot see its dynamic SQL (EXECUTE)" : "");
+}
+
 static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt *st,
 		      struct replay_result *res)
 {
@@ -441,6 +531,12 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	origin.loc = ctx->loc;
 	cat_set_origin(ctx->cat, &origin);
 	replay_result_reset(res);
+	if (st->kind == ST_DO) {
+		if (in_range)
+			ctx->sum->statements++;
+		replay_do_block(ctx, rp, st, res);
+		return;
+	}
 	replay_stmt(rp, st, ctx->src->text, res);
 	ctx->nr_failed += res->nr_problems;
 	if (!in_range)
@@ -515,6 +611,8 @@ static int run_files(struct rule_ctx *ctx, int last)
 		return -1;
 	rp = replay_new(ctx->cat);
 	ctx->replay = rp;
+	if (ctx->opts->initial_schema && replay_initial_schema(ctx, rp, &res))
+		ret = -1;
 	for (int i = 0; i <= last; i++) {
 		ctx->file_index = i;
 		ctx->m = &ctx->h->items[i];

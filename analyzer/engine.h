@@ -39,6 +39,8 @@ struct lint_opts {
 	bool explicit_range;             /* the user chose the lint range */
 	enum severity severity[NR_RULES];/* effective severity (SEV_OFF: off) */
 	int tx_override;                 /* -1, or an enum tx_mode for all files */
+	const char *initial_schema;      /* DDL replayed before the history
+	                                    (pg_dump --schema-only), or NULL */
 };
 
 void lint_opts_init(struct lint_opts *o);

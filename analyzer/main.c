@@ -39,6 +39,8 @@ static const char usage_text[] =
 	"                          prisma, plain (default: detected)\n"
 	"      --transaction=MODE  per-file or none: how the migration tool runs each file\n"
 	"      --dialect=NAME      postgresql (default)\n"
+	"      --initial-schema=FILE  replay FILE (a pg_dump --schema-only, or any DDL)\n"
+	"                          before the history, for histories squashed into a dump\n"
 	"      --color=WHEN        auto (default), always, never\n"
 	"      --no-color          same as --color=never\n"
 	"  -h, --help              show this help\n"
@@ -96,7 +98,7 @@ static int parse_pg_version(const char *s, int *out)
 
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
-	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR,
+	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA,
 };
 
 static const struct option lint_options[] = {
@@ -110,6 +112,7 @@ static const struct option lint_options[] = {
 	{ "dialect", required_argument, NULL, OPT_DIALECT },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -163,6 +166,9 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 		return 0;
 	case OPT_NO_COLOR:
 		c->color = 0;
+		return 0;
+	case OPT_INITIAL_SCHEMA:
+		c->lopts.initial_schema = arg;
 		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
@@ -273,6 +279,7 @@ static const struct option inspect_options[] = {
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
 	{ "transaction", required_argument, NULL, OPT_TRANSACTION },
 	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };

@@ -2309,7 +2309,18 @@ static void do_set(struct pctx *ctx, const cJSON *n, struct stmt *st)
 
 static void do_do(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
+	const cJSON *it;
+
 	st->kind = ST_DO;
+	for_each_child(it, jget(n, "args")) {
+		const cJSON *d = jget(it, "DefElem");
+		const cJSON *v = jget(jget(d, "arg"), "String");
+
+		if (jstr_is(d, "defname", "as"))
+			st->u.do_block.body = sdup(ctx, jstr(v, "sval"));
+		else if (jstr_is(d, "defname", "language"))
+			st->u.do_block.language = sdup_lower(ctx, jstr(v, "sval"));
+	}
 }
 
 static bool option_on(const cJSON *d)
@@ -2751,6 +2762,65 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 	pctx_release(&ctx);
 	free(copy);
 	return 0;
+}
+
+/* Collect PLpgSQL_stmt_execsql queries anywhere in a PL/pgSQL tree. */
+static void collect_plpgsql(const cJSON *n, struct strbuf *sql, int *count, bool *dynamic)
+{
+	const cJSON *c;
+
+	if (!n)
+		return;
+	if (cJSON_IsObject(n)) {
+		const cJSON *exec = cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_execsql");
+		const cJSON *q;
+
+		if (exec) {
+			q = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(
+					cJSON_GetObjectItemCaseSensitive(exec, "sqlstmt"), "PLpgSQL_expr"),
+				"query");
+			if (cJSON_IsString(q)) {
+				strbuf_addf(sql, "%s;\n", q->valuestring);
+				(*count)++;
+			}
+			return;
+		}
+		if (cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynexecute") ||
+		    cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynfors"))
+			*dynamic = true;
+	}
+	cJSON_ArrayForEach(c, n)
+		collect_plpgsql(c, sql, count, dynamic);
+}
+
+int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
+{
+	static const char tag[] = "$migsafe_do_body$";
+	PgQueryPlpgsqlParseResult r;
+	struct strbuf fn, sql;
+	cJSON *tree = NULL;
+	int count = -1;
+
+	*dynamic = false;
+	if (!body || strstr(body, tag))
+		return -1;
+	strbuf_init(&fn);
+	strbuf_init(&sql);
+	strbuf_addf(&fn, "CREATE FUNCTION migsafe_do() RETURNS void LANGUAGE plpgsql AS %s%s%s",
+		    tag, body, tag);
+	r = pg_query_parse_plpgsql(fn.buf);
+	if (!r.error && (tree = cJSON_Parse(r.plpgsql_funcs))) {
+		count = 0;
+		collect_plpgsql(tree, &sql, &count, dynamic);
+		if (count)
+			parse_sql(sql.buf, sql.len, out);
+	}
+	cJSON_Delete(tree);
+	pg_query_free_plpgsql_parse_result(r);
+	strbuf_release(&fn);
+	strbuf_release(&sql);
+	return count;
 }
 
 const char *parse_backend_version(void)

@@ -192,6 +192,14 @@ void replay_free(struct replay *r)
 	free(r);
 }
 
+void replay_reset_session(struct replay *r)
+{
+	const char *dflt[] = { "$user", "public" };
+
+	saved_release(r);
+	path_set(r, dflt, 2);
+}
+
 void replay_begin_file(struct replay *r)
 {
 	if (r->path_local) {

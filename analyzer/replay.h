@@ -121,6 +121,9 @@ void replay_free(struct replay *r);
    0 and *out filled, or -1. */
 int replay_find_rel(struct replay *r, const struct qname *qn, struct cat_rel *out);
 
+/* Back to the session defaults (search_path "$user", public). */
+void replay_reset_session(struct replay *r);
+
 /* A new migration file starts (SET LOCAL settings end with the last). */
 void replay_begin_file(struct replay *r);
 

@@ -113,14 +113,30 @@ static bool str_eq(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+/* Modifiers as PostgreSQL stores them: numeric(p) is numeric(p,0). */
+static int norm_mods(const struct type_ref *t, int m[2])
+{
+	int n = t->nr_mods;
+
+	m[0] = n >= 1 ? t->mods[0] : 0;
+	m[1] = n >= 2 ? t->mods[1] : 0;
+	if (n == 1 && !t->schema && t->name && !strcmp(t->name, "numeric"))
+		n = 2;
+	return n;
+}
+
 bool type_equal(const struct type_ref *a, const struct type_ref *b)
 {
+	int ma[2], mb[2], na, nb;
+
 	if (!str_eq(a->name, b->name) || !str_eq(a->schema, b->schema))
 		return false;
-	if (a->array_dims != b->array_dims || a->nr_mods != b->nr_mods)
+	na = norm_mods(a, ma);
+	nb = norm_mods(b, mb);
+	if (a->array_dims != b->array_dims || na != nb)
 		return false;
-	for (int i = 0; i < a->nr_mods && i < 2; i++)
-		if (a->mods[i] != b->mods[i])
+	for (int i = 0; i < na && i < 2; i++)
+		if (ma[i] != mb[i])
 			return false;
 	return true;
 }

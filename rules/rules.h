@@ -41,6 +41,8 @@ struct rule_impl {
 	  "a statement references an object that does not exist at that point in the history") \
 	R(DUPLICATE_OBJECT, "duplicate-object", "correctness", SEV_ERROR, \
 	  "a statement creates an object that already exists") \
+	R(UNANALYZABLE_STATEMENT, "unanalyzable-statement", "correctness", SEV_NOTE, \
+	  "a statement whose effect on the schema cannot be known statically") \
 	R(DROP_TABLE, "drop-table", "destructive", SEV_ERROR, \
 	  "dropping an existing table loses its data") \
 	R(DROP_COLUMN, "drop-column", "destructive", SEV_ERROR, \

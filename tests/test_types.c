@@ -88,6 +88,8 @@ START_TEST(test_format_modifiers)
 	ck_fmt(T1("bpchar", 10), "character(10)");
 	ck_fmt(T2("numeric", 12, 2), "numeric(12,2)");
 	ck_fmt(T2("numeric", 5, 0), "numeric(5,0)");
+	/* numeric(p) is numeric(p,0): format_type prints the scale */
+	ck_fmt(T1("numeric", 5), "numeric(5,0)");
 	ck_fmt(T1("bit", 3), "bit(3)");
 	ck_fmt(T1("varbit", 5), "bit varying(5)");
 }
@@ -198,6 +200,18 @@ START_TEST(test_same)
 	ck_tc(T1("varchar", 10), T1("varchar", 10), TC_SAME);
 	ck_tc(T2("numeric", 10, 2), T2("numeric", 10, 2), TC_SAME);
 	ck_tc(user("public", "mood"), user("public", "mood"), TC_SAME);
+}
+END_TEST
+
+START_TEST(test_same_numeric_implicit_scale)
+{
+	struct type_ref a = T1("numeric", 5), b = T2("numeric", 5, 0);
+
+	/* numeric(5) and numeric(5,0) have the same typmod */
+	ck_assert(type_equal(&a, &b));
+	ck_tc(T1("numeric", 5), T2("numeric", 5, 0), TC_SAME);
+	ck_tc(T1("numeric", 5), T2("numeric", 7, 0), TC_COMPATIBLE);
+	ck_tc(T1("numeric", 5), T2("numeric", 5, 2), TC_NARROWING);
 }
 END_TEST
 
@@ -357,6 +371,7 @@ static Suite *types_suite(void)
 	suite_add_tcase(s, f);
 
 	tcase_add_test(c, test_same);
+	tcase_add_test(c, test_same_numeric_implicit_scale);
 	tcase_add_test(c, test_narrowing_text);
 	tcase_add_test(c, test_narrowing_integers);
 	tcase_add_test(c, test_narrowing_numeric);
