@@ -1,0 +1,636 @@
+#!/usr/bin/env python3
+"""Replay-fidelity oracle: after replaying a migration history, migsafe's
+schema model must hold what a real PostgreSQL holds after running the
+same files.
+
+    python3 tests/t_pg_oracle.py path/to/migsafe [--history NAME]... [--dump] [--pg-only]
+
+For each history (the PostgreSQL corpora in ../shared/corpora, the example
+project, and each directory of tests/histories/), the test
+  1. applies the up files to a fresh database of a throwaway PostgreSQL 15
+     (initdb + pg_ctl in a temp dir, unix socket only, removed at the end),
+     one `psql -1 -f FILE` per file (without -1 for a file that uses
+     CONCURRENTLY, as the runners do), after the corpus's prelude.sql;
+  2. reads the catalog back (tests/pg_catalog.sql) in the shape of
+     `migsafe inspect --format json` (docs/inspect-json.md);
+  3. runs `migsafe inspect --format json DIR...` and compares the two,
+     fact by fact, printing every disagreement and an agreement figure.
+
+A history passes only when every fact agrees, except the lines listed in
+KNOWN below.
+
+Environment: MIGSAFE_SOURCE_DIR (repo root; default: the working
+directory), PGBIN (server binaries; default /usr/lib/postgresql/15/bin),
+MIGSAFE_ALLOW_NO_PG=1 (skip, passing, when the server is not installed),
+MIGSAFE_ALLOW_NO_SHARED=1 (run without ../shared/corpora).
+
+--history NAME  run only that history (repeatable; NAME as printed, or its
+                last path component, e.g. `harbor`, `shop`, `renames`)
+--dump          print both JSON documents of each history
+--pg-only       only apply the histories to PostgreSQL and read the catalog
+                back (checks the histories themselves; no migsafe needed)
+"""
+import argparse
+import atexit
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+# Disagreements that cannot be closed, per history: the exact mismatch
+# line as this script prints it (without the "history: " prefix), each
+# with a comment giving the reason. Keep it empty unless the lead decides
+# otherwise.
+KNOWN = {
+    # "harbor": [
+    #     # reason it cannot be closed
+    #     "artifact.digest type: pg says ..., migsafe says ...",
+    # ],
+}
+
+ROOT = os.path.abspath(os.environ.get("MIGSAFE_SOURCE_DIR") or os.getcwd())
+PGBIN = os.environ.get("PGBIN", "/usr/lib/postgresql/15/bin")
+CATALOG_SQL = os.path.join(ROOT, "tests", "pg_catalog.sql")
+
+
+def die(msg):
+    print(f"t_pg_oracle: {msg}", file=sys.stderr)
+    print("0 passed, 1 failed")
+    sys.exit(1)
+
+
+# --------------------------------------------------------------- histories
+
+class History:
+    def __init__(self, name, files, dirs, prelude=None):
+        self.name = name          # as printed
+        self.files = files        # absolute paths of the up files, in runner order
+        self.dirs = dirs          # what migsafe is given
+        self.prelude = prelude    # SQL file applied before the history, or None
+
+
+def golang_migrate(name, d):
+    ups = []
+    for f in os.listdir(d):
+        m = re.match(r"^(\d+)_.*\.up\.sql$", f)
+        if m:
+            ups.append((int(m.group(1)), f))
+    ups.sort()
+    return History(name, [os.path.join(d, f) for _, f in ups], [d])
+
+
+def corpus(name, d):
+    mig = os.path.join(d, "migrations")
+    with open(os.path.join(d, "order.txt")) as fh:
+        order = [l.strip() for l in fh if l.strip() and not l.lstrip().startswith("#")]
+    files = [os.path.join(mig, p) for p in order]
+    # What to give migsafe: the migrations dir itself, unless the files
+    # live in several "locations" (Flyway's migration_postgres and
+    # migration_postgres_data: a first path component that holds more
+    # than one migration); a dir-per-migration layout (Prisma, diesel)
+    # has each first component once.
+    firsts = [p.split("/", 1)[0] for p in order if "/" in p]
+    if firsts and any(firsts.count(f) > 1 for f in firsts):
+        dirs = []
+        for f in firsts:
+            if os.path.join(mig, f) not in dirs:
+                dirs.append(os.path.join(mig, f))
+    else:
+        dirs = [mig]
+    prelude = os.path.join(d, "prelude.sql")
+    return History(name, files, dirs, prelude if os.path.isfile(prelude) else None)
+
+
+def histories():
+    out = []
+    shared = None
+    for cand in (os.path.join(ROOT, "..", "shared", "corpora"), "/work/shared/corpora"):
+        if os.path.isdir(cand):
+            shared = os.path.abspath(cand)
+            break
+    if shared is None:
+        if os.environ.get("MIGSAFE_ALLOW_NO_SHARED") != "1":
+            die("../shared/corpora not found (set MIGSAFE_ALLOW_NO_SHARED=1 to run without it)")
+        print("# ../shared/corpora not found: corpora skipped (MIGSAFE_ALLOW_NO_SHARED=1)")
+    else:
+        for name in sorted(os.listdir(shared)):
+            d = os.path.join(shared, name)
+            if not os.path.isfile(os.path.join(d, "order.txt")):
+                continue
+            # the SQLite corpus has no pg_schema.sql (its truth is sqlite_schema.sql)
+            if name == "vaultwarden-sqlite" or not os.path.isfile(os.path.join(d, "pg_schema.sql")):
+                continue
+            out.append(corpus(name, d))
+    out.append(golang_migrate("examples/shop", os.path.join(ROOT, "examples", "shop", "migrations")))
+    hdir = os.path.join(ROOT, "tests", "histories")
+    if os.path.isdir(hdir):
+        for name in sorted(os.listdir(hdir)):
+            if os.path.isdir(os.path.join(hdir, name)):
+                out.append(golang_migrate(f"histories/{name}", os.path.join(hdir, name)))
+    return out
+
+
+# --------------------------------------------------------------- PostgreSQL
+
+class Postgres:
+    """A throwaway cluster in a temp dir, reachable only through a unix
+    socket in that dir. initdb and the server run as 'postgres' when we
+    are root (PostgreSQL refuses root); psql is only a client and runs as
+    us, so it can read the migration files wherever they are."""
+
+    def __init__(self, bindir):
+        self.bindir = bindir
+        self.tmp = None
+        self.started = False
+        self.runas = []
+        self.ndb = 0
+
+    def _tmpdir(self):
+        base = tempfile.gettempdir()
+        # a unix socket path is at most 107 bytes
+        if len(base) > 60:
+            base = "/tmp"
+        return tempfile.mkdtemp(prefix="migsafe-pg-", dir=base)
+
+    def start(self):
+        self.tmp = self._tmpdir()
+        if os.geteuid() == 0:
+            import pwd
+            try:
+                pw = pwd.getpwnam("postgres")
+            except KeyError:
+                raise RuntimeError("running as root and there is no 'postgres' user to run the server as")
+            os.chown(self.tmp, pw.pw_uid, pw.pw_gid)
+            self.runas = ["runuser", "-u", "postgres", "--"]
+        data = os.path.join(self.tmp, "data")
+        r = self._server_cmd([os.path.join(self.bindir, "initdb"), "-D", data, "-U", "postgres",
+                              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        if r.returncode != 0:
+            raise RuntimeError("initdb failed:\n" + r.stdout + r.stderr)
+        opts = (f"-k {self.tmp} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+                "-c full_page_writes=off -c autovacuum=off")
+        r = self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", data, "-l",
+                              os.path.join(self.tmp, "server.log"), "-w", "-t", "60", "-o", opts, "start"])
+        self.started = r.returncode == 0
+        if not self.started:
+            log = ""
+            try:
+                with open(os.path.join(self.tmp, "server.log")) as fh:
+                    log = fh.read()
+            except OSError:
+                pass
+            raise RuntimeError("pg_ctl start failed:\n" + r.stdout + r.stderr + log)
+
+    def _server_cmd(self, argv):
+        return subprocess.run(self.runas + argv, cwd=self.tmp, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL)
+
+    def stop(self):
+        if self.tmp is None:
+            return
+        if self.started:
+            self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", os.path.join(self.tmp, "data"),
+                              "-m", "immediate", "-w", "-t", "60", "stop"])
+            self.started = False
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp = None
+
+    def psql(self, db, *args):
+        exe = os.path.join(self.bindir, "psql")
+        if not os.access(exe, os.X_OK):
+            exe = shutil.which("psql") or exe
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        env["PGOPTIONS"] = "-c client_min_messages=warning"
+        return subprocess.run([exe, "-X", "-q", "-h", self.tmp, "-U", "postgres", "-d", db,
+                               "-v", "ON_ERROR_STOP=1", *args],
+                              capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL)
+
+    def new_db(self):
+        self.ndb += 1
+        name = f"h{self.ndb}"
+        r = self.psql("postgres", "-c", f"CREATE DATABASE {name} TEMPLATE template0")
+        if r.returncode != 0:
+            raise RuntimeError("CREATE DATABASE failed: " + r.stderr)
+        return name
+
+    def drop_db(self, name):
+        self.psql("postgres", "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+CONCURRENTLY = re.compile(r"\bconcurrently\b", re.I)
+
+
+def apply_history(pg, db, h):
+    """Apply the files; return None, or the first failure as text."""
+    files = ([h.prelude] if h.prelude else []) + h.files
+    for f in files:
+        try:
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except OSError as e:
+            return f"cannot read {f}: {e}"
+        one_tx = [] if CONCURRENTLY.search(text) else ["-1"]
+        r = pg.psql(db, *one_tx, "-f", f)
+        if r.returncode != 0:
+            return f"PostgreSQL failed to apply {os.path.relpath(f, ROOT)}: {r.stderr.strip()}"
+    return None
+
+
+def read_catalog(pg, db):
+    r = pg.psql(db, "-A", "-t", "-f", CATALOG_SQL)
+    if r.returncode != 0:
+        raise RuntimeError("catalog query failed: " + r.stderr)
+    return json.loads(r.stdout)
+
+
+# --------------------------------------------------------------- comparison
+
+MULTIWORD_TYPES = (r"character varying|bit varying|double precision|"
+                   r"timestamp(?:\(\d+\))? with(?:out)? time zone|time(?:\(\d+\))? with(?:out)? time zone")
+CAST = re.compile(r"::\s*(?:" + MULTIWORD_TYPES + r"|(?:\"[^\"]+\"|[a-z_][a-z0-9_$]*)"
+                  r"(?:\.(?:\"[^\"]+\"|[a-z_][a-z0-9_$]*))?)(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*", re.I)
+
+
+def loose(expr):
+    """Expressions compared loosely: lower-case, no ::casts, no spaces,
+    double quotes or parentheses."""
+    if expr is None:
+        return None
+    s = CAST.sub("", expr)
+    return re.sub(r"[\s\"()]", "", s.lower())
+
+
+# Internal and SQL spellings of the same type, for function signatures
+# (whose spelling docs/inspect-json.md leaves open).
+TYPE_ALIASES = {
+    "int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint",
+    "float4": "real", "float8": "double precision", "float": "double precision",
+    "bool": "boolean", "varchar": "character varying", "bpchar": "character", "char": "character",
+    "decimal": "numeric", "timestamptz": "timestamp with time zone",
+    "timestamp": "timestamp without time zone", "timetz": "time with time zone",
+    "time": "time without time zone", "varbit": "bit varying",
+}
+
+
+def signature_key(sig):
+    """A function's argument types, compared with aliases resolved."""
+    s = (sig or "()").strip()
+    if s.startswith("(") and s.endswith(")"):
+        s = s[1:-1]
+    s = re.sub(r"\(\s*\d+\s*(,\s*\d+\s*)?\)", "", s)   # type modifiers: numeric(10,2)
+    args = []
+    for a in filter(None, (x.strip() for x in s.split(","))):
+        a = re.sub(r"\s+", " ", a.lower().replace('"', ""))
+        arr = ""
+        while a.endswith("[]"):
+            a, arr = a[:-2].strip(), arr + "[]"
+        args.append(TYPE_ALIASES.get(a, a) + arr)
+    return ",".join(args)
+
+
+def qual(schema, name):
+    return name if schema == "public" else f"{schema}.{name}"
+
+
+def qref(ref):
+    """'public.users' -> 'users' for messages."""
+    if isinstance(ref, str) and ref.startswith("public."):
+        return ref[len("public."):]
+    return ref
+
+
+def show(v):
+    if v is None:
+        return "none"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, list):
+        return "(" + ", ".join(show(x) for x in v) + ")"
+    return str(v)
+
+
+class Compare:
+    def __init__(self):
+        self.facts = 0
+        self.mismatches = []
+
+    def fact(self, ok, line):
+        self.facts += 1
+        if not ok:
+            self.mismatches.append(line)
+        return ok
+
+    def eq(self, what, pg, ms):
+        return self.fact(pg == ms, f"{what}: pg says {show(pg)}, migsafe says {show(ms)}")
+
+    def presence(self, what, in_pg, in_ms):
+        return self.fact(in_pg == in_ms, f"{what}: pg says {'present' if in_pg else 'absent'}, "
+                                         f"migsafe says {'present' if in_ms else 'absent'}")
+
+
+def by_key(items, key):
+    out = {}
+    for it in items or []:
+        out[key(it)] = it
+    return out
+
+
+def pair(pg_items, ms_items, sig):
+    """Pair objects by name, then the rest by signature (an object
+    PostgreSQL named differently from migsafe). Returns (pairs, pg_only,
+    ms_only); a pair is (pg, ms)."""
+    pg_by = by_key(pg_items, lambda o: o.get("name"))
+    ms_by = by_key(ms_items, lambda o: o.get("name"))
+    pairs = [(pg_by[n], ms_by[n]) for n in pg_by if n in ms_by]
+    pg_rest = [o for n, o in pg_by.items() if n not in ms_by]
+    ms_rest = [o for n, o in ms_by.items() if n not in pg_by]
+    pg_only = []
+    for p in pg_rest:
+        m = next((m for m in ms_rest if sig(m) == sig(p)), None)
+        if m is None:
+            pg_only.append(p)
+        else:
+            ms_rest.remove(m)
+            pairs.append((p, m))
+    return pairs, pg_only, ms_rest
+
+
+def cols_equal(pg_cols, ms_cols, table_cols):
+    """Index key columns: a plain column exactly, an expression loosely."""
+    pg_cols, ms_cols = pg_cols or [], ms_cols or []
+    if len(pg_cols) != len(ms_cols):
+        return False
+    for p, m in zip(pg_cols, ms_cols):
+        if p in table_cols:
+            if p != m:
+                return False
+        elif not isinstance(m, str) or loose(p) != loose(m):
+            return False
+    return True
+
+
+def compare_table(c, t, pt, mt):
+    c.eq(f"{t} kind", pt.get("kind"), mt.get("kind"))
+    c.eq(f"{t} partition_of", qref(pt.get("partition_of")), qref(mt.get("partition_of")))
+    c.eq(f"{t} rls_enabled", pt.get("rls_enabled"), mt.get("rls_enabled"))
+
+    pcols = pt.get("columns") or []
+    mcols = mt.get("columns") or []
+    mby = by_key(mcols, lambda o: o.get("name"))
+    pnames = [x["name"] for x in pcols]
+    for pc in pcols:
+        col = f"{t}.{pc['name']}"
+        mc = mby.get(pc["name"])
+        if not c.presence(f"{col}", True, mc is not None):
+            continue
+        c.eq(f"{col} type", pc.get("type"), mc.get("type"))
+        c.eq(f"{col} not_null", pc.get("not_null"), mc.get("not_null"))
+        c.eq(f"{col} default", "present" if pc.get("default") is not None else None,
+             "present" if mc.get("default") is not None else None)
+        c.eq(f"{col} identity", pc.get("identity"), mc.get("identity"))
+        c.eq(f"{col} generated", "present" if pc.get("generated") is not None else None,
+             "present" if mc.get("generated") is not None else None)
+    for mc in mcols:
+        if mc.get("name") not in pnames:
+            c.presence(f"{t}.{mc.get('name')}", False, True)
+    mnames = [x.get("name") for x in mcols]
+    if sorted(pnames) == sorted(mnames):
+        c.eq(f"{t} column order", pnames, mnames)
+
+    ppk, mpk = pt.get("primary_key"), mt.get("primary_key")
+    c.eq(f"{t} primary key", ppk and ppk.get("columns"), mpk and mpk.get("columns"))
+    if ppk and mpk:
+        c.eq(f"{t} primary key name", ppk.get("name"), mpk.get("name"))
+
+    # unique constraints
+    pairs, pg_only, ms_only = pair(pt.get("unique"), mt.get("unique"), lambda o: o.get("columns"))
+    for p, m in pairs:
+        what = f"{t} unique {p['name']}"
+        if p["name"] != m.get("name"):
+            c.eq(f"{what} name", p["name"], m.get("name"))
+        c.eq(f"{what} columns", p.get("columns"), m.get("columns"))
+    for p in pg_only:
+        c.presence(f"{t} unique {p['name']} {show(p.get('columns'))}", True, False)
+    for m in ms_only:
+        c.presence(f"{t} unique {m.get('name')} {show(m.get('columns'))}", False, True)
+
+    # check constraints: by name (presence) and whether validated
+    pairs, pg_only, ms_only = pair(pt.get("checks"), mt.get("checks"), lambda o: loose(o.get("expression")))
+    for p, m in pairs:
+        what = f"{t} check {p['name']}"
+        if p["name"] != m.get("name"):
+            c.eq(f"{what} name", p["name"], m.get("name"))
+        c.eq(f"{what} validated", p.get("validated"), m.get("validated"))
+    for p in pg_only:
+        c.presence(f"{t} check {p['name']}", True, False)
+    for m in ms_only:
+        c.presence(f"{t} check {m.get('name')}", False, True)
+
+    # foreign keys
+    def fk_sig(o):
+        return (tuple(o.get("columns") or []), qref(o.get("ref_table")))
+    pairs, pg_only, ms_only = pair(pt.get("foreign_keys"), mt.get("foreign_keys"), fk_sig)
+    for p, m in pairs:
+        what = f"{t} foreign key {p['name']}"
+        if p["name"] != m.get("name"):
+            c.eq(f"{what} name", p["name"], m.get("name"))
+        c.eq(f"{what} columns", p.get("columns"), m.get("columns"))
+        c.eq(f"{what} ref_table", qref(p.get("ref_table")), qref(m.get("ref_table")))
+        c.eq(f"{what} ref_columns", p.get("ref_columns"), m.get("ref_columns"))
+        c.eq(f"{what} on_delete", p.get("on_delete"), m.get("on_delete"))
+        c.eq(f"{what} on_update", p.get("on_update"), m.get("on_update"))
+        c.eq(f"{what} validated", p.get("validated"), m.get("validated"))
+    for p in pg_only:
+        c.presence(f"{t} foreign key {p['name']} {show(p.get('columns'))}", True, False)
+    for m in ms_only:
+        c.presence(f"{t} foreign key {m.get('name')} {show(m.get('columns'))}", False, True)
+
+    # indexes
+    def ix_sig(o):
+        return (tuple(loose(x) if isinstance(x, str) else x for x in o.get("columns") or []),
+                bool(o.get("unique")), o.get("predicate") is not None)
+    pairs, pg_only, ms_only = pair(pt.get("indexes"), mt.get("indexes"), ix_sig)
+    for p, m in pairs:
+        what = f"{t} index {p['name']}"
+        if p["name"] != m.get("name"):
+            c.eq(f"{what} name", p["name"], m.get("name"))
+        c.fact(cols_equal(p.get("columns"), m.get("columns"), pnames),
+               f"{what} columns: pg says {show(p.get('columns'))}, migsafe says {show(m.get('columns'))}")
+        c.eq(f"{what} include", p.get("include") or [], m.get("include") or [])
+        c.eq(f"{what} unique", p.get("unique"), m.get("unique"))
+        c.eq(f"{what} primary", p.get("primary"), m.get("primary"))
+        c.eq(f"{what} method", p.get("method"), m.get("method"))
+        c.eq(f"{what} predicate", "present" if p.get("predicate") is not None else None,
+             "present" if m.get("predicate") is not None else None)
+    for p in pg_only:
+        c.presence(f"{t} index {p['name']} {show(p.get('columns'))}", True, False)
+    for m in ms_only:
+        c.presence(f"{t} index {m.get('name')} {show(m.get('columns'))}", False, True)
+
+
+def compare(pg, ms):
+    c = Compare()
+
+    pschemas, mschemas = set(pg.get("schemas") or []), set(ms.get("schemas") or [])
+    for s in sorted(pschemas | mschemas):
+        c.presence(f"schema {s}", s in pschemas, s in mschemas)
+
+    def sn(o):
+        return (o.get("schema"), o.get("name"))
+
+    ptabs, mtabs = by_key(pg.get("tables"), sn), by_key(ms.get("tables"), sn)
+    for k in sorted(set(ptabs) | set(mtabs), key=lambda k: (str(k[0]), str(k[1]))):
+        t = qual(*k)
+        if c.presence(f"table {t}", k in ptabs, k in mtabs) and k in ptabs:
+            compare_table(c, t, ptabs[k], mtabs[k])
+
+    pv, mv = by_key(pg.get("views"), sn), by_key(ms.get("views"), sn)
+    for k in sorted(set(pv) | set(mv), key=lambda k: (str(k[0]), str(k[1]))):
+        v = qual(*k)
+        if c.presence(f"view {v}", k in pv, k in mv) and k in pv:
+            c.eq(f"view {v} materialized", pv[k].get("materialized"), mv[k].get("materialized"))
+            c.eq(f"view {v} depends_on", sorted(qref(x) for x in pv[k].get("depends_on") or []),
+                 sorted(qref(x) for x in mv[k].get("depends_on") or []))
+
+    ps, msq = by_key(pg.get("sequences"), sn), by_key(ms.get("sequences"), sn)
+    for k in sorted(set(ps) | set(msq), key=lambda k: (str(k[0]), str(k[1]))):
+        s = qual(*k)
+        if c.presence(f"sequence {s}", k in ps, k in msq) and k in ps:
+            c.eq(f"sequence {s} owned_by", qref(ps[k].get("owned_by")), qref(msq[k].get("owned_by")))
+
+    pt, mt = by_key(pg.get("types"), sn), by_key(ms.get("types"), sn)
+    for k in sorted(set(pt) | set(mt), key=lambda k: (str(k[0]), str(k[1]))):
+        ty = qual(*k)
+        if c.presence(f"type {ty}", k in pt, k in mt) and k in pt:
+            c.eq(f"type {ty} kind", pt[k].get("kind"), mt[k].get("kind"))
+            if pt[k].get("kind") == "enum":
+                c.eq(f"type {ty} values", pt[k].get("values"), mt[k].get("values"))
+
+    pe, me = set(pg.get("extensions") or []), set(ms.get("extensions") or [])
+    for e in sorted(pe | me):
+        c.presence(f"extension {e}", e in pe, e in me)
+
+    def fn_key(o):
+        return (o.get("schema"), o.get("name"), signature_key(o.get("signature")))
+    pf, mf = by_key(pg.get("functions"), fn_key), by_key(ms.get("functions"), fn_key)
+    for k in sorted(set(pf) | set(mf), key=lambda k: tuple(str(x) for x in k)):
+        f = qual(k[0], k[1]) + ((pf.get(k) or mf.get(k)).get("signature") or "()")
+        c.presence(f"function {f}", k in pf, k in mf)
+
+    for kind in ("triggers", "policies"):
+        def tk(o):
+            return (qref(o.get("table")), o.get("name"))
+        pk, mk = by_key(pg.get(kind), tk), by_key(ms.get(kind), tk)
+        for k in sorted(set(pk) | set(mk), key=lambda k: (str(k[0]), str(k[1]))):
+            c.presence(f"{kind[:-1] if kind == 'triggers' else 'policy'} {k[0]}.{k[1]}", k in pk, k in mk)
+    return c
+
+
+# --------------------------------------------------------------- main
+
+def run_migsafe(migsafe, h):
+    r = subprocess.run([migsafe, "inspect", "--format", "json", *h.dirs], cwd=ROOT,
+                       capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    try:
+        doc = json.loads(r.stdout)
+        if not isinstance(doc, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as e:
+        err = (r.stderr.strip().splitlines() or [""])[0]
+        return None, f"migsafe inspect exited {r.returncode} without a JSON catalog ({e}): {err}"
+    return doc, None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("migsafe", nargs="?")
+    ap.add_argument("--history", action="append", default=[])
+    ap.add_argument("--dump", action="store_true")
+    ap.add_argument("--pg-only", action="store_true")
+    args = ap.parse_args()
+    if not args.pg_only and not args.migsafe:
+        ap.error("the migsafe binary is required (or --pg-only)")
+    migsafe = os.path.abspath(args.migsafe) if args.migsafe else None
+
+    hs = histories()
+    if args.history:
+        want = set(args.history)
+        hs = [h for h in hs if h.name in want or h.name.rsplit("/", 1)[-1] in want]
+        if not hs:
+            die(f"no history named {', '.join(sorted(want))}")
+
+    missing = [b for b in ("initdb", "pg_ctl") if not os.access(os.path.join(PGBIN, b), os.X_OK)]
+    if missing:
+        if os.environ.get("MIGSAFE_ALLOW_NO_PG") == "1":
+            print(f"# PostgreSQL server binaries not found in {PGBIN}: skipped (MIGSAFE_ALLOW_NO_PG=1)")
+            print("0 passed, 0 failed")
+            return 0
+        die(f"PostgreSQL server binaries not found in {PGBIN} ({', '.join(missing)}); install the "
+            "'postgresql' package (15), set PGBIN, or set MIGSAFE_ALLOW_NO_PG=1 to skip")
+
+    pg = Postgres(PGBIN)
+    atexit.register(pg.stop)
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit(1))
+    passed = failed = 0
+    try:
+        pg.start()
+        for h in hs:
+            db = pg.new_db()
+            try:
+                err = apply_history(pg, db, h)
+                pgdoc = None if err else read_catalog(pg, db)
+            finally:
+                pg.drop_db(db)
+            if err:
+                print(f"{h.name}: {err}")
+                print(f"not ok - {h.name}")
+                failed += 1
+                continue
+            if args.pg_only:
+                if args.dump:
+                    print(f"# {h.name}: PostgreSQL\n" + json.dumps(pgdoc, indent=1))
+                ntab = len(pgdoc["tables"])
+                print(f"ok - {h.name} (applied {len(h.files)} files; {ntab} tables)")
+                passed += 1
+                continue
+            msdoc, merr = run_migsafe(migsafe, h)
+            if args.dump:
+                print(f"# {h.name}: PostgreSQL\n" + json.dumps(pgdoc, indent=1))
+                print(f"# {h.name}: migsafe\n" + (json.dumps(msdoc, indent=1) if msdoc else merr))
+            if merr:
+                print(f"{h.name}: {merr}")
+                print(f"not ok - {h.name}")
+                failed += 1
+                continue
+            c = compare(pgdoc, msdoc)
+            known = set(KNOWN.get(h.name, []) + KNOWN.get(h.name.rsplit("/", 1)[-1], []))
+            real = [m for m in c.mismatches if m not in known]
+            for m in c.mismatches:
+                print(f"{h.name}: {m}" + ("  (known)" if m in known else ""))
+            for k in sorted(known - set(c.mismatches)):
+                print(f"{h.name}: KNOWN entry no longer happens, remove it: {k}")
+            agree = c.facts - len(c.mismatches)
+            pct = 100.0 * agree / c.facts if c.facts else 100.0
+            print(f"{h.name}: {agree}/{c.facts} facts agree ({pct:.1f}%)")
+            if real:
+                print(f"not ok - {h.name}")
+                failed += 1
+            else:
+                print(f"ok - {h.name}")
+                passed += 1
+    except RuntimeError as e:
+        print(f"t_pg_oracle: {e}", file=sys.stderr)
+        failed += 1
+    finally:
+        pg.stop()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
