@@ -156,6 +156,17 @@ enum obj_kind {
 	OBJ_OTHER,
 };
 
+/* CREATE TABLE ... (LIKE src INCLUDING ...): PostgreSQL's bits */
+#define LIKE_COMMENTS    (1u << 0)
+#define LIKE_COMPRESSION (1u << 1)
+#define LIKE_CONSTRAINTS (1u << 2)
+#define LIKE_DEFAULTS    (1u << 3)
+#define LIKE_GENERATED   (1u << 4)
+#define LIKE_IDENTITY    (1u << 5)
+#define LIKE_INDEXES     (1u << 6)
+#define LIKE_STATISTICS  (1u << 7)
+#define LIKE_STORAGE     (1u << 8)
+
 struct create_table {
 	struct qname name;
 	bool if_not_exists;
@@ -169,6 +180,8 @@ struct create_table {
 	struct qname partition_of;            /* PARTITION OF parent; name NULL if not */
 	const char *partition_by;             /* PARTITION BY text, NULL if not */
 	struct qname *like;                   /* LIKE source tables */
+	unsigned *like_options;               /* per LIKE: INCLUDING bits (LIKE_*) */
+	int *like_pos;                        /* per LIKE: columns defined before it */
 	int nr_like;
 	bool as_select;                       /* CREATE TABLE AS / SELECT INTO */
 };

@@ -790,6 +790,85 @@ void cat_index_dep(struct catalog *c, cat_id index, cat_id column)
 	run(c, st);
 }
 
+void cat_index_set_primary(struct catalog *c, cat_id index)
+{
+	sqlite3_stmt *st = q(c, "UPDATE indexes SET is_primary = 1, is_unique = 1 WHERE rel_id = ?1");
+
+	sqlite3_bind_int64(st, 1, index);
+	run(c, st);
+}
+
+int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT column_id FROM index_columns WHERE index_id = ?1"
+			     " AND NOT is_include ORDER BY pos");
+	cat_id *v = NULL;
+	size_t alloc = 0;
+	int n = 0, ret = 0;
+
+	sqlite3_bind_int64(st, 1, index);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(v, (size_t)n + 1, alloc);
+		v[n] = sqlite3_column_int64(st, 0);
+		if (!v[n++])
+			ret = -1;
+	}
+	sqlite3_reset(st);
+	*cols = v;
+	*nr = n;
+	return ret;
+}
+
+static bool fk_refs_exactly(struct catalog *c, cat_id con, const cat_id *cols, int nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT ref_column_id FROM constraint_columns WHERE con_id = ?1");
+	int n = 0, hits = 0;
+
+	sqlite3_bind_int64(st, 1, con);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cat_id id = sqlite3_column_int64(st, 0);
+
+		n++;
+		for (int i = 0; i < nr; i++)
+			hits += cols[i] == id;
+	}
+	sqlite3_reset(st);
+	return n == nr && hits == nr;
+}
+
+int cat_drop_fks_on_key(struct catalog *c, cat_id table, const cat_id *cols, int nr,
+			cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c, "SELECT k.id, 'constraint \"' || k.name || '\" on table \"' ||"
+			     " r.name || '\"' FROM constraints k JOIN relations r ON r.id = k.rel_id"
+			     " WHERE k.kind = 'f' AND k.ref_rel_id = ?1");
+	cat_id *ids = NULL;
+	char **what = NULL;
+	size_t a1 = 0, a2 = 0;
+	int n = 0, dropped = 0;
+
+	sqlite3_bind_int64(st, 1, table);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(ids, (size_t)n + 1, a1);
+		ALLOC_GROW(what, (size_t)n + 1, a2);
+		ids[n] = sqlite3_column_int64(st, 0);
+		what[n++] = xstrdup((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		if (fk_refs_exactly(c, ids[i], cols, nr)) {
+			if (fn)
+				fn(data, what[i]);
+			cat_con_drop(c, ids[i]);
+			dropped++;
+		}
+		free(what[i]);
+	}
+	free(ids);
+	free(what);
+	return dropped;
+}
+
 cat_id cat_index_constraint(struct catalog *c, cat_id index)
 {
 	sqlite3_stmt *st = q(c, "SELECT id FROM constraints WHERE index_id = ?1");
@@ -1017,30 +1096,111 @@ cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char 
 	return run_insert(c, st);
 }
 
+/* Schema and name of a type, into caller buffers; -1 when absent. */
+static int type_names(struct catalog *c, cat_id type, char *schema, char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT s.name, t.name FROM types t JOIN schemas s"
+			     " ON s.id = t.schema_id WHERE t.id = ?1");
+	int found = sqlite3_step((sqlite3_bind_int64(st, 1, type), st)) == SQLITE_ROW;
+
+	if (found) {
+		copy_name(schema, sqlite3_column_text(st, 0));
+		copy_name(name, sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	return found ? 0 : -1;
+}
+
+/* Ids of the columns whose type is schema.name (any array depth). */
+static int columns_of_type(struct catalog *c, const char *schema, const char *name, cat_id **ids)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM columns WHERE type_name = ?2 AND"
+			     " (type_schema = ?1 OR (type_schema IS NULL AND ?1 = 'public'))");
+	size_t alloc = 0;
+	int n = 0;
+
+	*ids = NULL;
+	bind_text(st, 1, schema);
+	bind_text(st, 2, name);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(*ids, (size_t)n + 1, alloc);
+		(*ids)[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
+static void retype_columns(struct catalog *c, const char *schema, const char *name,
+			   const char *new_schema, const char *new_name)
+{
+	cat_id *ids;
+	int n = columns_of_type(c, schema, name, &ids);
+
+	for (int i = 0; i < n; i++) {
+		struct cat_col col;
+
+		if (cat_col_get(c, ids[i], &col))
+			continue;
+		col.type.schema = new_schema;
+		col.type.name = new_name;
+		cat_col_set_type(c, ids[i], &col.type);
+	}
+	free(ids);
+}
+
 void cat_type_drop(struct catalog *c, cat_id type)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM types WHERE id = ?1");
+	char schema[NAMEBUF], name[NAMEBUF];
+	sqlite3_stmt *st;
+	cat_id *ids;
+	int n;
 
+	if (!type_names(c, type, schema, name)) {
+		n = columns_of_type(c, schema, name, &ids);
+		for (int i = 0; i < n; i++)
+			cat_col_drop(c, ids[i]);
+		free(ids);
+	}
+	st = q(c, "DELETE FROM types WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, type);
 	run(c, st);
+}
+
+/* After a type changed name or schema, the columns follow it. */
+static void type_moved(struct catalog *c, cat_id type, const char *old_schema, const char *old_name)
+{
+	char schema[NAMEBUF], name[NAMEBUF];
+
+	if (!type_names(c, type, schema, name))
+		retype_columns(c, old_schema, old_name, schema, name);
 }
 
 void cat_type_rename(struct catalog *c, cat_id type, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE types SET name = ?2 WHERE id = ?1");
+	char old_schema[NAMEBUF], old_name[NAMEBUF];
+	sqlite3_stmt *st;
 
+	if (type_names(c, type, old_schema, old_name))
+		return;
+	st = q(c, "UPDATE types SET name = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, type);
 	bind_text(st, 2, name);
 	run(c, st);
+	type_moved(c, type, old_schema, old_name);
 }
 
 void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema)
 {
-	sqlite3_stmt *st = q(c, "UPDATE types SET schema_id = ?2 WHERE id = ?1");
+	char old_schema[NAMEBUF], old_name[NAMEBUF];
+	sqlite3_stmt *st;
 
+	if (type_names(c, type, old_schema, old_name))
+		return;
+	st = q(c, "UPDATE types SET schema_id = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, type);
 	sqlite3_bind_int64(st, 2, schema);
 	run(c, st);
+	type_moved(c, type, old_schema, old_name);
 }
 
 /* The label's sort order; false when the enum has no such label. */

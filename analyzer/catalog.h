@@ -27,6 +27,9 @@ typedef int64_t cat_id;
 
 struct catalog;
 
+/* Receives one description of an object ('view "v"', ...). */
+typedef void (*cat_describe_fn)(void *data, const char *what);
+
 /* Where the statement being replayed is; copied by cat_set_origin. */
 struct cat_origin {
 	int file_index;         /* -1: before the history */
@@ -186,6 +189,17 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 /* The index uses 'column' in an expression or its predicate: dropping
    the column drops the index. */
 void cat_index_dep(struct catalog *c, cat_id index, cat_id column);
+/* The key columns of an index that are plain columns, in order
+   (malloc'ed); -1 when an expression is among them. */
+int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *nr);
+/*
+ * Drop the foreign keys that reference 'table' through exactly the
+ * columns 'cols' (what goes with a dropped primary key or unique
+ * constraint under CASCADE); calls fn for each. Returns how many.
+ */
+int cat_drop_fks_on_key(struct catalog *c, cat_id table, const cat_id *cols, int nr,
+			cat_describe_fn fn, void *data);
+void cat_index_set_primary(struct catalog *c, cat_id index);
 /* Find the constraint enforced by an index (0 if none). */
 cat_id cat_index_constraint(struct catalog *c, cat_id index);
 
@@ -204,7 +218,6 @@ bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int n
  * 'constraint "orders_user_id_fkey" on table "orders"', 'view "v"'.
  * Returns how many.
  */
-typedef void (*cat_describe_fn)(void *data, const char *what);
 int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col,
 		       cat_describe_fn fn, void *data);
 
@@ -243,7 +256,9 @@ void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
 cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind);
 cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
 		       const char *base_type);
+/* Dropping a type (CASCADE) drops the columns of that type. */
 void cat_type_drop(struct catalog *c, cat_id type);
+/* Renaming a type or moving it renames it in every column that uses it. */
 void cat_type_rename(struct catalog *c, cat_id type, const char *name);
 void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema);
 /* Enum labels: append, or insert before/after 'neighbor'; -1 if absent. */

@@ -1359,6 +1359,8 @@ static void table_elts(struct pctx *ctx, const cJSON *elts,
 	ct->columns = nc ? arena_alloc(ctx->arena, nc * sizeof(*ct->columns)) : NULL;
 	ct->constraints = nk ? arena_alloc(ctx->arena, nk * sizeof(*ct->constraints)) : NULL;
 	ct->like = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like)) : NULL;
+	ct->like_options = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_options)) : NULL;
+	ct->like_pos = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_pos)) : NULL;
 	for_each_child(it, elts) {
 		struct constraint_def *next = ct->constraints + ct->nr_constraints;
 
@@ -1368,9 +1370,14 @@ static void table_elts(struct pctx *ctx, const cJSON *elts,
 		else if ((n = unwrap_as(it, "Constraint")))
 			parse_constraint(ctx, n,
 				&ct->constraints[ct->nr_constraints++], NULL, true);
-		else if ((n = unwrap_as(it, "TableLikeClause")))
+		else if ((n = unwrap_as(it, "TableLikeClause"))) {
+			const cJSON *o = jget(n, "options");
+
+			ct->like_options[ct->nr_like] = cJSON_IsNumber(o) ? (unsigned)o->valuedouble : 0;
+			ct->like_pos[ct->nr_like] = ct->nr_columns;
 			ct->like[ct->nr_like++] =
 				qname_of_rangevar(ctx, jget(n, "relation"));
+		}
 	}
 }
 

@@ -445,6 +445,27 @@ static cat_id add_sequence_for(struct rctx *x, const struct cat_rel *table, cons
 	return cat_rel_create(x->cat, table->schema_id, name, REL_SEQUENCE, table->id);
 }
 
+/*
+ * A user-defined type named without a schema is found on the search
+ * path; record where, so the column follows renames and moves of it and
+ * prints as format_type does ("inventory.order_status").
+ */
+static void resolve_type(struct rctx *x, struct type_ref *t)
+{
+	struct qname qn = { t->schema, t->name };
+	cat_id sid, id;
+
+	if (!t->name || t->schema)
+		return;
+	for (int i = 0; i < x->r->nr_path; i++) {
+		sid = cat_schema_find(x->cat, x->r->path[i]);
+		if (sid && (id = cat_type_find(x->cat, sid, qn.name, NULL))) {
+			t->schema = rdup(x, x->r->path[i]);
+			return;
+		}
+	}
+}
+
 /* Add one column; returns its id or 0. Reports duplicates. */
 static cat_id add_column(struct rctx *x, const struct cat_rel *table, const struct column_def *cd,
 			 bool if_not_exists)
@@ -464,6 +485,7 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 		return 0;
 	}
 	type.serial = false;
+	resolve_type(x, &type);
 	def.name = cd->name;
 	def.type = &type;
 	def.not_null = cd->not_null || cd->type.serial || cd->identity;
@@ -481,9 +503,7 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 			def.default_volatility = 'v';
 		}
 	}
-	if (dflt && cd->default_expr && cd->default_expr->is_null)
-		dflt = NULL;
-	def.default_expr = dflt;
+	def.default_expr = dflt;   /* DEFAULT NULL is stored too, as PostgreSQL does */
 	col = cat_col_add(x->cat, table->id, &def);
 	if (seq && col)
 		cat_sequence_own(x->cat, seq, col);
@@ -628,6 +648,54 @@ static int check_columns(struct rctx *x, const struct cat_rel *table, const stru
 	return n;
 }
 
+/*
+ * ADD [CONSTRAINT name] PRIMARY KEY | UNIQUE USING INDEX idx: the index
+ * becomes the constraint's (renamed to the constraint name when one is
+ * given; else the constraint takes the index's name), its key columns are
+ * the constraint's, and a primary key makes them NOT NULL.
+ */
+static int add_constraint_using_index(struct rctx *x, const struct cat_rel *table,
+				      const struct constraint_def *cd)
+{
+	struct cat_con_def def = { 0 };
+	const char *name = cd->name ? cd->name : cd->using_index;
+	cat_id *cols = NULL, *pk = NULL;
+	int n = 0, npk = 0, ret = -1;
+
+	if (cd->kind == CON_PRIMARY && !cat_primary_key(x->cat, table->id, &pk, &npk)) {
+		problem(x, RULE_DUPLICATE_OBJECT, cd->start, object_name(x, table->schema, table->name, NULL),
+			"multiple primary keys for table %s are not allowed",
+			quote_rel(table->schema, table->name));
+		goto out;
+	}
+	if (cd->name && cat_con_name_taken(x->cat, table->id, cd->name)) {
+		problem(x, RULE_DUPLICATE_OBJECT, cd->start, object_name(x, table->schema, table->name, name),
+			"constraint \"%s\" for relation %s already exists", name,
+			quote_rel(table->schema, table->name));
+		goto out;
+	}
+	def.index_id = adopt_index(x, table, cd, name);
+	if (!def.index_id)
+		goto out;
+	cat_index_key_columns(x->cat, def.index_id, &cols, &n);
+	if (cd->kind == CON_PRIMARY) {
+		for (int i = 0; i < n; i++)
+			cat_col_set_not_null(x->cat, cols[i], true);
+		cat_index_set_primary(x->cat, def.index_id);
+	}
+	def.kind = cd->kind;
+	def.name = name;
+	def.columns = cols;
+	def.nr_columns = n;
+	def.validated = true;
+	def.deferrable = cd->deferrable;
+	ret = cat_con_add(x->cat, table->id, &def) ? 0 : -1;
+out:
+	free(pk);
+	free(cols);
+	return ret;
+}
+
 /* Index-backed constraints are named after key and INCLUDE columns. */
 static void constraint_index_names(const struct constraint_def *cd, char *out, size_t size)
 {
@@ -654,6 +722,8 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 	int n = cd->nr_columns < 64 ? cd->nr_columns : 64;
 
 	def.kind = cd->kind;
+	if (cd->using_index)
+		return add_constraint_using_index(x, table, cd);
 	if (cd->kind == CON_CHECK) {
 		n = check_columns(x, table, cd->check, names, cols, 64);
 		snprintf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
@@ -697,14 +767,13 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 				quote_rel(table->schema, table->name));
 			return -1;
 		}
-		if (cd->name && !cd->using_index && !cat_rel_name_free(x->cat, table->schema_id, name)) {
+		if (cd->name && !cat_rel_name_free(x->cat, table->schema_id, name)) {
 			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
 				object_name(x, table->schema, name, NULL),
 				"relation %s already exists", quote_rel(table->schema, name));
 			return -1;
 		}
-		def.index_id = cd->using_index ? adopt_index(x, table, cd, name)
-					       : constraint_index(x, table, cd, name, cols, n);
+		def.index_id = constraint_index(x, table, cd, name, cols, n);
 		if (cd->kind == CON_PRIMARY)
 			for (int i = 0; i < n; i++)
 				cat_col_set_not_null(x->cat, cols[i], true);
@@ -906,6 +975,7 @@ static void at_alter_type(struct rctx *x, const struct cat_rel *t, const struct 
 	ch->column = cmd->column;
 	ch->new_type = cmd->type;
 	ch->new_type.serial = false;
+	resolve_type(x, &ch->new_type);
 	if (!ref->known)
 		return;
 	ch->old_type = col.type;
@@ -986,9 +1056,21 @@ static void at_constraint_op(struct rctx *x, const struct cat_rel *t, const stru
 	if (!ref->known)
 		return;
 	ch->con_kind = con.kind;
-	if (cmd->kind == AT_VALIDATE_CONSTRAINT)
+	if (cmd->kind == AT_VALIDATE_CONSTRAINT) {
 		cat_con_validate(x->cat, con.id);
-	else if (con.index_id)
+		return;
+	}
+	if (con.index_id && cmd->cascade) {
+		struct dep_collect deps = { x, NULL, 0, 0 };
+		cat_id *cols = NULL;
+		int n = 0;
+
+		cat_index_key_columns(x->cat, con.index_id, &cols, &n);
+		cat_drop_fks_on_key(x->cat, t->id, cols, n, collect_dep, &deps);
+		attach_deps(x, ch, &deps);
+		free(cols);
+	}
+	if (con.index_id)
 		cat_rel_drop(x->cat, con.index_id);   /* takes the constraint along */
 	else
 		cat_con_drop(x->cat, con.id);

@@ -62,12 +62,47 @@ static void add_mods(struct strbuf *out, const struct type_ref *t)
 		strbuf_addf(out, "(%d,%d)", t->mods[0], t->mods[1]);
 }
 
+/* intervaltypmodout(): the fields of an interval modifier. */
+static const char *interval_fields(int mask)
+{
+	static const struct {
+		int mask;
+		const char *text;
+	} fields[] = {
+		{ 4, " year" }, { 2, " month" }, { 8, " day" }, { 1024, " hour" },
+		{ 2048, " minute" }, { 4096, " second" }, { 4 | 2, " year to month" },
+		{ 8 | 1024, " day to hour" }, { 8 | 1024 | 2048, " day to minute" },
+		{ 8 | 1024 | 2048 | 4096, " day to second" }, { 1024 | 2048, " hour to minute" },
+		{ 1024 | 2048 | 4096, " hour to second" }, { 2048 | 4096, " minute to second" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+		if (fields[i].mask == mask)
+			return fields[i].text;
+	return "";
+}
+
+static void interval_format(const struct type_ref *t, struct strbuf *out)
+{
+	strbuf_addstr(out, "interval");
+	if (t->nr_mods >= 1)
+		strbuf_addstr(out, interval_fields(t->mods[0]));
+	if (t->nr_mods >= 2 && t->mods[1] != 0xFFFF)
+		strbuf_addf(out, "(%d)", t->mods[1]);
+	if (t->array_dims)
+		strbuf_addstr(out, "[]");
+}
+
 void type_format(const struct type_ref *t, struct strbuf *out)
 {
 	const struct type_spelling *sp = NULL;
 
 	if (!t->name) {
 		strbuf_addstr(out, "unknown");
+		return;
+	}
+	if (!t->schema && !strcmp(t->name, "interval") && t->nr_mods > 0) {
+		interval_format(t, out);
 		return;
 	}
 	if (!t->schema)
