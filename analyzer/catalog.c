@@ -912,6 +912,196 @@ bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int n
 	return found;
 }
 
+/* ---- partitions, inheritance and LIKE ---- */
+
+cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
+		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
+		" default_volatility, identity, generated, created_file, in_range, file, line)"
+		" SELECT ?2, (SELECT coalesce(max(attnum), 0) + 1 FROM columns WHERE rel_id = ?2),"
+		" name, type, type_schema, type_name, typmod1, typmod2, array_dims, not_null,"
+		" CASE WHEN ?3 THEN default_expr END, CASE WHEN ?3 THEN default_volatility END,"
+		" CASE WHEN ?4 THEN identity END, CASE WHEN ?5 THEN generated END,"
+		" ?6, ?7, ?8, ?9 FROM columns WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, src);
+	sqlite3_bind_int64(st, 2, dst);
+	sqlite3_bind_int(st, 3, !!(what & COPY_DEFAULT));
+	sqlite3_bind_int(st, 4, !!(what & COPY_IDENTITY));
+	sqlite3_bind_int(st, 5, !!(what & COPY_GENERATED));
+	bind_origin(c, st, 6);
+	return run_insert(c, st);
+}
+
+int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM relations WHERE parent_id = ?1 AND kind <> 'i'"
+			     " ORDER BY id");
+	size_t alloc = 0;
+
+	*ids = NULL;
+	*nr = 0;
+	sqlite3_bind_int64(st, 1, rel);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(*ids, (size_t)*nr + 1, alloc);
+		(*ids)[(*nr)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return *nr;
+}
+
+void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con)
+{
+	sqlite3_stmt *st = q(c, "UPDATE constraints SET parent_con = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, con);
+	bind_id(st, 2, parent_con);
+	run(c, st);
+}
+
+void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
+{
+	sqlite3_stmt *st = q(c, "UPDATE indexes SET parent_index = ?2 WHERE rel_id = ?1");
+
+	sqlite3_bind_int64(st, 1, index);
+	bind_id(st, 2, parent_index);
+	run(c, st);
+}
+
+/* Copy one constraint's columns onto 'con' of 'dst', matched by name. */
+static void clone_con_columns(struct catalog *c, cat_id from, cat_id con, cat_id dst)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO constraint_columns (con_id, pos, column_id, ref_column_id)"
+			     " SELECT ?2, cc.pos, d.id, cc.ref_column_id FROM constraint_columns cc"
+			     " JOIN columns s ON s.id = cc.column_id"
+			     " JOIN columns d ON d.rel_id = ?3 AND d.name = s.name WHERE cc.con_id = ?1");
+
+	sqlite3_bind_int64(st, 1, from);
+	sqlite3_bind_int64(st, 2, con);
+	sqlite3_bind_int64(st, 3, dst);
+	run(c, st);
+}
+
+int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inherit)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM constraints WHERE rel_id = ?1 AND kind = ?2"
+			     " AND name NOT IN (SELECT name FROM constraints WHERE rel_id = ?3)"
+			     " ORDER BY id");
+	cat_id *ids = NULL;
+	size_t alloc = 0;
+	int n = 0;
+	char k[2] = { kind, 0 };
+
+	sqlite3_bind_int64(st, 1, src);
+	bind_text(st, 2, k);
+	sqlite3_bind_int64(st, 3, dst);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(ids, (size_t)n + 1, alloc);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++) {
+		cat_id con;
+
+		st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
+		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
+		       " in_range, file, line, col, end_line, end_col, start_offset, end_offset,"
+		       " stmt_hash, parent_con) SELECT ?2, name, kind, expr, not_null_column,"
+		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
+		       " in_range, file, line, col, end_line, end_col, start_offset, end_offset,"
+		       " stmt_hash, CASE WHEN ?3 THEN id END FROM constraints WHERE id = ?1");
+		sqlite3_bind_int64(st, 1, ids[i]);
+		sqlite3_bind_int64(st, 2, dst);
+		sqlite3_bind_int(st, 3, inherit);
+		if ((con = run_insert(c, st)))
+			clone_con_columns(c, ids[i], con, dst);
+	}
+	free(ids);
+	return n;
+}
+
+void cat_detach(struct catalog *c, cat_id child)
+{
+	sqlite3_stmt *st = q(c, "UPDATE constraints SET parent_con = NULL WHERE rel_id = ?1");
+
+	sqlite3_bind_int64(st, 1, child);
+	run(c, st);
+	st = q(c, "UPDATE indexes SET parent_index = NULL WHERE table_id = ?1");
+	sqlite3_bind_int64(st, 1, child);
+	run(c, st);
+	cat_rel_set_parent(c, child, 0);
+}
+
+static char *dup_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static void index_info_columns(struct catalog *c, struct cat_index_info *ix)
+{
+	sqlite3_stmt *st = q(c, "SELECT cl.name, ic.expr, ic.is_include, ic.descending"
+			     " FROM index_columns ic LEFT JOIN columns cl ON cl.id = ic.column_id"
+			     " WHERE ic.index_id = ?1 ORDER BY ic.pos");
+	size_t alloc = 0;
+
+	sqlite3_bind_int64(st, 1, ix->id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(ix->cols, (size_t)ix->nr_cols + 1, alloc);
+		copy_name(ix->cols[ix->nr_cols].name, sqlite3_column_text(st, 0));
+		ix->cols[ix->nr_cols].expr = dup_text(st, 1);
+		ix->cols[ix->nr_cols].include = sqlite3_column_int(st, 2);
+		ix->cols[ix->nr_cols++].desc = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+}
+
+int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out, int *nr)
+{
+	sqlite3_stmt *st = q(c, "SELECT r.id, r.name, i.is_unique, i.is_primary, i.method,"
+			     " i.predicate, (SELECT kind FROM constraints WHERE index_id = r.id)"
+			     " FROM indexes i JOIN relations r ON r.id = i.rel_id"
+			     " WHERE i.table_id = ?1 ORDER BY r.id");
+	struct cat_index_info *v = NULL;
+	size_t alloc = 0;
+	int n = 0;
+
+	sqlite3_bind_int64(st, 1, table);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *k;
+
+		ALLOC_GROW(v, (size_t)n + 1, alloc);
+		memset(&v[n], 0, sizeof(v[n]));
+		v[n].id = sqlite3_column_int64(st, 0);
+		copy_name(v[n].name, sqlite3_column_text(st, 1));
+		v[n].unique = sqlite3_column_int(st, 2);
+		v[n].primary = sqlite3_column_int(st, 3);
+		copy_name(v[n].method, sqlite3_column_text(st, 4));
+		v[n].predicate = dup_text(st, 5);
+		k = sqlite3_column_text(st, 6);
+		v[n++].con_kind = k ? (char)k[0] : 0;
+	}
+	sqlite3_reset(st);
+	for (int i = 0; i < n; i++)
+		index_info_columns(c, &v[i]);
+	*out = v;
+	*nr = n;
+	return 0;
+}
+
+void cat_index_list_free(struct cat_index_info *list, int nr)
+{
+	for (int i = 0; i < nr; i++) {
+		for (int j = 0; j < list[i].nr_cols; j++)
+			free(list[i].cols[j].expr);
+		free(list[i].cols);
+		free(list[i].predicate);
+	}
+	free(list);
+}
+
 /* ---- dependents ---- */
 
 static int describe_rows(sqlite3_stmt *st, cat_describe_fn fn, void *data)

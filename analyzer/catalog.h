@@ -209,6 +209,53 @@ cat_id cat_index_constraint(struct catalog *c, cat_id index);
  */
 bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr);
 
+/* ---- partitions, inheritance and LIKE ---- */
+
+/* Copy flags for cat_col_copy. */
+#define COPY_DEFAULT    (1u << 0)
+#define COPY_IDENTITY   (1u << 1)
+#define COPY_GENERATED  (1u << 2)
+
+/* Append a copy of column 'src' (name, type, NOT NULL and what 'what'
+   says) to relation 'dst'; returns the new column's id. */
+cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what);
+
+/* Relations whose parent (partitioned table or inheritance parent) is 'rel'. */
+int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr);
+
+/*
+ * Copy the CHECK ('c') or foreign key ('f') constraints of 'src' onto
+ * 'dst' under the same names, columns matched by name; with 'inherit'
+ * the copies belong to the originals (they go when the original goes).
+ * A constraint 'dst' already has by that name is kept. Returns how many.
+ */
+int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inherit);
+
+/* Partition 'child' is detached: what it inherited becomes its own. */
+void cat_detach(struct catalog *c, cat_id child);
+
+/* An index of a table, for copying it to another table. */
+struct cat_index_info {
+	cat_id id;
+	char name[NAMEBUF];
+	bool unique, primary;
+	char con_kind;              /* 'p', 'u', 'x' when a constraint uses it */
+	char method[NAMEBUF];
+	char *predicate;            /* malloc'ed or NULL */
+	int nr_cols;
+	struct {
+		char name[NAMEBUF];     /* "" for an expression */
+		char *expr;             /* malloc'ed or NULL */
+		bool include, desc;
+	} *cols;                    /* malloc'ed */
+};
+int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out, int *nr);
+void cat_index_list_free(struct cat_index_info *list, int nr);
+/* Mark 'index' as the partition of 'parent_index' (it goes with it). */
+void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index);
+/* Mark constraint 'con' as inherited from 'parent_con'. */
+void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con);
+
 /* ---- dependency queries ---- */
 /*
  * Describe every object a DROP ... CASCADE of relation 'rel' (or column

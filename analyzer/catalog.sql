@@ -98,9 +98,19 @@ CREATE TABLE indexes (
 	method        TEXT NOT NULL DEFAULT 'btree',
 	predicate     TEXT,            -- partial index WHERE, normalised
 	nulls_not_distinct INTEGER NOT NULL DEFAULT 0,
-	nr_key        INTEGER NOT NULL -- key columns (INCLUDE ones come after)
+	nr_key        INTEGER NOT NULL, -- key columns (INCLUDE ones come after)
+	-- the partitioned table's index this partition's index belongs to
+	parent_index  INTEGER REFERENCES relations(id) ON DELETE CASCADE
 );
 CREATE INDEX indexes_table ON indexes(table_id);
+CREATE INDEX indexes_parent ON indexes(parent_index);
+
+-- An index partition goes with its parent index.
+CREATE TRIGGER index_partition_gone AFTER DELETE ON indexes
+WHEN OLD.parent_index IS NOT NULL
+BEGIN
+	DELETE FROM relations WHERE id = OLD.rel_id;
+END;
 
 --   column_id NULL: an expression (expr holds its normalised text)
 CREATE TABLE index_columns (
@@ -164,9 +174,12 @@ CREATE TABLE constraints (
 	end_col       INTEGER,
 	start_offset  INTEGER,
 	end_offset    INTEGER,
-	stmt_hash     TEXT
+	stmt_hash     TEXT,
+	-- the partitioned (or parent) table's constraint this one inherits
+	parent_con    INTEGER REFERENCES constraints(id) ON DELETE CASCADE
 );
 CREATE INDEX constraints_rel ON constraints(rel_id);
+CREATE INDEX constraints_parent ON constraints(parent_con);
 CREATE INDEX constraints_ref ON constraints(ref_rel_id);
 
 --   ref_column_id: for a foreign key, the referenced column at this position

@@ -37,6 +37,8 @@ struct rctx {
 	const struct stmt *st;
 	const char *text;
 	struct replay_result *res;
+	bool quiet;             /* applying to partitions: no changes, no problems */
+	struct change scratch;  /* where quiet changes go */
 };
 
 /* ---- results ---- */
@@ -88,6 +90,10 @@ static struct change *add_change(struct rctx *x, enum change_kind kind, size_t s
 	struct replay_result *res = x->res;
 	struct change *ch;
 
+	if (x->quiet) {
+		memset(&x->scratch, 0, sizeof(x->scratch));
+		return &x->scratch;
+	}
 	ALLOC_GROW(res->changes, (size_t)res->nr_changes + 1, res->alloc_changes);
 	ch = &res->changes[res->nr_changes++];
 	memset(ch, 0, sizeof(*ch));
@@ -106,6 +112,8 @@ static void problem(struct rctx *x, enum rule_id rule, size_t start, const char 
 	struct strbuf sb;
 	va_list ap;
 
+	if (x->quiet)
+		return;
 	strbuf_init(&sb);
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
@@ -247,7 +255,7 @@ static int find_rel(struct rctx *x, const struct qname *qn, struct cat_rel *out)
 
 int replay_find_rel(struct replay *r, const struct qname *qn, struct cat_rel *out)
 {
-	struct rctx x = { r, r->cat, NULL, NULL, NULL };
+	struct rctx x = { .r = r, .cat = r->cat };
 
 	return find_rel(&x, qn, out);
 }
@@ -414,6 +422,7 @@ static void join_names(char *out, size_t size, const char *const *names, int n)
 
 static void index_column_names(const struct index_elem *elems, int ne, const char *const *include,
 			       int ni, char (*names)[NAMEBUF], int max);
+static void figure_colname(const char *text, char *out, size_t size);
 static void join_index_names(char *out, size_t size, char (*names)[NAMEBUF], int n);
 
 /* ---- volatility ---- */
@@ -797,38 +806,286 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 
 /* ---- CREATE TABLE ---- */
 
-static void copy_columns_from(struct rctx *x, const struct cat_rel *table, cat_id src)
+/* Copy every column of 'src' onto 'table' (skipping names it has). */
+static void copy_columns_from(struct rctx *x, const struct cat_rel *table, cat_id src,
+			      unsigned what)
 {
 	struct cat_col *cols;
 	int n;
 
 	cat_col_list(x->cat, src, &cols, &n);
 	for (int i = 0; i < n; i++) {
-		struct cat_col_def def = { 0 };
+		cat_id col;
 
 		if (!cat_col_find(x->cat, table->id, cols[i].name, NULL))
 			continue;   /* merged with a column of the same name */
-		def.name = cols[i].name;
-		def.type = &cols[i].type;
-		def.not_null = cols[i].not_null;
-		cat_col_add(x->cat, table->id, &def);
+		col = cat_col_copy(x->cat, cols[i].id, table->id, what);
+		if (col && (what & COPY_IDENTITY) && cols[i].identity)
+			cat_sequence_own(x->cat, add_sequence_for(x, table, cols[i].name), col);
 	}
 	free(cols);
 }
 
-static void inherit_columns(struct rctx *x, const struct cat_rel *table,
-			    const struct qname *from, int n, size_t start)
+static int find_source(struct rctx *x, const struct qname *qn, struct cat_rel *src)
 {
-	struct cat_rel src;
+	if (!find_rel(x, qn, src))
+		return 0;
+	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, qn->schema, qn->name, NULL),
+		"relation %s does not exist", quote_rel(qn->schema, qn->name));
+	return -1;
+}
+
+/* ---- copying indexes and constraints to partitions and LIKE copies ---- */
+
+/* Does 'table' have an index equivalent to 'ix' (same key, kind, predicate)? */
+static cat_id equivalent_index(struct rctx *x, const struct cat_rel *table,
+			       const struct cat_index_info *ix)
+{
+	struct cat_index_info *list;
+	cat_id found = 0;
+	int n;
+
+	cat_index_list(x->cat, table->id, &list, &n);
+	for (int i = 0; i < n && !found; i++) {
+		const struct cat_index_info *o = &list[i];
+		bool same = o->unique == ix->unique && o->nr_cols == ix->nr_cols &&
+			    !strcmp(o->method, ix->method) &&
+			    !o->predicate == !ix->predicate &&
+			    (!o->predicate || !strcmp(o->predicate, ix->predicate));
+
+		for (int j = 0; same && j < o->nr_cols; j++)
+			same = !strcmp(o->cols[j].name, ix->cols[j].name) &&
+			       !o->cols[j].expr == !ix->cols[j].expr &&
+			       (!o->cols[j].expr || !strcmp(o->cols[j].expr, ix->cols[j].expr));
+		if (same)
+			found = o->id;
+	}
+	cat_index_list_free(list, n);
+	return found;
+}
+
+static const char *index_label(const struct cat_index_info *ix)
+{
+	if (ix->primary)
+		return "pkey";
+	if (ix->con_kind == CON_EXCLUDE)
+		return "excl";
+	return ix->con_kind ? "key" : "idx";
+}
+
+/* The constraint an index of 'table' enforces, re-created for its copy. */
+static void clone_index_constraint(struct rctx *x, const struct cat_rel *table,
+				   const struct cat_index_info *ix, const char *name, cat_id index,
+				   cat_id parent_index)
+{
+	struct cat_con_def def = { 0 };
+	cat_id *cols = NULL, con;
+	int n = 0;
+
+	cat_index_key_columns(x->cat, index, &cols, &n);
+	def.kind = (enum con_kind)ix->con_kind;
+	def.name = name;
+	def.columns = cols;
+	def.nr_columns = n;
+	def.validated = true;
+	def.index_id = index;
+	con = cat_con_add(x->cat, table->id, &def);
+	if (con && parent_index)
+		cat_con_set_parent(x->cat, con, cat_index_constraint(x->cat, parent_index));
+	if (ix->primary)
+		for (int i = 0; i < n; i++)
+			cat_col_set_not_null(x->cat, cols[i], true);
+	free(cols);
+}
+
+/* Re-create one index of another table on 'table' under a generated name. */
+static void clone_index(struct rctx *x, const struct cat_rel *table,
+			const struct cat_index_info *ix, bool partition)
+{
+	struct cat_index_col *ic = xcalloc((size_t)ix->nr_cols + 1, sizeof(*ic));
+	char names[64][NAMEBUF], name[NAMEBUF], joined[4 * NAMEBUF];
+	const char *key_names[64];
+	int n = ix->nr_cols < 64 ? ix->nr_cols : 64;
+	cat_id index;
 
 	for (int i = 0; i < n; i++) {
-		if (find_rel(x, &from[i], &src)) {
-			problem(x, RULE_UNKNOWN_OBJECT, start,
-				object_name(x, from[i].schema, from[i].name, NULL),
-				"relation %s does not exist", quote_rel(from[i].schema, from[i].name));
+		struct cat_col col;
+
+		if (ix->cols[i].expr)
+			figure_colname(ix->cols[i].expr, names[i], NAMEBUF);
+		else
+			snprintf(names[i], NAMEBUF, "%s", ix->cols[i].name);
+		key_names[i] = names[i];
+		ic[i].expr = ix->cols[i].expr;
+		ic[i].include = ix->cols[i].include;
+		ic[i].desc = ix->cols[i].desc;
+		if (!ix->cols[i].expr && !cat_col_find(x->cat, table->id, ix->cols[i].name, &col))
+			ic[i].column_id = col.id;
+	}
+	join_names(joined, sizeof(joined), key_names, n);
+	choose_relation_name(x, name, table->name, ix->primary ? NULL : joined, index_label(ix),
+			     table->schema_id, ix->con_kind != 0);
+	index = cat_index_add(x->cat, table->schema_id, name, table->id, ix->unique, ix->primary,
+			      ix->method, ix->predicate, ic, n);
+	if (index && partition)
+		cat_index_set_parent(x->cat, index, ix->id);
+	if (index && ix->con_kind)
+		clone_index_constraint(x, table, ix, name, index, partition ? ix->id : 0);
+	free(ic);
+}
+
+/*
+ * Give 'table' the indexes of 'src'. For a partition they belong to the
+ * parent's (and an equivalent index the table already has is adopted, as
+ * ATTACH PARTITION does); for LIKE ... INCLUDING INDEXES they are copies.
+ */
+static void clone_indexes(struct rctx *x, const struct cat_rel *src, const struct cat_rel *table,
+			  bool partition)
+{
+	struct cat_index_info *list;
+	int n;
+
+	cat_index_list(x->cat, src->id, &list, &n);
+	for (int i = 0; i < n; i++) {
+		cat_id have = partition ? equivalent_index(x, table, &list[i]) : 0;
+
+		if (have)
+			cat_index_set_parent(x->cat, have, list[i].id);
+		else
+			clone_index(x, table, &list[i], partition);
+	}
+	cat_index_list_free(list, n);
+}
+
+/* Everything a partition (or, recursively, its partitions) inherits. */
+static void inherit_from_parent(struct rctx *x, const struct cat_rel *parent,
+				const struct cat_rel *child)
+{
+	cat_id *kids;
+	int n;
+
+	cat_con_clone(x->cat, parent->id, child->id, CON_CHECK, true);
+	cat_con_clone(x->cat, parent->id, child->id, CON_FOREIGN, true);
+	clone_indexes(x, parent, child, true);
+	cat_rel_children(x->cat, child->id, &kids, &n);
+	for (int i = 0; i < n; i++) {
+		struct cat_rel k;
+
+		if (!cat_rel_get(x->cat, kids[i], &k))
+			inherit_from_parent(x, child, &k);
+	}
+	free(kids);
+}
+
+/* Pass what a partitioned table just gained on to every partition. */
+static void propagate(struct rctx *x, const struct cat_rel *table)
+{
+	cat_id *kids;
+	int n;
+
+	cat_rel_children(x->cat, table->id, &kids, &n);
+	for (int i = 0; i < n; i++) {
+		struct cat_rel k;
+
+		if (!cat_rel_get(x->cat, kids[i], &k))
+			inherit_from_parent(x, table, &k);
+	}
+	free(kids);
+}
+
+/* CREATE TABLE ... PARTITION OF parent [(column options)] */
+static void make_partition(struct rctx *x, const struct cat_rel *table)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	struct cat_rel parent;
+
+	if (find_source(x, &ct->partition_of, &parent))
+		return;
+	copy_columns_from(x, table, parent.id, COPY_DEFAULT | COPY_GENERATED);
+	cat_rel_set_parent(x->cat, table->id, parent.id);
+}
+
+/* Column options of a partition: (col WITH OPTIONS DEFAULT 0 NOT NULL) */
+static void column_options(struct rctx *x, const struct cat_rel *table, const struct column_def *cd)
+{
+	struct cat_col col;
+
+	if (cat_col_find(x->cat, table->id, cd->name, &col)) {
+		problem(x, RULE_UNKNOWN_OBJECT, cd->start,
+			object_name(x, table->schema, table->name, cd->name),
+			"column \"%s\" named in partition key does not exist", cd->name);
+		return;
+	}
+	if (cd->default_expr)
+		cat_col_set_default(x->cat, col.id, cd->default_expr->text,
+				    expr_volatility(x, cd->default_expr));
+	if (cd->not_null)
+		cat_col_set_not_null(x->cat, col.id, true);
+}
+
+/* CREATE TABLE ... (LIKE src INCLUDING ...) */
+static void copy_like(struct rctx *x, const struct cat_rel *table, int i)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	unsigned opt = ct->like_options ? ct->like_options[i] : 0, what = 0;
+	struct cat_rel src;
+
+	if (find_source(x, &ct->like[i], &src))
+		return;
+	what |= opt & LIKE_DEFAULTS ? COPY_DEFAULT : 0;
+	what |= opt & LIKE_IDENTITY ? COPY_IDENTITY : 0;
+	what |= opt & LIKE_GENERATED ? COPY_GENERATED : 0;
+	copy_columns_from(x, table, src.id, what);
+}
+
+/* Constraints and indexes LIKE copies, once every column is there. */
+static void copy_like_objects(struct rctx *x, const struct cat_rel *table, int i)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	unsigned opt = ct->like_options ? ct->like_options[i] : 0;
+	struct cat_rel src;
+
+	if (find_rel(x, &ct->like[i], &src))
+		return;
+	if (opt & LIKE_CONSTRAINTS)
+		cat_con_clone(x->cat, src.id, table->id, CON_CHECK, false);
+	if (opt & LIKE_INDEXES)
+		clone_indexes(x, &src, table, false);
+}
+
+static void inherit_tables(struct rctx *x, const struct cat_rel *table)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+
+	for (int i = 0; i < ct->nr_inherits; i++) {
+		struct cat_rel src;
+
+		if (find_source(x, &ct->inherits[i], &src))
 			continue;
-		}
-		copy_columns_from(x, table, src.id);
+		copy_columns_from(x, table, src.id, COPY_DEFAULT | COPY_GENERATED);
+		cat_con_clone(x->cat, src.id, table->id, CON_CHECK, true);
+		if (i == 0)
+			cat_rel_set_parent(x->cat, table->id, src.id);
+	}
+}
+
+/* Columns in written order: plain columns and LIKE clauses interleaved. */
+static void table_columns(struct rctx *x, const struct cat_rel *table)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	int li = 0;
+
+	for (int i = 0; i <= ct->nr_columns; i++) {
+		for (; li < ct->nr_like && ct->like_pos && ct->like_pos[li] == i; li++)
+			copy_like(x, table, li);
+		for (; !ct->like_pos && li < ct->nr_like && i == 0; li++)
+			copy_like(x, table, li);
+		if (i == ct->nr_columns)
+			break;
+		if (!ct->columns[i].type.name)
+			column_options(x, table, &ct->columns[i]);
+		else
+			add_column(x, table, &ct->columns[i], false);
 	}
 }
 
@@ -856,23 +1113,16 @@ static void create_table(struct rctx *x)
 		return;
 	if (ct->unlogged)
 		cat_rel_set_flag(x->cat, id, "unlogged", 1);
-	if (ct->partition_of.name) {
-		if (find_rel(x, &ct->partition_of, &parent))
-			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
-				object_name(x, ct->partition_of.schema, ct->partition_of.name, NULL),
-				"relation %s does not exist",
-				quote_rel(ct->partition_of.schema, ct->partition_of.name));
-		else {
-			copy_columns_from(x, &table, parent.id);
-			cat_rel_set_parent(x->cat, id, parent.id);
-		}
-	}
-	inherit_columns(x, &table, ct->inherits, ct->nr_inherits, x->st->start);
-	inherit_columns(x, &table, ct->like, ct->nr_like, x->st->start);
-	for (int i = 0; i < ct->nr_columns; i++)
-		add_column(x, &table, &ct->columns[i], false);
+	if (ct->partition_of.name)
+		make_partition(x, &table);
+	inherit_tables(x, &table);
+	table_columns(x, &table);
+	for (int i = 0; i < ct->nr_like; i++)
+		copy_like_objects(x, &table, i);
 	for (int i = 0; i < ct->nr_constraints; i++)
 		add_constraint(x, &table, &ct->constraints[i]);
+	if (ct->partition_of.name && !find_rel(x, &ct->partition_of, &parent))
+		inherit_from_parent(x, &parent, &table);
 	ch = add_change(x, CH_CREATE_TABLE, x->st->start);
 	rel_ref_from(x, &ch->rel, &table);
 }
@@ -1027,6 +1277,8 @@ static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const str
 
 	if (ref->known && add_constraint(x, t, cmd->con))
 		return;
+	if (ref->known && !x->st->u.alter_table.only)
+		propagate(x, t);
 	ch = add_change(x, CH_ADD_CONSTRAINT, cmd->start);
 	ch->rel = *ref;
 	ch->con = cmd->con;
@@ -1104,7 +1356,12 @@ static void at_partition(struct rctx *x, const struct cat_rel *t, const struct a
 			quote_rel(cmd->partition.schema, cmd->partition.name));
 		return;
 	}
-	cat_rel_set_parent(x->cat, part.id, cmd->kind == AT_ATTACH_PARTITION ? t->id : 0);
+	if (cmd->kind == AT_DETACH_PARTITION) {
+		cat_detach(x->cat, part.id);
+		return;
+	}
+	cat_rel_set_parent(x->cat, part.id, t->id);
+	inherit_from_parent(x, t, &part);
 }
 
 static void at_misc(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
@@ -1137,8 +1394,51 @@ static void at_misc(struct rctx *x, const struct cat_rel *t, const struct alter_
 }
 
 static void alter_cmd(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
+		      const struct alter_cmd *cmd);
+
+/* Subcommands PostgreSQL applies to every partition / child as well. */
+static bool recurses(enum alter_kind k)
+{
+	switch (k) {
+	case AT_ADD_COLUMN:
+	case AT_DROP_COLUMN:
+	case AT_ALTER_TYPE:
+	case AT_SET_NOT_NULL:
+	case AT_DROP_NOT_NULL:
+	case AT_SET_DEFAULT:
+	case AT_DROP_DEFAULT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void recurse_cmd(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
+{
+	bool was_quiet = x->quiet;
+	cat_id *kids;
+	int n;
+
+	cat_rel_children(x->cat, t->id, &kids, &n);
+	x->quiet = true;
+	for (int i = 0; i < n; i++) {
+		struct cat_rel k;
+		struct rel_ref ref;
+
+		if (cat_rel_get(x->cat, kids[i], &k))
+			continue;
+		rel_ref_from(x, &ref, &k);
+		alter_cmd(x, &k, &ref, cmd);
+	}
+	x->quiet = was_quiet;
+	free(kids);
+}
+
+static void alter_cmd(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
 		      const struct alter_cmd *cmd)
 {
+	if (ref->known && !x->st->u.alter_table.only && recurses(cmd->kind))
+		recurse_cmd(x, t, cmd);
 	switch (cmd->kind) {
 	case AT_ADD_COLUMN:
 		at_add_column(x, t, ref, cmd);
@@ -1384,6 +1684,8 @@ static void create_index(struct rctx *x)
 		goto out;
 	index_expr_deps(x, &t, ix, cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false,
 						 ix->method, ix->where ? ix->where->text : NULL, ic, n));
+	if (!ix->only)
+		propagate(x, &t);
 record:
 	ch = add_change(x, CH_CREATE_INDEX, x->st->start);
 	ch->rel = ref;
@@ -2124,7 +2426,7 @@ static void set_stmt(struct rctx *x)
 void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 		 struct replay_result *res)
 {
-	struct rctx x = { r, r->cat, st, text, res };
+	struct rctx x = { .r = r, .cat = r->cat, .st = st, .text = text, .res = res };
 
 	switch (st->kind) {
 	case ST_CREATE_TABLE: create_table(&x); break;
