@@ -533,21 +533,24 @@ static bool in_list(const json_t *arr, const char *name)
 	return false;
 }
 
-/* 'P' primary key, 'F' foreign key, 'U' unique, 0 for other columns. */
-static char key_kind(const json_t *t, const char *col)
+/* The keys a column belongs to: "PK", "FK", "UK" joined by ", ", or
+   "" for a column that is in no key (diagrams leave those out). */
+static void key_kinds(const json_t *t, const char *col, char *out, size_t size)
 {
 	const json_t *pk = json_object_get(t, "primary_key"), *k;
+	bool fk = false, uk = false;
 	size_t i;
 
-	if (json_is_object(pk) && in_list(json_object_get(pk, "columns"), col))
-		return 'P';
+	out[0] = '\0';
 	json_array_foreach(json_object_get(t, "foreign_keys"), i, k)
-		if (in_list(json_object_get(k, "columns"), col))
-			return 'F';
+		fk |= in_list(json_object_get(k, "columns"), col);
 	json_array_foreach(json_object_get(t, "unique"), i, k)
-		if (in_list(json_object_get(k, "columns"), col))
-			return 'U';
-	return 0;
+		uk |= in_list(json_object_get(k, "columns"), col);
+	snprintf(out, size, "%s%s%s%s%s",
+		 json_is_object(pk) && in_list(json_object_get(pk, "columns"), col) ? "PK" : "",
+		 fk ? ", FK" : "", uk ? ", UK" : "", "", "");
+	if (out[0] == ',')
+		memmove(out, out + 2, strlen(out + 2) + 1);
 }
 
 /* A diagram id: schema_table, with anything but [A-Za-z0-9_] as '_'. */
@@ -581,15 +584,16 @@ static void write_mermaid(const json_t *doc, FILE *out)
 		table_id(out, t);
 		fprintf(out, "[\"%s.%s\"] {\n", jstr(t, "schema"), jstr(t, "name"));
 		json_array_foreach(json_object_get(t, "columns"), j, col) {
-			char kk = key_kind(t, jstr(col, "name"));
+			char keys[16];
 
-			if (!kk)
+			key_kinds(t, jstr(col, "name"), keys, sizeof(keys));
+			if (!keys[0])
 				continue;
 			fputs("        ", out);
 			diagram_id(out, jstr(col, "type"));
 			fputc(' ', out);
 			diagram_id(out, jstr(col, "name"));
-			fprintf(out, " %s\n", kk == 'P' ? "PK" : kk == 'F' ? "FK" : "UK");
+			fprintf(out, " %s\n", keys);
 		}
 		fputs("    }\n", out);
 	}
@@ -644,12 +648,12 @@ static void write_dot(const json_t *doc, FILE *out)
 		html_escape(out, jstr(t, "name"));
 		fputs("</b></td></tr>", out);
 		json_array_foreach(json_object_get(t, "columns"), j, col) {
-			char kk = key_kind(t, jstr(col, "name"));
+			char keys[16];
 
-			if (!kk)
+			key_kinds(t, jstr(col, "name"), keys, sizeof(keys));
+			if (!keys[0])
 				continue;
-			fprintf(out, "<tr><td align=\"left\" port=\"%zu\">%s ", j,
-				kk == 'P' ? "PK" : kk == 'F' ? "FK" : "UK");
+			fprintf(out, "<tr><td align=\"left\" port=\"%zu\">%s ", j, keys);
 			html_escape(out, jstr(col, "name"));
 			fputs(": ", out);
 			html_escape(out, jstr(col, "type"));

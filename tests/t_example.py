@@ -47,5 +47,22 @@ block = readme.split("The first command prints:", 1)[1].split("```text", 1)[1].s
 missing = [l for l in block.strip("\n").splitlines() if l != "..." and l not in text.splitlines()]
 check("README quick-start output is what migsafe prints", not missing, "\n".join(missing))
 
+
+def readme_block(after):
+    """The ```sh command and the ```text block that follow 'after'."""
+    rest = readme.split(after, 1)[1]
+    cmd = rest.split("```sh", 1)[1].split("```", 1)[0].strip()
+    out = rest.split("```text", 1)[1].split("```", 1)[0].strip("\n")
+    return cmd, out
+
+
+for title in ("## Inspecting the replayed schema", "## Locks"):
+    cmd, block = readme_block(title)
+    args = cmd.split()
+    assert args[0] == "build/migsafe", cmd
+    got = run(*args[1:]).stdout.splitlines()
+    missing = [l for l in block.splitlines() if l != "..." and l not in got]
+    check(f"README '{title[3:]}' output is what migsafe prints", not missing, "\n".join(missing))
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
