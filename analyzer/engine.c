@@ -32,6 +32,9 @@ struct rule_ctx {
 	int tx_number;          /* numbering of transactions in the file */
 	bool tx_open;           /* tx_number is the current transaction */
 	struct lock_list locks; /* of the current statement */
+	bool lock_timeout;      /* SET lock_timeout seen in this file */
+	const struct stmt_list *file_stmts;
+	int stmt_index;
 	struct replay *replay;
 	/* range findings need a line of a file that is no longer loaded */
 	char *cache_path;
@@ -78,6 +81,29 @@ int ctx_pg_version(const struct rule_ctx *ctx)
 struct catalog *ctx_catalog(struct rule_ctx *ctx)
 {
 	return ctx->cat;
+}
+
+enum tx_mode ctx_tx_mode(const struct rule_ctx *ctx)
+{
+	return ctx->tx;
+}
+
+bool ctx_lock_timeout_set(const struct rule_ctx *ctx)
+{
+	return ctx->opts->runner_sets_lock_timeout || ctx->lock_timeout;
+}
+
+void ctx_file_statements(const struct rule_ctx *ctx, const struct stmt **stmts, int *nr,
+			 int *current)
+{
+	*stmts = ctx->file_stmts ? ctx->file_stmts->stmts : NULL;
+	*nr = ctx->file_stmts ? ctx->file_stmts->nr : 0;
+	*current = ctx->stmt_index;
+}
+
+const char *ctx_file_text(const struct rule_ctx *ctx)
+{
+	return ctx->src ? ctx->src->text : "";
 }
 
 int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *out)
@@ -384,8 +410,20 @@ static enum tx_mode file_tx_mode(struct rule_ctx *ctx, const struct stmt_list *l
 	return ctx->m->tx;
 }
 
+/* SET lock_timeout = 0 (or DEFAULT) turns it off again. */
+static void track_lock_timeout(struct rule_ctx *ctx, const struct stmt *st)
+{
+	const struct set_stmt *s = &st->u.set;
+
+	if (st->kind != ST_SET || !s->name || strcmp(s->name, "lock_timeout"))
+		return;
+	ctx->lock_timeout = !s->reset && s->nr_values > 0 && strcmp(s->values[0], "0") &&
+			    strcmp(s->values[0], "0ms") && strcmp(s->values[0], "0s");
+}
+
 static void track_transaction(struct rule_ctx *ctx, const struct stmt *st)
 {
+	track_lock_timeout(ctx, st);
 	if (st->kind != ST_TRANSACTION)
 		return;
 	switch (st->u.txn.kind) {
@@ -574,9 +612,14 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 	ctx->explicit_tx = false;
 	ctx->tx_number = 0;
 	ctx->tx_open = false;
+	ctx->lock_timeout = false;
+	ctx->file_stmts = &l;
 	replay_begin_file(rp);
-	for (int i = 0; i < l.nr; i++)
+	for (int i = 0; i < l.nr; i++) {
+		ctx->stmt_index = i;
 		lint_stmt(ctx, rp, &l.stmts[i], res);
+	}
+	ctx->file_stmts = NULL;
 out:
 	ctx->src = NULL;
 	ctx->st = NULL;

@@ -39,6 +39,8 @@ struct lint_opts {
 	bool explicit_range;             /* the user chose the lint range */
 	enum severity severity[NR_RULES];/* effective severity (SEV_OFF: off) */
 	int tx_override;                 /* -1, or an enum tx_mode for all files */
+	bool runner_sets_lock_timeout;   /* config: the migration runner sets
+	                                    lock_timeout itself */
 	const char *initial_schema;      /* DDL replayed before the history
 	                                    (pg_dump --schema-only), or NULL */
 };
@@ -85,6 +87,20 @@ bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel);
 bool ctx_in_transaction(const struct rule_ctx *ctx);
 int ctx_pg_version(const struct rule_ctx *ctx);
 struct catalog *ctx_catalog(struct rule_ctx *ctx);
+/* How the migration tool runs the current file. */
+enum tx_mode ctx_tx_mode(const struct rule_ctx *ctx);
+/* Was lock_timeout set (SET [LOCAL] lock_timeout to a non-zero value)
+   earlier in the current file, or does the runner set it (config)? */
+bool ctx_lock_timeout_set(const struct rule_ctx *ctx);
+/*
+ * All statements of the current file and the index of the current one,
+ * for rules that look ahead within the migration (a value added to an
+ * enum used later in the same transaction, a renamed column added back).
+ */
+void ctx_file_statements(const struct rule_ctx *ctx, const struct stmt **stmts, int *nr,
+			 int *current);
+/* The current file's text (statements' byte spans index into it). */
+const char *ctx_file_text(const struct rule_ctx *ctx);
 /* Resolve a relation name as the replay does at this point. */
 int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *out);
 /* The locks the current statement takes (pg_locks.md). */

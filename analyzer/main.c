@@ -41,6 +41,7 @@ static const char usage_text[] =
 	"      --dialect=NAME      postgresql (default)\n"
 	"      --initial-schema=FILE  replay FILE (a pg_dump --schema-only, or any DDL)\n"
 	"                          before the history, for histories squashed into a dump\n"
+	"      --rule=ID=LEVEL     set a rule's severity: error, warning, note or off\n"
 	"      --color=WHEN        auto (default), always, never\n"
 	"      --no-color          same as --color=never\n"
 	"  -h, --help              show this help\n"
@@ -98,7 +99,7 @@ static int parse_pg_version(const char *s, int *out)
 
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
-	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA,
+	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE,
 };
 
 static const struct option lint_options[] = {
@@ -113,9 +114,33 @@ static const struct option lint_options[] = {
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
+	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --rule ID=LEVEL: error, warning, note or off */
+static int rule_option(struct cli *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const struct rule_info *r;
+	enum severity sev;
+	char *id;
+
+	if (!eq)
+		return usage_error("--rule takes ID=LEVEL, not '%s'", arg);
+	id = xstrndup(arg, (size_t)(eq - arg));
+	r = rule_by_id(id);
+	free(id);
+	if (!r)
+		return usage_error("--rule: unknown rule in '%s' (see 'migsafe rules')", arg);
+	if (!strcmp(eq + 1, "off"))
+		sev = SEV_OFF;
+	else if (severity_parse(eq + 1, &sev))
+		return usage_error("--rule: level must be error, warning, note or off in '%s'", arg);
+	c->lopts.severity[r->rule] = sev;
+	return 0;
+}
 
 static int lint_option(struct cli *c, int opt, const char *arg)
 {
@@ -170,6 +195,8 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 	case OPT_INITIAL_SCHEMA:
 		c->lopts.initial_schema = arg;
 		return 0;
+	case OPT_RULE:
+		return rule_option(c, arg);
 	case 'h':
 		fputs(usage_text, stdout);
 		exit(0);

@@ -63,6 +63,28 @@ START_TEST(test_doc_sections)
 }
 END_TEST
 
+/* Rules the engine reports itself have no implementation of their own. */
+static bool engine_reported(const struct rule_info *r)
+{
+	static const char *const ids[] = {
+		"syntax-error", "unknown-object", "duplicate-object", "unanalyzable-statement",
+		"unused-suppression",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
+		if (!strcmp(ids[i], r->id))
+			return true;
+	return false;
+}
+
+START_TEST(test_every_rule_is_implemented)
+{
+	for (int i = 0; i < NR_RULES; i++)
+		ck_assert_msg(engine_reported(&rule_table[i]) || rule_impl_of(&rule_table[i]),
+			      "%s: no implementation (rules/%s.c)", rule_table[i].id, rule_table[i].id);
+}
+END_TEST
+
 START_TEST(test_no_orphan_docs)
 {
 	for (const struct embedded_doc *d = embedded_docs; d->id; d++)
@@ -125,6 +147,7 @@ int main(void)
 	tcase_add_test(tc, test_doc_header_matches_registry);
 	tcase_add_test(tc, test_doc_sections);
 	tcase_add_test(tc, test_no_orphan_docs);
+	tcase_add_test(tc, test_every_rule_is_implemented);
 	tcase_add_test(tc, test_every_rule_has_fixtures);
 	tcase_add_test(tc, test_readme_rule_table);
 	suite_add_tcase(s, tc);
