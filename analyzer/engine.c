@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "locks.h"
 #include "parse.h"
 #include "source.h"
+#include "suppress.h"
 #include "banned.h"
 
 struct rule_ctx {
@@ -35,6 +37,7 @@ struct rule_ctx {
 	bool lock_timeout;      /* SET lock_timeout seen in this file */
 	const struct stmt_list *file_stmts;
 	int stmt_index;
+	struct suppressions *supp;  /* per file of the history */
 	struct replay *replay;
 	/* range findings need a line of a file that is no longer loaded */
 	char *cache_path;
@@ -81,6 +84,13 @@ int ctx_pg_version(const struct rule_ctx *ctx)
 struct catalog *ctx_catalog(struct rule_ctx *ctx)
 {
 	return ctx->cat;
+}
+
+const struct config *ctx_config(const struct rule_ctx *ctx)
+{
+	static struct config none = { .transaction = -1, .runner_sets_lock_timeout = -1 };
+
+	return ctx->opts->config ? ctx->opts->config : &none;
 }
 
 enum tx_mode ctx_tx_mode(const struct rule_ctx *ctx)
@@ -156,15 +166,25 @@ static char *snippet_of(struct rule_ctx *ctx, int file_index, int line)
 	return text ? xstrndup(text, len) : NULL;
 }
 
-static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
-			const char *object, char *message)
+static bool suppressed(struct rule_ctx *ctx, const struct rule_info *r, const struct loc *loc)
 {
-	const struct rule_info *r = &rule_table[rule];
-	enum severity sev = ctx->opts->severity[rule];
+	if (!ctx->supp || loc->file_index < 0 || r->rule == RULE_UNUSED_SUPPRESSION)
+		return false;
+	return suppressions_match(&ctx->supp[loc->file_index], r->id, loc->start);
+}
+
+static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum severity sev,
+			   const struct loc *loc, const char *object, char *message)
+{
 	struct finding *f;
 	const char *help;
 
 	if (sev == SEV_OFF) {
+		free(message);
+		return;
+	}
+	if (suppressed(ctx, r, loc)) {
+		ctx->sum->suppressed++;
 		free(message);
 		return;
 	}
@@ -174,7 +194,7 @@ static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct lo
 	f->rule = r;
 	f->severity = sev;
 	f->message = message;
-	help = rule_help(r);
+	help = r->rule < NR_RULES ? rule_help(r) : NULL;
 	f->help = help ? xstrdup(help) : NULL;
 	f->object = object ? xstrdup(object) : NULL;
 	f->file = ctx->h->items[loc->file_index].display;
@@ -182,6 +202,12 @@ static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct lo
 	f->fingerprint = fingerprint(r, f->file, loc, object);
 	f->snippet = snippet_of(ctx, loc->file_index, loc->line);
 	ctx->sum->by_severity[sev]++;
+}
+
+static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
+			const char *object, char *message)
+{
+	add_finding_as(ctx, &rule_table[rule], ctx->opts->severity[rule], loc, object, message);
 }
 
 void report(struct rule_ctx *ctx, enum rule_id rule, const char *object, const char *fmt, ...)
@@ -607,6 +633,8 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 		goto out;
 	}
 	ctx->src = &src;
+	if (ctx->supp && ctx->m->in_range && ctx->lint)
+		suppressions_collect(&ctx->supp[ctx->file_index], &l, &src, ctx->file_index);
 	ctx->tx = file_tx_mode(ctx, &l);
 	ctx->nr_stmts = l.nr;
 	ctx->explicit_tx = false;
@@ -640,6 +668,137 @@ static void run_range_rules(struct rule_ctx *ctx)
 	}
 }
 
+/* ---- custom rules and suppression bookkeeping ---- */
+
+struct custom_run {
+	struct rule_ctx *ctx;
+	const struct custom_rule *rule;
+};
+
+/* The history index of a display path, or -1. */
+static int file_index_of(const struct rule_ctx *ctx, const char *display)
+{
+	for (int i = 0; display && i < ctx->h->nr; i++)
+		if (!strcmp(ctx->h->items[i].display, display))
+			return i;
+	return -1;
+}
+
+/* A custom rule's message: {column} replaced by the row's value. */
+static char *expand_template(const char *tpl, int n, const char *const *names,
+			     const char *const *values)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (const char *p = tpl; *p; p++) {
+		const char *close = *p == '{' ? strchr(p, '}') : NULL;
+		int i;
+
+		for (i = 0; close && i < n; i++)
+			if (strlen(names[i]) == (size_t)(close - p - 1) &&
+			    !strncmp(names[i], p + 1, (size_t)(close - p - 1)))
+				break;
+		if (!close || i == n) {
+			strbuf_addch(&sb, *p);
+			continue;
+		}
+		strbuf_addstr(&sb, values[i] ? values[i] : "NULL");
+		p = close;
+	}
+	return strbuf_detach(&sb);
+}
+
+static const char *column_value(int n, const char *const *names, const char *const *values,
+				const char *want)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], want))
+			return values[i];
+	return NULL;
+}
+
+/* Where a custom finding goes: the row's file and line, else the last
+   migration linted, line 1. */
+static void custom_loc(struct rule_ctx *ctx, int n, const char *const *names,
+		       const char *const *values, struct loc *loc)
+{
+	const char *file = column_value(n, names, values, "file");
+	const char *line = column_value(n, names, values, "line");
+	int fi = file_index_of(ctx, file);
+
+	memset(loc, 0, sizeof(*loc));
+	if (fi < 0)
+		for (int i = 0; i < ctx->h->nr; i++)
+			if (ctx->h->items[i].in_range)
+				fi = i;
+	loc->file_index = fi < 0 ? 0 : fi;
+	loc->line = line && fi >= 0 && file ? (int)strtol(line, NULL, 10) : 1;
+	if (loc->line < 1)
+		loc->line = 1;
+	loc->col = 1;
+	loc->end_line = loc->line;
+	loc->end_col = 2;
+}
+
+static int custom_row(void *data, int n, const char *const *names, const char *const *values)
+{
+	struct custom_run *cr = data;
+	struct loc loc;
+
+	custom_loc(cr->ctx, n, names, values, &loc);
+	add_finding_as(cr->ctx, &cr->rule->info, cr->rule->severity, &loc,
+		       column_value(n, names, values, "object"),
+		       expand_template(cr->rule->message, n, names, values));
+	return 0;
+}
+
+/* Each row a custom rule's SQL returns over the catalog is a finding. */
+static void run_custom_rules(struct rule_ctx *ctx)
+{
+	const struct config *cfg = ctx_config(ctx);
+
+	for (int i = 0; i < cfg->nr_custom; i++) {
+		struct custom_run cr = { ctx, &cfg->custom[i] };
+		char *err = NULL;
+
+		if (catalog_query(ctx->cat, cfg->custom[i].sql, custom_row, &cr, &err))
+			warning("custom rule '%s' failed: %s", cfg->custom[i].id, err ? err : "?");
+		free(err);
+	}
+}
+
+static void report_unused(struct rule_ctx *ctx, const struct directive *d)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	if (d->unknown)
+		strbuf_addf(&sb, "migsafe:ignore names '%s', which is no rule (see 'migsafe rules')",
+			    d->unknown);
+	else if (!d->nr_ids)
+		strbuf_addstr(&sb, "migsafe:ignore names no rule");
+	else {
+		strbuf_addstr(&sb, "this migsafe:ignore suppresses nothing:");
+		for (int i = 0; i < d->nr_ids; i++)
+			strbuf_addf(&sb, "%s %s", i ? "," : "", d->ids[i]);
+		strbuf_addstr(&sb, d->file_level ? " never fires in this file"
+						  : " does not fire on the statement it applies to");
+	}
+	add_finding(ctx, RULE_UNUSED_SUPPRESSION, &d->loc, NULL, strbuf_detach(&sb));
+}
+
+static void report_unused_suppressions(struct rule_ctx *ctx)
+{
+	for (int i = 0; i < ctx->h->nr; i++)
+		for (int j = 0; j < ctx->supp[i].nr; j++) {
+			const struct directive *d = &ctx->supp[i].items[j];
+
+			if (d->own && (!d->used || d->unknown))
+				report_unused(ctx, d);
+		}
+}
+
 /* Replay (and lint, when ctx->lint) files 0..last. */
 static int run_files(struct rule_ctx *ctx, int last)
 {
@@ -650,6 +809,8 @@ static int run_files(struct rule_ctx *ctx, int last)
 
 	source_from_text(&ctx->cache, "", xstrdup(""), 0);
 	replay_result_init(&res);
+	if (ctx->lint)
+		ctx->supp = xcalloc((size_t)ctx->h->nr + 1, sizeof(*ctx->supp));
 	if (catalog_open(&ctx->cat))
 		return -1;
 	rp = replay_new(ctx->cat);
@@ -662,11 +823,18 @@ static int run_files(struct rule_ctx *ctx, int last)
 		if (lint_file(ctx, rp, &res, &preludes_done))
 			ret = -1;
 	}
-	if (ctx->lint)
+	if (ctx->lint) {
 		run_range_rules(ctx);
+		run_custom_rules(ctx);
+		report_unused_suppressions(ctx);
+	}
 	replay_free(rp);
 	replay_result_release(&res);
 	lock_list_release(&ctx->locks);
+	for (int i = 0; ctx->supp && i < ctx->h->nr; i++)
+		suppressions_release(&ctx->supp[i]);
+	free(ctx->supp);
+	ctx->supp = NULL;
 	free(ctx->cache_path);
 	source_release(&ctx->cache);
 	return ret;

@@ -32,7 +32,10 @@ struct stmt_report {
 };
 typedef void (*stmt_observer_fn)(void *data, const struct stmt_report *r);
 
+struct config;
+
 struct lint_opts {
+	const struct config *config;     /* naming patterns, custom rules; may be NULL */
 	stmt_observer_fn observer;       /* optional */
 	void *observer_data;
 	int pg_version;                  /* major version, e.g. 15 */
@@ -87,6 +90,8 @@ bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel);
 bool ctx_in_transaction(const struct rule_ctx *ctx);
 int ctx_pg_version(const struct rule_ctx *ctx);
 struct catalog *ctx_catalog(struct rule_ctx *ctx);
+/* The configuration (never NULL: an empty one when there is none). */
+const struct config *ctx_config(const struct rule_ctx *ctx);
 /* How the migration tool runs the current file. */
 enum tx_mode ctx_tx_mode(const struct rule_ctx *ctx);
 /* Was lock_timeout set (SET [LOCAL] lock_timeout to a non-zero value)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "discover.h"
 #include "engine.h"
 #include "inspect.h"
@@ -42,6 +43,7 @@ static const char usage_text[] =
 	"      --initial-schema=FILE  replay FILE (a pg_dump --schema-only, or any DDL)\n"
 	"                          before the history, for histories squashed into a dump\n"
 	"      --rule=ID=LEVEL     set a rule's severity: error, warning, note or off\n"
+	"      --config=FILE       read FILE instead of the .migsafe.json found walking up\n"
 	"      --color=WHEN        auto (default), always, never\n"
 	"      --no-color          same as --color=never\n"
 	"  -h, --help              show this help\n"
@@ -60,6 +62,7 @@ struct cli {
 	int color;               /* -1 auto, 0 never, 1 always */
 	struct discover_opts dopts;
 	struct lint_opts lopts;
+	struct config cfg;       /* .migsafe.json; options override it */
 };
 
 static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -99,7 +102,7 @@ static int parse_pg_version(const char *s, int *out)
 
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
-	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE,
+	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE, OPT_CONFIG,
 };
 
 static const struct option lint_options[] = {
@@ -115,6 +118,7 @@ static const struct option lint_options[] = {
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
 	{ "rule", required_argument, NULL, OPT_RULE },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -197,6 +201,8 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 		return 0;
 	case OPT_RULE:
 		return rule_option(c, arg);
+	case OPT_CONFIG:
+		return 0;   /* read before the other options, see setup() */
 	case 'h':
 		fputs(usage_text, stdout);
 		exit(0);
@@ -268,31 +274,131 @@ static int exit_status(const struct cli *c, const struct summary *sum)
 	return 0;
 }
 
+/* --config FILE is needed before the other options: they override it. */
+static const char *config_arg(int argc, char **argv)
+{
+	const char *path = NULL;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strncmp(argv[i], "--config=", 9))
+			path = argv[i] + 9;
+		else if (!strcmp(argv[i], "--config") && i + 1 < argc)
+			path = argv[++i];
+	}
+	return path;
+}
+
+/* What the config says, as defaults for the options. */
+static void apply_config(struct cli *c)
+{
+	const struct config *cfg = &c->cfg;
+	bool naming = false;
+
+	if (cfg->pg_version)
+		c->lopts.pg_version = cfg->pg_version;
+	if (cfg->layout)
+		c->dopts.layout = cfg->layout;
+	if (cfg->transaction >= 0)
+		c->lopts.tx_override = cfg->transaction;
+	if (cfg->runner_sets_lock_timeout >= 0)
+		c->lopts.runner_sets_lock_timeout = cfg->runner_sets_lock_timeout;
+	if (cfg->initial_schema)
+		c->lopts.initial_schema = cfg->initial_schema;
+	for (int i = 0; i < NR_NAMING; i++)
+		naming |= cfg->naming[i] != NULL;
+	/* naming-convention is off until there are patterns to check */
+	if (naming)
+		c->lopts.severity[RULE_NAMING_CONVENTION] = SEV_WARNING;
+	for (int i = 0; i < NR_RULES; i++)
+		if (cfg->rule_set[i])
+			c->lopts.severity[i] = cfg->rule_severity[i];
+	c->lopts.config = cfg;
+}
+
+/*
+ * Common to lint, inspect and locks: read the config, then the options
+ * (which override it); 'handle' takes the command's own options.
+ */
+static int setup(struct cli *c, int argc, char **argv, const struct option *opts,
+		 int (*handle)(struct cli *, int, const char *))
+{
+	int opt, ret;
+
+	lint_opts_init(&c->lopts);
+	config_init(&c->cfg);
+	if (config_load(&c->cfg, config_arg(argc, argv)))
+		return EXIT_TROUBLE;
+	apply_config(c);
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1)
+		if ((ret = handle(c, opt, optarg)))
+			return ret;
+	return 0;
+}
+
+/* The history named on the command line, or by the config, or ".". */
+static int find_history(struct cli *c, int argc, char **argv, struct history *h)
+{
+	const char *dot[] = { "." };
+	const char **paths = dot;
+	int n = 1, w = 0;
+
+	if (optind < argc) {
+		paths = (const char **)argv + optind;
+		n = argc - optind;
+	} else if (c->cfg.nr_migrations) {
+		paths = (const char **)c->cfg.migrations;
+		n = c->cfg.nr_migrations;
+	}
+	if (discover(paths, n, &c->dopts, h, &c->lopts.explicit_range))
+		return -1;
+	for (int i = 0; i < h->nr; i++) {
+		if (config_excluded(&c->cfg, h->items[i].display)) {
+			free(h->items[i].path);
+			free(h->items[i].display);
+			free(h->items[i].version);
+			free(h->items[i].name);
+			continue;
+		}
+		h->items[w++] = h->items[i];
+	}
+	h->nr = w;
+	if (!h->nr)
+		return error("every migration is excluded by the config's \"exclude\"");
+	return 0;
+}
+
+static int lint_handle(struct cli *c, int opt, const char *arg)
+{
+	return lint_option(c, opt, arg);
+}
+
 static int cmd_lint(int argc, char **argv)
 {
 	struct cli c = { .format = "text", .fail_on = SEV_ERROR, .color = -1 };
 	struct finding_list fl;
 	struct summary sum;
 	struct history h;
-	const char *dflt[] = { "." };
-	int opt, ret, lint_failed;
+	int ret, lint_failed;
 
-	lint_opts_init(&c.lopts);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", lint_options, NULL)) != -1)
-		if ((ret = lint_option(&c, opt, optarg)))
-			return ret;
 	history_init(&h);
 	finding_list_init(&fl);
-	if (discover(optind < argc ? (const char **)argv + optind : dflt,
-		     optind < argc ? argc - optind : 1, &c.dopts, &h, &c.lopts.explicit_range))
-		return EXIT_TROUBLE;
+	if ((ret = setup(&c, argc, argv, lint_options, lint_handle)))
+		goto out;
+	if (find_history(&c, argc, argv, &h)) {
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
 	lint_failed = lint_run(&c.lopts, &h, &fl, &sum);
 	ret = emit(&c, &h, &fl, &sum) ? EXIT_TROUBLE : exit_status(&c, &sum);
 	if (lint_failed)
 		ret = EXIT_TROUBLE;
+out:
 	finding_list_release(&fl);
 	history_release(&h);
+	config_release(&c.cfg);
 	return ret;
 }
 
@@ -307,6 +413,7 @@ static const struct option inspect_options[] = {
 	{ "transaction", required_argument, NULL, OPT_TRANSACTION },
 	{ "dialect", required_argument, NULL, OPT_DIALECT },
 	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
+	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -337,39 +444,50 @@ static int write_inspect(struct catalog *cat, const struct inspect_opts *io, con
 	return ret;
 }
 
+/* inspect's options; --at and --include-tool-tables land in 'io' */
+static const char *inspect_at;
+static struct inspect_opts *inspect_io;
+
+static int inspect_handle(struct cli *c, int opt, const char *arg)
+{
+	if (opt == 'f') {
+		if (!inspect_format_known(arg))
+			return usage_error("inspect writes json, sql, mermaid or dot, not '%s'", arg);
+		c->format = arg;
+		return 0;
+	}
+	if (opt == OPT_AT) {
+		inspect_at = arg;
+		return 0;
+	}
+	if (opt == OPT_TOOL_TABLES) {
+		inspect_io->include_tool_tables = true;
+		return 0;
+	}
+	return lint_option(c, opt, arg);
+}
+
 static int cmd_inspect(int argc, char **argv)
 {
 	struct cli c = { .format = "json" };
 	struct inspect_opts io = { 0 };
 	struct catalog *cat = NULL;
-	const char *at = NULL, *dflt[] = { "." };
 	struct history h;
-	int opt, ret = 0, failed = 0, last;
-	bool explicit_range;
+	int ret, failed = 0, last;
 
-	lint_opts_init(&c.lopts);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", inspect_options, NULL)) != -1) {
-		if (opt == 'f') {
-			if (!inspect_format_known(optarg))
-				return usage_error("inspect writes json, sql, mermaid or dot, not '%s'", optarg);
-			c.format = optarg;
-		} else if (opt == OPT_AT) {
-			at = optarg;
-		} else if (opt == OPT_TOOL_TABLES) {
-			io.include_tool_tables = true;
-		} else if ((ret = lint_option(&c, opt, optarg))) {
-			return ret;
-		}
-	}
-	io.format = c.format;
 	history_init(&h);
-	if (discover(optind < argc ? (const char **)argv + optind : dflt,
-		     optind < argc ? argc - optind : 1, &c.dopts, &h, &explicit_range))
-		return EXIT_TROUBLE;
-	last = at ? last_at(&h, at) : h.nr - 1;
-	if (at && last < 0) {
-		error("no migration at or before version '%s'", at);
+	inspect_io = &io;
+	inspect_at = NULL;
+	if ((ret = setup(&c, argc, argv, inspect_options, inspect_handle)))
+		goto out;
+	io.format = c.format;
+	if (find_history(&c, argc, argv, &h)) {
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
+	last = inspect_at ? last_at(&h, inspect_at) : h.nr - 1;
+	if (inspect_at && last < 0) {
+		error("no migration at or before version '%s'", inspect_at);
 		ret = EXIT_TROUBLE;
 		goto out;
 	}
@@ -384,7 +502,19 @@ static int cmd_inspect(int argc, char **argv)
 out:
 	catalog_free(cat);
 	history_release(&h);
+	config_release(&c.cfg);
 	return ret;
+}
+
+static int locks_handle(struct cli *c, int opt, const char *arg)
+{
+	if (opt == 'f') {
+		if (strcmp(arg, "text") && strcmp(arg, "json"))
+			return usage_error("locks writes text or json, not '%s'", arg);
+		c->format = arg;
+		return 0;
+	}
+	return lint_option(c, opt, arg);
 }
 
 static int cmd_locks(int argc, char **argv)
@@ -394,26 +524,17 @@ static int cmd_locks(int argc, char **argv)
 	struct finding_list fl;
 	struct summary sum;
 	struct history h;
-	const char *dflt[] = { "." };
 	FILE *out = stdout;
-	int opt, ret = 0;
+	int ret;
 
-	lint_opts_init(&c.lopts);
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "f:o:h", lint_options, NULL)) != -1) {
-		if (opt == 'f') {
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return usage_error("locks writes text or json, not '%s'", optarg);
-			c.format = optarg;
-		} else if ((ret = lint_option(&c, opt, optarg))) {
-			return ret;
-		}
-	}
 	history_init(&h);
 	finding_list_init(&fl);
-	if (discover(optind < argc ? (const char **)argv + optind : dflt,
-		     optind < argc ? argc - optind : 1, &c.dopts, &h, &c.lopts.explicit_range))
-		return EXIT_TROUBLE;
+	if ((ret = setup(&c, argc, argv, lint_options, locks_handle)))
+		goto out;
+	if (find_history(&c, argc, argv, &h)) {
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
 	if (c.output && !(out = fopen(c.output, "w"))) {
 		ret = error("cannot open '%s' for writing: %s", c.output, strerror(errno));
 		goto out;
@@ -426,6 +547,7 @@ static int cmd_locks(int argc, char **argv)
 out:
 	finding_list_release(&fl);
 	history_release(&h);
+	config_release(&c.cfg);
 	return ret ? EXIT_TROUBLE : 0;
 }
 

@@ -53,6 +53,7 @@ extern const struct rule_impl rule_prefer_identity WEAK;
 extern const struct rule_impl rule_prefer_text WEAK;
 extern const struct rule_impl rule_ban_char WEAK;
 extern const struct rule_impl rule_prefer_jsonb WEAK;
+extern const struct rule_impl rule_naming_convention WEAK;
 
 #define IMPL(e) [RULE_##e] =
 static const struct rule_impl *const impls[NR_RULES] = {
@@ -91,6 +92,7 @@ static const struct rule_impl *const impls[NR_RULES] = {
 	IMPL(PREFER_TEXT) &rule_prefer_text,
 	IMPL(BAN_CHAR) &rule_ban_char,
 	IMPL(PREFER_JSONB) &rule_prefer_jsonb,
+	IMPL(NAMING_CONVENTION) &rule_naming_convention,
 };
 #undef IMPL
 

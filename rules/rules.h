@@ -112,7 +112,11 @@ struct rule_impl {
 	R(BAN_CHAR, "ban-char", "schema-design", SEV_WARNING, \
 	  "char(n) pads values with spaces") \
 	R(PREFER_JSONB, "prefer-jsonb", "schema-design", SEV_NOTE, \
-	  "json instead of jsonb")
+	  "json instead of jsonb") \
+	R(NAMING_CONVENTION, "naming-convention", "schema-design", SEV_OFF, \
+	  "a name that does not match the pattern configured for its kind") \
+	R(UNUSED_SUPPRESSION, "unused-suppression", "history", SEV_NOTE, \
+	  "a migsafe:ignore comment that suppresses nothing")
 
 enum rule_id {
 #define R_ENUM(e, id, cat, sev, sum) RULE_##e,

@@ -1,0 +1,54 @@
+/*
+ * suppress.h - suppression comments.
+ *
+ *   -- migsafe:ignore id[, id...] [reason]    the statement after the
+ *                                            comment (or the one the
+ *                                            comment ends or sits in)
+ *   -- migsafe:ignore-file id[, id...]       every statement of the file
+ *   -- squawk-ignore id[, id...]             squawk's, through the id
+ *   -- squawk-ignore-file [id...]            mapping on each rule's doc
+ *   -- atlas:nolint [CODE ...]               page ("squawk:" / "atlas:")
+ *
+ * Block comments work too. An unused migsafe directive is reported as
+ * unused-suppression.
+ */
+#ifndef MIGSAFE_SUPPRESS_H
+#define MIGSAFE_SUPPRESS_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+#include "finding.h"
+
+struct source_file;
+
+struct directive {
+	bool file_level;
+	bool all;                  /* every rule (squawk-ignore-file, atlas:nolint) */
+	bool own;                  /* a migsafe: directive (reported when unused) */
+	bool used;
+	char **ids;                /* migsafe rule ids (mapped), owned */
+	int nr_ids;
+	char *unknown;             /* an id that names no rule, owned, or NULL */
+	size_t target_start, target_end;   /* the statement it applies to */
+	struct loc loc;            /* the comment */
+};
+
+struct suppressions {
+	struct directive *items;
+	int nr;
+	size_t alloc;
+};
+
+void suppressions_init(struct suppressions *s);
+void suppressions_release(struct suppressions *s);
+
+/* Find the directives of one parsed file. */
+void suppressions_collect(struct suppressions *s, const struct stmt_list *l,
+			  const struct source_file *src, int file_index);
+
+/* Is a finding of rule 'id' at byte 'offset' suppressed? Marks the
+   directive used. */
+bool suppressions_match(struct suppressions *s, const char *id, size_t offset);
+
+#endif
