@@ -768,22 +768,30 @@ static void run_custom_rules(struct rule_ctx *ctx)
 	}
 }
 
+/* An own directive that names no rule, or a rule that never fired. */
 static void report_unused(struct rule_ctx *ctx, const struct directive *d)
 {
 	struct strbuf sb;
+	int unused = 0;
 
 	strbuf_init(&sb);
-	if (d->unknown)
+	for (int i = 0; i < d->nr_ids; i++)
+		if (!d->id_used[i])
+			strbuf_addf(&sb, "%s%s", unused++ ? ", " : "", d->ids[i]);
+	if (d->unknown) {
+		strbuf_reset(&sb);
 		strbuf_addf(&sb, "migsafe:ignore names '%s', which is no rule (see 'migsafe rules')",
 			    d->unknown);
-	else if (!d->nr_ids)
+	} else if (!d->nr_ids) {
 		strbuf_addstr(&sb, "migsafe:ignore names no rule");
-	else {
-		strbuf_addstr(&sb, "this migsafe:ignore suppresses nothing:");
-		for (int i = 0; i < d->nr_ids; i++)
-			strbuf_addf(&sb, "%s %s", i ? "," : "", d->ids[i]);
-		strbuf_addstr(&sb, d->file_level ? " never fires in this file"
-						  : " does not fire on the statement it applies to");
+	} else if (unused) {
+		strbuf_addstr(&sb, d->file_level ? " never fires in this file, so this migsafe:ignore-file"
+						  " suppresses nothing for it"
+						  : " does not fire on the statement this migsafe:ignore"
+						    " applies to");
+	} else {
+		strbuf_release(&sb);
+		return;
 	}
 	add_finding(ctx, RULE_UNUSED_SUPPRESSION, &d->loc, NULL, strbuf_detach(&sb));
 }
@@ -791,12 +799,9 @@ static void report_unused(struct rule_ctx *ctx, const struct directive *d)
 static void report_unused_suppressions(struct rule_ctx *ctx)
 {
 	for (int i = 0; i < ctx->h->nr; i++)
-		for (int j = 0; j < ctx->supp[i].nr; j++) {
-			const struct directive *d = &ctx->supp[i].items[j];
-
-			if (d->own && (!d->used || d->unknown))
-				report_unused(ctx, d);
-		}
+		for (int j = 0; j < ctx->supp[i].nr; j++)
+			if (ctx->supp[i].items[j].own)
+				report_unused(ctx, &ctx->supp[i].items[j]);
 }
 
 /* Replay (and lint, when ctx->lint) files 0..last. */

@@ -23,6 +23,7 @@ void suppressions_release(struct suppressions *s)
 		for (int j = 0; j < s->items[i].nr_ids; j++)
 			free(s->items[i].ids[j]);
 		free(s->items[i].ids);
+		free(s->items[i].id_used);
 		free(s->items[i].unknown);
 	}
 	free(s->items);
@@ -44,6 +45,14 @@ static bool list_has(const char *list, const char *id)
 	return false;
 }
 
+static void grow_used(struct directive *d)
+{
+	d->id_used = xrealloc(d->id_used, sizeof(*d->id_used) * ((size_t)d->nr_ids + 1));
+	for (int i = 0; i <= d->nr_ids; i++)
+		if (i >= d->nr_ids)
+			d->id_used[i] = false;
+}
+
 /*
  * Map another tool's id to migsafe's rules, through the "squawk:" and
  * "atlas:" lines of the doc pages. Adds every rule that lists it.
@@ -56,6 +65,7 @@ static int map_foreign(struct directive *d, const char *tool, const char *id)
 		char *list = rule_doc_field(&rule_table[i], tool);
 
 		if (list && list_has(list, id)) {
+			grow_used(d);
 			d->ids = xrealloc(d->ids, sizeof(*d->ids) * ((size_t)d->nr_ids + 1));
 			d->ids[d->nr_ids++] = xstrdup(rule_table[i].id);
 			found++;
@@ -67,6 +77,7 @@ static int map_foreign(struct directive *d, const char *tool, const char *id)
 
 static void add_id(struct directive *d, const char *tool, const char *id)
 {
+	grow_used(d);
 	if (!strcmp(tool, "migsafe")) {
 		if (!rule_by_id(id)) {
 			if (!d->unknown)
@@ -204,14 +215,15 @@ void suppressions_collect(struct suppressions *s, const struct stmt_list *l,
 	}
 }
 
-static bool names(const struct directive *d, const char *id)
+/* The index of 'id' in the directive's list, -2 for "all", -1 if absent. */
+static int names(const struct directive *d, const char *id)
 {
 	if (d->all)
-		return true;
+		return -2;
 	for (int i = 0; i < d->nr_ids; i++)
 		if (!strcmp(d->ids[i], id))
-			return true;
-	return false;
+			return i;
+	return -1;
 }
 
 bool suppressions_match(struct suppressions *s, const char *id, size_t offset)
@@ -221,10 +233,14 @@ bool suppressions_match(struct suppressions *s, const char *id, size_t offset)
 	for (int i = 0; i < s->nr; i++) {
 		struct directive *d = &s->items[i];
 
-		if (!names(d, id))
+		int k = names(d, id);
+
+		if (k == -1)
 			continue;
 		if (d->file_level || (offset >= d->target_start && offset <= d->target_end)) {
 			d->used = true;
+			if (k >= 0)
+				d->id_used[k] = true;
 			hit = true;
 		}
 	}

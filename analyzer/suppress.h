@@ -28,6 +28,7 @@ struct directive {
 	bool own;                  /* a migsafe: directive (reported when unused) */
 	bool used;
 	char **ids;                /* migsafe rule ids (mapped), owned */
+	bool *id_used;             /* per id: it suppressed something */
 	int nr_ids;
 	char *unknown;             /* an id that names no rule, owned, or NULL */
 	size_t target_start, target_end;   /* the statement it applies to */

@@ -24,6 +24,7 @@ Directives (SQL comments, anywhere in the file):
     -- fixture: args ARGS...   extra CLI arguments (shell-quoted)
     -- fixture: name FILE      the linted file's name
                                (default 0002_fixture.up.sql, golang-migrate)
+    -- fixture: config JSON    a .migsafe.json for the run (one line)
     -- fixture: setup-name FILE  the setup file's name (default
                                0001_setup.up.sql); give one of the linted
                                file's tool when that is not golang-migrate
@@ -64,7 +65,7 @@ DEFAULT_NAME = "0002_fixture.up.sql"
 TIMEOUT = 60
 
 DIRECTIVE_RE = re.compile(
-    r"^\s*--\s*fixture:\s*(args|name|setup-name)(?:\s+(.*?))?\s*$")
+    r"^\s*--\s*fixture:\s*(args|name|setup-name|config)(?:\s+(.*?))?\s*$")
 EXPECT_HEAD_RE = re.compile(r"^\s*\*?\s*expect:\s*$")
 EXPECT_LINE_RE = re.compile(
     r"^(\d+):(\d+):\s*(error|warning|note)\[([A-Za-z0-9_.-]+)\](?::\s?(.*))?$")
@@ -119,6 +120,7 @@ class Fixture:
         self.lines = self.text.splitlines(keepends=True)
         self.marker = None
         self.args = []
+        self.config = None
         self.name = DEFAULT_NAME
         self.setup_name = SETUP_NAME
         for i, raw in enumerate(self.lines):
@@ -132,6 +134,9 @@ class Fixture:
             kind, value = m.group(1), m.group(2) or ""
             if kind == "args":
                 self.args.extend(shlex.split(value))
+                continue
+            if kind == "config":
+                self.config = value
                 continue
             if not value or "/" in value or value.startswith("."):
                 raise FixtureError("line %d: bad '-- fixture: %s'" % (i + 1, kind))
@@ -210,6 +215,9 @@ def run_migsafe(migsafe, fx):
             with open(os.path.join(mdir, fx.setup_name), "w", encoding="utf-8",
                       newline="") as fh:
                 fh.write(setup)
+        if fx.config is not None:
+            with open(os.path.join(tmp, ".migsafe.json"), "w", encoding="utf-8") as fh:
+                fh.write(fx.config)
         target = os.path.join(mdir, fx.name)
         with open(target, "w", encoding="utf-8", newline="") as fh:
             fh.write(lint)
