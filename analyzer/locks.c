@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "engine.h"
 #include "types.h"
 #include "banned.h"
@@ -17,16 +18,21 @@ void lock_list_init(struct lock_list *l)
 
 void lock_list_reset(struct lock_list *l)
 {
+	for (int i = 0; i < l->nr_pool; i++)
+		free(l->pool[i]);
+	l->nr_pool = 0;
 	l->nr = 0;
 }
 
 void lock_list_release(struct lock_list *l)
 {
+	lock_list_reset(l);
+	free(l->pool);
 	free(l->items);
 	lock_list_init(l);
 }
 
-static const char *const names[] = {
+static const char *const mode_names[] = {
 	[LOCK_NONE] = "none",
 	[LOCK_ACCESS_SHARE] = "ACCESS SHARE",
 	[LOCK_ROW_SHARE] = "ROW SHARE",
@@ -52,7 +58,7 @@ static const char *const pg_names[] = {
 
 const char *lock_mode_name(enum lock_mode m)
 {
-	return names[m];
+	return mode_names[m];
 }
 
 const char *lock_mode_pg_name(enum lock_mode m)
@@ -80,6 +86,33 @@ struct lctx {
 	int nr;
 	struct lock_list *out;
 };
+
+static struct lock *add_qname(struct lctx *x, const struct qname *q, enum lock_mode mode,
+			      const char *why);
+
+/*
+ * Names found by catalog queries live only as long as the query; keep a
+ * copy in the list's pool (freed with the list).
+ */
+static const char *keep(struct lctx *x, const char *s)
+{
+	char *p;
+
+	if (!s)
+		return NULL;
+	p = xstrdup(s);
+	ALLOC_GROW(x->out->pool, (size_t)x->out->nr_pool + 1, x->out->alloc_pool);
+	x->out->pool[x->out->nr_pool++] = p;
+	return p;
+}
+
+static struct lock *add_qname_copy(struct lctx *x, const struct qname *q, enum lock_mode mode,
+				   const char *why)
+{
+	struct qname k = { keep(x, q->schema), keep(x, q->name) };
+
+	return add_qname(x, &k, mode, why);
+}
 
 static struct lock *add(struct lctx *x, const char *schema, const char *rel,
 			enum lock_mode mode, const char *why)
@@ -123,6 +156,59 @@ static struct lock *add_qname(struct lctx *x, const struct qname *q, enum lock_m
 	if (!q->schema && strcmp(rel.schema, "public"))
 		l->schema = NULL;
 	return l;
+}
+
+/* ---- catalog questions (read-only SQL through catalog_query) ---- */
+
+/* 'text' as an SQL string literal, quotes doubled. */
+static void sql_literal(struct strbuf *sb, const char *text)
+{
+	strbuf_addch(sb, '\'');
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (*p == '\'')
+			strbuf_addch(sb, '\'');
+		strbuf_addch(sb, *p);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+struct name_rows {
+	char (*names)[2 * NAMEBUF + 2];   /* "schema.name" */
+	int nr, max;
+};
+
+static int collect_name(void *data, int n, const char *const *names, const char *const *values)
+{
+	struct name_rows *r = data;
+
+	if (r->nr < r->max && n >= 1 && values[0])
+		snprintf(r->names[r->nr++], sizeof(r->names[0]), "%s", values[0]);
+	return 0;
+}
+
+/* Run 'sql' (built by the caller) and collect its first column. */
+static int query_names(struct lctx *x, struct strbuf *sql, struct name_rows *out)
+{
+	int ret = catalog_query(ctx_catalog(x->ctx), sql->buf, collect_name, out, NULL);
+
+	strbuf_release(sql);
+	return ret ? 0 : out->nr;
+}
+
+/* Split "schema.name" (from query_names) into a lock entry. */
+static struct lock *add_qualified(struct lctx *x, const char *qualified, enum lock_mode mode,
+				  const char *why)
+{
+	const char *dot = strchr(qualified, '.');
+	struct qname q;
+	char schema[NAMEBUF];
+
+	if (!dot)
+		return add(x, NULL, qualified, mode, why);
+	snprintf(schema, sizeof(schema), "%.*s", (int)(dot - qualified), qualified);
+	q.schema = schema;
+	q.name = dot + 1;
+	return add_qname_copy(x, &q, mode, why);
 }
 
 /* The change replay recorded for the subcommand starting at 'start'. */
@@ -175,6 +261,21 @@ static void add_column(struct lctx *x, const struct alter_cmd *cmd)
 	l->scan = l->rewrite || (cd->not_null && !cd->default_expr);
 }
 
+static bool column_has_check(struct lctx *x, const struct rel_ref *rel, const char *column)
+{
+	char names[1][2 * NAMEBUF + 2];
+	struct name_rows r = { names, 0, 1 };
+	struct strbuf sql;
+
+	strbuf_init(&sql);
+	strbuf_addstr(&sql, "SELECT k.name FROM constraints k JOIN constraint_columns cc"
+		      " ON cc.con_id = k.id JOIN columns c ON c.id = cc.column_id"
+		      " WHERE k.kind = 'c' AND c.rel_id = ");
+	strbuf_addf(&sql, "%lld AND c.name = ", (long long)rel->id);
+	sql_literal(&sql, column);
+	return query_names(x, &sql, &r) > 0;
+}
+
 static void alter_type(struct lctx *x, const struct alter_cmd *cmd)
 {
 	const struct change *c = change_at(x, cmd->start);
@@ -184,7 +285,8 @@ static void alter_type(struct lctx *x, const struct alter_cmd *cmd)
 	if (c && c->rel.known)
 		tc = type_change_classify(&c->old_type, &c->new_type, NULL);
 	l->rewrite = tc == TC_REWRITE || tc == TC_NARROWING || cmd->using_expr;
-	l->scan = l->rewrite;
+	/* without a rewrite, a CHECK constraint on the column is re-checked */
+	l->scan = l->rewrite || (c && c->rel.known && column_has_check(x, &c->rel, cmd->column));
 }
 
 static void set_not_null(struct lctx *x, const struct alter_cmd *cmd)
@@ -222,7 +324,9 @@ static void add_constraint(struct lctx *x, const struct alter_cmd *cmd)
 		l = alter_target(x, cmd, LOCK_SHARE_ROW_EXCLUSIVE, "ADD FOREIGN KEY");
 		/* a column added by the same statement holds only NULLs */
 		l->scan = !cd->not_valid && !columns_added_here(x, cd);
-		add_qname(x, &cd->ref_table, LOCK_SHARE_ROW_EXCLUSIVE, "referenced by the new foreign key");
+		/* validation probes the referenced table for every row */
+		add_qname(x, &cd->ref_table, LOCK_SHARE_ROW_EXCLUSIVE,
+			  "referenced by the new foreign key")->scan = l->scan;
 		break;
 	case CON_CHECK:
 		l = alter_target(x, cmd, LOCK_ACCESS_EXCLUSIVE, "ADD CHECK");
@@ -237,6 +341,23 @@ static void add_constraint(struct lctx *x, const struct alter_cmd *cmd)
 	}
 }
 
+/* VALIDATE of a foreign key reads the referenced table under ROW SHARE. */
+static void fk_target_lock(struct lctx *x, const struct rel_ref *rel, const char *con)
+{
+	char names[1][2 * NAMEBUF + 2];
+	struct name_rows r = { names, 0, 1 };
+	struct strbuf sql;
+
+	strbuf_init(&sql);
+	strbuf_addf(&sql, "SELECT s.name || '.' || t.name FROM constraints k"
+		    " JOIN relations t ON t.id = k.ref_rel_id JOIN schemas s ON s.id = t.schema_id"
+		    " WHERE k.rel_id = %lld AND k.name = ", (long long)rel->id);
+	sql_literal(&sql, con);
+	if (query_names(x, &sql, &r) > 0)
+		add_qualified(x, names[0], LOCK_ROW_SHARE, "referenced by the validated foreign key")
+			->scan = true;
+}
+
 static void constraint_op(struct lctx *x, const struct alter_cmd *cmd)
 {
 	const struct change *c = change_at(x, cmd->start);
@@ -246,7 +367,8 @@ static void constraint_op(struct lctx *x, const struct alter_cmd *cmd)
 	l = alter_target(x, cmd, validate ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE,
 			 validate ? "VALIDATE CONSTRAINT" : "DROP CONSTRAINT");
 	l->scan = validate;
-	(void)c;
+	if (validate && c && c->rel.known && c->con_kind == CON_FOREIGN)
+		fk_target_lock(x, &c->rel, cmd->name);
 }
 
 static void partition_cmd(struct lctx *x, const struct alter_cmd *cmd)
@@ -317,6 +439,23 @@ static void alter_table(struct lctx *x)
 	}
 }
 
+static void partition_locks(struct lctx *x, const struct rel_ref *parent, enum lock_mode mode,
+			    const char *why)
+{
+	char names[64][2 * NAMEBUF + 2];
+	struct name_rows r = { names, 0, 64 };
+	struct strbuf sql;
+
+	strbuf_init(&sql);
+	strbuf_addf(&sql, "WITH RECURSIVE p(id) AS (SELECT id FROM relations WHERE parent_id = %lld"
+		    " UNION SELECT r.id FROM relations r JOIN p ON r.parent_id = p.id)"
+		    " SELECT s.name || '.' || r.name FROM p JOIN relations r ON r.id = p.id"
+		    " JOIN schemas s ON s.id = r.schema_id WHERE r.kind = 'r' ORDER BY r.id",
+		    (long long)parent->id);
+	for (int i = 0, n = query_names(x, &sql, &r); i < n; i++)
+		add_qualified(x, names[i], mode, why)->scan = true;
+}
+
 static void create_index(struct lctx *x)
 {
 	const struct index_def *ix = &x->st->u.index;
@@ -328,7 +467,11 @@ static void create_index(struct lctx *x)
 	else
 		l = add_qname(x, &ix->table, ix->concurrently ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_SHARE,
 			      "CREATE INDEX");
-	l->scan = true;
+	/* a partitioned table has no rows of its own: every partition is
+	   locked and read */
+	l->scan = !(x->nr && x->ch[0].rel.kind == REL_PARTITIONED);
+	if (!l->scan && !ix->only)
+		partition_locks(x, &x->ch[0].rel, LOCK_SHARE, "CREATE INDEX on the partitioned table");
 }
 
 static void drops(struct lctx *x)
@@ -357,6 +500,29 @@ static void drops(struct lctx *x)
 	}
 }
 
+/* A relation named as messages quote it: "t" (public) or "s"."t". */
+static struct lock *add_unquoted(struct lctx *x, const char *quoted, enum lock_mode mode,
+				 const char *why)
+{
+	char buf[2 * NAMEBUF + 8], *dot;
+	struct qname q = { "public", NULL };
+	size_t w = 0;
+
+	for (const char *p = quoted; *p && w + 1 < sizeof(buf); p++)
+		if (*p != '"')
+			buf[w++] = *p;
+	buf[w] = '\0';
+	dot = strstr(quoted, "\".\"") ? strchr(buf, '.') : NULL;
+	if (dot) {
+		*dot = '\0';
+		q.schema = buf;
+		q.name = dot + 1;
+	} else {
+		q.name = buf;
+	}
+	return add_qname_copy(x, &q, mode, why);
+}
+
 static void truncate_lock(struct lctx *x)
 {
 	for (int i = 0; i < x->nr; i++) {
@@ -368,7 +534,8 @@ static void truncate_lock(struct lctx *x)
 		l = add_ref(x, &c->rel, LOCK_ACCESS_EXCLUSIVE, "TRUNCATE");
 		l->rewrite = true;
 		for (int j = 0; j < c->nr_dropped; j++)
-			add(x, NULL, c->dropped[j], LOCK_ACCESS_EXCLUSIVE, "emptied by CASCADE")->rewrite = true;
+			add_unquoted(x, c->dropped[j], LOCK_ACCESS_EXCLUSIVE,
+				     "emptied by CASCADE")->rewrite = true;
 	}
 }
 
@@ -386,21 +553,73 @@ static void create_table(struct lctx *x)
 		add_qname(x, &ct->partition_of, LOCK_ACCESS_EXCLUSIVE, "PARTITION OF");
 }
 
+/* The tables a materialized view reads: ACCESS SHARE, scanned. */
+static void view_sources(struct lctx *x, const struct qname *view)
+{
+	char names[32][2 * NAMEBUF + 2];
+	struct name_rows r = { names, 0, 32 };
+	struct cat_rel rel;
+	struct strbuf sql;
+
+	if (ctx_find_rel(x->ctx, view, &rel))
+		return;
+	strbuf_init(&sql);
+	strbuf_addf(&sql, "SELECT DISTINCT s.name || '.' || t.name FROM view_deps d"
+		    " JOIN relations t ON t.id = d.rel_id JOIN schemas s ON s.id = t.schema_id"
+		    " WHERE d.view_id = %lld ORDER BY 1", (long long)rel.id);
+	for (int i = 0, n = query_names(x, &sql, &r); i < n; i++)
+		add_qualified(x, names[i], LOCK_ACCESS_SHARE, "read by the refresh")->scan = true;
+}
+
+/*
+ * REINDEX rebuilds indexes, not the table: SHARE on the table (its rows
+ * are read), ACCESS EXCLUSIVE on each index, which blocks every query
+ * that plans against the table.
+ */
+static void reindex(struct lctx *x, const struct maintenance_stmt *m)
+{
+	for (int i = 0; i < m->nr_rels; i++) {
+		struct cat_rel rel, table;
+		struct lock *l;
+
+		if (m->relkind == OBJ_INDEX && !ctx_find_rel(x->ctx, &m->rels[i], &rel) &&
+		    !cat_rel_get(ctx_catalog(x->ctx), rel.table_id, &table)) {
+			struct qname t = { table.schema, table.name };
+
+			l = add_qname_copy(x, &t, m->concurrently ? LOCK_SHARE_UPDATE_EXCLUSIVE
+								  : LOCK_SHARE, "REINDEX INDEX");
+			l->scan = true;
+			l = add_qname(x, &m->rels[i], m->concurrently ? LOCK_SHARE_UPDATE_EXCLUSIVE
+								    : LOCK_ACCESS_EXCLUSIVE, "the rebuilt index");
+			l->rewrite = true;
+			continue;
+		}
+		l = add_qname(x, &m->rels[i], m->concurrently ? LOCK_SHARE_UPDATE_EXCLUSIVE
+							    : LOCK_SHARE, "REINDEX");
+		l->scan = true;
+	}
+}
+
 static void maintenance(struct lctx *x)
 {
 	const struct maintenance_stmt *m = &x->st->u.maint;
 	enum lock_mode mode = LOCK_ACCESS_EXCLUSIVE;
 	bool rewrite = true;
 
+	if (!strcmp(m->what, "reindex")) {
+		reindex(x, m);
+		return;
+	}
 	if (!strcmp(m->what, "vacuum") || !strcmp(m->what, "analyze")) {
 		mode = LOCK_SHARE_UPDATE_EXCLUSIVE;
 		rewrite = false;
-	} else if (!strcmp(m->what, "reindex")) {
-		mode = m->concurrently ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE;
 	} else if (!strcmp(m->what, "refresh materialized view") && m->concurrently) {
 		mode = LOCK_EXCLUSIVE;
 		rewrite = false;
 	}
+	if (!strcmp(m->what, "refresh materialized view"))
+		for (int i = 0; i < m->nr_rels; i++)
+			view_sources(x, &m->rels[i]);
 	for (int i = 0; i < m->nr_rels; i++) {
 		struct lock *l = add_qname(x, &m->rels[i], mode, m->what);
 

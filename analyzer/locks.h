@@ -37,9 +37,13 @@ struct lock {
 
 struct lock_list {
 	struct lock *items;       /* owned array; strings borrowed from the
-	                             statement and the replay result */
+	                             statement and the replay result, or from
+	                             the pool */
 	int nr;
 	size_t alloc;
+	char **pool;              /* owned copies of names found in the catalog */
+	int nr_pool;
+	size_t alloc_pool;
 };
 
 void lock_list_init(struct lock_list *l);
