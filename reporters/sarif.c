@@ -393,6 +393,8 @@ static json_t *rule_json(const struct rule_info *r)
 	json_object_set_new(o, "fullDescription", full_description(r));
 	json_object_set_new(o, "help", help_obj(r));
 	json_object_set_new(conf, "level", json_string(sarif_level(r->default_severity)));
+	if (r->default_severity == SEV_OFF)
+		json_object_set_new(conf, "enabled", json_false());   /* off until configured */
 	json_object_set_new(o, "defaultConfiguration", conf);
 	json_object_set_new(o, "properties", rule_properties(r));
 	free(name);

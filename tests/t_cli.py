@@ -109,10 +109,22 @@ def run_tty(cwd, *args, env):
     return p.wait(), b"".join(chunks).decode("utf-8", "replace")
 
 
+# These tests are about the command line (formats, exit codes, ranges,
+# layouts); the rule catalog is tested by the fixtures. Rules that fire on
+# almost any statement would only blur the expectations, so each project
+# turns them off in its .migsafe.json.
+QUIET_CONFIG = json.dumps({"rules": {r: "off" for r in (
+    "missing-lock-timeout", "table-without-primary-key", "prefer-bigint-pk",
+    "prefer-timestamptz", "prefer-jsonb", "ban-char", "redundant-index",
+    "unique-on-existing-data")}})
+
+
 def project(files):
     """A temp dir holding files {relative path: text or bytes}."""
     d = tempfile.mkdtemp(prefix="migsafe-cli-")
     TMPDIRS.append(d)
+    files = dict(files)
+    files.setdefault(".migsafe.json", QUIET_CONFIG)
     for rel, content in files.items():
         path = os.path.join(d, rel)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -412,19 +424,20 @@ def test_numeric_order():
                  "m/10_alter.up.sql": "ALTER TABLE t ADD COLUMN name text;\n"})
     r = lint_json(d, "m")
     check("numeric order: 2_ before 10_ (golang-migrate)",
-          r.rc == 0 and r.findings() == [], r)
+          r.rc == 0 and "unknown-object" not in r.rules(), r)
     d = project({"m/2_create.sql": "CREATE TABLE t (id int);\n",
                  "m/10_alter.sql": "ALTER TABLE t ADD COLUMN name text;\n",
                  "m/9_other.sql": "CREATE TABLE u (id int);\n"})
     r = lint_json(d, "m")
     check("numeric order: 2_ before 10_ (plain files)",
-          r.rc == 0 and r.findings() == [], r)
+          r.rc == 0 and "unknown-object" not in r.rules(), r)
     # the other way round really is unknown-object
     d = project({"m/2_alter.sql": "ALTER TABLE t ADD COLUMN name text;\n",
                  "m/10_create.sql": "CREATE TABLE t (id int);\n"})
     r = lint_json(d, "m")
+    unknown = [f for f in r.findings() if f["rule"] == "unknown-object"]
     check("numeric order: altering before creating is unknown-object",
-          r.rules() == ["unknown-object"] and r.findings()[0]["file"] == "m/2_alter.sql", r)
+          len(unknown) == 1 and unknown[0]["file"] == "m/2_alter.sql", r)
 
 
 def test_goose():

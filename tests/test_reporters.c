@@ -610,13 +610,15 @@ static void check_rule(json_t *rule, const struct rule_info *info)
 	if (rule_help(info))
 		ck_assert_str_eq(jstr(json_object_get(rule, "help"), "text"), rule_help(info));
 	ck_assert_str_eq(jstr(json_object_get(rule, "defaultConfiguration"), "level"),
-			 info->default_severity == SEV_NOTE ? "note" :
+			 info->default_severity == SEV_OFF ? "none" :
 			 severity_name(info->default_severity));
+	ck_assert(json_is_false(json_object_get(json_object_get(rule, "defaultConfiguration"),
+						"enabled")) == (info->default_severity == SEV_OFF));
 	ck_assert_int_eq(json_array_size(tags), 3);
 	ck_assert_str_eq(json_string_value(json_array_get(tags, 0)), info->category);
 	ck_assert_str_eq(jstr(props, "precision"), "high");
 	ck_assert_str_eq(jstr(props, "problem.severity"),
-			 info->default_severity == SEV_NOTE ? "recommendation" :
+			 info->default_severity <= SEV_NOTE ? "recommendation" :
 			 severity_name(info->default_severity));
 	ck_assert_ptr_null(json_object_get(props, "security-severity"));
 }
