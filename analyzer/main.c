@@ -551,6 +551,24 @@ out:
 	return ret ? EXIT_TROUBLE : 0;
 }
 
+/* Which other linter's ids a suppression comment may use for each rule. */
+static void print_mapping(const char *tool, const char *directive)
+{
+	bool any = false;
+
+	for (int i = 0; i < NR_RULES; i++) {
+		char *ids = rule_doc_field(&rule_table[i], tool);
+
+		if (ids && *ids) {
+			if (!any)
+				printf("\n-- %s ID honoured as:\n", directive);
+			printf("  %-40s %s\n", ids, rule_table[i].id);
+			any = true;
+		}
+		free(ids);
+	}
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	const struct rule_info *r;
@@ -569,6 +587,8 @@ static int cmd_rules(int argc, char **argv)
 	for (int i = 0; i < NR_RULES; i++)
 		printf("%-28s %-14s %-8s %s\n", rule_table[i].id, rule_table[i].category,
 		       severity_name(rule_table[i].default_severity), rule_table[i].summary);
+	print_mapping("squawk", "squawk-ignore");
+	print_mapping("atlas", "atlas:nolint");
 	return 0;
 }
 
