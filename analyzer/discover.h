@@ -62,6 +62,12 @@ struct migration {
 	enum tx_mode tx;      /* default from the layout; refined by
 	                         migration_mask() from file directives */
 	bool in_range;        /* linted (else replayed for state only) */
+	enum {
+		BASE_UNKNOWN,     /* no --base */
+		BASE_UNCHANGED,   /* existed at the base, as it is now */
+		BASE_ADDED,       /* new since the base */
+		BASE_MODIFIED,    /* existed at the base, edited since */
+	} base_state;
 };
 
 struct history {

@@ -804,6 +804,66 @@ static void report_unused_suppressions(struct rule_ctx *ctx)
 				report_unused(ctx, &ctx->supp[i].items[j]);
 }
 
+/* ---- the history itself ---- */
+
+static void report_file(struct rule_ctx *ctx, enum rule_id rule, int fi, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static void report_file(struct rule_ctx *ctx, enum rule_id rule, int fi, const char *fmt, ...)
+{
+	struct loc loc = { .file_index = fi, .line = 1, .col = 1, .end_line = 1, .end_col = 1 };
+	struct strbuf sb;
+	va_list ap;
+
+	strbuf_init(&sb);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	loc.stmt_hash = fnv1a64(ctx->h->items[fi].version, strlen(ctx->h->items[fi].version),
+				FNV1A64_INIT);
+	add_finding(ctx, rule, &loc, NULL, strbuf_detach(&sb));
+}
+
+/* The latest migration that is already applied (in --base mode). */
+static int last_applied(const struct history *h)
+{
+	int last = -1;
+
+	for (int i = 0; i < h->nr; i++)
+		if (h->items[i].base_state == BASE_UNCHANGED || h->items[i].base_state == BASE_MODIFIED)
+			last = i;
+	return last;
+}
+
+/*
+ * duplicate-version, modified-applied-migration, out-of-order-migration:
+ * about the directory, not the SQL; reported on the file's first line.
+ */
+static void check_history(struct rule_ctx *ctx)
+{
+	const struct history *h = ctx->h;
+	int applied = last_applied(h);
+
+	for (int i = 0; i < h->nr; i++) {
+		const struct migration *m = &h->items[i];
+
+		if (i && *m->version && !version_cmp(m->version, h->items[i - 1].version) &&
+		    (m->in_range || h->items[i - 1].in_range || m->base_state == BASE_MODIFIED))
+			report_file(ctx, RULE_DUPLICATE_VERSION, i,
+				    "version %s is also the version of '%s': the migration tool runs"
+				    " only one of them, or refuses both", m->version,
+				    h->items[i - 1].display);
+		if (m->base_state == BASE_MODIFIED)
+			report_file(ctx, RULE_MODIFIED_APPLIED_MIGRATION, i,
+				    "migration %s existed at the base and has been edited: databases"
+				    " that already ran it will never run the new version", m->version);
+		if (m->base_state == BASE_ADDED && applied > i)
+			report_file(ctx, RULE_OUT_OF_ORDER_MIGRATION, i,
+				    "new migration %s sorts before %s, which is already applied: most"
+				    " tools skip it or refuse to run", m->version,
+				    h->items[applied].version);
+	}
+}
+
 /* Replay (and lint, when ctx->lint) files 0..last. */
 static int run_files(struct rule_ctx *ctx, int last)
 {
@@ -822,6 +882,8 @@ static int run_files(struct rule_ctx *ctx, int last)
 	ctx->replay = rp;
 	if (ctx->opts->initial_schema && replay_initial_schema(ctx, rp, &res))
 		ret = -1;
+	if (ctx->lint)
+		check_history(ctx);
 	for (int i = 0; i <= last; i++) {
 		ctx->file_index = i;
 		ctx->m = &ctx->h->items[i];

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "discover.h"
 #include "engine.h"
+#include "git.h"
 #include "inspect.h"
 #include "locks_cmd.h"
 #include "parse.h"
@@ -36,6 +37,8 @@ static const char usage_text[] =
 	"      --fail-on=LEVEL     error (default), warning, note, none\n"
 	"      --pg-version=N      PostgreSQL major version the migrations run on (default 15)\n"
 	"      --since=VERSION     lint only migrations at or after VERSION\n"
+	"      --base=REF          lint only migrations added since REF (a CI gate); report\n"
+	"                          edited applied ones\n"
 	"      --layout=NAME       golang-migrate, goose, atlas, flyway, dbmate, diesel,\n"
 	"                          prisma, plain (default: detected)\n"
 	"      --transaction=MODE  per-file or none: how the migration tool runs each file\n"
@@ -63,6 +66,7 @@ struct cli {
 	struct discover_opts dopts;
 	struct lint_opts lopts;
 	struct config cfg;       /* .migsafe.json; options override it */
+	const char *base;        /* --base REF */
 };
 
 static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -103,6 +107,7 @@ static int parse_pg_version(const char *s, int *out)
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
 	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE, OPT_CONFIG,
+	OPT_BASE,
 };
 
 static const struct option lint_options[] = {
@@ -119,6 +124,7 @@ static const struct option lint_options[] = {
 	{ "initial-schema", required_argument, NULL, OPT_INITIAL_SCHEMA },
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
+	{ "base", required_argument, NULL, OPT_BASE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -203,6 +209,9 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 		return rule_option(c, arg);
 	case OPT_CONFIG:
 		return 0;   /* read before the other options, see setup() */
+	case OPT_BASE:
+		c->base = arg;
+		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
 		exit(0);
@@ -367,6 +376,11 @@ static int find_history(struct cli *c, int argc, char **argv, struct history *h)
 	h->nr = w;
 	if (!h->nr)
 		return error("every migration is excluded by the config's \"exclude\"");
+	if (c->base) {
+		if (git_mark_base(h, c->base))
+			return -1;
+		c->lopts.explicit_range = true;
+	}
 	return 0;
 }
 

@@ -116,7 +116,13 @@ struct rule_impl {
 	R(NAMING_CONVENTION, "naming-convention", "schema-design", SEV_OFF, \
 	  "a name that does not match the pattern configured for its kind") \
 	R(UNUSED_SUPPRESSION, "unused-suppression", "history", SEV_NOTE, \
-	  "a migsafe:ignore comment that suppresses nothing")
+	  "a migsafe:ignore comment that suppresses nothing") \
+	R(MODIFIED_APPLIED_MIGRATION, "modified-applied-migration", "history", SEV_ERROR, \
+	  "a migration that was already applied has been edited") \
+	R(OUT_OF_ORDER_MIGRATION, "out-of-order-migration", "history", SEV_ERROR, \
+	  "a new migration whose version sorts before one that is already applied") \
+	R(DUPLICATE_VERSION, "duplicate-version", "history", SEV_ERROR, \
+	  "two migrations with the same version")
 
 enum rule_id {
 #define R_ENUM(e, id, cat, sev, sum) RULE_##e,

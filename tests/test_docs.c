@@ -68,7 +68,8 @@ static bool engine_reported(const struct rule_info *r)
 {
 	static const char *const ids[] = {
 		"syntax-error", "unknown-object", "duplicate-object", "unanalyzable-statement",
-		"unused-suppression",
+		"unused-suppression", "modified-applied-migration", "out-of-order-migration",
+		"duplicate-version",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(ids); i++)
@@ -106,10 +107,22 @@ static int count_sql(const char *dir)
 	return n;
 }
 
+/* History rules judge the directory and git, not SQL: a fixture file
+   cannot express them; tests/t_base.py covers them with real git. */
+static bool git_tested(const struct rule_info *r)
+{
+	return !strcmp(r->id, "modified-applied-migration") ||
+	       !strcmp(r->id, "out-of-order-migration") || !strcmp(r->id, "duplicate-version");
+}
+
 START_TEST(test_every_rule_has_fixtures)
 {
 	for (int i = 0; i < NR_RULES; i++) {
-		char *dir = xstrfmt("%s/fixtures/%s", src_dir(), rule_table[i].id);
+		char *dir;
+
+		if (git_tested(&rule_table[i]))
+			continue;
+		dir = xstrfmt("%s/fixtures/%s", src_dir(), rule_table[i].id);
 
 		ck_assert_msg(count_sql(dir) >= 2, "%s: fewer than two fixtures (firing and quiet)",
 			      rule_table[i].id);
