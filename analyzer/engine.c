@@ -239,22 +239,55 @@ void report_at(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
 
 /* ---- locations ---- */
 
+/* Length of a comment starting at p (0 if none): -- to end of line,
+   or a block comment (nesting is rare enough to ignore here). */
+static size_t comment_len(const char *p, const char *end)
+{
+	const char *q;
+
+	if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+		for (q = p; q < end && *q != '\n'; q++)
+			;
+		return (size_t)(q - p);
+	}
+	if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+		for (q = p + 2; q + 1 < end && !(q[0] == '*' && q[1] == '/'); q++)
+			;
+		return (size_t)(q + 2 <= end ? q + 2 - p : end - p);
+	}
+	return 0;
+}
+
+/*
+ * A statement's fingerprint survives reformatting: comments are left
+ * out, runs of white space count as one space, and letters outside
+ * string literals are folded to lower case (keywords and unquoted names
+ * are case-insensitive).
+ */
 static uint64_t stmt_hash(const char *text, size_t start, size_t end)
 {
+	const char *p = text + start, *e = text + end;
 	uint64_t h = FNV1A64_INIT;
-	bool space = false;
+	bool space = false, quoted = false;
 
-	for (size_t i = start; i < end; i++) {
-		unsigned char c = (unsigned char)text[i];
+	while (p < e) {
+		unsigned char c = (unsigned char)*p;
+		size_t skip = quoted ? 0 : comment_len(p, e);
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+		if (skip || (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
 			space = true;
+			p += skip ? skip : 1;
 			continue;
 		}
 		if (space)
 			h = fnv1a64(" ", 1, h);
 		space = false;
+		if (c == '\'')
+			quoted = !quoted;
+		if (!quoted && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
 		h = fnv1a64(&c, 1, h);
+		p++;
 	}
 	return h;
 }

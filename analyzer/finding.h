@@ -61,6 +61,7 @@ struct summary {
 	int statements;         /* statements linted */
 	int by_severity[4];     /* counted by enum severity (OFF unused) */
 	int suppressed;
+	int baselined;          /* hidden by --baseline */
 };
 
 #endif

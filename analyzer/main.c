@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "config.h"
 #include "discover.h"
 #include "engine.h"
@@ -28,6 +29,7 @@ static const char usage_text[] =
 	"usage: migsafe lint [options] [PATH...]\n"
 	"       migsafe inspect [--format=json|sql|mermaid|dot] [--at=VERSION] [PATH...]\n"
 	"       migsafe locks [--format=text|json] [lint's range options] [PATH...]\n"
+	"       migsafe baseline [lint options] [-o FILE] [PATH...]\n"
 	"       migsafe rules [ID]\n"
 	"       migsafe version\n"
 	"\n"
@@ -39,6 +41,7 @@ static const char usage_text[] =
 	"      --since=VERSION     lint only migrations at or after VERSION\n"
 	"      --base=REF          lint only migrations added since REF (a CI gate); report\n"
 	"                          edited applied ones\n"
+	"      --baseline=FILE     hide the findings recorded by 'migsafe baseline'\n"
 	"      --layout=NAME       golang-migrate, goose, atlas, flyway, dbmate, diesel,\n"
 	"                          prisma, plain (default: detected)\n"
 	"      --transaction=MODE  per-file or none: how the migration tool runs each file\n"
@@ -67,6 +70,7 @@ struct cli {
 	struct lint_opts lopts;
 	struct config cfg;       /* .migsafe.json; options override it */
 	const char *base;        /* --base REF */
+	const char *baseline;    /* --baseline FILE */
 };
 
 static int usage_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -78,7 +82,7 @@ static int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
+	fprintf(stderr, "\n(see 'migsafe --help')\n");
 	return EXIT_TROUBLE;
 }
 
@@ -107,7 +111,7 @@ static int parse_pg_version(const char *s, int *out)
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
 	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE, OPT_CONFIG,
-	OPT_BASE,
+	OPT_BASE, OPT_BASELINE,
 };
 
 static const struct option lint_options[] = {
@@ -125,6 +129,7 @@ static const struct option lint_options[] = {
 	{ "rule", required_argument, NULL, OPT_RULE },
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "base", required_argument, NULL, OPT_BASE },
+	{ "baseline", required_argument, NULL, OPT_BASELINE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -212,11 +217,14 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 	case OPT_BASE:
 		c->base = arg;
 		return 0;
+	case OPT_BASELINE:
+		c->baseline = arg;
+		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
 		exit(0);
 	default:
-		fputs(usage_text, stderr);
+		fputs("(see 'migsafe --help')\n", stderr);
 		return EXIT_TROUBLE;
 	}
 }
@@ -392,6 +400,7 @@ static int lint_handle(struct cli *c, int opt, const char *arg)
 static int cmd_lint(int argc, char **argv)
 {
 	struct cli c = { .format = "text", .fail_on = SEV_ERROR, .color = -1 };
+	struct baseline bl = { 0 };
 	struct finding_list fl;
 	struct summary sum;
 	struct history h;
@@ -405,11 +414,17 @@ static int cmd_lint(int argc, char **argv)
 		ret = EXIT_TROUBLE;
 		goto out;
 	}
+	if (c.baseline && baseline_load(&bl, c.baseline)) {
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
 	lint_failed = lint_run(&c.lopts, &h, &fl, &sum);
+	baseline_filter(&bl, &fl, &sum);
 	ret = emit(&c, &h, &fl, &sum) ? EXIT_TROUBLE : exit_status(&c, &sum);
 	if (lint_failed)
 		ret = EXIT_TROUBLE;
 out:
+	baseline_release(&bl);
 	finding_list_release(&fl);
 	history_release(&h);
 	config_release(&c.cfg);
@@ -583,6 +598,38 @@ static void print_mapping(const char *tool, const char *directive)
 	}
 }
 
+/* migsafe baseline: today's findings, for --baseline to hide. */
+static int cmd_baseline(int argc, char **argv)
+{
+	struct cli c = { .format = "text", .color = 0 };
+	struct finding_list fl;
+	struct summary sum;
+	struct history h;
+	const char *out;
+	int ret;
+
+	history_init(&h);
+	finding_list_init(&fl);
+	if ((ret = setup(&c, argc, argv, lint_options, lint_handle)))
+		goto done;
+	if (find_history(&c, argc, argv, &h)) {
+		ret = EXIT_TROUBLE;
+		goto done;
+	}
+	out = c.output ? c.output : ".migsafe-baseline.json";
+	ret = lint_run(&c.lopts, &h, &fl, &sum) ? EXIT_TROUBLE : 0;
+	if (baseline_write(out, &fl))
+		ret = EXIT_TROUBLE;
+	else
+		fprintf(stderr, "migsafe: wrote %d finding%s to '%s'\n", fl.nr, fl.nr == 1 ? "" : "s",
+			out);
+done:
+	finding_list_release(&fl);
+	history_release(&h);
+	config_release(&c.cfg);
+	return ret;
+}
+
 static int cmd_rules(int argc, char **argv)
 {
 	const struct rule_info *r;
@@ -617,6 +664,8 @@ int main(int argc, char **argv)
 		return cmd_lint(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "inspect"))
 		return cmd_inspect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "baseline"))
+		return cmd_baseline(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "locks"))
 		return cmd_locks(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "rules"))

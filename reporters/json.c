@@ -76,6 +76,7 @@ static json_t *summary_json(const struct summary *s)
 	json_object_set_new(o, "warnings", json_integer(s->by_severity[SEV_WARNING]));
 	json_object_set_new(o, "notes", json_integer(s->by_severity[SEV_NOTE]));
 	json_object_set_new(o, "suppressed", json_integer(s->suppressed));
+	json_object_set_new(o, "baselined", json_integer(s->baselined));
 	return o;
 }
 

@@ -273,6 +273,8 @@ static void add_summary(struct strbuf *sb, const struct report_opts *ro,
 	add_count(sb, s->statements, "statement");
 	if (s->suppressed > 0)
 		strbuf_addf(sb, ", %d suppressed", s->suppressed);
+	if (s->baselined > 0)
+		strbuf_addf(sb, ", %d in the baseline", s->baselined);
 	strbuf_addstr(sb, ")");
 }
 
