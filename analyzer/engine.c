@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "atlas_sum.h"
 #include "config.h"
 #include "locks.h"
 #include "parse.h"
@@ -867,6 +868,11 @@ static int last_applied(const struct history *h)
 	return last;
 }
 
+static void atlas_problem(void *data, int fi, const char *message)
+{
+	report_file(data, RULE_MODIFIED_APPLIED_MIGRATION, fi, "%s", message);
+}
+
 /*
  * duplicate-version, modified-applied-migration, out-of-order-migration:
  * about the directory, not the SQL; reported on the file's first line.
@@ -895,6 +901,7 @@ static void check_history(struct rule_ctx *ctx)
 				    " tools skip it or refuse to run", m->version,
 				    h->items[applied].version);
 	}
+	atlas_sum_check(h, atlas_problem, ctx);
 }
 
 /* Replay (and lint, when ctx->lint) files 0..last. */

@@ -55,6 +55,47 @@ def summary(findings):
     return sorted(f"{f['file']}:{f['line']} {f['rule']}" for f in findings)
 
 
+def atlas_sum(d, names):
+    """atlas.sum as 'atlas migrate hash' writes it (hashes are cumulative)."""
+    import base64
+    import hashlib
+    h, lines = hashlib.sha256(), []
+    for n in names:
+        h.update(n.encode())
+        with open(os.path.join(d, n), "rb") as fh:
+            h.update(fh.read())
+        lines.append((n, base64.b64encode(h.copy().digest()).decode()))
+    total = hashlib.sha256()
+    for n, x in lines:
+        total.update(n.encode())
+        total.update(x.encode())
+    body = "".join(f"{n} h1:{x}\n" for n, x in lines)
+    with open(os.path.join(d, "atlas.sum"), "w") as fh:
+        fh.write(f"h1:{base64.b64encode(total.digest()).decode()}\n{body}")
+
+
+def test_atlas_sum(tmp):
+    d = os.path.join(tmp, "atlas")
+    names = ["20240101000000_users.sql", "20240102000000_orders.sql"]
+    write(d, names[0], "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+    write(d, names[1], "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint);\n")
+    write(d, ".migsafe.json", QUIET)
+    atlas_sum(d, names)
+    rc, f, err = lint(d, ".")
+    check("atlas.sum that matches: no finding about it",
+          "modified-applied-migration" not in [x["rule"] for x in f], f or err)
+    write(d, names[0], "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
+    rc, f, err = lint(d, ".")
+    hits = [x for x in f if x["rule"] == "modified-applied-migration"]
+    check("atlas.sum mismatch names the file and the sum's line",
+          len(hits) == 1 and hits[0]["file"].endswith(names[0]) and
+          "atlas.sum line 2" in hits[0]["message"], f or err)
+    write(d, "20240103000000_more.sql", "ALTER TABLE users ADD COLUMN x int;\n")
+    rc, f, err = lint(d, ".")
+    check("a migration missing from atlas.sum is reported",
+          any("not recorded" in x["message"] for x in f), f or err)
+
+
 def main():
     if not shutil.which("git"):
         print("not ok - git is not installed")
@@ -62,6 +103,7 @@ def main():
         return 1
     tmp = tempfile.mkdtemp(prefix="migsafe-base-")
     try:
+        test_atlas_sum(tmp)
         repo = os.path.join(tmp, "repo")
         os.makedirs(repo)
         git(repo, "init", "-q", "-b", "main")
