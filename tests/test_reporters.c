@@ -99,7 +99,7 @@ struct rendered {
 static struct summary sum_of(int files, int linted, int stmts, int e, int w,
 			     int n, int suppressed)
 {
-	struct summary s = { files, linted, stmts, { 0, n, w, e }, suppressed };
+	struct summary s = { files, linted, stmts, { 0, n, w, e }, suppressed, 0 };
 
 	return s;
 }
