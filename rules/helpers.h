@@ -9,4 +9,20 @@
 /* "; it also removes constraint "x" on table "y", view "v"" */
 void append_dropped(struct strbuf *sb, const struct change *ch);
 
+/*
+ * The columns whose type a statement sets (CREATE TABLE columns, ADD
+ * COLUMN, ALTER COLUMN TYPE), with the type before an ALTER TYPE (NULL
+ * otherwise). Defined in prefer_timestamptz.c; the column-type rules
+ * (prefer-timestamptz, prefer-identity, prefer-text, ban-char,
+ * prefer-jsonb) share it.
+ */
+struct typed_column {
+	const char *schema, *table, *column;
+	const struct type_ref *type;
+	const struct type_ref *old;
+};
+typedef void (*typed_column_fn)(struct rule_ctx *ctx, const struct typed_column *c);
+void foreach_typed_column(struct rule_ctx *ctx, const struct stmt *st,
+			  const struct change *ch, int n, typed_column_fn fn);
+
 #endif

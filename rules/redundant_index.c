@@ -1,0 +1,195 @@
+/*
+ * redundant-index (note): at the end of the range, a btree index whose
+ * key columns are the leading key columns of another btree index on the
+ * same table, with the same predicate, where one of the two was created
+ * in the range. The shorter index serves no query the longer one cannot.
+ *
+ * An index that enforces something (unique, primary key, a constraint's
+ * index) is never the redundant one, nor a partition's copy of its
+ * parent's index (the parent's is reported). Of two identical indexes
+ * the newer is reported. The finding is at the redundant index's
+ * creation, or at the new index's when the redundant one predates the
+ * range.
+ *
+ * Not modelled by the catalog: operator classes and collations of index
+ * columns (text_pattern_ops serves LIKE 'x%', the default does not).
+ */
+#include "helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+#define KEY_COLUMNS(ix) \
+	"(SELECT group_concat(n, ', ') FROM (SELECT coalesce(c.name, x.expr) AS n" \
+	"  FROM index_columns x LEFT JOIN columns c ON c.id = x.column_id" \
+	"  WHERE x.index_id = " ix ".rel_id AND NOT x.is_include ORDER BY x.pos))"
+
+/* Pairs (a, b): a's keys lead b's, same predicate, both btree. */
+static const char pairs_sql[] =
+	"SELECT a.rel_id, b.rel_id, ra.name, rb.name, s.name, t.name,"
+	"  ra.in_range, ra.created_file, ra.line, rb.in_range, rb.created_file, rb.line,"
+	"  " KEY_COLUMNS("a") ", " KEY_COLUMNS("b") ", a.nr_key = b.nr_key"
+	" FROM indexes a JOIN indexes b ON b.table_id = a.table_id AND b.rel_id <> a.rel_id"
+	" JOIN relations ra ON ra.id = a.rel_id JOIN relations rb ON rb.id = b.rel_id"
+	" JOIN relations t ON t.id = a.table_id JOIN schemas s ON s.id = t.schema_id"
+	" WHERE (ra.in_range OR rb.in_range)"
+	"   AND a.method = 'btree' AND b.method = 'btree'"
+	"   AND NOT a.is_unique AND NOT a.is_primary AND a.parent_index IS NULL"
+	"   AND NOT EXISTS (SELECT 1 FROM constraints k WHERE k.index_id = a.rel_id)"
+	"   AND a.predicate IS b.predicate AND a.nr_key <= b.nr_key"
+	/* every key column of a is b's key column at the same position; the
+	   direction matters unless a has one key (a btree scans backwards) */
+	"   AND NOT EXISTS (SELECT 1 FROM index_columns x WHERE x.index_id = a.rel_id"
+	"     AND NOT x.is_include AND NOT EXISTS (SELECT 1 FROM index_columns y"
+	"       WHERE y.index_id = b.rel_id AND y.pos = x.pos AND NOT y.is_include"
+	"       AND y.column_id IS x.column_id AND y.expr IS x.expr"
+	"       AND (y.descending = x.descending OR a.nr_key = 1)))"
+	/* a's INCLUDE columns are somewhere in b (index-only scans) */
+	"   AND NOT EXISTS (SELECT 1 FROM index_columns x WHERE x.index_id = a.rel_id"
+	"     AND x.is_include AND NOT EXISTS (SELECT 1 FROM index_columns y"
+	"       WHERE y.index_id = b.rel_id AND y.column_id IS x.column_id AND y.expr IS x.expr))"
+	" ORDER BY ra.created_file, ra.line, a.rel_id, b.rel_id";
+
+struct side {
+	cat_id id;
+	char name[NAMEBUF];
+	char *columns;          /* "a, b" (malloc'ed) */
+	bool in_range;
+	int file, line;
+};
+
+struct pair {
+	struct side a, b;       /* a is redundant next to b */
+	char schema[NAMEBUF], table[NAMEBUF];
+	bool same_keys;
+};
+
+struct pair_list {
+	struct pair *items;
+	int nr;
+	size_t alloc;
+};
+
+static int num(const char *s)
+{
+	return s ? (int)strtol(s, NULL, 10) : 0;
+}
+
+static void fill_side(struct side *s, const char *id, const char *name, const char *in_range,
+		      const char *file, const char *line, const char *columns)
+{
+	s->id = id ? strtoll(id, NULL, 10) : 0;
+	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
+	s->in_range = num(in_range) != 0;
+	s->file = num(file);
+	s->line = num(line);
+	s->columns = xstrdup(columns ? columns : "");
+}
+
+static int collect(void *data, int ncols, const char *const *names, const char *const *v)
+{
+	struct pair_list *l = data;
+	struct pair *p;
+
+	(void)names;
+	if (ncols < 15)
+		return 0;
+	ALLOC_GROW(l->items, (size_t)l->nr + 1, l->alloc);
+	p = &l->items[l->nr++];
+	memset(p, 0, sizeof(*p));
+	fill_side(&p->a, v[0], v[2], v[6], v[7], v[8], v[12]);
+	fill_side(&p->b, v[1], v[3], v[9], v[10], v[11], v[13]);
+	snprintf(p->schema, sizeof(p->schema), "%s", v[4] ? v[4] : "");
+	snprintf(p->table, sizeof(p->table), "%s", v[5] ? v[5] : "");
+	p->same_keys = num(v[14]) != 0;
+	return 0;
+}
+
+static bool older(const struct side *x, const struct side *y)
+{
+	if (x->file != y->file)
+		return x->file < y->file;
+	if (x->line != y->line)
+		return x->line < y->line;
+	return x->id < y->id;
+}
+
+/* Of two identical indexes, only the newer is redundant. */
+static bool older_twin(const struct pair_list *l, const struct pair *p)
+{
+	for (int j = 0; j < l->nr; j++) {
+		const struct pair *q = &l->items[j];
+
+		if (q->a.id == p->b.id && q->b.id == p->a.id && older(&p->a, &p->b))
+			return true;
+	}
+	return false;
+}
+
+/* Was index 'id' reported already (one finding per index)? */
+static bool reported(const struct pair_list *l, const bool *done, cat_id id)
+{
+	for (int j = 0; j < l->nr; j++)
+		if (done[j] && l->items[j].a.id == id)
+			return true;
+	return false;
+}
+
+static void report_pair(struct rule_ctx *ctx, const struct pair *p)
+{
+	const struct side *at = p->a.in_range ? &p->a : &p->b;
+	struct loc loc = { 0 };
+	const char *obj = object_path(p->schema, p->table, NULL);
+	const char *tbl = quote_rel(p->schema, p->table);
+
+	if (at->file < 0)
+		return;
+	/* relations keep the file and line of the creating statement only */
+	loc.file_index = at->file;
+	loc.line = at->line;
+	loc.col = 1;
+	if (!p->a.in_range)
+		report_at(ctx, RULE_REDUNDANT_INDEX, &loc, obj,
+			  "new index \"%s\" on %s (%s) makes index \"%s\" (%s) redundant: it serves"
+			  " every lookup \"%s\" serves; dropping \"%s\" saves its upkeep on every write",
+			  p->b.name, tbl, p->b.columns, p->a.name, p->a.columns, p->a.name, p->a.name);
+	else if (p->same_keys)
+		report_at(ctx, RULE_REDUNDANT_INDEX, &loc, obj,
+			  "index \"%s\" on %s (%s) duplicates index \"%s\" (%s): it serves no query"
+			  " the other does not, and costs upkeep on every write",
+			  p->a.name, tbl, p->a.columns, p->b.name, p->b.columns);
+	else
+		report_at(ctx, RULE_REDUNDANT_INDEX, &loc, obj,
+			  "index \"%s\" on %s (%s) is redundant: index \"%s\" (%s) starts with the"
+			  " same column%s and serves the same lookups; \"%s\" only costs upkeep on"
+			  " every write",
+			  p->a.name, tbl, p->a.columns, p->b.name, p->b.columns,
+			  strchr(p->a.columns, ',') ? "s" : "", p->a.name);
+}
+
+static void check_range(struct rule_ctx *ctx)
+{
+	struct pair_list l = { NULL, 0, 0 };
+	char *err = NULL;
+	bool *done;
+
+	if (catalog_query(ctx_catalog(ctx), pairs_sql, collect, &l, &err))
+		BUG("redundant-index: %s", err ? err : "query failed");
+	done = xcalloc((size_t)l.nr + 1, sizeof(*done));
+	for (int i = 0; i < l.nr; i++) {
+		if (older_twin(&l, &l.items[i]) || reported(&l, done, l.items[i].a.id))
+			continue;
+		report_pair(ctx, &l.items[i]);
+		done[i] = true;
+	}
+	free(done);
+	for (int i = 0; i < l.nr; i++) {
+		free(l.items[i].a.columns);
+		free(l.items[i].b.columns);
+	}
+	free(l.items);
+}
+
+const struct rule_impl rule_redundant_index = { NULL, check_range };

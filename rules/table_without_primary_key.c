@@ -1,0 +1,169 @@
+/*
+ * table-without-primary-key: a table created in the lint range that has
+ * no primary key at its end, reported at its CREATE TABLE; and an
+ * existing table whose primary key a statement drops without the
+ * migration file adding one back, reported at that statement.
+ *
+ * Quiet for partitions (the key belongs on the partitioned table, which
+ * is reported itself when it was created in the range), the migration
+ * tools' bookkeeping tables, and tables dropped again by the end. Old
+ * keyless tables that the range merely alters are not reported: the
+ * migration did not make them so.
+ */
+#include "helpers.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+/* ---- the end state of tables created in the range ---- */
+
+static const char keyless_sql[] =
+	"SELECT s.name, r.name, r.created_file, r.line,"
+	"  (SELECT k.name FROM constraints k WHERE k.rel_id = r.id AND k.kind = 'u'"
+	"     AND NOT EXISTS (SELECT 1 FROM constraint_columns cc"
+	"       JOIN columns c ON c.id = cc.column_id WHERE cc.con_id = k.id AND NOT c.not_null)"
+	"     ORDER BY k.id LIMIT 1)"
+	" FROM relations r JOIN schemas s ON s.id = r.schema_id"
+	" LEFT JOIN relations p ON p.id = r.parent_id"
+	" WHERE r.kind IN ('r', 'p') AND r.in_range AND r.created_file >= 0"
+	"   AND NOT EXISTS (SELECT 1 FROM constraints k WHERE k.rel_id = r.id AND k.kind = 'p')"
+	"   AND COALESCE(p.kind, '') <> 'p' AND s.name NOT LIKE 'pg\\_temp%' ESCAPE '\\'"
+	" ORDER BY r.created_file, r.line, r.id";
+
+struct keyless {
+	char schema[NAMEBUF], table[NAMEBUF];
+	char unique[NAMEBUF];   /* a UNIQUE constraint on NOT NULL columns, or "" */
+	struct loc loc;
+};
+
+struct keyless_list {
+	struct keyless *items;
+	int nr;
+	size_t alloc;
+};
+
+static void copy_text(char *dst, const char *src)
+{
+	snprintf(dst, NAMEBUF, "%s", src ? src : "");
+}
+
+static int collect(void *data, int ncols, const char *const *names, const char *const *v)
+{
+	struct keyless_list *l = data;
+	struct keyless *k;
+
+	(void)names;
+	if (ncols < 5 || !v[0] || !v[1] || !v[2] || !v[3])
+		return 0;
+	ALLOC_GROW(l->items, (size_t)l->nr + 1, l->alloc);
+	k = &l->items[l->nr++];
+	memset(k, 0, sizeof(*k));
+	copy_text(k->schema, v[0]);
+	copy_text(k->table, v[1]);
+	copy_text(k->unique, v[4]);
+	/* relations keep the file and line of the CREATE TABLE, not its
+	   column or span: the finding points at the start of that line */
+	k->loc.file_index = (int)strtol(v[2], NULL, 10);
+	k->loc.line = (int)strtol(v[3], NULL, 10);
+	k->loc.col = 1;
+	return 0;
+}
+
+static void report_keyless(struct rule_ctx *ctx, const struct keyless *k)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "table %s has no primary key: nothing identifies a single row,"
+		    " duplicate rows go unnoticed, and logical replication rejects its UPDATEs"
+		    " and DELETEs unless a replica identity is set", quote_rel(k->schema, k->table));
+	if (*k->unique)
+		strbuf_addf(&sb, "; its UNIQUE constraint \"%s\" on NOT NULL columns could"
+			    " become the primary key", k->unique);
+	report_at(ctx, RULE_TABLE_WITHOUT_PRIMARY_KEY, &k->loc,
+		  object_path(k->schema, k->table, NULL), "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+static void check_range(struct rule_ctx *ctx)
+{
+	struct keyless_list l = { NULL, 0, 0 };
+	char *err = NULL;
+
+	if (catalog_query(ctx_catalog(ctx), keyless_sql, collect, &l, &err))
+		BUG("table-without-primary-key: %s", err ? err : "query failed");
+	for (int i = 0; i < l.nr; i++)
+		report_keyless(ctx, &l.items[i]);
+	free(l.items);
+}
+
+/* ---- an existing table's primary key dropped ---- */
+
+static bool is_rel(struct rule_ctx *ctx, const struct qname *qn, cat_id id)
+{
+	struct cat_rel rel;
+
+	return !ctx_find_rel(ctx, qn, &rel) && rel.id == id;
+}
+
+static bool adds_primary_key(const struct alter_table *at)
+{
+	for (int i = 0; i < at->nr_cmds; i++)
+		if (at->cmds[i].kind == AT_ADD_CONSTRAINT && at->cmds[i].con &&
+		    at->cmds[i].con->kind == CON_PRIMARY)
+			return true;
+	return false;
+}
+
+/* Does a later statement of the file give the table a key, or drop it? */
+static bool settled_later(struct rule_ctx *ctx, cat_id id)
+{
+	const struct stmt *stmts;
+	int nr, cur;
+
+	ctx_file_statements(ctx, &stmts, &nr, &cur);
+	for (int i = cur + 1; i < nr; i++) {
+		const struct stmt *st = &stmts[i];
+
+		if (st->kind == ST_ALTER_TABLE && adds_primary_key(&st->u.alter_table) &&
+		    is_rel(ctx, &st->u.alter_table.rel, id))
+			return true;
+		if (st->kind == ST_DROP && st->u.drop.kind == OBJ_TABLE)
+			for (int j = 0; j < st->u.drop.nr_objects; j++)
+				if (is_rel(ctx, &st->u.drop.objects[j], id))
+					return true;
+	}
+	return false;
+}
+
+static bool has_primary_key(struct rule_ctx *ctx, cat_id rel)
+{
+	cat_id *cols = NULL;
+	int nr = 0, ret = cat_primary_key(ctx_catalog(ctx), rel, &cols, &nr);
+
+	free(cols);
+	return !ret;
+}
+
+static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)
+{
+	for (int i = 0; i < n; i++, ch++) {
+		if (ch->kind != CH_DROP_CONSTRAINT || ch->con_kind != CON_PRIMARY)
+			continue;
+		/* tables created in the range are judged by their end state */
+		if (!ch->rel.known || ch->rel.created_in_range)
+			continue;
+		if (has_primary_key(ctx, ch->rel.id) || settled_later(ctx, ch->rel.id))
+			continue;
+		report(ctx, RULE_TABLE_WITHOUT_PRIMARY_KEY,
+		       object_path(ch->rel.schema, ch->rel.name, NULL),
+		       "dropping primary key \"%s\" leaves table %s without one, and this migration"
+		       " adds none back: nothing identifies a single row any more, and logical"
+		       " replication rejects its UPDATEs and DELETEs unless a replica identity is set",
+		       ch->name, quote_rel(ch->rel.schema, ch->rel.name));
+	}
+}
+
+const struct rule_impl rule_table_without_primary_key = { check, check_range };
