@@ -34,7 +34,7 @@ static const char usage_text[] =
 	"       migsafe version\n"
 	"\n"
 	"lint options:\n"
-	"  -f, --format=FORMAT     text (default), json, sarif\n"
+	"  -f, --format=FORMAT     text (default), json, sarif, github, gitlab, junit, markdown\n"
 	"  -o, --output=FILE       write the report to FILE\n"
 	"      --fail-on=LEVEL     error (default), warning, note, none\n"
 	"      --pg-version=N      PostgreSQL major version the migrations run on (default 15)\n"
@@ -242,6 +242,21 @@ static bool want_color(const struct cli *c, FILE *out)
 	return isatty(fileno(out));
 }
 
+/*
+ * In GitHub Actions the text format also prints workflow commands, so
+ * the findings show as annotations on the pull request's files.
+ */
+static void github_annotations(const struct cli *c, const struct finding_list *fl)
+{
+	const char *gha = getenv("GITHUB_ACTIONS");
+
+	if (strcmp(c->format, "text") || !gha || strcmp(gha, "true"))
+		return;
+	for (int i = 0; i < fl->nr; i++)
+		github_annotation(stdout, &fl->items[i]);
+	fflush(stdout);
+}
+
 static int emit(const struct cli *c, const struct history *h, const struct finding_list *fl,
 		const struct summary *sum)
 {
@@ -271,6 +286,7 @@ static int emit(const struct cli *c, const struct history *h, const struct findi
 			rep->finding(state, &ro, &fl->items[i]);
 	if (rep->end && rep->end(state, &ro, sum))
 		ret = -1;
+	github_annotations(c, fl);
 	if (out != stdout && fclose(out))
 		ret = -1;
 	else if (out == stdout && fflush(stdout))

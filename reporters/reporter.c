@@ -12,6 +12,10 @@ static const struct reporter *const reporters[] = {
 	&reporter_text,
 	&reporter_json,
 	&reporter_sarif,
+	&reporter_github,
+	&reporter_gitlab,
+	&reporter_junit,
+	&reporter_markdown,
 };
 
 const struct reporter *reporter_by_name(const char *name)
@@ -26,7 +30,7 @@ const struct reporter *reporter_by_name(const char *name)
 
 const char *reporter_names(void)
 {
-	return "text, json, sarif";
+	return "text, json, sarif, github, gitlab, junit, markdown";
 }
 
 static bool is_cont(unsigned char c)
@@ -99,4 +103,39 @@ int report_finish(const struct report_opts *ro)
 	if (fflush(ro->out) || ferror(ro->out))
 		return -1;
 	return 0;
+}
+
+static void add_count(struct strbuf *sb, int n, const char *what, const char *on, const char *off)
+{
+	strbuf_addf(sb, "%s%d %s%s%s", n && on ? on : "", n, what, n == 1 ? "" : "s",
+		    n && on ? off : "");
+}
+
+void report_summary_line(struct strbuf *sb, const struct summary *s, const char *const paint[4])
+{
+	int errors = s->by_severity[SEV_ERROR];
+	int warnings = s->by_severity[SEV_WARNING];
+	int notes = s->by_severity[SEV_NOTE];
+	const char *reset = paint ? paint[3] : NULL;
+
+	if (errors + warnings + notes == 0) {
+		strbuf_addstr(sb, "no findings");
+	} else {
+		add_count(sb, errors, "error", paint ? paint[0] : NULL, reset);
+		strbuf_addstr(sb, ", ");
+		add_count(sb, warnings, "warning", paint ? paint[1] : NULL, reset);
+		strbuf_addstr(sb, ", ");
+		add_count(sb, notes, "note", paint ? paint[2] : NULL, reset);
+	}
+	strbuf_addstr(sb, " in ");
+	if (s->linted != s->files)
+		strbuf_addf(sb, "%d of ", s->linted);
+	add_count(sb, s->files, "migration file", NULL, NULL);
+	strbuf_addstr(sb, " (");
+	add_count(sb, s->statements, "statement", NULL, NULL);
+	if (s->suppressed > 0)
+		strbuf_addf(sb, ", %d suppressed", s->suppressed);
+	if (s->baselined > 0)
+		strbuf_addf(sb, ", %d in the baseline", s->baselined);
+	strbuf_addstr(sb, ")");
 }

@@ -40,11 +40,23 @@ struct reporter {
 extern const struct reporter reporter_text;
 extern const struct reporter reporter_json;
 extern const struct reporter reporter_sarif;
+extern const struct reporter reporter_github;
+extern const struct reporter reporter_gitlab;
+extern const struct reporter reporter_junit;
+extern const struct reporter reporter_markdown;
 
 /* By --format name; NULL if unknown. */
 const struct reporter *reporter_by_name(const char *name);
-/* "text, json, sarif" for messages. */
+/* "text, json, sarif, ..." for messages. */
 const char *reporter_names(void);
+
+/*
+ * One GitHub Actions workflow command (::error, ::warning or ::notice)
+ * for f, a whole line, escaped as the Actions toolkit escapes; the
+ * github format is these lines and a summary. Exposed so that the text
+ * format can add them when it runs inside GitHub Actions.
+ */
+void github_annotation(FILE *out, const struct finding *f);
 
 /*
  * Helpers the reporters share (reporters/reporter.c); not for other
@@ -65,5 +77,15 @@ struct json_t *report_json_str(const char *s);
  * write set it.
  */
 int report_finish(const struct report_opts *ro);
+
+/*
+ * The closing summary line every human-facing format shares:
+ * "3 errors, 1 warning, 0 notes in 2 of 5 migration files (14 statements)".
+ * 'paint' (error, warning, note and reset escape codes) colours the
+ * counts, or is NULL.
+ */
+struct strbuf;
+void report_summary_line(struct strbuf *sb, const struct summary *s,
+			 const char *const paint[4]);
 
 #endif

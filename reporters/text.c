@@ -235,48 +235,7 @@ static void text_finding(void *state, const struct report_opts *ro,
 	ts->nr++;
 }
 
-static void add_count(struct strbuf *sb, int n, const char *what)
-{
-	strbuf_addf(sb, "%d %s%s", n, what, n == 1 ? "" : "s");
-}
-
-static void add_colored_count(struct strbuf *sb, const struct report_opts *ro,
-			      int n, const char *what, const char *code)
-{
-	strbuf_addstr(sb, n ? col(ro, code) : "");
-	add_count(sb, n, what);
-	strbuf_addstr(sb, n ? col(ro, C_RESET) : "");
-}
-
-/* "3 errors, 1 warning, 0 notes in 2 of 5 migration files (14 statements)" */
-static void add_summary(struct strbuf *sb, const struct report_opts *ro,
-			const struct summary *s)
-{
-	int errors = s->by_severity[SEV_ERROR];
-	int warnings = s->by_severity[SEV_WARNING];
-	int notes = s->by_severity[SEV_NOTE];
-
-	if (errors + warnings + notes == 0) {
-		strbuf_addstr(sb, "no findings");
-	} else {
-		add_colored_count(sb, ro, errors, "error", C_RED);
-		strbuf_addstr(sb, ", ");
-		add_colored_count(sb, ro, warnings, "warning", C_YELLOW);
-		strbuf_addstr(sb, ", ");
-		add_colored_count(sb, ro, notes, "note", C_CYAN);
-	}
-	strbuf_addstr(sb, " in ");
-	if (s->linted != s->files)
-		strbuf_addf(sb, "%d of ", s->linted);
-	add_count(sb, s->files, "migration file");
-	strbuf_addstr(sb, " (");
-	add_count(sb, s->statements, "statement");
-	if (s->suppressed > 0)
-		strbuf_addf(sb, ", %d suppressed", s->suppressed);
-	if (s->baselined > 0)
-		strbuf_addf(sb, ", %d in the baseline", s->baselined);
-	strbuf_addstr(sb, ")");
-}
+static const char *const paint[4] = { C_RED, C_YELLOW, C_CYAN, C_RESET };
 
 static int text_end(void *state, const struct report_opts *ro,
 		    const struct summary *s)
@@ -284,7 +243,7 @@ static int text_end(void *state, const struct report_opts *ro,
 	struct strbuf sb;
 
 	strbuf_init(&sb);
-	add_summary(&sb, ro, s);
+	report_summary_line(&sb, s, ro->color ? paint : NULL);
 	fprintf(ro->out, "%s\n", sb.buf);
 	strbuf_release(&sb);
 	free(state);

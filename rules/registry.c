@@ -149,6 +149,8 @@ const char *rule_help(const struct rule_info *r)
 	static char *cache[NR_RULES];
 	static bool done[NR_RULES];
 
+	if (r->rule >= NR_RULES)
+		return NULL;   /* a custom rule: its message is all it has */
 	if (!done[r->rule]) {
 		cache[r->rule] = rule_doc_field(r, "help");
 		done[r->rule] = true;

@@ -231,8 +231,12 @@ START_TEST(test_by_name)
 	ck_assert_ptr_eq(reporter_by_name("sarif"), &reporter_sarif);
 	ck_assert_ptr_null(reporter_by_name("xml"));
 	ck_assert_ptr_null(reporter_by_name(""));
+	ck_assert_ptr_eq(reporter_by_name("github"), &reporter_github);
+	ck_assert_ptr_eq(reporter_by_name("gitlab"), &reporter_gitlab);
+	ck_assert_ptr_eq(reporter_by_name("junit"), &reporter_junit);
+	ck_assert_ptr_eq(reporter_by_name("markdown"), &reporter_markdown);
 	ck_assert_ptr_null(reporter_by_name("TEXT"));
-	ck_assert_str_eq(reporter_names(), "text, json, sarif");
+	ck_assert_str_eq(reporter_names(), "text, json, sarif, github, gitlab, junit, markdown");
 }
 END_TEST
 
@@ -459,7 +463,7 @@ START_TEST(test_json)
 		"file", "line", "column", "end_line", "end_column", "object",
 		"fingerprint", NULL };
 	static const char *const skeys[] = { "files", "linted", "statements",
-		"errors", "warnings", "notes", "suppressed", NULL };
+		"errors", "warnings", "notes", "suppressed", "baselined", NULL };
 	struct report_opts ro = opts();
 	struct finding fs[2];
 	struct summary s = sum_of(5, 2, 14, 1, 1, 0, 4);
@@ -839,12 +843,424 @@ START_TEST(test_sarif_custom_rule)
 }
 END_TEST
 
+/* --- github --- */
+
+/* needle in haystack, showing the haystack when it is not */
+#define assert_contains(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "'%s' not in:\n%s", (needle), (hay))
+
+static char *render_str(const struct reporter *rep, struct report_opts *ro,
+			const struct finding *fs, int nr, const struct summary *s)
+{
+	struct rendered r = render(rep, ro, fs, nr, s);
+
+	ck_assert_int_eq(r.ret, 0);
+	return r.buf;
+}
+
+START_TEST(test_github_basic)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(5, 2, 14, 1, 1, 1, 2);
+	struct finding fs[3];
+	char *out;
+
+	fs[0] = drop_column_finding();
+	/* multi-line: no columns (the toolkit forbids them) */
+	fs[1] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "./m/2.sql", 3, 4, 5, 2);
+	/* whole file: no position at all */
+	fs[2] = mkfinding(RULE_UNUSED_SUPPRESSION, SEV_NOTE, "m/3.sql", 0, 0, 0, 0);
+	out = render_str(&reporter_github, &ro, fs, 3, &s);
+	ck_assert_str_eq(out,
+		"::error file=migrations/0003_x.up.sql,line=12,col=5,endLine=12,endColumn=35,"
+		"title=drop-column::dropping column \"email\" of existing table \"users\" loses its data"
+		"%0Ahelp: stop using the column first\n"
+		"::warning file=m/2.sql,line=3,endLine=5,title=set-not-null::a message\n"
+		"::notice file=m/3.sql,title=unused-suppression::a message\n"
+		"1 error, 1 warning, 1 note in 2 of 5 migration files (14 statements, 2 suppressed)\n");
+	free(out);
+	release(fs, 3);
+}
+END_TEST
+
+static char *annotation(const struct finding *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(out);
+	github_annotation(out, f);
+	fclose(out);
+	return buf;
+}
+
+START_TEST(test_github_escaping)
+{
+	static const struct rule_info custom = {
+		NR_RULES, "a,b:c%d", "schema-design", SEV_WARNING, "", NULL
+	};
+	struct finding f = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "d,ir/a:b%20.sql", 2, 3, 2, 3);
+	char *out;
+
+	set_str(&f.message, "50% of \"t\": a, b\r\nnext line\n::error::injected");
+	set_str(&f.help, "use %0A literally");
+	out = annotation(&f);
+	ck_assert_str_eq(out,
+		"::error file=d%2Cir/a%3Ab%2520.sql,line=2,col=3,endLine=2,endColumn=3,"
+		"title=drop-table::50%25 of \"t\": a, b%0D%0Anext line%0A::error::injected"
+		"%0Ahelp: use %250A literally\n");
+	free(out);
+
+	/* properties escape ',' and ':' too; one line whatever the input */
+	f.rule = &custom;
+	f.severity = SEV_WARNING;
+	f.loc.end_line = 0;
+	f.loc.end_col = 0;
+	set_str(&f.help, NULL);
+	set_str(&f.message, "x");
+	out = annotation(&f);
+	ck_assert_str_eq(out, "::warning file=d%2Cir/a%3Ab%2520.sql,line=2,col=3,"
+			 "title=a%2Cb%3Ac%25d::x\n");
+	free(out);
+
+	/* an end column before the start: endColumn is never below col */
+	f.loc.end_line = 2;
+	f.loc.end_col = 1;
+	f.loc.col = 0;
+	out = annotation(&f);
+	ck_assert(str_starts_with(out, "::warning file=d%2Cir/a%3Ab%2520.sql,line=2,title="));
+	free(out);
+	f.loc.col = 7;
+	out = annotation(&f);
+	assert_contains(out, ",col=7,endLine=2,endColumn=7,");
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+START_TEST(test_github_empty)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(3, 3, 4, 0, 0, 0, 0);
+	char *out = render_str(&reporter_github, &ro, NULL, 0, &s);
+
+	ck_assert_str_eq(out, "no findings in 3 migration files (4 statements)\n");
+	free(out);
+}
+END_TEST
+
+/* --- gitlab --- */
+
+static json_t *render_gitlab(struct finding *fs, int nr)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, 1, 0, 0, 0, 0);
+	char *out = render_str(&reporter_gitlab, &ro, fs, nr, &s);
+	json_t *j;
+
+	ck_assert(str_ends_with(out, "]\n"));
+	j = parse(out);
+	free(out);
+	ck_assert(json_is_array(j));
+	ck_assert_int_eq(json_array_size(j), nr);
+	return j;
+}
+
+static json_int_t lines_of(json_t *issue, const char *key)
+{
+	return jint(json_object_get(json_object_get(issue, "location"), "lines"), key);
+}
+
+START_TEST(test_gitlab)
+{
+	static const char *const keys[] = { "type", "description", "check_name",
+		"fingerprint", "severity", "location", "categories", "content", NULL };
+	static const char *const keys_no_help[] = { "type", "description", "check_name",
+		"fingerprint", "severity", "location", "categories", NULL };
+	struct finding fs[3];
+	json_t *root, *o;
+
+	fs[0] = drop_column_finding();
+	fs[1] = mkfinding(RULE_INDEX_NOT_CONCURRENT, SEV_WARNING, "./m/\xff.sql", 3, 1, 7, 2);
+	fs[2] = mkfinding(RULE_UNUSED_SUPPRESSION, SEV_NOTE, "m/3.sql", 0, 0, 0, 0);
+	fs[1].fingerprint = 1;
+	fs[2].fingerprint = 2;
+	root = render_gitlab(fs, 3);
+
+	o = json_array_get(root, 0);
+	assert_keys(o, keys);
+	ck_assert_str_eq(jstr(o, "type"), "issue");
+	ck_assert_str_eq(jstr(o, "description"), fs[0].message);
+	ck_assert_str_eq(jstr(o, "check_name"), "drop-column");
+	ck_assert_str_eq(jstr(o, "fingerprint"), "00ab00cd00ef0012");
+	ck_assert_str_eq(jstr(o, "severity"), "critical");
+	ck_assert_str_eq(jstr(json_object_get(o, "location"), "path"), "migrations/0003_x.up.sql");
+	ck_assert_int_eq(lines_of(o, "begin"), 12);
+	ck_assert_int_eq(lines_of(o, "end"), 12);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "categories"), 0)),
+			 "Bug Risk");
+	ck_assert_str_eq(jstr(json_object_get(o, "content"), "body"), "stop using the column first");
+
+	o = json_array_get(root, 1);
+	assert_keys(o, keys_no_help);
+	ck_assert_str_eq(jstr(o, "severity"), "major");
+	ck_assert_str_eq(jstr(o, "fingerprint"), "0000000000000001");
+	ck_assert_str_eq(jstr(json_object_get(o, "location"), "path"), "m/\xef\xbf\xbd.sql");
+	ck_assert_int_eq(lines_of(o, "begin"), 3);
+	ck_assert_int_eq(lines_of(o, "end"), 7);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(o, "categories"), 0)),
+			 "Performance");
+
+	/* a whole-file finding: GitLab needs lines.begin, so line 1 */
+	o = json_array_get(root, 2);
+	ck_assert_str_eq(jstr(o, "severity"), "info");
+	ck_assert_int_eq(lines_of(o, "begin"), 1);
+	ck_assert_int_eq(lines_of(o, "end"), 1);
+	json_decref(root);
+	release(fs, 3);
+}
+END_TEST
+
+/* GitLab keys issues by fingerprint: each must be unique in the report */
+START_TEST(test_gitlab_fingerprints)
+{
+	struct finding fs[4];
+	json_t *root;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		fs[i] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a.sql", i + 1, 1, i + 1, 2);
+	fs[2].fingerprint = 0xfedcba9876543210ULL;
+	root = render_gitlab(fs, 4);
+	ck_assert_str_eq(jstr(json_array_get(root, 0), "fingerprint"), "00ab00cd00ef0012");
+	ck_assert_str_eq(jstr(json_array_get(root, 1), "fingerprint"), "00ab00cd00ef0012-2");
+	ck_assert_str_eq(jstr(json_array_get(root, 2), "fingerprint"), "fedcba9876543210");
+	ck_assert_str_eq(jstr(json_array_get(root, 3), "fingerprint"), "00ab00cd00ef0012-3");
+	json_decref(root);
+
+	root = render_gitlab(NULL, 0);
+	json_decref(root);
+	release(fs, 4);
+}
+END_TEST
+
+/* --- junit --- */
+
+START_TEST(test_junit)
+{
+	static const char *const files[] = { "m/1.sql", "m/2.sql", "m/3.sql", "m/4.sql" };
+	struct report_opts ro = opts();
+	struct summary s = sum_of(4, 4, 9, 1, 1, 2, 0);
+	struct finding fs[5];
+	char *out;
+
+	ro.files = files;
+	ro.nr_files = 4;
+	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "m/2.sql", 3, 1, 3, 14);
+	set_str(&fs[0].help, "stop using the table first");
+	fs[1] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "m/2.sql", 5, 7, 5, 11);
+	fs[2] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "m/2.sql", 6, 1, 6, 9);
+	fs[3] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "m/3.sql", 1, 1, 1, 2);
+	/* a file the report options do not list gets a case of its own */
+	fs[4] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "other.sql", 0, 0, 0, 0);
+	out = render_str(&reporter_junit, &ro, fs, 5, &s);
+	ck_assert_str_eq(out,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"migsafe\" tests=\"5\" failures=\"1\" errors=\"0\">\n"
+		"  <testsuite name=\"migsafe\" tests=\"5\" failures=\"1\" errors=\"0\" skipped=\"0\">\n"
+		"    <testcase classname=\"migsafe\" name=\"m/1.sql\" file=\"m/1.sql\"/>\n"
+		"    <testcase classname=\"migsafe\" name=\"m/2.sql\" file=\"m/2.sql\">\n"
+		"      <failure type=\"drop-table,set-not-null\" message=\"error[drop-table]: a message (and 2 more)\">"
+		"m/2.sql:3:1: error[drop-table]: a message\n"
+		"  help: stop using the table first\n"
+		"\n"
+		"m/2.sql:5:7: note[prefer-jsonb]: a message\n"
+		"\n"
+		"m/2.sql:6:1: warning[set-not-null]: a message\n"
+		"</failure>\n"
+		"    </testcase>\n"
+		"    <testcase classname=\"migsafe\" name=\"m/3.sql\" file=\"m/3.sql\">\n"
+		"      <system-out>m/3.sql:1:1: note[prefer-jsonb]: a message\n"
+		"</system-out>\n"
+		"    </testcase>\n"
+		"    <testcase classname=\"migsafe\" name=\"m/4.sql\" file=\"m/4.sql\"/>\n"
+		"    <testcase classname=\"migsafe\" name=\"other.sql\" file=\"other.sql\">\n"
+		"      <system-out>other.sql: note[prefer-jsonb]: a message\n"
+		"</system-out>\n"
+		"    </testcase>\n"
+		"  </testsuite>\n"
+		"</testsuites>\n");
+	free(out);
+	release(fs, 5);
+}
+END_TEST
+
+START_TEST(test_junit_escaping)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, 1, 0, 1, 0, 0);
+	struct finding f = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "a&b<\"c\">.sql", 1, 2, 1, 3);
+	char *out;
+
+	/* controls XML 1.0 forbids, invalid UTF-8, U+FFFF: all U+FFFD;
+	   tab, LF, CR kept (as references in attributes) */
+	set_str(&f.message, "x\033y\x01z\t\"q\" \xc3\x28 \xef\xbf\xbf]]> &amp;\r\n\xc3\xa9");
+	out = render_str(&reporter_junit, &ro, &f, 1, &s);
+	assert_contains(out,
+		"<testcase classname=\"migsafe\" name=\"a&amp;b&lt;&quot;c&quot;&gt;.sql\" "
+		"file=\"a&amp;b&lt;&quot;c&quot;&gt;.sql\">\n");
+	assert_contains(out,
+		" message=\"warning[set-not-null]: x\xef\xbf\xbdy\xef\xbf\xbdz&#9;&quot;q&quot; "
+		"\xef\xbf\xbd( \xef\xbf\xbd]]&gt; &amp;amp;&#13;&#10;\xc3\xa9\">");
+	assert_contains(out,
+		">a&amp;b&lt;\"c\"&gt;.sql:1:2: warning[set-not-null]: x\xef\xbf\xbdy\xef\xbf\xbdz\t\"q\" "
+		"\xef\xbf\xbd( \xef\xbf\xbd]]&gt; &amp;amp;&#13;\n\xc3\xa9\n</failure>");
+	ck_assert_ptr_null(strchr(out, '\033'));
+	ck_assert_ptr_null(strchr(out, '\x01'));
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+START_TEST(test_junit_empty)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(0, 0, 0, 0, 0, 0, 0);
+	char *out = render_str(&reporter_junit, &ro, NULL, 0, &s);
+
+	ck_assert_str_eq(out,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites name=\"migsafe\" tests=\"0\" failures=\"0\" errors=\"0\">\n"
+		"  <testsuite name=\"migsafe\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\">\n"
+		"  </testsuite>\n"
+		"</testsuites>\n");
+	free(out);
+}
+END_TEST
+
+/* --- markdown --- */
+
+START_TEST(test_markdown)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(5, 2, 14, 1, 1, 0, 3);
+	struct finding fs[3];
+	char *out;
+
+	fs[0] = drop_column_finding();
+	fs[1] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "migrations/0003_x.up.sql", 14, 1, 14, 2);
+	fs[2] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "m/2.sql", 0, 0, 0, 0);
+	set_str(&fs[1].snippet, "ALTER TABLE t ALTER c SET NOT NULL;\r\n");
+	out = render_str(&reporter_markdown, &ro, fs, 3, &s);
+	ck_assert_str_eq(out,
+		"## migsafe: 1 error, 1 warning\n"
+		"\n"
+		"Linted 2 of 5 migration files (14 statements, 3 suppressed).\n"
+		"\n"
+		"### `migrations/0003_x.up.sql`\n"
+		"\n"
+		"- **Error** `drop-column` (line 12): dropping column \"email\" of existing table \"users\" loses its data\n"
+		"\n"
+		"  ```sql\n"
+		"  ALTER TABLE users DROP COLUMN email;\n"
+		"  ```\n"
+		"\n"
+		"  **Fix:** stop using the column first\n"
+		"\n"
+		"- **Warning** `set-not-null` (line 14): a message\n"
+		"\n"
+		"  ```sql\n"
+		"  ALTER TABLE t ALTER c SET NOT NULL;\n"
+		"  ```\n"
+		"\n"
+		"### `m/2.sql`\n"
+		"\n"
+		"- **Note** `prefer-jsonb`: a message\n");
+	free(out);
+	release(fs, 3);
+}
+END_TEST
+
+START_TEST(test_markdown_escaping)
+{
+	static const struct rule_info custom = {
+		NR_RULES, "`odd``rule", "schema-design", SEV_WARNING, "", NULL
+	};
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, 1, 0, 1, 0, 0);
+	struct finding f = mkfinding(RULE_DROP_TABLE, SEV_WARNING, "a `b`.sql", 2, 1, 2, 2);
+	char *out;
+
+	f.rule = &custom;
+	set_str(&f.message, "a|b `c` *d* _e_ f_g [h](i) <j> ~k~ &l; $m$ \\n\n# not a heading\x01\xff");
+	set_str(&f.help, "use x_y | z");
+	set_str(&f.snippet, "SELECT '```';");
+	out = render_str(&reporter_markdown, &ro, &f, 1, &s);
+	assert_contains(out, "\n### ``a `b`.sql``\n");
+	assert_contains(out,
+		"- **Warning** ``` `odd``rule ``` (line 2): "
+		"a\\|b \\`c\\` \\*d\\* \\_e\\_ f_g \\[h\\](i) \\<j> \\~k\\~ \\&l; \\$m\\$ \\\\n "
+		"# not a heading\xef\xbf\xbd\xef\xbf\xbd\n");
+	assert_contains(out, "\n  ````sql\n  SELECT '```';\n  ````\n");
+	assert_contains(out, "\n  **Fix:** use x_y \\| z\n");
+	free(out);
+	release(&f, 1);
+}
+END_TEST
+
+START_TEST(test_markdown_empty)
+{
+	struct report_opts ro = opts();
+	struct summary s = sum_of(8, 8, 15, 0, 0, 0, 1);
+	char *out = render_str(&reporter_markdown, &ro, NULL, 0, &s);
+
+	ck_assert_str_eq(out, "**migsafe:** no findings in 8 migration files (15 statements, 1 suppressed).\n");
+	free(out);
+	s = sum_of(1, 1, 1, 0, 0, 0, 0);
+	out = render_str(&reporter_markdown, &ro, NULL, 0, &s);
+	ck_assert_str_eq(out, "**migsafe:** no findings in 1 migration file (1 statement).\n");
+	free(out);
+}
+END_TEST
+
+/* A pull-request comment has a size limit: the rest are counted. */
+START_TEST(test_markdown_limit)
+{
+	enum { NR = 400 };
+	struct report_opts ro = opts();
+	struct summary s = sum_of(1, 1, NR, NR, 0, 0, 0);
+	struct finding *fs = xcalloc(NR, sizeof(*fs));
+	char *out, *p;
+	int i, shown = 0;
+
+	for (i = 0; i < NR; i++) {
+		fs[i] = drop_column_finding();
+		fs[i].loc.line = i + 1;
+	}
+	out = render_str(&reporter_markdown, &ro, fs, NR, &s);
+	ck_assert(strlen(out) < 65536);
+	for (p = out; (p = strstr(p, "\n- **Error**")); p++)
+		shown++;
+	ck_assert_int_gt(shown, 10);
+	ck_assert_int_lt(shown, NR);
+	ck_assert(str_starts_with(out, "## migsafe: 400 errors\n"));
+	p = xstrfmt("\n*%d more findings not shown: the comment would be too long.*\n", NR - shown);
+	ck_assert(str_ends_with(out, p));
+	free(p);
+	free(out);
+	release(fs, NR);
+	free(fs);
+}
+END_TEST
+
 /* --- write errors --- */
 
 START_TEST(test_write_error)
 {
 	static const struct reporter *const reps[] = {
-		&reporter_text, &reporter_json, &reporter_sarif
+		&reporter_text, &reporter_json, &reporter_sarif, &reporter_github,
+		&reporter_gitlab, &reporter_junit, &reporter_markdown
 	};
 	struct report_opts ro = opts();
 	struct summary s = sum_of(1, 1, 1, 1, 0, 0, 0);
@@ -857,7 +1273,7 @@ START_TEST(test_write_error)
 	for (i = 0; i < ARRAY_SIZE(reps); i++) {
 		ro.out = fopen("/dev/full", "w");
 		ck_assert_ptr_nonnull(ro.out);
-		state = reps[i]->begin(&ro);
+		state = reps[i]->begin ? reps[i]->begin(&ro) : NULL;
 		reps[i]->finding(state, &ro, &f);
 		ck_assert_int_eq(reps[i]->end(state, &ro, &s), -1);
 		fclose(ro.out);
@@ -889,6 +1305,18 @@ static Suite *reporters_suite(void)
 	tcase_add_test(tc, test_sarif_uris);
 	tcase_add_test(tc, test_sarif_uris_cwd);
 	tcase_add_test(tc, test_sarif_custom_rule);
+	tcase_add_test(tc, test_github_basic);
+	tcase_add_test(tc, test_github_escaping);
+	tcase_add_test(tc, test_github_empty);
+	tcase_add_test(tc, test_gitlab);
+	tcase_add_test(tc, test_gitlab_fingerprints);
+	tcase_add_test(tc, test_junit);
+	tcase_add_test(tc, test_junit_escaping);
+	tcase_add_test(tc, test_junit_empty);
+	tcase_add_test(tc, test_markdown);
+	tcase_add_test(tc, test_markdown_escaping);
+	tcase_add_test(tc, test_markdown_empty);
+	tcase_add_test(tc, test_markdown_limit);
 	tcase_add_test(tc, test_write_error);
 	suite_add_tcase(s, tc);
 	return s;

@@ -1,3 +1,4 @@
+SET lock_timeout = '5s';
 -- Orders and their lines. Every foreign key gets an index on the
 -- referencing side (order_items.order_id is covered by the primary key).
 CREATE TABLE orders (

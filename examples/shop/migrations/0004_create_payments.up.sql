@@ -1,3 +1,4 @@
+SET lock_timeout = '5s';
 CREATE TABLE payments (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     order_id bigint NOT NULL REFERENCES orders (id),

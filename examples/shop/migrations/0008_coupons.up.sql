@@ -1,3 +1,4 @@
+SET lock_timeout = '5s';
 CREATE TABLE coupons (
     id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code text NOT NULL UNIQUE,

@@ -1,0 +1,214 @@
+/*
+ * missing-lock-timeout: a statement that takes a lock which blocks the
+ * application (ACCESS EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE) on an
+ * existing relation, with no lock_timeout set. While such a statement
+ * waits for its lock behind a long transaction, every query that needs a
+ * conflicting lock queues behind it (pg_locks.md section 7), so even an
+ * instant ALTER can stall traffic.
+ *
+ * The locks are the lock list's (locks.h). One finding per statement
+ * names each relation once, with its strongest mode. A relation that an
+ * earlier statement of the same transaction already locked at least as
+ * strongly is left out: that statement waited, this one does not.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "helpers.h"
+#include "locks.h"
+#include "banned.h"
+
+#define M(x) (1u << LOCK_##x)
+
+/* The modes each mode conflicts with (PostgreSQL's conflict table). */
+static const unsigned conflicts[] = {
+	[LOCK_NONE] = 0,
+	[LOCK_ACCESS_SHARE] = M(ACCESS_EXCLUSIVE),
+	[LOCK_ROW_SHARE] = M(EXCLUSIVE) | M(ACCESS_EXCLUSIVE),
+	[LOCK_ROW_EXCLUSIVE] = M(SHARE) | M(SHARE_ROW_EXCLUSIVE) | M(EXCLUSIVE) |
+			       M(ACCESS_EXCLUSIVE),
+	[LOCK_SHARE_UPDATE_EXCLUSIVE] = M(SHARE_UPDATE_EXCLUSIVE) | M(SHARE) |
+					M(SHARE_ROW_EXCLUSIVE) | M(EXCLUSIVE) | M(ACCESS_EXCLUSIVE),
+	[LOCK_SHARE] = M(ROW_EXCLUSIVE) | M(SHARE_UPDATE_EXCLUSIVE) | M(SHARE_ROW_EXCLUSIVE) |
+		       M(EXCLUSIVE) | M(ACCESS_EXCLUSIVE),
+	[LOCK_SHARE_ROW_EXCLUSIVE] = M(ROW_EXCLUSIVE) | M(SHARE_UPDATE_EXCLUSIVE) | M(SHARE) |
+				     M(SHARE_ROW_EXCLUSIVE) | M(EXCLUSIVE) | M(ACCESS_EXCLUSIVE),
+	[LOCK_EXCLUSIVE] = M(ROW_SHARE) | M(ROW_EXCLUSIVE) | M(SHARE_UPDATE_EXCLUSIVE) |
+			   M(SHARE) | M(SHARE_ROW_EXCLUSIVE) | M(EXCLUSIVE) | M(ACCESS_EXCLUSIVE),
+	[LOCK_ACCESS_EXCLUSIVE] = ~0u,
+};
+
+static bool blocking(enum lock_mode m)
+{
+	return m == LOCK_ACCESS_EXCLUSIVE || m == LOCK_SHARE_ROW_EXCLUSIVE || m == LOCK_SHARE;
+}
+
+/* Holding 'held', is 'want' granted without waiting? Yes when every mode
+   another session may hold next to 'held' is compatible with 'want'. */
+static bool covers(enum lock_mode held, enum lock_mode want)
+{
+	return (conflicts[want] & ~conflicts[held]) == 0;
+}
+
+static bool same_relation(const struct lock *a, const char *schema, const char *name)
+{
+	return a->relation && !strcmp(a->relation, name) &&
+	       (!a->schema || !schema || !strcmp(a->schema, schema));
+}
+
+/* A blocking lock on an existing relation: what this rule is about. */
+static bool counts(const struct lock *l)
+{
+	return l->relation && !l->is_new && blocking(l->mode);
+}
+
+/*
+ * Does the statement reach the relation at all? A relation that replay
+ * recorded in a change is reached (an unknown one is treated as existing,
+ * as everywhere); otherwise it must exist now. What is left is a no-op
+ * (ALTER TABLE IF EXISTS of a missing table) or a statement that fails
+ * because the history dropped the table: neither waits for a lock.
+ */
+static bool reached(struct rule_ctx *ctx, const struct lock *l, const struct change *ch, int n)
+{
+	struct qname q = { l->schema, l->relation };
+	struct cat_rel rel;
+
+	for (int i = 0; i < n; i++)
+		if (ch[i].rel.name && same_relation(l, ch[i].rel.schema, ch[i].rel.name))
+			return true;
+	return !ctx_find_rel(ctx, &q, &rel);
+}
+
+/* ---- locks the transaction already holds ---- */
+
+static bool ends_transaction(const struct stmt *s)
+{
+	return s->kind == ST_TRANSACTION &&
+	       (s->u.txn.kind == TXN_COMMIT || s->u.txn.kind == TXN_ROLLBACK ||
+		s->u.txn.kind == TXN_PREPARE);
+}
+
+/* Index of the first statement of the current transaction in the file
+   (== cur when the statement runs on its own). */
+static int transaction_start(const struct rule_ctx *ctx, const struct stmt *stmts, int cur)
+{
+	int i;
+
+	if (!ctx_in_transaction(ctx))
+		return cur;
+	for (i = cur - 1; i >= 0; i--) {
+		if (ends_transaction(&stmts[i]))
+			break;
+		/* a BEGIN opens the block in files the tool does not wrap; in a
+		   wrapped or implicit one the transaction began before it */
+		if (stmts[i].kind == ST_TRANSACTION && stmts[i].u.txn.kind == TXN_BEGIN &&
+		    ctx_tx_mode(ctx) == TX_NONE)
+			break;
+	}
+	return i + 1;
+}
+
+static bool mentions(const char *text, const struct stmt *s, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = s->start; n && i + n <= s->end; i++)
+		if (!strncasecmp(text + i, name, n))
+			return true;
+	return false;
+}
+
+/*
+ * Did a statement in stmts[first, cur) lock l's relation so that 'want'
+ * is granted at once? The earlier statement's locks come from the same
+ * lock table (locks_compute), resolved against the catalog as it is now;
+ * only statements that name the relation are looked at.
+ */
+static bool already_held(struct rule_ctx *ctx, const struct stmt *stmts, int first, int cur,
+			 const struct lock *l, enum lock_mode want)
+{
+	const char *text = ctx_file_text(ctx);
+	struct lock_list earlier;
+	bool held = false;
+
+	lock_list_init(&earlier);
+	for (int i = first; i < cur && !held; i++) {
+		if (stmts[i].kind == ST_SYNTAX_ERROR || stmts[i].kind == ST_DO ||
+		    !mentions(text, &stmts[i], l->relation))
+			continue;
+		locks_compute(ctx, &stmts[i], NULL, 0, &earlier);
+		for (int j = 0; j < earlier.nr && !held; j++)
+			held = same_relation(&earlier.items[j], l->schema, l->relation) &&
+			       covers(earlier.items[j].mode, want);
+	}
+	lock_list_release(&earlier);
+	return held;
+}
+
+/* ---- the statement's own locks ---- */
+
+/* The strongest blocking mode the statement takes on l's relation. */
+static enum lock_mode strongest(const struct lock_list *locks, const struct lock *l)
+{
+	enum lock_mode m = LOCK_NONE;
+
+	for (int i = 0; i < locks->nr; i++) {
+		const struct lock *o = &locks->items[i];
+
+		if (counts(o) && same_relation(o, l->schema, l->relation) && o->mode > m)
+			m = o->mode;
+	}
+	return m;
+}
+
+static bool listed_before(const struct lock_list *locks, int upto)
+{
+	const struct lock *l = &locks->items[upto];
+
+	for (int i = 0; i < upto; i++) {
+		const struct lock *o = &locks->items[i];
+
+		if (counts(o) && same_relation(o, l->schema, l->relation))
+			return true;
+	}
+	return false;
+}
+
+static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)
+{
+	const struct lock_list *locks = ctx_locks(ctx);
+	const struct stmt *stmts;
+	const char *object = NULL;
+	struct strbuf sb;
+	int nr, cur, first;
+
+	(void)st;
+	if (ctx_lock_timeout_set(ctx))
+		return;
+	ctx_file_statements(ctx, &stmts, &nr, &cur);
+	first = transaction_start(ctx, stmts, cur);
+	strbuf_init(&sb);
+	for (int i = 0; i < locks->nr; i++) {
+		const struct lock *l = &locks->items[i];
+		enum lock_mode m;
+
+		if (!counts(l) || listed_before(locks, i) || !reached(ctx, l, ch, n))
+			continue;
+		m = strongest(locks, l);
+		if (already_held(ctx, stmts, first, cur, l, m))
+			continue;
+		strbuf_addf(&sb, "%s%s on %s (blocks %s)", sb.len ? ", " : "", lock_mode_name(m),
+			    quote_rel(l->schema, l->relation), lock_mode_blocks(m));
+		if (!object)
+			object = object_path(l->schema, l->relation, NULL);
+	}
+	if (sb.len)
+		report(ctx, RULE_MISSING_LOCK_TIMEOUT, object,
+		       "the statement takes %s with no lock_timeout set: while it waits for a"
+		       " running transaction to finish, the queries its lock blocks queue behind it",
+		       sb.buf);
+	strbuf_release(&sb);
+}
+
+const struct rule_impl rule_missing_lock_timeout = { check, NULL };
