@@ -371,6 +371,9 @@ static enum type_change scalar_change(const struct type_ref *from, const struct 
 		return time_change(from, to, why);
 	if ((is(from, "time") || is(from, "timetz")) && (is(to, "time") || is(to, "timetz")))
 		return time_change(from, to, why);
+	/* a time of day becomes a point in time (via USING): nothing is cut */
+	if ((is(from, "time") || is(from, "timetz")) && (is(to, "timestamp") || is(to, "timestamptz")))
+		return TC_REWRITE;
 	if (is(from, "json") && is(to, "jsonb"))
 		return TC_REWRITE;
 	if ((is(from, "float4") && is(to, "float8")) || (is(from, "float4") && is(to, "numeric")) ||
