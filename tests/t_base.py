@@ -12,20 +12,12 @@ import sys
 import tempfile
 
 MIGSAFE = os.path.abspath(sys.argv[1])
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
+
+T = Harness()
+check = T.check
 QUIET = json.dumps({"rules": {"missing-lock-timeout": "off"}})
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"not ok - {name}")
-        for line in str(detail).splitlines():
-            print(f"  # {line}")
 
 
 def git(repo, *args):
@@ -98,9 +90,8 @@ def test_atlas_sum(tmp):
 
 def main():
     if not shutil.which("git"):
-        print("not ok - git is not installed")
-        print("0 passed, 1 failed")
-        return 1
+        check("git is installed", False)
+        return T.finish()
     tmp = tempfile.mkdtemp(prefix="migsafe-base-")
     try:
         test_atlas_sum(tmp)
@@ -186,8 +177,7 @@ def main():
               rc == 2 and "git repository" in err, err)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return T.finish()
 
 
 if __name__ == "__main__":

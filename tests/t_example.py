@@ -8,19 +8,11 @@ import sys
 
 ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = sys.argv[1]
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"not ok - {name}")
-        for line in detail.splitlines():
-            print(f"  # {line}")
+T = Harness()
+check = T.check
 
 
 def run(*args):
@@ -64,5 +56,4 @@ for title in ("## Inspecting the replayed schema", "## Locks"):
     missing = [l for l in block.splitlines() if l != "..." and l not in got]
     check(f"README '{title[3:]}' output is what migsafe prints", not missing, "\n".join(missing))
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

@@ -12,19 +12,11 @@ import tempfile
 
 ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = os.path.abspath(sys.argv[1])
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok - {name}")
-    else:
-        failed += 1
-        print(f"not ok - {name}")
-        for line in str(detail).splitlines()[-40:]:
-            print(f"  # {line}")
+T = Harness()
+check = T.check
 
 
 def sh(cwd, *args, env=None, check=True):
@@ -37,9 +29,8 @@ def sh(cwd, *args, env=None, check=True):
 def main():
     pre_commit = shutil.which("pre-commit")
     if not pre_commit:
-        print("not ok - pre-commit is not installed (./setup.sh --test installs Debian's package)")
-        print("0 passed, 1 failed")
-        return 1
+        check("pre-commit is installed (./setup.sh --test installs Debian's package)", False)
+        return T.finish()
     tmp = tempfile.mkdtemp(prefix="migsafe-precommit-")
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
@@ -93,8 +84,7 @@ def main():
         check("setting up the throwaway repositories", False, e)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return T.finish()
 
 
 if __name__ == "__main__":

@@ -22,11 +22,14 @@ if not os.access(TOOL, os.X_OK):
     print(f"# SARIF multitool not installed ({TOOL}); GitHub rules checked by t_sarif_schema only")
     sys.exit(0)
 
-passed = failed = 0
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
+
+T = Harness()
+check = T.check
 
 
 def validate(name, sarif_path):
-    global passed, failed
     out = sarif_path + ".validation.sarif"
     r = subprocess.run([TOOL, "validate", "--rule-kind", "Sarif;Ghas", sarif_path, "-o", out],
                        capture_output=True, text=True, timeout=300)
@@ -39,14 +42,7 @@ def validate(name, sarif_path):
                 if res.get("level", "warning") in ("error", "warning"):
                     msg = res.get("message", {})
                     problems.append(f"{res.get('ruleId')}: {msg.get('text') or msg.get('arguments')}")
-    if problems:
-        failed += 1
-        print(f"not ok - {name}")
-        for p in problems:
-            print(f"  # {p}")
-    else:
-        passed += 1
-        print(f"ok - {name}")
+    check(name, not problems, "\n".join(problems))
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -61,5 +57,4 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([MIGSAFE, "lint", "--format", "sarif", "-o", clean, "clean"], cwd=tmp, check=False)
     validate("finding-free SARIF passes Sarif;Ghas rules", clean)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(T.finish())

@@ -1,0 +1,26 @@
+"""What every script test shares: ok / not ok lines, and the closing
+"N passed, N failed" line that CI reads."""
+import sys
+
+
+class Harness:
+    def __init__(self):
+        self.passed = self.failed = 0
+
+    def check(self, name, ok, detail=""):
+        """One test: 'ok - name', or 'not ok - name' and the detail."""
+        if ok:
+            self.passed += 1
+            print(f"ok - {name}")
+            return True
+        self.failed += 1
+        print(f"not ok - {name}")
+        for line in str(detail).splitlines()[-40:]:
+            print(f"  # {line}")
+        return False
+
+    def finish(self):
+        """Print the closing line; the exit status for sys.exit()."""
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.stdout.flush()
+        return 1 if self.failed else 0
