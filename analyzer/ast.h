@@ -57,7 +57,10 @@ struct type_ref {
  *             (volatility is looked up from these)
  *   columns   every column referenced (last name component)
  *   not_null_column  set when the whole expression is "<col> IS NOT NULL"
- *   is_const  a literal, possibly cast (DEFAULT 0, DEFAULT 'x'::text)
+ *   is_const  a literal, possibly cast (DEFAULT 0, DEFAULT 'x'::text);
+ *             nr_casts counts the casts, cast is the one of them when
+ *             there is exactly one (whether DEFAULT NULL::text is stored
+ *             depends on it)
  *   has_subquery / has_nextval  self-explanatory
  *   start, end  byte span in the file, when known (end may be 0)
  */
@@ -69,7 +72,9 @@ struct expr {
 	int nr_columns;
 	const char *not_null_column;
 	bool is_const;
-	bool is_null;         /* DEFAULT NULL */
+	bool is_null;         /* DEFAULT NULL, possibly cast */
+	int nr_casts;
+	struct type_ref cast;
 	bool has_subquery;
 	size_t start, end;
 };
@@ -167,6 +172,25 @@ enum obj_kind {
 #define LIKE_STATISTICS  (1u << 7)
 #define LIKE_STORAGE     (1u << 8)
 
+/*
+ * One output column of CREATE TABLE AS SELECT, as far as the query says:
+ * a column reference (t.c), a star (*, t.*), or an expression whose name
+ * is figured the way PostgreSQL does and whose type is known only for a
+ * cast or a literal.
+ */
+struct select_item {
+	const char *name;        /* output name; NULL for a star */
+	const char *qualifier;   /* t in t.c or t.*, or NULL */
+	const char *column;      /* c of a plain column reference, or NULL */
+	bool star;
+	struct type_ref type;    /* known type; name NULL when not known */
+};
+
+struct from_item {
+	struct qname rel;
+	const char *alias;       /* NULL: none */
+};
+
 struct create_table {
 	struct qname name;
 	bool if_not_exists;
@@ -184,6 +208,12 @@ struct create_table {
 	int *like_pos;                        /* per LIKE: columns defined before it */
 	int nr_like;
 	bool as_select;                       /* CREATE TABLE AS / SELECT INTO */
+	struct select_item *as_items;         /* AS SELECT: its output list */
+	int nr_as_items;                      /* -1: its columns are not known */
+	struct from_item *as_from;            /* ... and the relations it reads */
+	int nr_as_from;
+	const char **as_names;                /* CREATE TABLE t (a, b) AS: names */
+	int nr_as_names;
 };
 
 struct index_elem {
@@ -295,6 +325,8 @@ struct rename_stmt {
 	struct qname rel;              /* the object, or the table owning it */
 	const char *subname;           /* old column/constraint/trigger name */
 	const char *newname;
+	const char *signature;         /* FUNCTION/PROCEDURE: argument types
+	                                  "(int4,text)", NULL when not given */
 	bool if_exists;
 };
 
@@ -327,9 +359,10 @@ struct create_view {
 
 struct create_sequence {
 	struct qname name;
-	bool if_not_exists;
+	bool if_not_exists;          /* ALTER SEQUENCE: IF EXISTS */
 	struct qname owned_by_table; /* OWNED BY t.c */
 	const char *owned_by_column;
+	bool owned_by_none;          /* OWNED BY NONE */
 	const char *as_type;
 };
 
@@ -366,6 +399,7 @@ struct create_function {
 struct create_trigger {
 	const char *name;
 	struct qname table;
+	struct qname function;     /* EXECUTE FUNCTION f() */
 	bool or_replace;
 };
 

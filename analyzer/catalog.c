@@ -257,7 +257,8 @@ void cat_schema_origin(struct catalog *c, cat_id schema, int *file, bool *in_ran
 
 /* ---- relations ---- */
 
-#define REL_COLS "r.id, r.schema_id, s.name, r.name, r.kind, r.table_id, r.created_file, r.in_range"
+#define REL_COLS "r.id, r.schema_id, s.name, r.name, r.kind, r.table_id, r.created_file, r.in_range," \
+	" r.columns_unknown"
 
 static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 {
@@ -272,6 +273,7 @@ static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 		out->table_id = sqlite3_column_int64(st, 5);
 		out->created_file = sqlite3_column_int(st, 6);
 		out->in_range = sqlite3_column_int(st, 7);
+		out->columns_unknown = sqlite3_column_int(st, 8);
 	}
 	sqlite3_reset(st);
 	return found ? 0 : -1;
@@ -376,6 +378,8 @@ void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int val
 		st = q(c, "UPDATE relations SET rls_enabled = ?2 WHERE id = ?1");
 	else if (!strcmp(column, "rls_forced"))
 		st = q(c, "UPDATE relations SET rls_forced = ?2 WHERE id = ?1");
+	else if (!strcmp(column, "columns_unknown"))
+		st = q(c, "UPDATE relations SET columns_unknown = ?2 WHERE id = ?1");
 	else
 		BUG("no relation flag '%s'", column);
 	sqlite3_bind_int64(st, 1, rel);
@@ -599,6 +603,15 @@ void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr)
 
 	sqlite3_bind_int64(st, 1, col);
 	bind_text(st, 2, expr);
+	run(c, st);
+}
+
+void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text)
+{
+	sqlite3_stmt *st = q(c, "UPDATE columns SET type = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
+	bind_text(st, 2, text ? text : "");
 	run(c, st);
 }
 
@@ -1155,6 +1168,20 @@ int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void
 	return describe_rows(st, fn, data);
 }
 
+int cat_fk_parents_of_column(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn,
+			     void *data)
+{
+	sqlite3_stmt *st = q(c, "SELECT DISTINCT s.name || '.' || r.name FROM constraints k"
+			     " JOIN constraint_columns cc ON cc.con_id = k.id"
+			     " JOIN relations r ON r.id = k.ref_rel_id JOIN schemas s ON s.id = r.schema_id"
+			     " WHERE k.rel_id = ?1 AND k.kind = 'f' AND cc.column_id = ?2"
+			     " AND k.ref_rel_id <> ?1 ORDER BY 1");
+
+	sqlite3_bind_int64(st, 1, rel);
+	sqlite3_bind_int64(st, 2, col);
+	return describe_rows(st, fn, data);
+}
+
 int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data)
 {
 	sqlite3_stmt *st = q(c, "SELECT DISTINCT s.name || '.' || r.name FROM constraints k"
@@ -1336,6 +1363,14 @@ static void retype_columns(struct catalog *c, const char *schema, const char *na
 		cat_col_set_type(c, ids[i], &col.type);
 	}
 	free(ids);
+}
+
+void cat_type_set_constrained(struct catalog *c, cat_id type)
+{
+	sqlite3_stmt *st = q(c, "UPDATE types SET constrained = 1 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, type);
+	run(c, st);
 }
 
 void cat_type_drop(struct catalog *c, cat_id type)
@@ -1569,6 +1604,15 @@ cat_id cat_trigger_find(struct catalog *c, cat_id rel, const char *name)
 	return one_int(st, 0);
 }
 
+void cat_trigger_set_function(struct catalog *c, cat_id trig, cat_id fn)
+{
+	sqlite3_stmt *st = q(c, "UPDATE triggers SET function_id = ?2 WHERE id = ?1");
+
+	sqlite3_bind_int64(st, 1, trig);
+	bind_id(st, 2, fn);
+	run(c, st);
+}
+
 cat_id cat_trigger_create(struct catalog *c, cat_id rel, const char *name)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO triggers (rel_id, name, created_file) VALUES (?1, ?2, ?3)");
@@ -1663,5 +1707,27 @@ void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
 
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, col);
+	run(c, st);
+}
+
+void cat_sequence_disown(struct catalog *c, cat_id seq)
+{
+	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO disowning_sequences VALUES (?1)");
+
+	sqlite3_bind_int64(st, 1, seq);
+	run(c, st);
+	st = q(c, "DELETE FROM sequence_owners WHERE seq_id = ?1");
+	sqlite3_bind_int64(st, 1, seq);
+	run(c, st);
+	st = q(c, "DELETE FROM disowning_sequences WHERE seq_id = ?1");
+	sqlite3_bind_int64(st, 1, seq);
+	run(c, st);
+}
+
+void cat_col_drop_owned_sequences(struct catalog *c, cat_id col)
+{
+	sqlite3_stmt *st = q(c, "DELETE FROM sequence_owners WHERE column_id = ?1");
+
+	sqlite3_bind_int64(st, 1, col);
 	run(c, st);
 }

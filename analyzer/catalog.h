@@ -82,6 +82,7 @@ struct cat_rel {
 	cat_id table_id;        /* index: its table; sequence: owner table */
 	int created_file;       /* -1: before the history */
 	bool in_range;
+	bool columns_unknown;   /* CREATE TABLE AS the model could not follow */
 };
 
 /* 0 and *out filled, or -1 when there is no such relation. */
@@ -136,6 +137,9 @@ void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null);
 void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility);
 void cat_col_set_identity(struct catalog *c, cat_id col, char identity);
 void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr);
+/* Show the column's type as 'text' (SQLite: the type as declared, which
+   type_format() cannot spell); type_name and the modifiers stay. */
+void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text);
 
 /* ---- constraints ---- */
 struct cat_con {
@@ -268,6 +272,9 @@ void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con);
 int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col,
 		       cat_describe_fn fn, void *data);
 
+/* Tables referenced by the foreign keys of 'rel' that use column 'col'. */
+int cat_fk_parents_of_column(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn,
+			     void *data);
 /* Tables the foreign keys of 'rel' reference (other than itself). */
 int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
 
@@ -303,6 +310,9 @@ void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
 cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind);
 cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
 		       const char *base_type);
+/* A domain with NOT NULL or CHECK constraints (adding a column of it
+   rewrites the table: the constraints are checked for every row). */
+void cat_type_set_constrained(struct catalog *c, cat_id type);
 /* Dropping a type (CASCADE) drops the columns of that type. */
 void cat_type_drop(struct catalog *c, cat_id type);
 /* Renaming a type or moving it renames it in every column that uses it. */
@@ -327,6 +337,9 @@ void cat_function_drop(struct catalog *c, cat_id fn);
 void cat_function_rename(struct catalog *c, cat_id fn, const char *name);
 cat_id cat_trigger_find(struct catalog *c, cat_id rel, const char *name);
 cat_id cat_trigger_create(struct catalog *c, cat_id rel, const char *name);
+/* The function a trigger executes (0: not modelled); dropping it drops
+   the trigger. */
+void cat_trigger_set_function(struct catalog *c, cat_id trig, cat_id fn);
 void cat_trigger_drop(struct catalog *c, cat_id trig);
 void cat_trigger_rename(struct catalog *c, cat_id trig, const char *name);
 cat_id cat_policy_find(struct catalog *c, cat_id rel, const char *name);
@@ -338,6 +351,10 @@ void cat_policy_rename(struct catalog *c, cat_id pol, const char *name);
 void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col);
 void cat_view_clear_deps(struct catalog *c, cat_id view);
 void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col);
+/* OWNED BY NONE: the sequence stays, no longer tied to a column. */
+void cat_sequence_disown(struct catalog *c, cat_id seq);
+/* Drop the sequences a column owns (DROP IDENTITY drops its sequence). */
+void cat_col_drop_owned_sequences(struct catalog *c, cat_id col);
 
 /* Is 'name' free in the relation namespace of 'schema'? */
 bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);

@@ -49,6 +49,9 @@ CREATE TABLE relations (
 	rls_forced    INTEGER NOT NULL DEFAULT 0,
 	comment       TEXT,
 	definition    TEXT,            -- views: the query text
+	-- CREATE TABLE AS whose query's columns could not all be derived:
+	-- a column named on it is taken on trust, as for a view
+	columns_unknown INTEGER NOT NULL DEFAULT 0,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
 	file          TEXT,
@@ -56,6 +59,7 @@ CREATE TABLE relations (
 	UNIQUE (schema_id, name)
 );
 CREATE INDEX relations_table ON relations(table_id);
+CREATE INDEX relations_parent ON relations(parent_id);
 
 -- Columns of tables, views and composite types (attnum order).
 --   type:        as PostgreSQL's format_type() prints it
@@ -179,6 +183,8 @@ CREATE TABLE constraints (
 	parent_con    INTEGER REFERENCES constraints(id) ON DELETE CASCADE
 );
 CREATE INDEX constraints_rel ON constraints(rel_id);
+-- generated constraint names are chosen unique across a schema
+CREATE INDEX constraints_name ON constraints(name);
 CREATE INDEX constraints_parent ON constraints(parent_con);
 CREATE INDEX constraints_ref ON constraints(ref_rel_id);
 
@@ -226,7 +232,12 @@ CREATE TABLE sequence_owners (
 	seq_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
 	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
 );
+-- ALTER SEQUENCE ... OWNED BY NONE unlinks a sequence and keeps it.
+CREATE TABLE disowning_sequences (
+	seq_id        INTEGER PRIMARY KEY
+);
 CREATE TRIGGER sequence_owner_gone AFTER DELETE ON sequence_owners
+WHEN OLD.seq_id NOT IN (SELECT seq_id FROM disowning_sequences)
 BEGIN
 	DELETE FROM relations WHERE id = OLD.seq_id;
 END;
@@ -240,6 +251,7 @@ CREATE TABLE types (
 	kind          TEXT NOT NULL,
 	base_type     TEXT,
 	not_null      INTEGER NOT NULL DEFAULT 0,
+	constrained   INTEGER NOT NULL DEFAULT 0,   -- a domain with NOT NULL or CHECK
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
 	file          TEXT,
@@ -278,6 +290,9 @@ CREATE TABLE triggers (
 	id            INTEGER PRIMARY KEY,
 	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
 	name          TEXT NOT NULL,
+	-- the trigger function, when the model holds it: DROP FUNCTION ...
+	-- CASCADE and DROP SCHEMA ... CASCADE take the trigger with it
+	function_id   INTEGER REFERENCES functions(id) ON DELETE CASCADE,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	UNIQUE (rel_id, name)
 );

@@ -20,6 +20,7 @@ static const char *const layout_names[] = {
 	[LAYOUT_DBMATE] = "dbmate",
 	[LAYOUT_DIESEL] = "diesel",
 	[LAYOUT_PRISMA] = "prisma",
+	[LAYOUT_SQL_MIGRATE] = "sql-migrate",
 };
 
 const char *layout_name(enum layout l)
@@ -39,8 +40,8 @@ static int layout_by_name(const char *name, enum layout *out)
 			return 0;
 		}
 	}
-	return error("unknown layout '%s' (expected golang-migrate, goose, atlas, "
-		     "flyway, dbmate, diesel, prisma or plain)", name);
+	return error("unknown layout '%s' (expected golang-migrate, goose, sql-migrate, "
+		     "atlas, flyway, dbmate, diesel, prisma or plain)", name);
 }
 
 static enum tx_mode default_tx(enum layout l)
@@ -184,9 +185,24 @@ static void split_flyway(const char *stem, size_t n, char **version, char **name
 
 /* ---- file names ---- */
 
+/*
+ * Does 'name' end with 'suffix' (".sql", ".up.sql"), or with it and
+ * ".sqlite": SQLite migrations may be named *.sql.sqlite, which also
+ * tells migsafe their dialect (sqlite_dialect.h).
+ */
+static bool sql_name_ends(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix), x = strlen(".sqlite");
+
+	if (str_ends_with(name, suffix))
+		return true;
+	return n >= k + x && str_ends_with(name, ".sqlite") &&
+	       !strncmp(name + n - x - k, suffix, k);
+}
+
 static bool is_down(const char *name)
 {
-	return !strcmp(name, "down.sql") || str_ends_with(name, ".down.sql");
+	return !strcmp(name, "down.sql") || sql_name_ends(name, ".down.sql");
 }
 
 /* golang-migrate: ^[0-9]+_.*\.up\.sql$ */
@@ -196,7 +212,7 @@ static bool is_golang_up(const char *name)
 
 	while (is_digit(name[i]))
 		i++;
-	return i && name[i] == '_' && str_ends_with(name, ".up.sql");
+	return i && name[i] == '_' && sql_name_ends(name, ".up.sql");
 }
 
 /* Flyway versioned: ^V[0-9]+([._][0-9]+)*__.*\.sql$ */
@@ -215,7 +231,7 @@ static bool is_flyway(const char *name)
 			return false;
 		i++;
 	}
-	return str_ends_with(name, ".sql");
+	return sql_name_ends(name, ".sql");
 }
 
 /* Any *.sql whose name starts with a version ("001-init.sql", "V2_x.sql"). */
@@ -223,7 +239,7 @@ static bool is_plain(const char *name)
 {
 	const char *p = name[0] == 'V' ? name + 1 : name;
 
-	return is_digit(*p) && str_ends_with(name, ".sql") && !is_down(name);
+	return is_digit(*p) && sql_name_ends(name, ".sql") && !is_down(name);
 }
 
 /* ---- the scan ---- */
@@ -308,7 +324,9 @@ static size_t name_stem_len(const char *name)
 {
 	size_t n = strlen(name);
 
-	if (str_ends_with(name, ".up.sql"))
+	if (!str_ends_with(name, ".sql") && str_ends_with(name, ".sql.sqlite"))
+		n -= strlen(".sqlite");
+	if (n >= strlen(".up.sql") && !strncmp(name + n - strlen(".up.sql"), ".up.sql", 7))
 		return n - strlen(".up.sql");
 	return n - strlen(".sql");
 }
@@ -322,7 +340,7 @@ static bool root_file_matches(const char *name, enum layout l)
 	case LAYOUT_FLYWAY:
 		return is_flyway(name);
 	case LAYOUT_ATLAS:
-		return is_digit(name[0]) && str_ends_with(name, ".sql") && !is_down(name);
+		return is_digit(name[0]) && sql_name_ends(name, ".sql") && !is_down(name);
 	case LAYOUT_DIESEL:
 	case LAYOUT_PRISMA:
 		return false;
@@ -624,7 +642,7 @@ static void add_lone_file(struct scan *s, const char *arg, const struct stat *st
 
 	base = base ? base + 1 : arg;
 	c.stem = base;
-	c.stem_len = str_ends_with(base, ".sql") ? name_stem_len(base) : strlen(base);
+	c.stem_len = sql_name_ends(base, ".sql") ? name_stem_len(base) : strlen(base);
 	if (l == LAYOUT_FLYWAY && !is_flyway(base))
 		c.layout = LAYOUT_PLAIN;
 	add_migration(s, &c);
@@ -796,6 +814,26 @@ static enum mark goose_mark(const struct line *l, bool *no_tx)
 	return MARK_OTHER;
 }
 
+static bool has_token(const struct line *l, size_t i, const char *tok);
+
+/* sql-migrate: '-- +migrate Up [notransaction]', '-- +migrate Down' */
+static enum mark sql_migrate_mark(const struct line *l, bool *no_tx)
+{
+	size_t i = comment_keyword(l, "+migrate"), j;
+
+	if (!i || !word_ends(l, i))
+		return MARK_NONE;
+	i = skip_blanks(l, i);
+	if ((j = match_word(l, i, "up")) && word_ends(l, j)) {
+		if (has_token(l, j, "notransaction"))
+			*no_tx = true;
+		return MARK_UP;
+	}
+	if ((j = match_word(l, i, "down")) && word_ends(l, j))
+		return MARK_DOWN;
+	return MARK_OTHER;    /* StatementBegin, StatementEnd */
+}
+
 static bool has_token(const struct line *l, size_t i, const char *tok)
 {
 	size_t j;
@@ -911,6 +949,8 @@ static mark_fn mark_fn_of(enum layout l)
 		return goose_mark;
 	case LAYOUT_DBMATE:
 		return dbmate_mark;
+	case LAYOUT_SQL_MIGRATE:
+		return sql_migrate_mark;
 	case LAYOUT_ATLAS:
 		return atlas_mark;
 	default:
@@ -926,6 +966,9 @@ static enum layout refine_plain(const char *text, size_t len)
 	find_marks(text, len, goose_mark, &mk);
 	if (mk.any)
 		return LAYOUT_GOOSE;
+	find_marks(text, len, sql_migrate_mark, &mk);
+	if (mk.up)
+		return LAYOUT_SQL_MIGRATE;
 	find_marks(text, len, dbmate_mark, &mk);
 	if (mk.up)
 		return LAYOUT_DBMATE;

@@ -8,6 +8,9 @@
  *   goose           files with a '-- +goose Up' annotation; only the Up
  *                   part runs; '-- +goose StatementBegin/End' and
  *                   '-- +goose NO TRANSACTION' are honoured
+ *   sql-migrate     files with a '-- +migrate Up' annotation (rubenv's
+ *                   sql-migrate); only the Up part runs, in a transaction
+ *                   unless the line says 'notransaction'
  *   atlas           *.sql beside an atlas.sum; '-- atlas:txmode none'
  *   flyway          V<version>__desc.sql (dotted/underscored numeric
  *                   version parts); R__ repeatable and U undo files skipped
@@ -38,6 +41,7 @@ enum layout {
 	LAYOUT_DBMATE,
 	LAYOUT_DIESEL,
 	LAYOUT_PRISMA,
+	LAYOUT_SQL_MIGRATE,
 };
 
 enum tx_mode {
@@ -49,6 +53,7 @@ enum tx_mode {
 	                  one statement */
 	TX_NONE,       /* each statement runs on its own (autocommit):
 	                  goose NO TRANSACTION, atlas:txmode none,
+	                  sql-migrate notransaction,
 	                  dbmate transaction:false, config transaction: none */
 };
 

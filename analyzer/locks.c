@@ -252,12 +252,35 @@ static bool volatile_default(const struct rule_ctx *ctx, const struct column_def
 	return false;
 }
 
+/* Is the column's type a domain with NOT NULL or CHECK constraints? */
+static bool constrained_domain(struct lctx *x, const struct type_ref *t)
+{
+	char names[1][2 * NAMEBUF + 2];
+	struct name_rows r = { names, 0, 1 };
+	struct strbuf sql;
+
+	if (!t->name)
+		return false;
+	strbuf_init(&sql);
+	strbuf_addstr(&sql, "SELECT t.name FROM types t JOIN schemas s ON s.id = t.schema_id"
+		      " WHERE t.kind = 'd' AND t.constrained AND t.name = ");
+	sql_literal(&sql, t->name);
+	if (t->schema) {
+		strbuf_addstr(&sql, " AND s.name = ");
+		sql_literal(&sql, t->schema);
+	}
+	return query_names(x, &sql, &r) > 0;
+}
+
 static void add_column(struct lctx *x, const struct alter_cmd *cmd)
 {
 	const struct column_def *cd = cmd->coldef;
 	struct lock *l = alter_target(x, cmd, LOCK_ACCESS_EXCLUSIVE, "ADD COLUMN");
 
-	l->rewrite = volatile_default(x->ctx, cd);
+	/* a domain's constraints are checked against the implicit default of
+	   every row, which takes the rewrite path */
+	l->rewrite = volatile_default(x->ctx, cd) ||
+		     (!cd->default_expr && constrained_domain(x, &cd->type));
 	l->scan = l->rewrite || (cd->not_null && !cd->default_expr);
 }
 
@@ -341,6 +364,13 @@ static void add_constraint(struct lctx *x, const struct alter_cmd *cmd)
 	}
 }
 
+/* Dropping a foreign key takes ACCESS EXCLUSIVE on the table it references. */
+static void parent_locks(struct lctx *x, const struct change *c, const char *why)
+{
+	for (int i = 0; c && i < c->nr_parents; i++)
+		add_qualified(x, c->parents[i], LOCK_ACCESS_EXCLUSIVE, why);
+}
+
 /* VALIDATE of a foreign key reads the referenced table under ROW SHARE. */
 static void fk_target_lock(struct lctx *x, const struct rel_ref *rel, const char *con)
 {
@@ -367,6 +397,8 @@ static void constraint_op(struct lctx *x, const struct alter_cmd *cmd)
 	l = alter_target(x, cmd, validate ? LOCK_SHARE_UPDATE_EXCLUSIVE : LOCK_ACCESS_EXCLUSIVE,
 			 validate ? "VALIDATE CONSTRAINT" : "DROP CONSTRAINT");
 	l->scan = validate;
+	if (!validate)
+		parent_locks(x, c, "referenced by the dropped foreign key");
 	if (validate && c && c->rel.known && c->con_kind == CON_FOREIGN)
 		fk_target_lock(x, &c->rel, cmd->name);
 }
@@ -407,6 +439,7 @@ static void simple_cmd(struct lctx *x, const struct alter_cmd *cmd)
 		break;
 	case AT_DROP_COLUMN:
 		alter_target(x, cmd, LOCK_ACCESS_EXCLUSIVE, "DROP COLUMN");
+		parent_locks(x, change_at(x, cmd->start), "referenced by a dropped foreign key");
 		break;
 	default:
 		alter_target(x, cmd, LOCK_ACCESS_EXCLUSIVE, "ALTER TABLE");

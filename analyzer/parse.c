@@ -393,6 +393,7 @@ static const struct {
 	{ "EXTENSION", OBJ_EXTENSION },
 	{ "FUNCTION", OBJ_FUNCTION },
 	{ "ROUTINE", OBJ_FUNCTION },
+	{ "AGGREGATE", OBJ_FUNCTION },   /* a pg_proc entry too */
 	{ "PROCEDURE", OBJ_PROCEDURE },
 	{ "TRIGGER", OBJ_TRIGGER },
 	{ "POLICY", OBJ_POLICY },
@@ -1102,13 +1103,21 @@ static size_t expr_at(struct pctx *ctx, const cJSON *w)
 	return best == SIZE_MAX ? ctx->stmt_start : best;
 }
 
-/* A constant, possibly cast: DEFAULT 0, DEFAULT 'x'::text, DEFAULT NULL */
-static const cJSON *const_of(const cJSON *w)
+/*
+ * A constant, possibly cast: DEFAULT 0, DEFAULT 'x'::text, DEFAULT NULL.
+ * Sets *casts to the number of casts and *cast to the outermost one.
+ */
+static const cJSON *const_of(const cJSON *w, int *casts, const cJSON **cast)
 {
 	const cJSON *n;
 
-	while ((n = unwrap_as(w, "TypeCast")))
+	*casts = 0;
+	*cast = NULL;
+	while ((n = unwrap_as(w, "TypeCast"))) {
+		if (!(*casts)++)
+			*cast = n;
 		w = jget(n, "arg");
+	}
 	return unwrap_as(w, "A_Const");
 }
 
@@ -1125,7 +1134,7 @@ static const char *not_null_column(const cJSON *w)
 static struct expr *make_expr(struct pctx *ctx, const cJSON *w)
 {
 	struct expr *e;
-	const cJSON *c;
+	const cJSON *c, *cast;
 
 	if (!w)
 		return NULL;
@@ -1139,11 +1148,36 @@ static struct expr *make_expr(struct pctx *ctx, const cJSON *w)
 	e->columns = strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
 	e->has_subquery = ctx->has_subquery;
 	e->not_null_column = sdup(ctx, not_null_column(w));
-	c = const_of(w);
+	c = const_of(w, &e->nr_casts, &cast);
 	e->is_const = c != NULL;
 	e->is_null = c && jbool(c, "isnull");
+	if (c && e->nr_casts == 1)
+		parse_type(ctx, jget(cast, "typeName"), &e->cast);
 	e->start = expr_at(ctx, w);
 	return e;
+}
+
+/* DefElem options: the one named 'name', or NULL */
+static const cJSON *option(const cJSON *options, const char *name)
+{
+	const cJSON *it;
+
+	for_each_child(it, options) {
+		const cJSON *d = unwrap_as(it, "DefElem");
+
+		if (jstr_is(d, "defname", name))
+			return d;
+	}
+	return NULL;
+}
+
+/* ALTER COLUMN SET GENERATED ALWAYS|BY DEFAULT: 'a' or 'd' (attidentity's
+   codes); 0 when only RESTART and such are set. */
+static enum identity_kind set_identity_of(const cJSON *def)
+{
+	const cJSON *gen = option(list_items(def), "generated");
+
+	return (enum identity_kind)jint(unwrap_as(jget(gen, "arg"), "Integer"), "ival");
 }
 
 /* ---- constraints and columns ------------------------------------- */
@@ -1580,6 +1614,9 @@ static void alter_cmd_def(struct pctx *ctx, const cJSON *def,
 	case AT_ADD_IDENTITY:
 		cmd->identity = identity_of(unwrap_as(def, "Constraint"));
 		break;
+	case AT_SET_IDENTITY:
+		cmd->identity = set_identity_of(def);
+		break;
 	case AT_ATTACH_PARTITION:
 	case AT_ATTACH_INDEX:
 	case AT_DETACH_PARTITION:
@@ -1638,9 +1675,15 @@ static void do_alter_table(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	const cJSON *rel = jget(n, "relation");
 	int nr = count_alter_cmds(cmds);
 
+	at->relkind = obj_kind_of(jstr(n, "objtype"));
+	/* ALTER TYPE t ADD/DROP/ALTER ATTRIBUTE: a composite type, whose
+	   attributes the model does not keep; not a relation */
+	if (at->relkind == OBJ_TYPE) {
+		st->kind = ST_OTHER;
+		return;
+	}
 	st->kind = ST_ALTER_TABLE;
 	at->rel = qname_of_rangevar(ctx, rel);
-	at->relkind = obj_kind_of(jstr(n, "objtype"));
 	if (at->relkind == OBJ_NONE)
 		at->relkind = OBJ_TABLE;
 	at->if_exists = jbool(n, "missing_ok");
@@ -1780,7 +1823,11 @@ static void do_rename(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	if (rel) {
 		r->rel = qname_of_rangevar(ctx, rel);
 	} else if (obj) {
+		const cJSON *owa = unwrap_as(obj, "ObjectWithArgs");
+
 		r->rel = qname_of_object(ctx, obj);
+		if (owa && !jbool(owa, "args_unspecified"))
+			r->signature = signature_of(ctx, jget(owa, "objargs"));
 	} else {
 		/* ALTER SCHEMA/DATABASE ... RENAME: the name is 'subname' */
 		r->rel.name = r->subname;
@@ -1955,6 +2002,204 @@ static void do_view(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	v->query_text = view_query_text(ctx, rel);
 }
 
+/* ---- CREATE TABLE AS: the output columns ---------------------------- */
+
+static void builtin_type_ref(struct type_ref *t, const char *name)
+{
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+}
+
+/* The type of a literal as a new table's column gets it (text for
+   strings and NULL: CREATE TABLE AS resolves unknown to text). */
+static void literal_type(const cJSON *c, struct type_ref *t)
+{
+	builtin_type_ref(t, jget(c, "ival") ? "int4" : jget(c, "fval") ? "numeric" :
+			    jget(c, "boolval") ? "bool" : "text");
+}
+
+/* The few function results a migration's CREATE TABLE AS tends to use. */
+static const char *value_function_type(const char *op)
+{
+	static const struct {
+		const char *op, *type;
+	} svf[] = {
+		{ "SVFOP_CURRENT_DATE", "date" },
+		{ "SVFOP_CURRENT_TIMESTAMP", "timestamptz" },
+		{ "SVFOP_CURRENT_TIMESTAMP_N", "timestamptz" },
+		{ "SVFOP_LOCALTIMESTAMP", "timestamp" },
+		{ "SVFOP_LOCALTIMESTAMP_N", "timestamp" },
+	};
+
+	for (size_t i = 0; op && i < ARRAY_SIZE(svf); i++)
+		if (streq(op, svf[i].op))
+			return svf[i].type;
+	return NULL;
+}
+
+static const char *func_result_type(const char *name)
+{
+	if (!name)
+		return NULL;
+	if (streq(name, "count"))
+		return "int8";
+	if (streq(name, "now") || streq(name, "statement_timestamp") ||
+	    streq(name, "transaction_timestamp") || streq(name, "clock_timestamp"))
+		return "timestamptz";
+	return NULL;
+}
+
+/*
+ * FigureColname(): the name PostgreSQL gives an unaliased output column,
+ * and the type when the expression says it.
+ */
+static const char *figure_item(struct pctx *ctx, const cJSON *w, struct type_ref *t)
+{
+	const char *type, *name;
+	const cJSON *n = unwrap(w, &type);
+
+	if (!n)
+		return "?column?";
+	if (streq(type, "ColumnRef"))
+		return last_sval(jget(n, "fields"));
+	if (streq(type, "A_Const")) {
+		literal_type(n, t);
+		return "?column?";
+	}
+	if (streq(type, "TypeCast")) {
+		struct type_ref inner;
+
+		memset(&inner, 0, sizeof(inner));
+		name = figure_item(ctx, jget(n, "arg"), &inner);
+		parse_type(ctx, jget(n, "typeName"), t);
+		return streq(name, "?column?") ? last_sval(jget(jget(n, "typeName"), "names")) : name;
+	}
+	if (streq(type, "FuncCall")) {
+		name = last_sval(jget(n, "funcname"));
+		if (func_result_type(name))
+			builtin_type_ref(t, func_result_type(name));
+		return name;
+	}
+	if (streq(type, "SQLValueFunction")) {
+		const char *op = jstr(n, "op");
+
+		if (value_function_type(op))
+			builtin_type_ref(t, value_function_type(op));
+		return op && strlen(op) > 6 ? sdup_lower(ctx, op + 6) : "?column?";
+	}
+	if (streq(type, "CaseExpr"))
+		return "case";
+	if (streq(type, "CoalesceExpr"))
+		return "coalesce";
+	return "?column?";
+}
+
+static void parse_select_item(struct pctx *ctx, const cJSON *rt, struct select_item *it)
+{
+	const cJSON *val = jget(rt, "val");
+	const cJSON *ref = unwrap_as(val, "ColumnRef");
+	const cJSON *fields = jget(ref, "fields");
+	int nf = list_len(fields);
+
+	memset(it, 0, sizeof(*it));
+	if (ref && nf && unwrap_as(cJSON_GetArrayItem(fields, nf - 1), "A_Star")) {
+		it->star = true;
+		if (nf >= 2)
+			it->qualifier = sdup(ctx, sval(cJSON_GetArrayItem(fields, nf - 2)));
+		return;
+	}
+	if (ref) {
+		it->column = sdup(ctx, last_sval(fields));
+		if (nf >= 2)
+			it->qualifier = sdup(ctx, sval(cJSON_GetArrayItem(fields, nf - 2)));
+	}
+	it->name = sdup(ctx, figure_item(ctx, val, &it->type));
+	if (jstr(rt, "name"))
+		it->name = sdup(ctx, jstr(rt, "name"));
+}
+
+struct from_list {
+	struct from_item v[32];
+	int nr;
+};
+
+/* A FROM element's relations; false when one is not a plain relation. */
+static bool from_node(struct pctx *ctx, const cJSON *w, struct from_list *fl)
+{
+	const char *type;
+	const cJSON *n = unwrap(w, &type);
+
+	if (n && streq(type, "JoinExpr"))
+		return from_node(ctx, jget(n, "larg"), fl) && from_node(ctx, jget(n, "rarg"), fl);
+	if (!n || !streq(type, "RangeVar") || fl->nr >= (int)ARRAY_SIZE(fl->v))
+		return false;
+	fl->v[fl->nr].rel = qname_of_rangevar(ctx, n);
+	fl->v[fl->nr++].alias = sdup(ctx, jstr(jget(n, "alias"), "aliasname"));
+	return true;
+}
+
+static bool from_items(struct pctx *ctx, const cJSON *from, struct create_table *ct)
+{
+	struct from_list fl;
+	const cJSON *it;
+
+	fl.nr = 0;
+	for_each_child(it, from)
+		if (!from_node(ctx, it, &fl))
+			return false;
+	ct->nr_as_from = fl.nr;
+	ct->as_from = arena_alloc(ctx->arena, (size_t)(fl.nr + 1) * sizeof(*ct->as_from));
+	memcpy(ct->as_from, fl.v, (size_t)fl.nr * sizeof(*ct->as_from));
+	return true;
+}
+
+/* VALUES (1, 'a'), ...: column1, column2 ... typed by the first row */
+static void values_items(struct pctx *ctx, const cJSON *lists, struct create_table *ct)
+{
+	const cJSON *row = list_items(lists ? lists->child : NULL), *it;
+	char name[32];
+	int i = 0;
+
+	ct->nr_as_items = list_len(row);
+	ct->as_items = arena_alloc(ctx->arena, (size_t)(ct->nr_as_items + 1) * sizeof(*ct->as_items));
+	for_each_child(it, row) {
+		snprintf(name, sizeof(name), "column%d", i + 1);
+		ct->as_items[i].name = sdup(ctx, name);
+		figure_item(ctx, it, &ct->as_items[i].type);
+		i++;
+	}
+}
+
+/*
+ * The output list of CREATE TABLE AS / SELECT INTO. A set operation
+ * takes its names and types from its first branch.
+ */
+static void parse_as_select(struct pctx *ctx, const cJSON *sel, const cJSON *into,
+			    struct create_table *ct)
+{
+	const cJSON *it, *targets;
+	int i = 0;
+
+	ct->as_select = true;
+	ct->as_names = str_list(ctx, jget(into, "colNames"), &ct->nr_as_names);
+	while (sel && jget(sel, "larg"))    /* a typed field: no wrapper */
+		sel = jget(sel, "larg");
+	ct->nr_as_items = -1;
+	if (!sel)
+		return;
+	if (jget(sel, "valuesLists")) {
+		values_items(ctx, jget(sel, "valuesLists"), ct);
+		return;
+	}
+	if (!from_items(ctx, jget(sel, "fromClause"), ct))
+		return;
+	targets = jget(sel, "targetList");
+	ct->as_items = arena_alloc(ctx->arena, (size_t)(list_len(targets) + 1) * sizeof(*ct->as_items));
+	for_each_child(it, targets)
+		parse_select_item(ctx, unwrap_as(it, "ResTarget"), &ct->as_items[i++]);
+	ct->nr_as_items = i;
+}
+
 static void do_create_table_as(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	const cJSON *into = jget(n, "into"), *rel = jget(into, "rel");
@@ -1966,7 +2211,7 @@ static void do_create_table_as(struct pctx *ctx, const cJSON *n, struct stmt *st
 		ct->name = qname_of_rangevar(ctx, rel);
 		persistence(rel, ct);
 		ct->if_not_exists = jbool(n, "if_not_exists");
-		ct->as_select = true;
+		parse_as_select(ctx, unwrap_as(jget(n, "query"), "SelectStmt"), into, ct);
 		return;
 	}
 	st->kind = ST_CREATE_VIEW;
@@ -1977,20 +2222,6 @@ static void do_create_table_as(struct pctx *ctx, const cJSON *n, struct stmt *st
 	v->columns = str_list(ctx, jget(into, "colNames"), &v->nr_columns);
 	view_reads(ctx, jget(n, "query"), v);
 	v->query_text = view_query_text(ctx, rel);
-}
-
-/* DefElem options: the one named 'name', or NULL */
-static const cJSON *option(const cJSON *options, const char *name)
-{
-	const cJSON *it;
-
-	for_each_child(it, options) {
-		const cJSON *d = unwrap_as(it, "DefElem");
-
-		if (jstr_is(d, "defname", name))
-			return d;
-	}
-	return NULL;
 }
 
 static void sequence_options(struct pctx *ctx, const cJSON *opts,
@@ -2010,6 +2241,8 @@ static void sequence_options(struct pctx *ctx, const cJSON *opts,
 	if (list_len(items) >= 2) {
 		s->owned_by_table = qname_of_list(ctx, items, 1);
 		s->owned_by_column = sdup(ctx, last_sval(items));
+	} else if (owned) {
+		s->owned_by_none = true;
 	}
 }
 
@@ -2025,6 +2258,7 @@ static void do_alter_sequence(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	st->kind = ST_ALTER_SEQUENCE;
 	st->u.sequence.name = qname_of_rangevar(ctx, jget(n, "sequence"));
+	st->u.sequence.if_not_exists = jbool(n, "missing_ok");   /* IF EXISTS */
 	sequence_options(ctx, jget(n, "options"), &st->u.sequence);
 }
 
@@ -2151,11 +2385,58 @@ static void do_create_function(struct pctx *ctx, const cJSON *n, struct stmt *st
 	f->volatility = vol ? sdup_lower(ctx, sval(jget(vol, "arg"))) : "volatile";
 }
 
+/*
+ * An aggregate's argument types: "(int4)", "()" for agg(*); the
+ * old-style CREATE AGGREGATE name (BASETYPE = t, ...) takes one.
+ */
+static const char *aggregate_signature(struct pctx *ctx, const cJSON *n)
+{
+	const cJSON *args = jget(n, "args"), *base;
+	const cJSON *list = args ? unwrap_as(args->child, "List") : NULL;
+	const cJSON *items = list ? jget(list, "items") : NULL;
+	struct strbuf sb;
+	struct type_ref t;
+	const char *sig;
+
+	if (args)     /* agg(*) has no arguments */
+		return items ? function_signature(ctx, items) : "()";
+	base = option(jget(n, "definition"), "basetype");
+	if (!base)
+		return "()";
+	parse_type(ctx, jget(base, "arg"), &t);
+	strbuf_init(&sb);
+	strbuf_addch(&sb, '(');
+	type_text(&sb, &t, false);
+	strbuf_addch(&sb, ')');
+	sig = sdup(ctx, sb.buf);
+	strbuf_release(&sb);
+	return sig;
+}
+
+/* CREATE AGGREGATE is a function to the catalog (pg_proc, prokind 'a');
+   the other DefineStmt kinds (operators, collations, ...) are not kept. */
+static void do_define(struct pctx *ctx, const cJSON *n, struct stmt *st)
+{
+	struct create_function *f = &st->u.function;
+
+	if (!jstr_is(n, "kind", "OBJECT_AGGREGATE")) {
+		st->kind = ST_OTHER;
+		return;
+	}
+	st->kind = ST_CREATE_FUNCTION;
+	f->name = qname_of_list(ctx, jget(n, "defnames"), 0);
+	f->signature = aggregate_signature(ctx, n);
+	f->or_replace = jbool(n, "replace");
+	f->language = "internal";
+	f->volatility = "immutable";
+}
+
 static void do_create_trigger(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	st->kind = ST_CREATE_TRIGGER;
 	st->u.trigger.name = sdup(ctx, jstr(n, "trigname"));
 	st->u.trigger.table = qname_of_rangevar(ctx, jget(n, "relation"));
+	st->u.trigger.function = qname_of_list(ctx, jget(n, "funcname"), 0);
 	st->u.trigger.or_replace = jbool(n, "replace");
 }
 
@@ -2438,7 +2719,7 @@ static void do_select(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	st->kind = ST_CREATE_TABLE;
 	st->u.create_table.name = qname_of_rangevar(ctx, rel);
 	persistence(rel, &st->u.create_table);
-	st->u.create_table.as_select = true;
+	parse_as_select(ctx, n, into, &st->u.create_table);
 }
 
 static void do_grant(struct pctx *ctx, const cJSON *n, struct stmt *st)
@@ -2472,6 +2753,7 @@ static const struct {
 	{ "CompositeTypeStmt", do_create_composite },
 	{ "CreateExtensionStmt", do_create_extension },
 	{ "CreateFunctionStmt", do_create_function },
+	{ "DefineStmt", do_define },
 	{ "CreateTrigStmt", do_create_trigger },
 	{ "CreatePolicyStmt", do_create_policy },
 	{ "AlterObjectSchemaStmt", do_set_schema },
@@ -2771,30 +3053,74 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 	return 0;
 }
 
-/* Collect PLpgSQL_stmt_execsql queries anywhere in a PL/pgSQL tree. */
+/* The query text of a PL/pgSQL statement's PLpgSQL_expr member 'key'. */
+static const char *plpgsql_query(const cJSON *stmt, const char *key)
+{
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(stmt, key), "PLpgSQL_expr"),
+		"query");
+
+	return cJSON_IsString(q) ? q->valuestring : NULL;
+}
+
+/*
+ * EXECUTE 'CREATE INDEX ...' (or $q$...$q$): the SQL when the expression
+ * is one string constant, decoded by the parser itself; else NULL.
+ * Malloc'ed.
+ */
+static char *constant_sql(const char *expr)
+{
+	char *select = xstrfmt("SELECT %s", expr), *out = NULL;
+	PgQueryParseResult r = pg_query_parse(select);
+	cJSON *tree = r.error ? NULL : cJSON_Parse(r.parse_tree);
+	const cJSON *sel = unwrap_as(jget(cJSON_GetArrayItem(jget(tree, "stmts"), 0), "stmt"),
+				     "SelectStmt");
+	const cJSON *targets = jget(sel, "targetList");
+	const cJSON *c = unwrap_as(jget(unwrap_as(cJSON_GetArrayItem(targets, 0), "ResTarget"),
+					"val"), "A_Const");
+
+	if (list_len(targets) == 1 && jget(c, "sval") && !jget(sel, "fromClause"))
+		out = xstrdup(jstr(jget(c, "sval"), "sval"));
+	cJSON_Delete(tree);
+	pg_query_free_parse_result(r);
+	free(select);
+	return out;
+}
+
+/*
+ * Collect the static SQL anywhere in a PL/pgSQL tree: PLpgSQL_stmt_execsql
+ * queries, and EXECUTE of a string constant; any other EXECUTE is
+ * dynamic.
+ */
 static void collect_plpgsql(const cJSON *n, struct strbuf *sql, int *count, bool *dynamic)
 {
-	const cJSON *c;
+	const cJSON *c, *exec;
+	const char *q;
 
 	if (!n)
 		return;
 	if (cJSON_IsObject(n)) {
-		const cJSON *exec = cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_execsql");
-		const cJSON *q;
-
-		if (exec) {
-			q = cJSON_GetObjectItemCaseSensitive(
-				cJSON_GetObjectItemCaseSensitive(
-					cJSON_GetObjectItemCaseSensitive(exec, "sqlstmt"), "PLpgSQL_expr"),
-				"query");
-			if (cJSON_IsString(q)) {
-				strbuf_addf(sql, "%s;\n", q->valuestring);
+		if ((exec = cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_execsql"))) {
+			if ((q = plpgsql_query(exec, "sqlstmt"))) {
+				strbuf_addf(sql, "%s;\n", q);
 				(*count)++;
 			}
 			return;
 		}
-		if (cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynexecute") ||
-		    cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynfors"))
+		if ((exec = cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynexecute"))) {
+			char *text = (q = plpgsql_query(exec, "query")) ? constant_sql(q) : NULL;
+
+			if (text) {
+				strbuf_addf(sql, "%s;\n", text);
+				(*count)++;
+			} else {
+				*dynamic = true;
+			}
+			free(text);
+			return;
+		}
+		if (cJSON_GetObjectItemCaseSensitive(n, "PLpgSQL_stmt_dynfors"))
 			*dynamic = true;
 	}
 	cJSON_ArrayForEach(c, n)

@@ -53,9 +53,10 @@ size_t sql_find_keyword(const char *text, size_t from, size_t len,
 
 /*
  * The static SQL statements inside a PL/pgSQL DO block body (every
- * branch, in order), parsed into 'out' (initialised by the caller); their
- * spans are offsets into a scratch text, not the file. *dynamic is set
- * when the body also runs dynamic SQL (EXECUTE). Returns how many
+ * branch, in order, EXECUTE of a string constant included), parsed into
+ * 'out' (initialised by the caller); their spans are offsets into a
+ * scratch text, not the file. *dynamic is set when the body also runs
+ * dynamic SQL (EXECUTE of a computed string). Returns how many
  * statements, or -1 when the body does not parse as PL/pgSQL.
  */
 int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic);

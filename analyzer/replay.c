@@ -285,6 +285,7 @@ static void rel_ref_from(struct rctx *x, struct rel_ref *ref, const struct cat_r
 	ref->created_file = rel->created_file;
 	ref->created_in_range = rel->in_range;
 	ref->known = true;
+	ref->absent = false;
 }
 
 /* Remember that the history dropped a relation, so a later statement on
@@ -475,13 +476,45 @@ static void resolve_type(struct rctx *x, struct type_ref *t)
 	}
 }
 
+static bool is_domain(struct rctx *x, const struct type_ref *t)
+{
+	struct qname qn = { t->schema, t->name };
+	char kind = 0;
+
+	return t->name && t->schema && find_type(x, &qn, &kind) && kind == 'd';
+}
+
+/*
+ * The default PostgreSQL stores for a column of type 't', or NULL. It
+ * stores none when the expression cooks to a bare null constant
+ * (AddRelationNewConstraints skips those): DEFAULT NULL, or NULL::T with
+ * T the column's own type. A type modifier keeps it, as the constant is
+ * wrapped in a length coercion (varchar(26) DEFAULT NULL shows as
+ * NULL::character varying), except for interval, whose input takes the
+ * modifier; so does a domain, whose CoerceToDomain overrides its own
+ * default.
+ */
+static const char *stored_default(struct rctx *x, const struct type_ref *t, const struct expr *e)
+{
+	struct type_ref cast;
+	bool typmod = t->nr_mods && (t->schema || !t->name || strcmp(t->name, "interval"));
+
+	if (!e || !e->is_null || e->nr_casts > 1 || typmod || is_domain(x, t))
+		return e ? e->text : NULL;
+	if (!e->nr_casts)
+		return NULL;
+	cast = e->cast;
+	resolve_type(x, &cast);
+	return type_equal(&cast, t) ? NULL : e->text;
+}
+
 /* Add one column; returns its id or 0. Reports duplicates. */
 static cat_id add_column(struct rctx *x, const struct cat_rel *table, const struct column_def *cd,
 			 bool if_not_exists)
 {
 	struct cat_col_def def = { 0 };
 	struct type_ref type = cd->type;
-	const char *dflt = cd->default_expr ? cd->default_expr->text : NULL;
+	const char *dflt;
 	cat_id seq = 0, col;
 	char seqname[NAMEBUF];
 
@@ -495,6 +528,7 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 	}
 	type.serial = false;
 	resolve_type(x, &type);
+	dflt = stored_default(x, &type, cd->default_expr);
 	def.name = cd->name;
 	def.type = &type;
 	def.not_null = cd->not_null || cd->type.serial || cd->identity;
@@ -512,11 +546,45 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 			def.default_volatility = 'v';
 		}
 	}
-	def.default_expr = dflt;   /* DEFAULT NULL is stored too, as PostgreSQL does */
+	def.default_expr = dflt;
+	if (!dflt)
+		def.default_volatility = 0;
 	col = cat_col_add(x->cat, table->id, &def);
 	if (seq && col)
 		cat_sequence_own(x->cat, seq, col);
 	return col;
+}
+
+/*
+ * The model keeps no columns for views and materialized views (their
+ * queries are not analysed), nor all of a CREATE TABLE AS whose query it
+ * could not follow, so a column named on one (an index on a materialized
+ * view, COMMENT ON COLUMN, RENAME COLUMN) is taken on trust.
+ */
+static bool columns_unknown(const struct cat_rel *r)
+{
+	return r->kind == REL_VIEW || r->kind == REL_MATVIEW || r->columns_unknown;
+}
+
+/*
+ * A table from a CREATE TABLE AS the model could not follow gets a
+ * column the first time one is named on it, of unknown type, so the
+ * constraints and indexes on it are kept like any other.
+ */
+static int vivify_column(struct rctx *x, const struct cat_rel *t, const char *name,
+			 struct cat_col *col)
+{
+	struct column_def cd;
+
+	if (!t->columns_unknown || t->kind == REL_VIEW || t->kind == REL_MATVIEW)
+		return -1;
+	memset(&cd, 0, sizeof(cd));
+	cd.name = name;
+	cd.type.name = "unknown";
+	cd.start = x->st->start;
+	if (!add_column(x, t, &cd, true))
+		return -1;
+	return cat_col_find(x->cat, t->id, name, col);
 }
 
 /* Resolve column names of a table to ids; reports the first unknown. */
@@ -526,7 +594,8 @@ static int resolve_columns(struct rctx *x, const struct cat_rel *table, const ch
 	struct cat_col col;
 
 	for (int i = 0; i < n; i++) {
-		if (cat_col_find(x->cat, table->id, names[i], &col)) {
+		if (cat_col_find(x->cat, table->id, names[i], &col) &&
+		    vivify_column(x, table, names[i], &col)) {
 			problem(x, RULE_UNKNOWN_OBJECT, start,
 				object_name(x, table->schema, table->name, names[i]),
 				"column \"%s\" of relation %s does not exist", names[i],
@@ -1017,7 +1086,7 @@ static void column_options(struct rctx *x, const struct cat_rel *table, const st
 		return;
 	}
 	if (cd->default_expr)
-		cat_col_set_default(x->cat, col.id, cd->default_expr->text,
+		cat_col_set_default(x->cat, col.id, stored_default(x, &col.type, cd->default_expr),
 				    expr_volatility(x, cd->default_expr));
 	if (cd->not_null)
 		cat_col_set_not_null(x->cat, col.id, true);
@@ -1089,6 +1158,165 @@ static void table_columns(struct rctx *x, const struct cat_rel *table)
 	}
 }
 
+/* ---- CREATE TABLE AS ---- */
+
+/* One output column; the names of CREATE TABLE t (a, b) AS come first. */
+static void as_column(struct rctx *x, const struct cat_rel *table, int *pos,
+		      const char *name, const struct type_ref *type)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	struct column_def cd;
+
+	memset(&cd, 0, sizeof(cd));
+	cd.name = *pos < ct->nr_as_names ? ct->as_names[*pos] : name;
+	cd.type = *type;
+	if (!cd.type.name)
+		cd.type.name = "unknown";   /* an expression we do not type */
+	cd.start = x->st->start;
+	(*pos)++;
+	add_column(x, table, &cd, true);
+}
+
+/* Does FROM item i answer to qualifier q (its alias, else its name)? */
+static bool as_from_matches(const struct from_item *f, const char *q)
+{
+	return !q || !strcmp(q, f->alias ? f->alias : f->rel.name);
+}
+
+/*
+ * t.* or *: the columns of the FROM relations, in order. False when one
+ * of them is not known column by column (a view, a missing relation).
+ */
+static bool as_star(struct rctx *x, const struct cat_rel *table, int *pos, const char *q)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	bool complete = true;
+
+	for (int i = 0; i < ct->nr_as_from; i++) {
+		struct cat_col *cols = NULL;
+		struct cat_rel rel;
+		int n = 0;
+
+		if (!as_from_matches(&ct->as_from[i], q))
+			continue;
+		if (find_rel(x, &ct->as_from[i].rel, &rel) || columns_unknown(&rel) ||
+		    cat_col_list(x->cat, rel.id, &cols, &n)) {
+			complete = false;
+			continue;
+		}
+		for (int k = 0; k < n; k++)
+			as_column(x, table, pos, cols[k].name, &cols[k].type);
+		free(cols);
+	}
+	return complete;
+}
+
+/* A column reference: typed by the FROM relation that has it. */
+static void as_column_ref(struct rctx *x, const struct cat_rel *table, int *pos,
+			  const struct select_item *it)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	struct cat_rel rel;
+	struct cat_col col;
+
+	for (int i = 0; i < ct->nr_as_from; i++) {
+		if (as_from_matches(&ct->as_from[i], it->qualifier) &&
+		    !find_rel(x, &ct->as_from[i].rel, &rel) &&
+		    !cat_col_find(x->cat, rel.id, it->column, &col)) {
+			as_column(x, table, pos, it->name, &col.type);
+			return;
+		}
+	}
+	as_column(x, table, pos, it->name, &it->type);
+}
+
+/*
+ * The columns CREATE TABLE AS / SELECT INTO gives the new table: never
+ * NOT NULL, no defaults; typed from the relations read, casts and
+ * literals ("unknown" for other expressions).
+ */
+static void as_select_columns(struct rctx *x, const struct cat_rel *table)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	bool complete = ct->nr_as_items >= 0;
+	int pos = 0;
+
+	for (int i = 0; i < ct->nr_as_items; i++) {
+		const struct select_item *it = &ct->as_items[i];
+
+		if (it->star)
+			complete &= as_star(x, table, &pos, it->qualifier);
+		else if (it->column)
+			as_column_ref(x, table, &pos, it);
+		else
+			as_column(x, table, &pos, it->name, &it->type);
+	}
+	if (!complete)
+		cat_rel_set_flag(x->cat, table->id, "columns_unknown", 1);
+}
+
+static bool same_names(const char *const *a, const char *const *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(a[i], b[i]))
+			return false;
+	return true;
+}
+
+/* Would PostgreSQL build one index for both constraints? */
+static bool same_index(const struct constraint_def *a, const struct constraint_def *b)
+{
+	return a->nr_columns == b->nr_columns && a->nr_include == b->nr_include &&
+	       a->deferrable == b->deferrable && a->initially_deferred == b->initially_deferred &&
+	       !a->using_index && !b->using_index &&
+	       same_names(a->columns, b->columns, a->nr_columns) &&
+	       same_names(a->include, b->include, a->nr_include);
+}
+
+/*
+ * The constraint a UNIQUE one of CREATE TABLE folds into, or -1:
+ * transformIndexConstraints() keeps one index per key, the primary key's
+ * first, so "id int PRIMARY KEY UNIQUE" or a repeated UNIQUE (a) makes
+ * no constraint of its own.
+ */
+static int folds_into(const struct constraint_def *cons, int n, int pk, int i)
+{
+	if (cons[i].kind != CON_UNIQUE)
+		return -1;
+	if (pk >= 0 && same_index(&cons[pk], &cons[i]))
+		return pk;
+	for (int j = 0; j < i; j++)
+		if (cons[j].kind == CON_UNIQUE && folds_into(cons, n, pk, j) < 0 &&
+		    same_index(&cons[j], &cons[i]))
+			return j;
+	return -1;
+}
+
+static void table_constraints(struct rctx *x, const struct cat_rel *table)
+{
+	const struct create_table *ct = &x->st->u.create_table;
+	int n = ct->nr_constraints, pk = -1;
+	struct constraint_def *cons = xcalloc((size_t)n + 1, sizeof(*cons));
+	int *into = xcalloc((size_t)n + 1, sizeof(*into));
+
+	if (n)
+		memcpy(cons, ct->constraints, (size_t)n * sizeof(*cons));
+	for (int i = 0; i < n && pk < 0; i++)
+		if (cons[i].kind == CON_PRIMARY)
+			pk = i;
+	for (int i = 0; i < n; i++) {
+		into[i] = folds_into(ct->constraints, n, pk, i);
+		/* an unnamed kept constraint takes the folded one's name */
+		if (into[i] >= 0 && !cons[into[i]].name)
+			cons[into[i]].name = cons[i].name;
+	}
+	for (int i = 0; i < n; i++)
+		if (into[i] < 0)
+			add_constraint(x, table, &cons[i]);
+	free(into);
+	free(cons);
+}
+
 static void create_table(struct rctx *x)
 {
 	const struct create_table *ct = &x->st->u.create_table;
@@ -1117,10 +1345,11 @@ static void create_table(struct rctx *x)
 		make_partition(x, &table);
 	inherit_tables(x, &table);
 	table_columns(x, &table);
+	if (ct->as_select)
+		as_select_columns(x, &table);
 	for (int i = 0; i < ct->nr_like; i++)
 		copy_like_objects(x, &table, i);
-	for (int i = 0; i < ct->nr_constraints; i++)
-		add_constraint(x, &table, &ct->constraints[i]);
+	table_constraints(x, &table);
 	if (ct->partition_of.name && !find_rel(x, &ct->partition_of, &parent))
 		inherit_from_parent(x, &parent, &table);
 	ch = add_change(x, CH_CREATE_TABLE, x->st->start);
@@ -1132,9 +1361,9 @@ static void create_table(struct rctx *x)
 static int find_column(struct rctx *x, const struct cat_rel *table, const char *name,
 		       bool if_exists, size_t start, struct cat_col *col)
 {
-	if (!cat_col_find(x->cat, table->id, name, col))
+	if (!cat_col_find(x->cat, table->id, name, col) || !vivify_column(x, table, name, col))
 		return 0;
-	if (!if_exists)
+	if (!if_exists && !columns_unknown(table))
 		problem(x, RULE_UNKNOWN_OBJECT, start,
 			object_name(x, table->schema, table->name, name),
 			"column \"%s\" of relation %s does not exist", name,
@@ -1194,12 +1423,20 @@ static void at_drop_column(struct rctx *x, const struct cat_rel *t, const struct
 	struct cat_col col;
 	struct change *ch;
 
+	struct dep_collect parents = { x, NULL, 0, 0 };
+	struct change tmp = { 0 };
+
 	if (ref->known) {
 		if (find_column(x, t, cmd->column, cmd->if_exists, cmd->start, &col))
 			return;
 		cat_rel_dependents(x->cat, t->id, col.id, collect_dep, &d);
+		/* its foreign keys go too, locking the tables they reference */
+		cat_fk_parents_of_column(x->cat, t->id, col.id, collect_dep, &parents);
 	}
+	attach_deps(x, &tmp, &parents);
 	ch = add_change(x, CH_DROP_COLUMN, cmd->start);
+	ch->parents = tmp.dropped;
+	ch->nr_parents = tmp.nr_dropped;
 	ch->rel = *ref;
 	ch->column = cmd->column;
 	ch->cascade = cmd->cascade;
@@ -1261,7 +1498,7 @@ static void at_column_flag(struct rctx *x, const struct cat_rel *t, const struct
 		cat_col_set_not_null(x->cat, col.id, false);
 		break;
 	case AT_SET_DEFAULT:
-		cat_col_set_default(x->cat, col.id, cmd->expr ? cmd->expr->text : NULL,
+		cat_col_set_default(x->cat, col.id, stored_default(x, &col.type, cmd->expr),
 				    expr_volatility(x, cmd->expr));
 		break;
 	default:
@@ -1286,6 +1523,20 @@ static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const str
 	ch->name = cmd->con->name;
 }
 
+/* Dropping a foreign key locks the table it references. */
+static void fk_parent(struct rctx *x, struct change *ch, cat_id ref)
+{
+	struct cat_rel r;
+	const char **v;
+
+	if (!ref || cat_rel_get(x->cat, ref, &r))
+		return;
+	v = arena_alloc(&x->res->arena, sizeof(*v));
+	v[0] = rfmt(x, "%s.%s", r.schema, r.name);
+	ch->parents = v;
+	ch->nr_parents = 1;
+}
+
 static void at_constraint_op(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
 			     const struct alter_cmd *cmd)
 {
@@ -1308,6 +1559,8 @@ static void at_constraint_op(struct rctx *x, const struct cat_rel *t, const stru
 	if (!ref->known)
 		return;
 	ch->con_kind = con.kind;
+	if (con.kind == CON_FOREIGN && cmd->kind == AT_DROP_CONSTRAINT)
+		fk_parent(x, ch, con.ref_rel_id);
 	if (cmd->kind == AT_VALIDATE_CONSTRAINT) {
 		cat_con_validate(x->cat, con.id);
 		return;
@@ -1338,8 +1591,12 @@ static void at_identity(struct rctx *x, const struct cat_rel *t, const struct al
 		cat_col_set_identity(x->cat, col.id, (char)cmd->identity);
 		cat_col_set_not_null(x->cat, col.id, true);
 		cat_sequence_own(x->cat, add_sequence_for(x, t, col.name), col.id);
+	} else if (cmd->kind == AT_SET_IDENTITY) {
+		if (col.identity && cmd->identity)   /* else only RESTART and such */
+			cat_col_set_identity(x->cat, col.id, (char)cmd->identity);
 	} else if (cmd->kind == AT_DROP_IDENTITY) {
 		cat_col_set_identity(x->cat, col.id, 0);
+		cat_col_drop_owned_sequences(x->cat, col.id);   /* goes with it */
 	} else if (cmd->kind == AT_DROP_EXPRESSION) {
 		cat_col_set_generated(x->cat, col.id, NULL);
 	}
@@ -1380,6 +1637,7 @@ static void at_misc(struct rctx *x, const struct cat_rel *t, const struct alter_
 		cat_rel_set_flag(x->cat, t->id, "unlogged", cmd->kind == AT_SET_UNLOGGED);
 		break;
 	case AT_ADD_IDENTITY:
+	case AT_SET_IDENTITY:
 	case AT_DROP_IDENTITY:
 	case AT_DROP_EXPRESSION:
 		at_identity(x, t, cmd);
@@ -1614,15 +1872,23 @@ static int index_columns(struct rctx *x, const struct cat_rel *t, const struct i
 			ic[n].expr = e->expr ? e->expr->text : "?";
 			continue;
 		}
-		if (find_column(x, t, e->column, false, x->st->start, &col))
-			return -1;
+		if (find_column(x, t, e->column, false, x->st->start, &col)) {
+			if (!columns_unknown(t))
+				return -1;
+			ic[n].expr = e->column;   /* kept by name */
+			continue;
+		}
 		ic[n].column_id = col.id;
 	}
 	for (int i = 0; i < ix->nr_include; i++, n++) {
-		if (find_column(x, t, ix->include[i], false, x->st->start, &col))
-			return -1;
-		ic[n].column_id = col.id;
 		ic[n].include = true;
+		if (find_column(x, t, ix->include[i], false, x->st->start, &col)) {
+			if (!columns_unknown(t))
+				return -1;
+			ic[n].expr = ix->include[i];
+			continue;
+		}
+		ic[n].column_id = col.id;
 	}
 	return n;
 }
@@ -1835,6 +2101,23 @@ static void drop_function(struct rctx *x, const struct drop_stmt *d, int i)
 	   modelled, so a missing one is not reported */
 }
 
+/*
+ * ALTER FUNCTION/PROCEDURE f(args) RENAME TO g. Named without arguments
+ * it must be the only function of that name. As for DROP, a function
+ * the model does not hold (an extension's) is not reported.
+ */
+static void rename_function(struct rctx *x, const struct rename_stmt *rn)
+{
+	cat_id sid = lookup_schema_of(x, &rn->rel), id = 0;
+	int count = 0;
+
+	if (sid)
+		id = rn->signature ? cat_function_find(x->cat, sid, rn->rel.name, rn->signature)
+				   : cat_function_find_any(x->cat, sid, rn->rel.name, &count);
+	if (id && (rn->signature || count == 1))
+		cat_function_rename(x->cat, id, rn->newname);
+}
+
 static void drop_on_table(struct rctx *x, const struct drop_stmt *d, int i)
 {
 	struct cat_rel t;
@@ -1938,7 +2221,7 @@ static void rename_column(struct rctx *x, const struct rename_stmt *rn)
 
 	if (resolve_table(x, &rn->rel, rn->if_exists, x->st->start, &t, &ref) && rn->if_exists)
 		return;
-	if (ref.known) {
+	if (ref.known && !columns_unknown(&t)) {
 		if (find_column(x, &t, rn->subname, false, x->st->start, &col))
 			return;
 		if (!cat_col_find(x->cat, t.id, rn->newname, NULL)) {
@@ -2060,6 +2343,10 @@ static void rename_stmt(struct rctx *x)
 	case OBJ_TRIGGER:
 	case OBJ_POLICY:
 		rename_on_table(x, rn);
+		break;
+	case OBJ_FUNCTION:
+	case OBJ_PROCEDURE:
+		rename_function(x, rn);
 		break;
 	default:
 		break;
@@ -2209,6 +2496,8 @@ static void alter_sequence(struct rctx *x)
 				"relation %s does not exist", quote_rel(s->name.schema, s->name.name));
 		return;
 	}
+	if (s->owned_by_none)
+		cat_sequence_disown(x->cat, rel.id);
 	own_sequence(x, rel.id, &s->owned_by_table, s->owned_by_column);
 }
 
@@ -2302,22 +2591,43 @@ static void create_function(struct rctx *x)
 			    f->language, f->volatility);
 }
 
+/* The function a trigger runs (it takes no arguments), or 0 when the
+   model does not hold it (a built-in, an extension's). */
+static cat_id trigger_function(struct rctx *x, const struct qname *fn)
+{
+	cat_id sid, id;
+
+	if (fn->schema) {
+		sid = cat_schema_find(x->cat, fn->schema);
+		return sid ? cat_function_find(x->cat, sid, fn->name, "()") : 0;
+	}
+	for (int i = 0; i < x->r->nr_path; i++) {
+		sid = cat_schema_find(x->cat, x->r->path[i]);
+		if (sid && (id = cat_function_find(x->cat, sid, fn->name, "()")))
+			return id;
+	}
+	return 0;
+}
+
 static void create_trigger(struct rctx *x)
 {
 	const struct create_trigger *t = &x->st->u.trigger;
 	struct cat_rel rel;
 	struct rel_ref ref;
+	cat_id id;
 
 	if (resolve_table(x, &t->table, false, x->st->start, &rel, &ref))
 		return;
-	if (cat_trigger_find(x->cat, rel.id, t->name)) {
-		if (!t->or_replace)
-			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, t->name,
-				"trigger \"%s\" for relation %s already exists", t->name,
-				quote_rel(rel.schema, rel.name));
+	id = cat_trigger_find(x->cat, rel.id, t->name);
+	if (id && !t->or_replace) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start, t->name,
+			"trigger \"%s\" for relation %s already exists", t->name,
+			quote_rel(rel.schema, rel.name));
 		return;
 	}
-	cat_trigger_create(x->cat, rel.id, t->name);
+	if (!id)
+		id = cat_trigger_create(x->cat, rel.id, t->name);
+	cat_trigger_set_function(x->cat, id, trigger_function(x, &t->function));
 }
 
 static void create_policy(struct rctx *x)
@@ -2441,9 +2751,13 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	case ST_ALTER_SEQUENCE: alter_sequence(&x); break;
 	case ST_CREATE_ENUM: create_enum(&x); break;
 	case ST_ALTER_ENUM: alter_enum(&x); break;
-	case ST_CREATE_DOMAIN:
-		create_type_named(&x, &st->u.domain.name, 'd', NULL);
+	case ST_CREATE_DOMAIN: {
+		cat_id id = create_type_named(&x, &st->u.domain.name, 'd', NULL);
+
+		if (id && (st->u.domain.not_null || st->u.domain.nr_constraints))
+			cat_type_set_constrained(x.cat, id);
 		break;
+	}
 	case ST_CREATE_COMPOSITE:
 		create_type_named(&x, &st->u.composite.name, 'c', NULL);
 		break;

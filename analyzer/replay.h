@@ -16,6 +16,8 @@
 #include "catalog.h"
 #include "rules.h"
 
+struct sqlite_rebuild;
+
 enum change_kind {
 	CH_CREATE_TABLE,
 	CH_DROP_TABLE,
@@ -46,6 +48,8 @@ enum change_kind {
 	CH_DROP_TYPE,
 	CH_ALTER_ENUM,
 	CH_DML,
+	CH_REBUILD_TABLE,   /* SQLite: a table's rows copied into a new table
+	                       that replaces it (change->rebuild) */
 };
 
 /* The relation a change concerns, as it was before the statement. */
@@ -87,6 +91,9 @@ struct change {
 	int nr_parents;
 	int nr_contents;              /* DROP SCHEMA: objects it held */
 	size_t start;                 /* byte offset of the subcommand */
+	const struct sqlite_rebuild *rebuild;   /* CH_REBUILD_TABLE: what the
+	                                 copy keeps (sqlite_dialect.h); 'name'
+	                                 is the new table */
 };
 
 struct replay_problem {

@@ -120,7 +120,10 @@ void type_format(const struct type_ref *t, struct strbuf *out)
 			add_ident(out, t->schema);
 			strbuf_addch(out, '.');
 		}
-		add_ident(out, t->name);
+		if (!t->schema && !strcmp(t->name, "char"))
+			strbuf_addstr(out, "\"char\"");   /* a keyword: quote_identifier quotes it */
+		else
+			add_ident(out, t->name);
 		add_mods(out, t);
 	}
 	if (t->array_dims)

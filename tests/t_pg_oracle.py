@@ -4,6 +4,7 @@ schema model must hold what a real PostgreSQL holds after running the
 same files.
 
     python3 tests/t_pg_oracle.py path/to/migsafe [--history NAME]... [--dump] [--pg-only]
+    python3 tests/t_pg_oracle.py path/to/migsafe --extra DIR [--extra DIR]...
 
 For each history (the PostgreSQL corpora in ../shared/corpora, the example
 project, and each directory of tests/histories/), the test
@@ -29,6 +30,18 @@ MIGSAFE_ALLOW_NO_SHARED=1 (run without ../shared/corpora).
 --dump          print both JSON documents of each history
 --pg-only       only apply the histories to PostgreSQL and read the catalog
                 back (checks the histories themselves; no migsafe needed)
+--extra DIR     run on the migrations directory DIR instead of the built-in
+                histories (repeatable; each DIR is one history), to check
+                migsafe against any local history. Files are found and
+                ordered the way migsafe's discovery does (golang-migrate
+                *.up.sql, Flyway V*__*.sql, plain NNN_*.sql, one level of
+                <version>_name/ dirs holding up.sql or migration.sql;
+                ordered by the numeric parts of the version, then by
+                name); of a goose, sql-migrate or dbmate file only the up
+                part is run, and without -1 when the file asks for no
+                transaction. A DIR/prelude.sql (not a migration name, so
+                migsafe skips it) is applied first: roles or extensions the
+                history expects.
 """
 import argparse
 import atexit
@@ -103,6 +116,62 @@ def corpus(name, d):
         dirs = [mig]
     prelude = os.path.join(d, "prelude.sql")
     return History(name, files, dirs, prelude if os.path.isfile(prelude) else None)
+
+
+# ---- --extra DIR: discovery as migsafe does it (analyzer/discover.c)
+
+GOLANG_UP = re.compile(r"^\d+_.*\.up\.sql$")
+FLYWAY = re.compile(r"^V\d+(?:[._]\d+)*__.*\.sql$")
+VERSION = re.compile(r"^V?(\d+(?:[.-]\d+)*)")
+
+
+def is_down(name):
+    return name == "down.sql" or name.endswith(".down.sql")
+
+
+def version_key(name):
+    """Numeric parts of the leading version: 2_x < 10_x, V13.1 < V14,
+    2018-02-17-205753 orders as a date."""
+    m = VERSION.match(name)
+    return [int(x) for x in re.findall(r"\d+", m.group(1))] if m else []
+
+
+def extra_files(d):
+    names = sorted(os.listdir(d))
+    if "atlas.sum" in names:
+        root = lambda n: n[:1].isdigit() and n.endswith(".sql") and not is_down(n)
+    elif any(GOLANG_UP.match(n) for n in names):
+        root = GOLANG_UP.match
+    elif any(FLYWAY.match(n) for n in names):
+        root = FLYWAY.match
+    else:
+        root = lambda n: VERSION.match(n) and n.endswith(".sql") and not is_down(n)
+    found = []
+    for n in names:
+        p = os.path.join(d, n)
+        if n.startswith("."):
+            continue
+        if os.path.isdir(p) and VERSION.match(n):
+            for sub in ("migration.sql", "up.sql"):
+                if os.path.isfile(os.path.join(p, sub)):
+                    found.append((version_key(n), os.path.join(n, sub), os.path.join(p, sub)))
+                    break
+        elif os.path.isfile(p) and root(n):
+            found.append((version_key(n), n, p))
+    found.sort(key=lambda t: (not t[0], t[0], t[1]))
+    return [p for _, _, p in found]
+
+
+def extra_history(d):
+    d = os.path.abspath(d)
+    if not os.path.isdir(d):
+        die(f"--extra {d}: not a directory")
+    files = extra_files(d)
+    if not files:
+        die(f"--extra {d}: no migrations found")
+    prelude = os.path.join(d, "prelude.sql")
+    return History(f"extra/{os.path.basename(d)}", files, [d],
+                   prelude if os.path.isfile(prelude) else None)
 
 
 def histories():
@@ -222,6 +291,36 @@ class Postgres:
 
 
 CONCURRENTLY = re.compile(r"\bconcurrently\b", re.I)
+GOOSE = re.compile(r"^\s*--\s*\+goose\s+(Up|Down|NO\s+TRANSACTION)\b", re.I | re.M)
+SQL_MIGRATE = re.compile(r"^\s*--\s*\+migrate\s+(Up|Down)\b(.*)$", re.I | re.M)
+DBMATE = re.compile(r"^\s*--\s*migrate:(up|down)\b(.*)$", re.I | re.M)
+
+
+def up_part(text):
+    """What goose, sql-migrate or dbmate runs of a file: the text after an Up mark up
+    to the next Down mark (the rest blanked, so psql's line numbers stay
+    the file's), and whether the file asks for no transaction."""
+    marks = [(m.start(), m.group(1).lower(), False) for m in GOOSE.finditer(text)]
+    migrate = [(m.start(), m.group(1).lower(), "notransaction" in m.group(2).lower())
+               for m in SQL_MIGRATE.finditer(text)]
+    if any(k == "up" for _, k, _ in marks):
+        no_tx = any(k.startswith("no") for _, k, _ in marks)
+        marks = [x for x in marks if not x[1].startswith("no")]
+    elif any(k == "up" for _, k, _ in migrate):
+        marks = migrate
+        no_tx = any(x[2] for x in marks)
+    else:
+        marks = [(m.start(), m.group(1).lower(), "transaction:false" in m.group(2).replace(" ", ""))
+                 for m in DBMATE.finditer(text)]
+        no_tx = any(x[2] for x in marks if x[1] == "up")
+    if not any(k == "up" for _, k, _ in marks):
+        return text, False
+    out, keep, pos = [], False, 0
+    for start, kind, _ in marks + [(len(text), None, False)]:
+        chunk = text[pos:start]
+        out.append(chunk if keep else re.sub(r"[^\n]", " ", chunk))
+        keep, pos = kind == "up", start
+    return "".join(out), no_tx
 
 
 def apply_history(pg, db, h):
@@ -233,10 +332,16 @@ def apply_history(pg, db, h):
                 text = fh.read()
         except OSError as e:
             return f"cannot read {f}: {e}"
-        one_tx = [] if CONCURRENTLY.search(text) else ["-1"]
-        r = pg.psql(db, *one_tx, "-f", f)
+        text, no_tx = up_part(text)
+        one_tx = [] if no_tx or CONCURRENTLY.search(text) else ["-1"]
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", encoding="utf-8") as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.chmod(tmp.name, 0o644)
+            r = pg.psql(db, *one_tx, "-f", tmp.name)
         if r.returncode != 0:
-            return f"PostgreSQL failed to apply {os.path.relpath(f, ROOT)}: {r.stderr.strip()}"
+            err = r.stderr.strip().replace(tmp.name, os.path.basename(f))
+            return f"PostgreSQL failed to apply {os.path.relpath(f, ROOT)}: {err}"
     return None
 
 
@@ -551,12 +656,13 @@ def main():
     ap.add_argument("--history", action="append", default=[])
     ap.add_argument("--dump", action="store_true")
     ap.add_argument("--pg-only", action="store_true")
+    ap.add_argument("--extra", action="append", default=[], metavar="DIR")
     args = ap.parse_args()
     if not args.pg_only and not args.migsafe:
         ap.error("the migsafe binary is required (or --pg-only)")
     migsafe = os.path.abspath(args.migsafe) if args.migsafe else None
 
-    hs = histories()
+    hs = [extra_history(d) for d in args.extra] if args.extra else histories()
     if args.history:
         want = set(args.history)
         hs = [h for h in hs if h.name in want or h.name.rsplit("/", 1)[-1] in want]

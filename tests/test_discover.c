@@ -731,6 +731,40 @@ START_TEST(test_mask_goose)
 }
 END_TEST
 
+/* rubenv/sql-migrate (nakama): only the Up part runs */
+START_TEST(test_mask_sql_migrate)
+{
+	static const char in[] =
+		"/* licence */\n"
+		"-- +migrate Up\n"
+		"create table t (id int);\n"
+		"-- +migrate StatementBegin\n"
+		"create function f() returns int as $$ select 1; $$ language sql;\n"
+		"-- +migrate StatementEnd\n"
+		"-- +migrate Down\n"
+		"drop table t;\n";
+	struct migration m;
+	char *out;
+
+	plain_migration(&m);
+	out = mask(&m, in);
+	ck_assert_int_eq(m.layout, LAYOUT_SQL_MIGRATE);
+	ck_assert_str_eq(layout_name(m.layout), "sql-migrate");
+	ck_assert_int_eq(m.tx, TX_PER_FILE);
+	ck_assert_ptr_nonnull(strstr(out, "create table t (id int);"));
+	ck_assert_ptr_nonnull(strstr(out, "create function f()"));
+	ck_assert_ptr_null(strstr(out, "drop table"));
+	free(out);
+
+	plain_migration(&m);
+	out = mask(&m, "-- +migrate Up notransaction\ncreate index concurrently i on t (a);\n"
+		   "-- +migrate Down\ndrop index i;\n");
+	ck_assert_int_eq(m.tx, TX_NONE);
+	ck_assert_ptr_null(strstr(out, "drop index"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_mask_goose_no_transaction)
 {
 	static const char in[] =
@@ -1019,6 +1053,7 @@ static Suite *discover_suite(void)
 
 	tcase_add_test(mk, test_mask_goose);
 	tcase_add_test(mk, test_mask_goose_no_transaction);
+	tcase_add_test(mk, test_mask_sql_migrate);
 	tcase_add_test(mk, test_mask_dbmate);
 	tcase_add_test(mk, test_mask_atlas);
 	tcase_add_test(mk, test_mask_plain_and_flyway);

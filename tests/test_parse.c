@@ -243,6 +243,30 @@ START_TEST(test_backend_version)
 }
 END_TEST
 
+/* EXECUTE of a string constant is as static as the statement itself. */
+START_TEST(test_do_block_constant_execute)
+{
+	struct stmt_list sl;
+	bool dynamic;
+
+	stmt_list_init(&sl);
+	ck_assert_int_eq(parse_do_block(" BEGIN EXECUTE 'CREATE INDEX i ON t (a)';"
+					" IF true THEN EXECUTE $q$ALTER TABLE t ADD c int$q$; END IF;"
+					" CREATE TABLE u (id int); END ", &sl, &dynamic), 3);
+	ck_assert(!dynamic);
+	ck_assert_int_eq(sl.nr, 3);
+	ck_assert_int_eq(sl.stmts[0].kind, ST_CREATE_INDEX);
+	ck_assert_int_eq(sl.stmts[1].kind, ST_ALTER_TABLE);
+	ck_assert_int_eq(sl.stmts[2].kind, ST_CREATE_TABLE);
+	stmt_list_release(&sl);
+	stmt_list_init(&sl);
+	ck_assert_int_eq(parse_do_block(" BEGIN EXECUTE format('DROP TABLE %I', 't');"
+					" EXECUTE 'DROP TABLE ' || 'u'; END ", &sl, &dynamic), 0);
+	ck_assert(dynamic);
+	stmt_list_release(&sl);
+}
+END_TEST
+
 /* ---- every statement kind ------------------------------------------ */
 
 static const struct {
@@ -1301,6 +1325,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_too_deep);
 	tcase_add_test(tc, test_backend_version);
+	tcase_add_test(tc, test_do_block_constant_execute);
 	tcase_add_loop_test(tc, test_kinds, 0, ARRAY_SIZE(kinds));
 	tcase_add_loop_test(tc, test_types, 0, ARRAY_SIZE(types));
 	tcase_add_loop_test(tc, test_exprs, 0, ARRAY_SIZE(exprs));

@@ -140,6 +140,17 @@ START_TEST(test_format_bpchar_without_length)
 }
 END_TEST
 
+/* The one-byte internal "char" is a keyword: format_type quotes it. */
+START_TEST(test_format_internal_char)
+{
+	struct type_ref t = T0("char");
+
+	ck_fmt(t, "\"char\"");
+	t.array_dims = 1;
+	ck_fmt(t, "\"char\"[]");
+}
+END_TEST
+
 START_TEST(test_type_str)
 {
 	struct type_ref a = T1("varchar", 64), b = T0("timestamptz");
@@ -366,6 +377,7 @@ static Suite *types_suite(void)
 	tcase_add_test(f, test_format_arrays);
 	tcase_add_test(f, test_format_user_types);
 	tcase_add_test(f, test_format_bpchar_without_length);
+	tcase_add_test(f, test_format_internal_char);
 	tcase_add_test(f, test_type_str);
 	tcase_add_test(f, test_type_equal);
 	suite_add_tcase(s, f);
