@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(gcc make cmake pkg-config libpg-query-dev libsqlite3-dev
 	libjansson-dev libpcre2-dev libcjson-dev check)
-test_pkgs=(python3 python3-jsonschema postgresql git pre-commit)
+test_pkgs=(python3 python3-jsonschema postgresql git pre-commit sqlite3)
 
 want=("${build_pkgs[@]}")
 case "${1:-}" in

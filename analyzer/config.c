@@ -19,6 +19,7 @@
 
 #include "catalog.h"
 #include "discover.h"
+#include "sqlite_dialect.h"
 #include "banned.h"
 
 #define CONFIG_NAME ".migsafe.json"
@@ -105,10 +106,12 @@ static int get_string(const struct config *c, json_t *v, const char *key, char *
 
 static int set_dialect(struct config *c, json_t *v)
 {
+	enum dialect d;
+
 	if (get_string(c, v, "dialect", &c->dialect))
 		return -1;
-	if (strcmp(c->dialect, "postgresql") && strcmp(c->dialect, "postgres"))
-		return bad(c, "dialect", "unsupported dialect '%s' (supported: postgresql)",
+	if (dialect_parse(c->dialect, &d))
+		return bad(c, "dialect", "unsupported dialect '%s' (supported: postgresql, sqlite)",
 			   c->dialect);
 	return 0;
 }

@@ -4,7 +4,7 @@
  * options override it.
  *
  *   {
- *     "dialect": "postgresql",
+ *     "dialect": "postgresql" | "sqlite",
  *     "pg_version": 15,
  *     "migrations": "db/migrations",          (default PATH; string or array)
  *     "layout": "golang-migrate",

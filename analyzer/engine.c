@@ -12,6 +12,7 @@
 #include "locks.h"
 #include "parse.h"
 #include "source.h"
+#include "sqlite_dialect.h"
 #include "suppress.h"
 #include "banned.h"
 
@@ -40,6 +41,8 @@ struct rule_ctx {
 	int stmt_index;
 	struct suppressions *supp;  /* per file of the history */
 	struct replay *replay;
+	struct sqlite_replay *sq;   /* SQLite migrations: where they run; NULL
+	                               for PostgreSQL */
 	/* range findings need a line of a file that is no longer loaded */
 	char *cache_path;
 	struct source_file cache;
@@ -342,6 +345,9 @@ static const char *const preludes[] = {
 		" success boolean NOT NULL,"
 		" CONSTRAINT flyway_schema_history_pk PRIMARY KEY (installed_rank));"
 		"CREATE INDEX IF NOT EXISTS flyway_schema_history_s_idx ON flyway_schema_history (success);",
+	[LAYOUT_SQL_MIGRATE] =
+		"CREATE TABLE IF NOT EXISTS gorp_migrations (id text NOT NULL PRIMARY KEY,"
+		" applied_at timestamptz);",
 	[LAYOUT_DBMATE] =
 		"CREATE TABLE IF NOT EXISTS schema_migrations (version varchar(128) PRIMARY KEY);",
 	[LAYOUT_DIESEL] =
@@ -373,6 +379,10 @@ static void replay_prelude(struct rule_ctx *ctx, struct replay *rp, struct repla
 	if (!sql || (*done & (1u << layout)))
 		return;
 	*done |= 1u << layout;
+	if (ctx->sq) {
+		sqlite_replay_prelude(ctx->sq, layout, &origin);
+		return;
+	}
 	stmt_list_init(&l);
 	cat_set_origin(ctx->cat, &origin);
 	if (!parse_sql(sql, strlen(sql), &l))
@@ -417,7 +427,10 @@ static int replay_initial_schema(struct rule_ctx *ctx, struct replay *rp,
 	}
 	blank_meta_commands(src.text, src.len);
 	stmt_list_init(&l);
-	parse_sql(src.text, src.len, &l);
+	if (ctx->sq)
+		failed = sqlite_replay_script(ctx->sq, src.text, &origin);
+	else
+		parse_sql(src.text, src.len, &l);
 	cat_set_origin(ctx->cat, &origin);
 	for (int i = 0; i < l.nr; i++) {
 		if (l.stmts[i].kind == ST_SYNTAX_ERROR) {
@@ -467,6 +480,12 @@ static enum tx_mode file_tx_mode(struct rule_ctx *ctx, const struct stmt_list *l
 		for (int i = 0; i < l->nr; i++)
 			if (stmt_is_non_transactional(&l->stmts[i]))
 				return TX_NONE;
+	/* A plain SQL file that opens its own transaction is run the way psql
+	   runs it (statement by statement); its BEGIN is not a nesting. */
+	if (ctx->m->layout == LAYOUT_PLAIN)
+		for (int i = 0; i < l->nr; i++)
+			if (l->stmts[i].kind == ST_TRANSACTION && l->stmts[i].u.txn.kind == TXN_BEGIN)
+				return TX_NONE;
 	return ctx->m->tx;
 }
 
@@ -509,12 +528,19 @@ static void report_problems(struct rule_ctx *ctx, const struct replay_result *re
 	}
 }
 
+/* Does the rule's implementation run (on, and meant for the dialect)? */
+static bool rule_runs(const struct rule_ctx *ctx, int rule)
+{
+	return ctx->opts->severity[rule] != SEV_OFF &&
+	       (!ctx->sq || sqlite_rule_applies((enum rule_id)rule));
+}
+
 static void run_stmt_rules(struct rule_ctx *ctx, const struct replay_result *res)
 {
 	for (int i = 0; i < NR_RULES; i++) {
 		const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
 
-		if (impl && impl->check_stmt && ctx->opts->severity[i] != SEV_OFF)
+		if (impl && impl->check_stmt && rule_runs(ctx, i))
 			impl->check_stmt(ctx, ctx->st, res->changes, res->nr_changes);
 	}
 }
@@ -635,15 +661,34 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 		replay_do_block(ctx, rp, st, res);
 		return;
 	}
-	replay_stmt(rp, st, ctx->src->text, res);
+	if (ctx->sq)
+		sqlite_replay_stmt(ctx->sq, ctx->stmt_index, &origin, res);
+	else
+		replay_stmt(rp, st, ctx->src->text, res);
 	ctx->nr_failed += res->nr_problems;
 	if (!in_range)
 		return;
 	ctx->sum->statements++;
-	locks_compute(ctx, st, res->changes, res->nr_changes, &ctx->locks);
+	if (ctx->sq)
+		sqlite_stmt_locks(ctx->sq, ctx->stmt_index, &ctx->locks);
+	else
+		locks_compute(ctx, st, res->changes, res->nr_changes, &ctx->locks);
 	report_problems(ctx, res);
 	run_stmt_rules(ctx, res);
 	observe(ctx, st);
+}
+
+/* The file's statements: parsed, or (SQLite) run in the target database
+   the way the tool runs the file. */
+static int read_statements(struct rule_ctx *ctx, const struct source_file *src,
+			   struct stmt_list *l)
+{
+	enum tx_mode tx = ctx->opts->tx_override >= 0 ? (enum tx_mode)ctx->opts->tx_override
+						      : ctx->m->tx;
+
+	if (ctx->sq)
+		return sqlite_replay_file(ctx->sq, src->text, src->len, tx, ctx->m->layout, l);
+	return parse_sql(src->text, src->len, l);
 }
 
 static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,
@@ -662,7 +707,7 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 	migration_mask((struct migration *)ctx->m, src.text, src.len);
 	replay_prelude(ctx, rp, res, ctx->m->layout, preludes_done);
 	stmt_list_init(&l);
-	if (parse_sql(src.text, src.len, &l)) {
+	if (read_statements(ctx, &src, &l)) {
 		ret = error("cannot parse '%s'", ctx->m->display);
 		goto out;
 	}
@@ -697,7 +742,7 @@ static void run_range_rules(struct rule_ctx *ctx)
 	for (int i = 0; i < NR_RULES; i++) {
 		const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
 
-		if (impl && impl->check_range && ctx->opts->severity[i] != SEV_OFF)
+		if (impl && impl->check_range && rule_runs(ctx, i))
 			impl->check_range(ctx);
 	}
 }
@@ -918,6 +963,9 @@ static int run_files(struct rule_ctx *ctx, int last)
 		ctx->supp = xcalloc((size_t)ctx->h->nr + 1, sizeof(*ctx->supp));
 	if (catalog_open(&ctx->cat))
 		return -1;
+	if (dialect_resolve(ctx->opts->dialect, ctx->h) == DIALECT_SQLITE &&
+	    sqlite_replay_new(&ctx->sq, ctx->cat, NULL))
+		return -1;
 	rp = replay_new(ctx->cat);
 	ctx->replay = rp;
 	if (ctx->opts->initial_schema && replay_initial_schema(ctx, rp, &res))
@@ -936,6 +984,8 @@ static int run_files(struct rule_ctx *ctx, int last)
 		report_unused_suppressions(ctx);
 	}
 	replay_free(rp);
+	sqlite_replay_free(ctx->sq);
+	ctx->sq = NULL;
 	replay_result_release(&res);
 	lock_list_release(&ctx->locks);
 	for (int i = 0; ctx->supp && i < ctx->h->nr; i++)
@@ -955,6 +1005,7 @@ int lint_run(const struct lint_opts *o, struct history *h, struct finding_list *
 
 	memset(sum, 0, sizeof(*sum));
 	sum->files = h->nr;
+	sum->dialect = dialect_name(dialect_resolve(o->dialect, h));
 	for (int i = 0; i < h->nr; i++)
 		if (h->items[i].in_range) {
 			sum->linted++;

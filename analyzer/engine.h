@@ -46,6 +46,8 @@ struct lint_opts {
 	                                    lock_timeout itself */
 	const char *initial_schema;      /* DDL replayed before the history
 	                                    (pg_dump --schema-only), or NULL */
+	int dialect;                     /* enum dialect (sqlite_dialect.h);
+	                                    0, DIALECT_AUTO: from the files' names */
 };
 
 void lint_opts_init(struct lint_opts *o);

@@ -62,6 +62,7 @@ struct summary {
 	int by_severity[4];     /* counted by enum severity (OFF unused) */
 	int suppressed;
 	int baselined;          /* hidden by --baseline */
+	const char *dialect;    /* "postgresql" or "sqlite" (NULL: postgresql) */
 };
 
 #endif

@@ -20,6 +20,7 @@
 #include "locks_cmd.h"
 #include "parse.h"
 #include "reporter.h"
+#include "sqlite_dialect.h"
 #include "banned.h"
 
 #define EXIT_FINDINGS 1
@@ -43,9 +44,10 @@ static const char usage_text[] =
 	"                          edited applied ones\n"
 	"      --baseline=FILE     hide the findings recorded by 'migsafe baseline'\n"
 	"      --layout=NAME       golang-migrate, goose, atlas, flyway, dbmate, diesel,\n"
-	"                          prisma, plain (default: detected)\n"
+	"                          prisma, sql-migrate, plain (default: detected)\n"
 	"      --transaction=MODE  per-file or none: how the migration tool runs each file\n"
-	"      --dialect=NAME      postgresql (default)\n"
+	"      --dialect=NAME      postgresql or sqlite (default: sqlite when every file is\n"
+	"                          named *.sql.sqlite or *.sqlite.sql, else postgresql)\n"
 	"      --initial-schema=FILE  replay FILE (a pg_dump --schema-only, or any DDL)\n"
 	"                          before the history, for histories squashed into a dump\n"
 	"      --rule=ID=LEVEL     set a rule's severity: error, warning, note or off\n"
@@ -190,10 +192,15 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 		else
 			return usage_error("--transaction takes per-file or none, not '%s'", arg);
 		return 0;
-	case OPT_DIALECT:
-		if (strcmp(arg, "postgresql") && strcmp(arg, "postgres"))
-			return usage_error("unsupported dialect '%s' (supported: postgresql)", arg);
+	case OPT_DIALECT: {
+		enum dialect d;
+
+		if (dialect_parse(arg, &d))
+			return usage_error("unsupported dialect '%s' (supported: postgresql, sqlite)",
+					   arg);
+		c->lopts.dialect = d;
 		return 0;
+	}
 	case OPT_COLOR:
 		if (!strcmp(arg, "auto"))
 			c->color = -1;
@@ -331,6 +338,12 @@ static void apply_config(struct cli *c)
 
 	if (cfg->pg_version)
 		c->lopts.pg_version = cfg->pg_version;
+	if (cfg->dialect) {
+		enum dialect d;
+
+		if (!dialect_parse(cfg->dialect, &d))
+			c->lopts.dialect = d;
+	}
 	if (cfg->layout)
 		c->dopts.layout = cfg->layout;
 	if (cfg->transaction >= 0)
@@ -539,8 +552,9 @@ static int cmd_inspect(int argc, char **argv)
 	if (replay_history(&c.lopts, &h, last, &cat, &failed))
 		ret = EXIT_TROUBLE;
 	if (failed)
-		warning("%d statement%s would fail on PostgreSQL and %s left out"
+		warning("%d statement%s would fail on %s and %s left out"
 			" (run 'migsafe lint' for details)", failed, failed == 1 ? "" : "s",
+			dialect_resolve(c.lopts.dialect, &h) == DIALECT_SQLITE ? "SQLite" : "PostgreSQL",
 			failed == 1 ? "was" : "were");
 	if (cat && write_inspect(cat, &io, c.output))
 		ret = EXIT_TROUBLE;

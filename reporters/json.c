@@ -6,7 +6,10 @@
  *                  "column", "end_line", "end_column", "object",
  *                  "fingerprint"}],
  *    "summary": {"files", "linted", "statements", "errors", "warnings",
- *                "notes", "suppressed"}}
+ *                "notes", "suppressed", "baselined", "dialect"}}
+ *
+ * "dialect" is "postgresql" or "sqlite": the SQL the migrations were
+ * read as (--dialect, the config, or the files' names).
  *
  * Keys always appear, in this order; help and object are null when
  * absent; fingerprint is 16 lower-case hex digits (a string: JSON
@@ -77,6 +80,7 @@ static json_t *summary_json(const struct summary *s)
 	json_object_set_new(o, "notes", json_integer(s->by_severity[SEV_NOTE]));
 	json_object_set_new(o, "suppressed", json_integer(s->suppressed));
 	json_object_set_new(o, "baselined", json_integer(s->baselined));
+	json_object_set_new(o, "dialect", json_string(s->dialect ? s->dialect : "postgresql"));
 	return o;
 }
 

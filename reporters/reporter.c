@@ -137,5 +137,7 @@ void report_summary_line(struct strbuf *sb, const struct summary *s, const char 
 		strbuf_addf(sb, ", %d suppressed", s->suppressed);
 	if (s->baselined > 0)
 		strbuf_addf(sb, ", %d in the baseline", s->baselined);
+	if (s->dialect && strcmp(s->dialect, "postgresql"))
+		strbuf_addf(sb, ", %s", s->dialect);   /* PostgreSQL goes without saying */
 	strbuf_addstr(sb, ")");
 }

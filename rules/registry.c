@@ -19,6 +19,7 @@
  */
 #define WEAK __attribute__((weak))
 extern const struct rule_impl rule_transaction_nesting WEAK;
+extern const struct rule_impl rule_foreign_keys_left_off WEAK;
 extern const struct rule_impl rule_drop_table WEAK;
 extern const struct rule_impl rule_drop_column WEAK;
 extern const struct rule_impl rule_drop_schema WEAK;
@@ -26,6 +27,7 @@ extern const struct rule_impl rule_drop_database WEAK;
 extern const struct rule_impl rule_truncate_table WEAK;
 extern const struct rule_impl rule_drop_cascade WEAK;
 extern const struct rule_impl rule_delete_all_rows WEAK;
+extern const struct rule_impl rule_table_rebuild_loses_data WEAK;
 extern const struct rule_impl rule_narrowing_type_change WEAK;
 extern const struct rule_impl rule_type_change_rewrite WEAK;
 extern const struct rule_impl rule_fk_type_mismatch WEAK;
@@ -58,6 +60,7 @@ extern const struct rule_impl rule_naming_convention WEAK;
 #define IMPL(e) [RULE_##e] =
 static const struct rule_impl *const impls[NR_RULES] = {
 	IMPL(TRANSACTION_NESTING) &rule_transaction_nesting,
+	IMPL(FOREIGN_KEYS_LEFT_OFF) &rule_foreign_keys_left_off,
 	IMPL(DROP_TABLE) &rule_drop_table,
 	IMPL(DROP_COLUMN) &rule_drop_column,
 	IMPL(DROP_SCHEMA) &rule_drop_schema,
@@ -65,6 +68,7 @@ static const struct rule_impl *const impls[NR_RULES] = {
 	IMPL(TRUNCATE_TABLE) &rule_truncate_table,
 	IMPL(DROP_CASCADE) &rule_drop_cascade,
 	IMPL(DELETE_ALL_ROWS) &rule_delete_all_rows,
+	IMPL(TABLE_REBUILD_LOSES_DATA) &rule_table_rebuild_loses_data,
 	IMPL(NARROWING_TYPE_CHANGE) &rule_narrowing_type_change,
 	IMPL(TYPE_CHANGE_REWRITE) &rule_type_change_rewrite,
 	IMPL(FK_TYPE_MISMATCH) &rule_fk_type_mismatch,

@@ -45,6 +45,8 @@ struct rule_impl {
 	  "a statement whose effect on the schema cannot be known statically") \
 	R(TRANSACTION_NESTING, "transaction-nesting", "correctness", SEV_WARNING, \
 	  "BEGIN or COMMIT inside a file the migration tool already runs in a transaction") \
+	R(FOREIGN_KEYS_LEFT_OFF, "foreign-keys-left-off", "correctness", SEV_WARNING, \
+	  "SQLite: PRAGMA foreign_keys = OFF that the migration does not turn back on") \
 	R(DROP_TABLE, "drop-table", "destructive", SEV_ERROR, \
 	  "dropping an existing table loses its data") \
 	R(DROP_COLUMN, "drop-column", "destructive", SEV_ERROR, \
@@ -59,6 +61,8 @@ struct rule_impl {
 	  "DROP ... CASCADE also removes every object that depends on the dropped one") \
 	R(DELETE_ALL_ROWS, "delete-all-rows", "destructive", SEV_WARNING, \
 	  "DELETE or UPDATE without WHERE touches every row of an existing table") \
+	R(TABLE_REBUILD_LOSES_DATA, "table-rebuild-loses-data", "destructive", SEV_ERROR, \
+	  "SQLite: a table rebuild whose copy loses columns or rows of the old table") \
 	R(NARROWING_TYPE_CHANGE, "narrowing-type-change", "types", SEV_ERROR, \
 	  "a column type change to a type that cannot hold every old value") \
 	R(TYPE_CHANGE_REWRITE, "type-change-rewrite", "types", SEV_WARNING, \

@@ -99,7 +99,7 @@ struct rendered {
 static struct summary sum_of(int files, int linted, int stmts, int e, int w,
 			     int n, int suppressed)
 {
-	struct summary s = { files, linted, stmts, { 0, n, w, e }, suppressed, 0 };
+	struct summary s = { files, linted, stmts, { 0, n, w, e }, suppressed, 0, NULL };
 
 	return s;
 }
@@ -463,7 +463,7 @@ START_TEST(test_json)
 		"file", "line", "column", "end_line", "end_column", "object",
 		"fingerprint", NULL };
 	static const char *const skeys[] = { "files", "linted", "statements",
-		"errors", "warnings", "notes", "suppressed", "baselined", NULL };
+		"errors", "warnings", "notes", "suppressed", "baselined", "dialect", NULL };
 	struct report_opts ro = opts();
 	struct finding fs[2];
 	struct summary s = sum_of(5, 2, 14, 1, 1, 0, 4);

@@ -1,0 +1,1 @@
+CREATE TABLE parent (id INTEGER PRIMARY KEY, label TEXT);
