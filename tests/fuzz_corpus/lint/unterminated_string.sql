@@ -1,0 +1,3 @@
+INSERT INTO users (email) VALUES ('unterminated
+;
+ALTER TABLE users DROP COLUMN email;

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""Hostile inputs: migsafe must never crash, hang, or stop linting the
+rest of the history because one file is bad.
+
+Usage (from the repo root, or with MIGSAFE_SOURCE_DIR set to it):
+
+    python3 tests/t_hostile.py path/to/migsafe
+
+Each case builds a golang-migrate history in a fresh temporary directory:
+
+    0001_create.up.sql   CREATE TABLE users (...)
+    0002_<case>...       the hostile file (or directory entry)
+    0003_drop.up.sql     ALTER TABLE users DROP COLUMN name   -> drop-column
+
+and runs 'migsafe lint --format=json' on it. Every case checks that
+migsafe ended normally (no signal; exit 0, 1 or 2) within a generous
+timeout, that the exit status is the right one (2 when a file could not
+be read or linted, else 1 because of drop-column), that bad input gets
+one line on stderr naming the file and the problem, and that the other
+files were still linted (drop-column on 0003 is in the report). Config
+cases check the one-line message and exit 2 instead.
+
+Prints "ok - NAME (seconds)" / "not ok - NAME" per check, and
+"N passed, N failed" last; exits 1 when any check failed. Large inputs
+(50 MB, 1 MB line, 70 MB sparse file) are generated in the temporary
+directory, never in the repo.
+"""
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+from harness import Harness
+
+MIGSAFE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
+TIMEOUT = 120          # seconds, for ordinary cases
+BIG_TIMEOUT = 900      # for the 50 MB file (sanitizer builds are slow)
+H = Harness()
+skipped = 0
+TMPDIRS = []
+
+CREATE = "CREATE TABLE users (id bigint PRIMARY KEY, name text, email text);\n"
+DROP = "ALTER TABLE users DROP COLUMN name;\n"
+
+
+def check(name, ok, detail=""):
+    H.check(name, ok, detail)
+    sys.stdout.flush()
+
+
+def skip(name, why):
+    global skipped
+    skipped += 1
+    print(f"ok - {name} # SKIP {why}")
+
+
+def tmpdir():
+    d = tempfile.mkdtemp(prefix="migsafe-hostile-")
+    TMPDIRS.append(d)
+    return d
+
+
+def history(hostile=None):
+    """A temp project dir with migrations/ holding the two good files;
+    'hostile(migdir)' adds the bad entry. Returns (project, migdir)."""
+    root = tmpdir()
+    mig = os.path.join(root, "migrations")
+    os.mkdir(mig)
+    with open(os.path.join(mig, "0001_create.up.sql"), "w") as f:
+        f.write(CREATE)
+    with open(os.path.join(mig, "0003_drop.up.sql"), "w") as f:
+        f.write(DROP)
+    if hostile:
+        hostile(mig)
+    return root, mig
+
+
+def write(path, data):
+    with open(path, "wb" if isinstance(data, bytes) else "w") as f:
+        f.write(data)
+
+
+class Result:
+    def __init__(self, rc, out, err, secs, timed_out=False):
+        self.rc, self.out, self.err, self.secs, self.timed_out = rc, out, err, secs, timed_out
+
+    def describe(self):
+        sig = f" (signal {signal.Signals(-self.rc).name})" if self.rc and self.rc < 0 else ""
+        return (f"exit {self.rc}{sig}{' TIMEOUT' if self.timed_out else ''} after"
+                f" {self.secs:.2f} s\nstderr: {self.err.decode(errors='replace')[:1500]}")
+
+
+def run(cwd, *args, timeout=TIMEOUT):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIGSAFE_")}
+    env["NO_COLOR"] = "1"
+    t0 = time.perf_counter()
+    try:
+        p = subprocess.run([MIGSAFE, *args], cwd=cwd, capture_output=True, timeout=timeout,
+                           env=env)
+        return Result(p.returncode, p.stdout, p.stderr, time.perf_counter() - t0)
+    except subprocess.TimeoutExpired as e:
+        return Result(None, e.stdout or b"", e.stderr or b"", time.perf_counter() - t0, True)
+
+
+def findings(res):
+    try:
+        return json.loads(res.out.decode("utf-8"))["findings"]
+    except (ValueError, KeyError, UnicodeDecodeError):
+        return None
+
+
+def stderr_lines(res):
+    return [l for l in res.err.decode(errors="replace").splitlines() if l.strip()]
+
+
+def check_case(name, res, want_rc, bad_name=None, problem=(), others=True):
+    """The checks every case shares. 'bad_name': a part of the bad file's
+    name that the stderr message must contain; 'problem': words of which
+    one must appear in that line (case-insensitive)."""
+    secs = f"({res.secs:.2f} s)"
+    normal = not res.timed_out and res.rc is not None and res.rc >= 0 and res.rc in (0, 1, 2)
+    check(f"{name}: ends normally {secs}", normal, res.describe())
+    if not normal:
+        return
+    check(f"{name}: exit status {want_rc}", res.rc == want_rc, res.describe())
+    lines = stderr_lines(res)
+    if bad_name is not None:
+        hit = [l for l in lines if bad_name in l]
+        ok = len(hit) == 1 and (not problem or any(w.lower() in hit[0].lower() for w in problem))
+        check(f"{name}: one line on stderr naming the file and the problem", ok,
+              f"wanted '{bad_name}' and one of {list(problem)} in one line; got:\n"
+              + "\n".join(lines))
+    else:
+        check(f"{name}: nothing on stderr", not lines, "\n".join(lines))
+    if others:
+        fs = findings(res)
+        ok = fs is not None and any(f["rule"] == "drop-column" and
+                                    f["file"].endswith("0003_drop.up.sql") for f in fs)
+        check(f"{name}: the other files are still linted", ok,
+              "no drop-column finding on 0003_drop.up.sql in:\n"
+              + res.out.decode(errors="replace")[:800])
+
+
+def lint_case(name, make, want_rc, bad_name=None, problem=(), timeout=TIMEOUT, args=()):
+    root, mig = history(make)
+    res = run(root, "lint", "--format=json", *args, "migrations", timeout=timeout)
+    check_case(name, res, want_rc, bad_name, problem)
+    return res
+
+
+# ---- the cases ---------------------------------------------------------
+
+def case_empty():
+    lint_case("empty file", lambda d: write(os.path.join(d, "0002_empty.up.sql"), ""), 1)
+
+
+def case_binary():
+    data = b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64
+    lint_case("binary file", lambda d: write(os.path.join(d, "0002_binary.up.sql"), data), 2,
+              "0002_binary.up.sql", ("binary", "NUL"))
+
+
+def case_bad_utf8():
+    data = b"ALTER TABLE users ADD COLUMN note text DEFAULT 'caf\xe9';\n\xff\xfe\n"
+    lint_case("invalid UTF-8", lambda d: write(os.path.join(d, "0002_latin1.up.sql"), data), 2,
+              "0002_latin1.up.sql", ("UTF-8", "utf8"))
+
+
+def case_big():
+    """50 MB of realistic SQL: data-migration INSERTs of 200 rows each."""
+    def make(d):
+        row = "({i}, 'user{i}@example.com', 'a fairly ordinary display name {i}')"
+        stmt_rows = 200
+        with open(os.path.join(d, "0002_big_data.up.sql"), "w") as f:
+            size, i = 0, 0
+            while size < 50 * 1024 * 1024:
+                rows = ",\n  ".join(row.format(i=i + k) for k in range(stmt_rows))
+                s = f"INSERT INTO users (id, email, name) VALUES\n  {rows};\n"
+                f.write(s)
+                size += len(s)
+                i += stmt_rows
+    res = lint_case("50 MB file", make, 1, timeout=BIG_TIMEOUT)
+    print(f"# 50 MB file: {res.secs:.1f} s wall")
+
+
+def case_long_line():
+    """One 1 MB line: many statements, the last of which has a finding,
+    so its column (about 1,000,000) must be computed and reported."""
+    def make(d):
+        head = "".join(f"UPDATE users SET email = 'x{i}' WHERE id = {i}; "
+                       for i in range(22000))
+        pad = 1024 * 1024 - len(head)
+        line = head + "SELECT '" + "y" * max(pad, 0) + "'; ALTER TABLE users DROP COLUMN email;"
+        write(os.path.join(d, "0002_long_line.up.sql"), line + "\n")
+        make.col = len(line) - len("ALTER TABLE users DROP COLUMN email;") + 1
+    res = lint_case("single 1 MB line", make, 1)
+    fs = findings(res) or []
+    hit = [f for f in fs if f["rule"] == "drop-column" and "long_line" in f["file"]]
+    check("single 1 MB line: the finding at the end of the line has the right column",
+          len(hit) == 1 and hit[0]["line"] == 1 and hit[0]["column"] == make.col,
+          f"want line 1 column {make.col}, got {[(f['line'], f['column']) for f in hit]}")
+
+
+def case_nested_parens():
+    n = 10000
+    sql = ("SELECT " + "(" * n + "1" + ")" * n + ";\n"
+           "ALTER TABLE users ADD CONSTRAINT deep CHECK (" + "(" * n + "id > 0"
+           + ")" * n + ");\n")
+    res = lint_case("10,000 nested parentheses",
+                    lambda d: write(os.path.join(d, "0002_nested.up.sql"), sql), 1)
+    del res
+
+
+def case_nested_comments():
+    n = 10000
+    sql = "/*" * n + " deep " + "*/" * n + "\nSELECT 1;\n"
+    lint_case("10,000 nested block comments",
+              lambda d: write(os.path.join(d, "0002_comments.up.sql"), sql), 1)
+
+
+def case_unterminated_string():
+    sql = "ALTER TABLE users ADD COLUMN a text;\nINSERT INTO users (email) VALUES ('abc\n"
+    res = lint_case("unterminated string",
+                    lambda d: write(os.path.join(d, "0002_unterminated.up.sql"), sql), 1)
+    fs = findings(res) or []
+    check("unterminated string: reported as a syntax-error finding",
+          any(f["rule"] == "syntax-error" and "unterminated" in f["file"] for f in fs),
+          [(f["rule"], f["file"]) for f in fs])
+
+
+def case_unterminated_dollar():
+    sql = ("ALTER TABLE users ADD COLUMN b text;\n"
+           "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $body$ SELECT 1;\n"
+           "ALTER TABLE users DROP COLUMN email;\n")
+    res = lint_case("unterminated dollar quote",
+                    lambda d: write(os.path.join(d, "0002_dollar.up.sql"), sql), 1)
+    fs = findings(res) or []
+    check("unterminated dollar quote: reported as a syntax-error finding",
+          any(f["rule"] == "syntax-error" and "dollar" in f["file"] for f in fs),
+          [(f["rule"], f["file"]) for f in fs])
+
+
+def case_symlink_loop():
+    def make(d):
+        os.mkdir(os.path.join(d, "sub"))
+        os.symlink("..", os.path.join(d, "sub", "loop"))
+        os.symlink(".", os.path.join(d, "self"))
+    res = lint_case("directory symlink loop", make, 1)
+    files = set()
+    for f in findings(res) or []:
+        files.add(f["file"])
+    check("directory symlink loop: each migration read once",
+          not any("loop" in f or "self" in f for f in files), sorted(files))
+
+
+def case_unreadable():
+    if os.geteuid() == 0:
+        skip("unreadable file", "running as root: root reads any file, mode 000 or not")
+        return
+
+    def make(d):
+        p = os.path.join(d, "0002_secret.up.sql")
+        write(p, "SELECT 1;\n")
+        os.chmod(p, 0)
+    lint_case("unreadable file", make, 2, "0002_secret.up.sql", ("permission",))
+
+
+def skipped_or_refused(name, make, bad_name, problem):
+    """Entries named like migrations that are not regular files: reading a
+    named pipe would block, a dangling symlink or a directory cannot be
+    read. Discovery may skip them (exit 1, silent) or refuse them (exit 2,
+    one line naming the entry); either is accepted, and which one is
+    printed as a note."""
+    root, mig = history(make)
+    res = run(root, "lint", "--format=json", "migrations", timeout=30)
+    normal = not res.timed_out and res.rc in (1, 2)
+    check(f"{name}: ends normally, does not block ({res.secs:.2f} s)", normal, res.describe())
+    if not normal:
+        return
+    lines = stderr_lines(res)
+    hit = [l for l in lines if bad_name in l]
+    refused = (res.rc == 2 and len(hit) == 1 and
+               any(w.lower() in hit[0].lower() for w in problem))
+    check(f"{name}: skipped, or refused with one line naming it",
+          (res.rc == 1 and not lines) or refused, res.describe())
+    print(f"# note: {name}: " + ("refused: " + hit[0] if refused else
+                                 "skipped silently (not linted, no message)"))
+    fs = findings(res) or []
+    check(f"{name}: the other files are still linted",
+          any(f["rule"] == "drop-column" and f["file"].endswith("0003_drop.up.sql")
+              for f in fs), res.out[:500])
+
+
+def case_dangling_symlink():
+    skipped_or_refused(
+        "dangling symlink",
+        lambda d: os.symlink("/nonexistent/0002.sql", os.path.join(d, "0002_gone.up.sql")),
+        "0002_gone.up.sql", ("no such file", "cannot read", "missing", "dangling"))
+
+
+def case_fifo():
+    skipped_or_refused("named pipe", lambda d: os.mkfifo(os.path.join(d, "0002_pipe.up.sql")),
+                       "0002_pipe.up.sql", ("pipe", "fifo", "not a regular file"))
+
+
+def case_directory_named_sql():
+    skipped_or_refused("directory named like a migration",
+                       lambda d: os.mkdir(os.path.join(d, "0002_dir.up.sql")),
+                       "0002_dir.up.sql", ("directory",))
+
+
+def case_too_large():
+    """A sparse 70 MB file: above the 64 MB limit, refused before reading."""
+    def make(d):
+        with open(os.path.join(d, "0002_huge.up.sql"), "wb") as f:
+            f.truncate(70 * 1024 * 1024)
+    lint_case("file over the size limit", make, 2, "0002_huge.up.sql", ("too large",))
+
+
+def case_non_utf8_name():
+    def make(d):
+        p = os.path.join(os.fsencode(d), b"0002_caf\xe9.up.sql")
+        with open(p, "w") as f:
+            f.write("ALTER TABLE users DROP COLUMN email;\n")
+    res = lint_case("non-UTF-8 file name", make, 1)
+    fs = findings(res)
+    check("non-UTF-8 file name: the JSON report is valid and names the file",
+          fs is not None and any(f["rule"] == "drop-column" and "0002_caf" in f["file"]
+                                 for f in fs), res.out[:800])
+    root, _ = history(make)
+    for fmt in ("text", "sarif"):
+        r = run(root, "lint", f"--format={fmt}", "migrations")
+        ok = r.rc == 1
+        if ok and fmt == "sarif":
+            try:
+                json.loads(r.out.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                ok = False
+                r.err += f"\ninvalid SARIF: {e}".encode()
+        check(f"non-UTF-8 file name: --format={fmt} works ({r.secs:.2f} s)", ok, r.describe())
+
+
+def config_case(name, text, key_words):
+    root, _ = history()
+    write(os.path.join(root, ".migsafe.json"), text)
+    res = run(root, "lint", "--format=json", "migrations")
+    secs = f"({res.secs:.2f} s)"
+    normal = not res.timed_out and res.rc is not None and res.rc >= 0
+    check(f"{name}: ends normally {secs}", normal, res.describe())
+    if not normal:
+        return
+    check(f"{name}: exit status 2", res.rc == 2, res.describe())
+    lines = stderr_lines(res)
+    ok = (len(lines) == 1 and ".migsafe.json" in lines[0] and
+          any(w.lower() in lines[0].lower() for w in key_words))
+    check(f"{name}: one line on stderr naming the file and the problem", ok,
+          "\n".join(lines) or "(nothing on stderr)")
+
+
+def case_config_not_json():
+    config_case("config that is not JSON", '{"rules": {"drop-column": "off",}\n',
+                ("json", "parse", "line", "invalid", "expected"))
+
+
+def case_config_binary():
+    config_case("config with binary bytes", b"\x00\xff\xfe{}",
+                ("json", "utf-8", "invalid", "binary", "parse"))
+
+
+def case_config_wrong_types():
+    config_case("config with wrong types", '{"pg_version": "fifteen"}', ("pg_version",))
+    config_case("config with wrong types (rules)", '{"rules": ["drop-column"]}', ("rules",))
+    config_case("config with wrong types (naming)", '{"naming": {"table": 5}}',
+                ("naming", "table"))
+    config_case("config with a bad value", '{"rules": {"drop-column": "loud"}}',
+                ("drop-column", "loud", "severity"))
+
+
+CASES = [case_empty, case_binary, case_bad_utf8, case_big, case_long_line,
+         case_nested_parens, case_nested_comments, case_unterminated_string,
+         case_unterminated_dollar, case_symlink_loop, case_unreadable,
+         case_dangling_symlink, case_fifo, case_directory_named_sql, case_too_large,
+         case_non_utf8_name, case_config_not_json, case_config_binary,
+         case_config_wrong_types]
+
+
+def main():
+    if not MIGSAFE or not os.access(MIGSAFE, os.X_OK):
+        sys.exit("usage: t_hostile.py path/to/migsafe")
+    only = sys.argv[2:]
+    t0 = time.perf_counter()
+    try:
+        for case in CASES:
+            if only and not any(o in case.__name__ for o in only):
+                continue
+            case()
+    finally:
+        for d in TMPDIRS:
+            for dirpath, dirs, files in os.walk(d):
+                for n in dirs + files:
+                    p = os.path.join(dirpath, n)
+                    if not os.path.islink(p):
+                        try:
+                            os.chmod(p, stat.S_IRWXU)
+                        except OSError:
+                            pass
+            shutil.rmtree(d, ignore_errors=True)
+    print(f"# total {time.perf_counter() - t0:.1f} s"
+          + (f"; {skipped} skipped" if skipped else ""))
+    sys.exit(H.finish())
+
+
+if __name__ == "__main__":
+    main()
