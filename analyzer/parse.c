@@ -1712,7 +1712,9 @@ static void parse_index_elem(struct pctx *ctx, const cJSON *ie,
 		el->nulls = 2;
 }
 
-static const char **index_include(struct pctx *ctx, const cJSON *arr, int *nr)
+/* The "name" of each element of a list of 'node' nodes (IndexElem,
+   ResTarget), skipping those without one. */
+static const char **node_names(struct pctx *ctx, const cJSON *arr, const char *node, int *nr)
 {
 	const char **v;
 	const cJSON *it;
@@ -1722,12 +1724,17 @@ static const char **index_include(struct pctx *ctx, const cJSON *arr, int *nr)
 		return NULL;
 	v = arena_alloc(ctx->arena, (size_t)list_len(arr) * sizeof(*v));
 	for_each_child(it, arr) {
-		const char *name = jstr(unwrap_as(it, "IndexElem"), "name");
+		const char *name = jstr(unwrap_as(it, node), "name");
 
 		if (name)
 			v[(*nr)++] = sdup(ctx, name);
 	}
 	return v;
+}
+
+static const char **index_include(struct pctx *ctx, const cJSON *arr, int *nr)
+{
+	return node_names(ctx, arr, "IndexElem", nr);
 }
 
 static void do_create_index(struct pctx *ctx, const cJSON *n, struct stmt *st)
@@ -2489,20 +2496,7 @@ static void do_comment(struct pctx *ctx, const cJSON *n, struct stmt *st)
 
 static const char **target_names(struct pctx *ctx, const cJSON *arr, int *nr)
 {
-	const char **v;
-	const cJSON *it;
-
-	*nr = 0;
-	if (!list_len(arr))
-		return NULL;
-	v = arena_alloc(ctx->arena, (size_t)list_len(arr) * sizeof(*v));
-	for_each_child(it, arr) {
-		const char *name = jstr(unwrap_as(it, "ResTarget"), "name");
-
-		if (name)
-			v[(*nr)++] = sdup(ctx, name);
-	}
-	return v;
+	return node_names(ctx, arr, "ResTarget", nr);
 }
 
 static void dml_common(struct pctx *ctx, const cJSON *n, struct dml_stmt *d)
