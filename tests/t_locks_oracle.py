@@ -43,6 +43,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtmp  # noqa: E402
+
+
 # Cases where migsafe deliberately differs from what PostgreSQL shows, with
 # the reason. A listed case passes whatever the difference; keep it short.
 KNOWN = {
@@ -198,62 +202,11 @@ def die(msg):
 
 # --------------------------------------------------------------- PostgreSQL
 
-class Postgres:
-    """A throwaway cluster in a temp dir, reachable only through a unix
-    socket in that dir. initdb and the server run as 'postgres' when we
-    are root (PostgreSQL refuses root); psql is only a client."""
+class Postgres(pgtmp.Cluster):
+    """The throwaway cluster (tests/pgtmp.py) and how this test talks to it."""
 
     def __init__(self, bindir):
-        self.bindir = bindir
-        self.tmp = None
-        self.started = False
-        self.runas = []
-
-    def start(self):
-        base = tempfile.gettempdir()
-        if len(base) > 60:          # a unix socket path is at most 107 bytes
-            base = "/tmp"
-        self.tmp = tempfile.mkdtemp(prefix="migsafe-locks-", dir=base)
-        if os.geteuid() == 0:
-            import pwd
-            try:
-                pw = pwd.getpwnam("postgres")
-            except KeyError:
-                raise RuntimeError("running as root and there is no 'postgres' user to run the server as")
-            os.chown(self.tmp, pw.pw_uid, pw.pw_gid)
-            self.runas = ["runuser", "-u", "postgres", "--"]
-        data = os.path.join(self.tmp, "data")
-        r = self._server_cmd([os.path.join(self.bindir, "initdb"), "-D", data, "-U", "postgres",
-                              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        if r.returncode != 0:
-            raise RuntimeError("initdb failed:\n" + r.stdout + r.stderr)
-        opts = (f"-k {self.tmp} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c autovacuum=off -c TimeZone=UTC")
-        r = self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", data, "-l",
-                              os.path.join(self.tmp, "server.log"), "-w", "-t", "60", "-o", opts, "start"])
-        self.started = r.returncode == 0
-        if not self.started:
-            log = ""
-            try:
-                with open(os.path.join(self.tmp, "server.log")) as fh:
-                    log = fh.read()
-            except OSError:
-                pass
-            raise RuntimeError("pg_ctl start failed:\n" + r.stdout + r.stderr + log)
-
-    def _server_cmd(self, argv):
-        return subprocess.run(self.runas + argv, cwd=self.tmp, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL)
-
-    def stop(self):
-        if self.tmp is None:
-            return
-        if self.started:
-            self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", os.path.join(self.tmp, "data"),
-                              "-m", "immediate", "-w", "-t", "60", "stop"])
-            self.started = False
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp = None
+        super().__init__(bindir, prefix="migsafe-locks-", options="-c TimeZone=UTC")
 
     def psql(self, db, sql):
         exe = os.path.join(self.bindir, "psql")

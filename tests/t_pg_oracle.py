@@ -54,6 +54,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pgtmp  # noqa: E402
+
+
 # Disagreements that cannot be closed, per history: the exact mismatch
 # line as this script prints it (without the "history: " prefix), each
 # with a comment giving the reason. Keep it empty unless the lead decides
@@ -205,68 +209,12 @@ def histories():
 
 # --------------------------------------------------------------- PostgreSQL
 
-class Postgres:
-    """A throwaway cluster in a temp dir, reachable only through a unix
-    socket in that dir. initdb and the server run as 'postgres' when we
-    are root (PostgreSQL refuses root); psql is only a client and runs as
-    us, so it can read the migration files wherever they are."""
+class Postgres(pgtmp.Cluster):
+    """The throwaway cluster (tests/pgtmp.py) and how this test talks to it."""
 
     def __init__(self, bindir):
-        self.bindir = bindir
-        self.tmp = None
-        self.started = False
-        self.runas = []
+        super().__init__(bindir, prefix="migsafe-pg-", options="")
         self.ndb = 0
-
-    def _tmpdir(self):
-        base = tempfile.gettempdir()
-        # a unix socket path is at most 107 bytes
-        if len(base) > 60:
-            base = "/tmp"
-        return tempfile.mkdtemp(prefix="migsafe-pg-", dir=base)
-
-    def start(self):
-        self.tmp = self._tmpdir()
-        if os.geteuid() == 0:
-            import pwd
-            try:
-                pw = pwd.getpwnam("postgres")
-            except KeyError:
-                raise RuntimeError("running as root and there is no 'postgres' user to run the server as")
-            os.chown(self.tmp, pw.pw_uid, pw.pw_gid)
-            self.runas = ["runuser", "-u", "postgres", "--"]
-        data = os.path.join(self.tmp, "data")
-        r = self._server_cmd([os.path.join(self.bindir, "initdb"), "-D", data, "-U", "postgres",
-                              "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"])
-        if r.returncode != 0:
-            raise RuntimeError("initdb failed:\n" + r.stdout + r.stderr)
-        opts = (f"-k {self.tmp} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
-                "-c full_page_writes=off -c autovacuum=off")
-        r = self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", data, "-l",
-                              os.path.join(self.tmp, "server.log"), "-w", "-t", "60", "-o", opts, "start"])
-        self.started = r.returncode == 0
-        if not self.started:
-            log = ""
-            try:
-                with open(os.path.join(self.tmp, "server.log")) as fh:
-                    log = fh.read()
-            except OSError:
-                pass
-            raise RuntimeError("pg_ctl start failed:\n" + r.stdout + r.stderr + log)
-
-    def _server_cmd(self, argv):
-        return subprocess.run(self.runas + argv, cwd=self.tmp, capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL)
-
-    def stop(self):
-        if self.tmp is None:
-            return
-        if self.started:
-            self._server_cmd([os.path.join(self.bindir, "pg_ctl"), "-D", os.path.join(self.tmp, "data"),
-                              "-m", "immediate", "-w", "-t", "60", "stop"])
-            self.started = False
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp = None
 
     def psql(self, db, *args):
         exe = os.path.join(self.bindir, "psql")
