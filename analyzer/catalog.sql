@@ -306,3 +306,11 @@ CREATE TABLE policies (
 );
 
 INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
+
+-- Lookups the replay makes for every dropped relation or column (found
+-- by profiling: without them each is a scan, and histories grow
+-- quadratically).
+CREATE INDEX constraints_index ON constraints(index_id);
+CREATE INDEX view_deps_view ON view_deps(view_id);
+CREATE INDEX sequence_owners_column ON sequence_owners(column_id);
+CREATE INDEX triggers_function ON triggers(function_id);

@@ -1396,7 +1396,9 @@ static void table_elts(struct pctx *ctx, const cJSON *elts,
 	ct->like_options = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_options)) : NULL;
 	ct->like_pos = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_pos)) : NULL;
 	for_each_child(it, elts) {
-		struct constraint_def *next = ct->constraints + ct->nr_constraints;
+		/* no pointer arithmetic on NULL when the table has no constraints */
+		struct constraint_def *next = ct->constraints ?
+			ct->constraints + ct->nr_constraints : NULL;
 
 		if ((n = unwrap_as(it, "ColumnDef")))
 			ct->nr_constraints += parse_column(ctx, n,

@@ -379,7 +379,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--slow", type=float, default=30.0,
                     help="after a run slower than this (s), stop repeating it")
-    ap.add_argument("--timeout", type=float, default=150.0,
+    ap.add_argument("--timeout", type=float, default=120.0,
                     help="kill a run after this many seconds (its figures become bounds)")
     ap.add_argument("--no-text-rss", dest="text_rss", action="store_false",
                     help="skip the extra --format=text run that measures streaming memory")

@@ -1,7 +1,8 @@
 /*
  * sqlprof.c - where does the catalog's time go? An LD_PRELOAD shim that
  * wraps sqlite3_step() and sqlite3_exec(), sums the CPU time spent in
- * each distinct SQL text, and at exit prints the most expensive ones
+ * each distinct SQL text (literals folded: SQL built with values in it
+ * counts as one statement), and at exit prints the most expensive ones
  * with their call counts and SQLite's query plan.
  *
  *   cc -O2 -shared -fPIC -o sqlprof.so bench/sqlprof.c -ldl
@@ -19,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#define SLOTS 4096
+#define SLOTS 65536
 
 struct entry {
 	char *sql;
@@ -46,6 +47,43 @@ static double cpu_now(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int is_word(char c)
+{
+	return c == '_' || c == '?' || c == '$' || ((c | 32) >= 'a' && (c | 32) <= 'z') ||
+	       (c >= '0' && c <= '9');
+}
+
+/*
+ * The statement with its literals replaced: 'text' -> ?S, 123 -> ?N, so
+ * that SQL built with values in it (not bound) adds up as one entry.
+ */
+static char *normalize(const char *sql)
+{
+	size_t n = strlen(sql);
+	char *out = malloc(2 * n + 1), *o = out;    /* "1" becomes "?N" */
+	const char *p = sql;
+
+	if (!out)
+		abort();
+	while (*p) {
+		if (*p == '\'') {
+			for (p++; *p; p++)
+				if (*p == '\'' && *++p != '\'')
+					break;
+			*o++ = '?', *o++ = 'S';
+		} else if (*p >= '0' && *p <= '9' &&
+			   (p == sql || !is_word(p[-1]))) {
+			while ((*p >= '0' && *p <= '9') || *p == '.')
+				p++;
+			*o++ = '?', *o++ = 'N';
+		} else {
+			*o++ = *p++;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static uint64_t hash(const char *s)
@@ -87,25 +125,30 @@ static char *plan_of(sqlite3 *db, const char *sql)
 	return out;
 }
 
-static struct entry *lookup(sqlite3 *db, const char *sql)
+static struct entry *lookup(sqlite3 *db, const char *raw)
 {
+	char *sql = normalize(raw);
 	uint64_t h = hash(sql);
+	struct entry *found = NULL;
 
 	for (unsigned i = 0; i < SLOTS; i++) {
 		struct entry *e = &table[(h + i) & (SLOTS - 1)];
 
 		if (!e->sql) {
 			if (nr_entries >= SLOTS - 1)
-				return NULL;
+				break;
 			nr_entries++;
-			e->sql = strdup(sql);
-			e->plan = db ? plan_of(db, sql) : strdup("(exec)");
+			e->sql = sql;
+			e->plan = db ? plan_of(db, raw) : strdup("(exec)");
 			return e;
 		}
-		if (!strcmp(e->sql, sql))
-			return e;
+		if (!strcmp(e->sql, sql)) {
+			found = e;
+			break;
+		}
 	}
-	return NULL;
+	free(sql);
+	return found;
 }
 
 int sqlite3_step(sqlite3_stmt *st)

@@ -1,0 +1,5 @@
+DO $$
+BEGIN
+    perties (k, v) VALU;
+END
+$$;
