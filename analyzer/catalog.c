@@ -108,6 +108,25 @@ static void copy_name(char *dst, const unsigned char *src)
 	dst[n] = '\0';
 }
 
+/* Run a statement whose only parameters are an id (?1) and a text (?2). */
+static void by_id_text(struct catalog *c, const char *sql, cat_id id, const char *text)
+{
+	sqlite3_stmt *st = q(c, sql);
+
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, text);
+	run(c, st);
+}
+
+/* Run a statement whose only parameter is an id (?1). */
+static void by_id(struct catalog *c, const char *sql, cat_id id)
+{
+	sqlite3_stmt *st = q(c, sql);
+
+	sqlite3_bind_int64(st, 1, id);
+	run(c, st);
+}
+
 static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)
 {
 	sqlite3_bind_int(st, first, c->origin.file_index);
@@ -226,19 +245,12 @@ int cat_schema_count_objects(struct catalog *c, cat_id schema)
 
 void cat_schema_drop(struct catalog *c, cat_id schema)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM schemas WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, schema);
-	run(c, st);
+	by_id(c, "DELETE FROM schemas WHERE id = ?1", schema);
 }
 
 void cat_schema_rename(struct catalog *c, cat_id schema, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE schemas SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, schema);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE schemas SET name = ?2 WHERE id = ?1", schema, name);
 }
 
 void cat_schema_origin(struct catalog *c, cat_id schema, int *file, bool *in_range)
@@ -325,19 +337,12 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM relations WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, rel);
-	run(c, st);
+	by_id(c, "DELETE FROM relations WHERE id = ?1", rel);
 }
 
 void cat_rel_rename(struct catalog *c, cat_id rel, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE relations SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE relations SET name = ?2 WHERE id = ?1", rel, name);
 }
 
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)
@@ -543,19 +548,12 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 
 void cat_col_drop(struct catalog *c, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM columns WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, col);
-	run(c, st);
+	by_id(c, "DELETE FROM columns WHERE id = ?1", col);
 }
 
 void cat_col_rename(struct catalog *c, cat_id col, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, col);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE columns SET name = ?2 WHERE id = ?1", col, name);
 }
 
 void cat_col_set_type(struct catalog *c, cat_id col, const struct type_ref *t)
@@ -599,11 +597,7 @@ void cat_col_set_identity(struct catalog *c, cat_id col, char identity)
 
 void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET generated = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, col);
-	bind_text(st, 2, expr);
-	run(c, st);
+	by_id_text(c, "UPDATE columns SET generated = ?2 WHERE id = ?1", col, expr);
 }
 
 void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text)
@@ -704,27 +698,17 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 
 void cat_con_drop(struct catalog *c, cat_id con)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM constraints WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, con);
-	run(c, st);
+	by_id(c, "DELETE FROM constraints WHERE id = ?1", con);
 }
 
 void cat_con_rename(struct catalog *c, cat_id con, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE constraints SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, con);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE constraints SET name = ?2 WHERE id = ?1", con, name);
 }
 
 void cat_con_validate(struct catalog *c, cat_id con)
 {
-	sqlite3_stmt *st = q(c, "UPDATE constraints SET validated = 1 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, con);
-	run(c, st);
+	by_id(c, "UPDATE constraints SET validated = 1 WHERE id = ?1", con);
 }
 
 bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column)
@@ -805,10 +789,7 @@ void cat_index_dep(struct catalog *c, cat_id index, cat_id column)
 
 void cat_index_set_primary(struct catalog *c, cat_id index)
 {
-	sqlite3_stmt *st = q(c, "UPDATE indexes SET is_primary = 1, is_unique = 1 WHERE rel_id = ?1");
-
-	sqlite3_bind_int64(st, 1, index);
-	run(c, st);
+	by_id(c, "UPDATE indexes SET is_primary = 1, is_unique = 1 WHERE rel_id = ?1", index);
 }
 
 int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *nr)
@@ -1367,10 +1348,7 @@ static void retype_columns(struct catalog *c, const char *schema, const char *na
 
 void cat_type_set_constrained(struct catalog *c, cat_id type)
 {
-	sqlite3_stmt *st = q(c, "UPDATE types SET constrained = 1 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, type);
-	run(c, st);
+	by_id(c, "UPDATE types SET constrained = 1 WHERE id = ?1", type);
 }
 
 void cat_type_drop(struct catalog *c, cat_id type)
@@ -1580,19 +1558,12 @@ cat_id cat_function_create(struct catalog *c, cat_id schema, const char *name, c
 
 void cat_function_drop(struct catalog *c, cat_id fn)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM functions WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, fn);
-	run(c, st);
+	by_id(c, "DELETE FROM functions WHERE id = ?1", fn);
 }
 
 void cat_function_rename(struct catalog *c, cat_id fn, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE functions SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, fn);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE functions SET name = ?2 WHERE id = ?1", fn, name);
 }
 
 cat_id cat_trigger_find(struct catalog *c, cat_id rel, const char *name)
@@ -1625,19 +1596,12 @@ cat_id cat_trigger_create(struct catalog *c, cat_id rel, const char *name)
 
 void cat_trigger_drop(struct catalog *c, cat_id trig)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM triggers WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, trig);
-	run(c, st);
+	by_id(c, "DELETE FROM triggers WHERE id = ?1", trig);
 }
 
 void cat_trigger_rename(struct catalog *c, cat_id trig, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE triggers SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, trig);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE triggers SET name = ?2 WHERE id = ?1", trig, name);
 }
 
 cat_id cat_policy_find(struct catalog *c, cat_id rel, const char *name)
@@ -1661,19 +1625,12 @@ cat_id cat_policy_create(struct catalog *c, cat_id rel, const char *name)
 
 void cat_policy_drop(struct catalog *c, cat_id pol)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM policies WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, pol);
-	run(c, st);
+	by_id(c, "DELETE FROM policies WHERE id = ?1", pol);
 }
 
 void cat_policy_rename(struct catalog *c, cat_id pol, const char *name)
 {
-	sqlite3_stmt *st = q(c, "UPDATE policies SET name = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, pol);
-	bind_text(st, 2, name);
-	run(c, st);
+	by_id_text(c, "UPDATE policies SET name = ?2 WHERE id = ?1", pol, name);
 }
 
 void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col)
@@ -1726,8 +1683,5 @@ void cat_sequence_disown(struct catalog *c, cat_id seq)
 
 void cat_col_drop_owned_sequences(struct catalog *c, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "DELETE FROM sequence_owners WHERE column_id = ?1");
-
-	sqlite3_bind_int64(st, 1, col);
-	run(c, st);
+	by_id(c, "DELETE FROM sequence_owners WHERE column_id = ?1", col);
 }
