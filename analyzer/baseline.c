@@ -116,7 +116,6 @@ void baseline_filter(struct baseline *b, struct finding_list *fl, struct summary
 		s->baselined++;
 		s->by_severity[f->severity]--;
 		free(f->message);
-		free(f->help);
 		free(f->object);
 		free(f->snippet);
 	}

@@ -145,29 +145,86 @@ static uint64_t fingerprint(const struct rule_info *r, const char *file, const s
 	return h;
 }
 
-static char *snippet_of(struct rule_ctx *ctx, int file_index, int line)
+/* The characters (UTF-8 lead bytes) in s[0..n). */
+static int utf8_chars(const char *s, size_t n)
 {
-	const struct migration *m = &ctx->h->items[file_index];
-	const char *text;
-	size_t len;
+	int nr = 0;
 
-	if (file_index != ctx->file_index || !ctx->src) {
+	for (size_t i = 0; i < n; i++)
+		nr += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return nr;
+}
+
+/* Back to the first byte of the character at or before s + i. */
+static size_t utf8_start(const char *s, size_t i)
+{
+	while (i && ((unsigned char)s[i] & 0xC0) == 0x80)
+		i--;
+	return i;
+}
+
+/*
+ * Byte offset of loc's column in a line of len bytes starting at byte
+ * line_start of the file: from loc->start when it lies on the line (no
+ * walk), else by counting characters.
+ */
+static size_t column_byte(const char *line, size_t len, size_t line_start, const struct loc *loc)
+{
+	size_t i = 0;
+
+	if (loc->start >= line_start && loc->start <= line_start + len)
+		return loc->start - line_start;
+	for (int c = 1; c < loc->col && i < len; c++)
+		for (i++; i < len && ((unsigned char)line[i] & 0xC0) == 0x80; i++)
+			;
+	return i;
+}
+
+/*
+ * f->snippet: the finding's line, or on a long line (a minified
+ * migration) at most SNIPPET_MAX bytes of it around the column, so that
+ * memory and report size do not grow with findings x line length.
+ */
+static void set_snippet(struct rule_ctx *ctx, struct finding *f)
+{
+	const struct migration *m = &ctx->h->items[f->loc.file_index];
+	const struct source_file *sf = ctx->src;
+	const char *text;
+	size_t len, at, from;
+
+	f->snippet_col = 1;
+	if (f->loc.file_index != ctx->file_index || !ctx->src) {
 		if (!ctx->cache_path || strcmp(ctx->cache_path, m->path)) {
 			free(ctx->cache_path);
 			source_release(&ctx->cache);
 			ctx->cache_path = xstrdup(m->path);
 			if (source_load(&ctx->cache, m->path, NULL))
-				return NULL;
+				return;
 		}
-		text = source_line(&ctx->cache, line, &len);
-	} else {
-		text = source_line(ctx->src, line, &len);
+		sf = &ctx->cache;
 	}
-	if (text && line == 1 && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+	text = source_line(sf, f->loc.line, &len);
+	if (!text)
+		return;
+	if (f->loc.line == 1 && len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
 		text += 3;   /* a byte order mark is not part of what the user sees */
 		len -= 3;
 	}
-	return text ? xstrndup(text, len) : NULL;
+	if (len <= SNIPPET_MAX) {
+		f->snippet = xstrndup(text, len);
+		return;
+	}
+	at = column_byte(text, len, (size_t)(text - sf->text), &f->loc);
+	from = utf8_start(text, at > SNIPPET_MAX / 3 ? at - SNIPPET_MAX / 3 : 0);
+	len -= from;
+	if (len > SNIPPET_MAX) {
+		len = utf8_start(text + from, SNIPPET_MAX);
+		f->snippet_cut = 1;
+	}
+	f->snippet = xstrndup(text + from, len);
+	f->snippet_col = f->loc.col - utf8_chars(text + from, at > from ? at - from : 0);
+	if (f->snippet_col < 1)
+		f->snippet_col = 1;
 }
 
 static bool suppressed(struct rule_ctx *ctx, const struct rule_info *r, const struct loc *loc)
@@ -181,7 +238,6 @@ static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum
 			   const struct loc *loc, const char *object, char *message)
 {
 	struct finding *f;
-	const char *help;
 
 	if (sev == SEV_OFF) {
 		free(message);
@@ -198,13 +254,12 @@ static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum
 	f->rule = r;
 	f->severity = sev;
 	f->message = message;
-	help = r->rule < NR_RULES ? rule_help(r) : NULL;
-	f->help = help ? xstrdup(help) : NULL;
+	f->help = r->rule < NR_RULES ? rule_help(r) : NULL;
 	f->object = object ? xstrdup(object) : NULL;
 	f->file = ctx->h->items[loc->file_index].display;
 	f->loc = *loc;
 	f->fingerprint = fingerprint(r, f->file, loc, object);
-	f->snippet = snippet_of(ctx, loc->file_index, loc->line);
+	set_snippet(ctx, f);
 	ctx->sum->by_severity[sev]++;
 }
 

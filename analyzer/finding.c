@@ -44,7 +44,6 @@ void finding_list_init(struct finding_list *l)
 static void finding_release(struct finding *f)
 {
 	free(f->message);
-	free(f->help);
 	free(f->object);
 	free(f->snippet);
 }

@@ -35,15 +35,24 @@ struct finding {
 	const struct rule_info *rule;
 	enum severity severity;
 	char *message;          /* owned */
-	char *help;             /* owned; NULL when the rule has none */
+	const char *help;       /* the rule's static help text; NULL when none */
 	char *object;           /* owned; NULL or "schema.table[.column]" */
 	const char *file;       /* display path; owned by the history */
 	struct loc loc;
 	uint64_t fingerprint;   /* rule + file + statement + object */
-	char *snippet;          /* owned; the text of line loc.line (no
-	                           newline), for reporters that show source;
-	                           may be NULL */
+	char *snippet;          /* owned; line loc.line (no newline), or on
+	                           a line longer than SNIPPET_MAX bytes a
+	                           window of it around loc.col, for reporters
+	                           that show source; may be NULL */
+	int snippet_col;        /* the column (1-based, in characters) in
+	                           line loc.line of the snippet's first
+	                           character: 1 unless the window starts
+	                           later */
+	int snippet_cut;        /* the window stops before the line's end */
 };
+
+/* Lines up to this long are kept whole in a finding. */
+#define SNIPPET_MAX 240
 
 struct finding_list {
 	struct finding *items;

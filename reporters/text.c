@@ -174,19 +174,28 @@ static int gutter_width(int line)
 	return w < GUTTER_MIN ? GUTTER_MIN : w;
 }
 
+/* "..." before and after a window of a long line. */
+#define CUT "..."
+#define CUT_LEN 3
+
 static void put_caret(const struct report_opts *ro, const struct finding *f,
 		      const char *s, size_t len, int width)
 {
-	int first = f->loc.col > 0 ? f->loc.col - 1 : 0, last, start, end;
+	int shift = f->snippet_col > 1 ? f->snippet_col - 1 : 0;
+	int first = f->loc.col > 0 ? f->loc.col - 1 - shift : 0, last, start, end;
 
+	if (first < 0)
+		first = 0;
 	if (f->loc.end_line == f->loc.line && f->loc.end_col > f->loc.col)
-		last = f->loc.end_col - 1;
+		last = f->loc.end_col - 1 - shift;
 	else if (f->loc.end_line == f->loc.line)
 		last = first + 1;
 	else
 		last = snippet_chars(s, len);
-	start = display_col(s, len, first);
-	end = display_col(s, len, last);
+	if (f->snippet_cut && last > snippet_chars(s, len))
+		last = snippet_chars(s, len);
+	start = display_col(s, len, first) + (shift ? CUT_LEN : 0);
+	end = display_col(s, len, last) + (shift ? CUT_LEN : 0);
 	if (end <= start)
 		end = start + 1;
 	fprintf(ro->out, "%*s %s|%s %*s%s^", width, "", col(ro, C_BLUE),
@@ -197,6 +206,7 @@ static void put_caret(const struct report_opts *ro, const struct finding *f,
 	fprintf(ro->out, "%s\n", col(ro, C_RESET));
 }
 
+/* The line, or the window of a long line with "..." where it is cut. */
 static void put_snippet(const struct report_opts *ro, const struct finding *f,
 			int width)
 {
@@ -204,7 +214,11 @@ static void put_snippet(const struct report_opts *ro, const struct finding *f,
 	struct strbuf sb;
 
 	strbuf_init(&sb);
+	if (f->snippet_col > 1)
+		strbuf_addstr(&sb, CUT);
 	add_snippet(&sb, f->snippet, len);
+	if (f->snippet_cut)
+		strbuf_addstr(&sb, CUT);
 	fprintf(ro->out, "%s%*d |%s %s\n", col(ro, C_BLUE), width, f->loc.line,
 		col(ro, C_RESET), sb.buf);
 	strbuf_release(&sb);

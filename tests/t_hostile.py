@@ -23,7 +23,8 @@ cases check the one-line message and exit 2 instead.
 Prints "ok - NAME (seconds)" / "not ok - NAME" per check, and
 "N passed, N failed" last; exits 1 when any check failed. Large inputs
 (50 MB, 1 MB line, 70 MB sparse file) are generated in the temporary
-directory, never in the repo.
+directory, never in the repo. Run some cases only by naming them:
+'python3 tests/t_hostile.py build/migsafe long_line config'.
 """
 
 import json
@@ -207,6 +208,67 @@ def case_long_line():
           f"want line 1 column {make.col}, got {[(f['line'], f['column']) for f in hit]}")
 
 
+def peak_rss_kb(cwd, *args, timeout=TIMEOUT):
+    """Peak RSS of one migsafe run, from GNU time when there is one (a
+    child forked from this script would count the script's memory too;
+    the caller subtracts a baseline run either way)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MIGSAFE_")}
+    gnu_time = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+    with tempfile.NamedTemporaryFile("r", prefix="migsafe-rss-") as out:
+        cmd = ([gnu_time, "-f", "%M", "-o", out.name] if gnu_time else []) + [MIGSAFE, *args]
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        t0 = time.perf_counter()
+        while True:
+            pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() - t0 > timeout:
+                p.kill()
+                os.wait4(p.pid, 0)
+                return None, time.perf_counter() - t0
+            time.sleep(0.01)
+        secs = time.perf_counter() - t0
+        words = out.read().split()
+    if gnu_time and words and words[-1].isdigit():
+        return int(words[-1]), secs
+    return ru.ru_maxrss, secs
+
+
+def case_findings_on_long_line():
+    """A minified migration: 2,000 statements with a finding each on one
+    32 KB line. Each finding may keep its source line (the snippet), but
+    memory must not grow with findings x line length (2,000 copies of the
+    line: 64 MB, and more in the JSON document)."""
+    n = 2000
+
+    def make(d):
+        write(os.path.join(d, "0002_minified.up.sql"), "TRUNCATE users; " * n + "\n")
+    res = lint_case("2,000 findings on one 32 KB line", make, 1)
+    fs = findings(res) or []
+    check("2,000 findings on one 32 KB line: every statement reported",
+          sum(1 for f in fs if "minified" in f["file"]) >= n,
+          f"{sum(1 for f in fs if 'minified' in f['file'])} findings on the file")
+    base_root, _ = history()
+    root, _ = history(make)
+    base, _ = peak_rss_kb(base_root, "lint", "--format=json", "migrations")
+    rss, secs = peak_rss_kb(root, "lint", "--format=json", "migrations")
+    per = (rss - base) / n if rss is not None and base is not None else None
+    check(f"2,000 findings on one 32 KB line: memory per finding under 16 KB"
+          f" ({per if per is None else round(per, 1)} KB; {secs:.2f} s)",
+          per is not None and per < 16,
+          f"peak RSS {rss} KB, {base} KB without the file: each finding costs about the"
+          f" length of its line (32 KB), so a 1 MB minified line with a finding per"
+          f" statement would need tens of GB")
+    r = run(root, "lint", "migrations")
+    per_text = len(r.out) / n / 1024
+    check(f"2,000 findings on one 32 KB line: text report under 4 KB per finding"
+          f" ({per_text:.1f} KB; {r.secs:.2f} s)", r.rc == 1 and per_text < 4,
+          f"exit {r.rc}, {len(r.out)} bytes of report: each finding prints its whole source"
+          f" line (and a marker line as long), so the report grows with findings x line"
+          f" length; show a window of the line around the column instead")
+
+
 def case_nested_parens():
     n = 10000
     sql = ("SELECT " + "(" * n + "1" + ")" * n + ";\n"
@@ -383,7 +445,7 @@ def case_config_wrong_types():
 
 
 CASES = [case_empty, case_binary, case_bad_utf8, case_big, case_long_line,
-         case_nested_parens, case_nested_comments, case_unterminated_string,
+         case_findings_on_long_line, case_nested_parens, case_nested_comments, case_unterminated_string,
          case_unterminated_dollar, case_symlink_loop, case_unreadable,
          case_dangling_symlink, case_fifo, case_directory_named_sql, case_too_large,
          case_non_utf8_name, case_config_not_json, case_config_binary,

@@ -161,7 +161,6 @@ static void release(struct finding *fs, int nr)
 
 	for (i = 0; i < nr; i++) {
 		free(fs[i].message);
-		free(fs[i].help);
 		free(fs[i].object);
 		free(fs[i].snippet);
 	}
@@ -215,7 +214,7 @@ START_TEST(test_finding_list_sort)
 	ck_assert_str_eq(l.items[2].rule->id, "drop-table");
 	ck_assert_int_eq(l.items[3].loc.col, 7);
 	ck_assert_int_eq(l.items[4].loc.line, 3);
-	set_str(&l.items[0].help, "h");
+	l.items[0].help = "h";
 	set_str(&l.items[0].object, "public.t");
 	set_str(&l.items[0].snippet, "DROP TABLE t;");
 	finding_list_release(&l);
@@ -248,7 +247,7 @@ static struct finding drop_column_finding(void)
 				     "migrations/0003_x.up.sql", 12, 5, 12, 36);
 
 	set_str(&f.message, "dropping column \"email\" of existing table \"users\" loses its data");
-	set_str(&f.help, "stop using the column first");
+	f.help = "stop using the column first";
 	set_str(&f.snippet, "ALTER TABLE users DROP COLUMN email;");
 	return f;
 }
@@ -372,7 +371,7 @@ START_TEST(test_text_regions)
 	/* no snippet: no source lines; control characters neutralised */
 	set_str(&f.snippet, NULL);
 	set_str(&f.message, "bad \033[31m name");
-	set_str(&f.help, "do\tthis");
+	f.help = "do\tthis";
 	out = render_one_text(&f, false);
 	ck_assert_str_eq(out,
 		"a.sql:1:4: note[drop-table]: bad ?[31m name\n"
@@ -383,7 +382,7 @@ START_TEST(test_text_regions)
 
 	/* a finding about the whole file */
 	f.loc.line = f.loc.col = f.loc.end_line = f.loc.end_col = 0;
-	set_str(&f.help, NULL);
+	f.help = NULL;
 	out = render_one_text(&f, false);
 	ck_assert(str_starts_with(out, "a.sql: note[drop-table]: bad ?[31m name\n\n"));
 	free(out);
@@ -904,7 +903,7 @@ START_TEST(test_github_escaping)
 	char *out;
 
 	set_str(&f.message, "50% of \"t\": a, b\r\nnext line\n::error::injected");
-	set_str(&f.help, "use %0A literally");
+	f.help = "use %0A literally";
 	out = annotation(&f);
 	ck_assert_str_eq(out,
 		"::error file=d%2Cir/a%3Ab%2520.sql,line=2,col=3,endLine=2,endColumn=3,"
@@ -917,7 +916,7 @@ START_TEST(test_github_escaping)
 	f.severity = SEV_WARNING;
 	f.loc.end_line = 0;
 	f.loc.end_col = 0;
-	set_str(&f.help, NULL);
+	f.help = NULL;
 	set_str(&f.message, "x");
 	out = annotation(&f);
 	ck_assert_str_eq(out, "::warning file=d%2Cir/a%3Ab%2520.sql,line=2,col=3,"
@@ -1058,7 +1057,7 @@ START_TEST(test_junit)
 	ro.files = files;
 	ro.nr_files = 4;
 	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "m/2.sql", 3, 1, 3, 14);
-	set_str(&fs[0].help, "stop using the table first");
+	fs[0].help = "stop using the table first";
 	fs[1] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "m/2.sql", 5, 7, 5, 11);
 	fs[2] = mkfinding(RULE_SET_NOT_NULL, SEV_WARNING, "m/2.sql", 6, 1, 6, 9);
 	fs[3] = mkfinding(RULE_PREFER_JSONB, SEV_NOTE, "m/3.sql", 1, 1, 1, 2);
@@ -1194,7 +1193,7 @@ START_TEST(test_markdown_escaping)
 
 	f.rule = &custom;
 	set_str(&f.message, "a|b `c` *d* _e_ f_g [h](i) <j> ~k~ &l; $m$ \\n\n# not a heading\x01\xff");
-	set_str(&f.help, "use x_y | z");
+	f.help = "use x_y | z";
 	set_str(&f.snippet, "SELECT '```';");
 	out = render_str(&reporter_markdown, &ro, &f, 1, &s);
 	assert_contains(out, "\n### ``a `b`.sql``\n");
