@@ -38,21 +38,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
+#include "jsonw.h"
 #include "rules.h"
 #include "util.h"
 #include "banned.h"
 
-struct seen_fp {
-	uint64_t fp;
-	int count;
+/*
+ * Each issue is written as its finding comes; what is kept is which
+ * fingerprints were seen (8 bytes each: on 200,000 statements the
+ * table is the reporter's only memory that grows), and how often for
+ * those seen more than once, in a second, small table.
+ */
+struct fp_table {
+	uint64_t *keys;          /* open addressing, linear probing; 0: free */
+	int *counts;             /* per slot, or NULL: only "seen" is kept */
+	size_t nr, size;         /* size: 0 or a power of 2 */
+	int zero;                /* fingerprint 0, which cannot be a key */
 };
 
 struct gitlab_state {
-	json_t *issues;
-	struct seen_fp *seen;
-	size_t nr_seen, alloc_seen;
+	struct jsonw w;
+	struct fp_table seen;    /* every fingerprint */
+	struct fp_table dups;    /* those seen twice or more, with counts */
 };
 
 static const char *gitlab_severity(enum severity s)
@@ -86,22 +93,75 @@ static const char *cc_category(const char *category)
 	return "Bug Risk";   /* correctness, destructive, types, nullability */
 }
 
-/* How many findings before this one had the same fingerprint, plus 1. */
-static int occurrence(struct gitlab_state *gs, uint64_t fp)
+static size_t slot_of(const struct fp_table *t, uint64_t fp)
+{
+	/* Fibonacci hashing: the high bits of the product are well mixed */
+	size_t mask = t->size - 1, i = (size_t)((fp * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+
+	while (t->keys[i] && t->keys[i] != fp)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Double the table (or make the first one), keeping it at most 3/4 full. */
+static void table_grow(struct fp_table *t, bool with_counts)
+{
+	struct fp_table old = *t;
+	size_t i, j;
+
+	t->size = old.size ? old.size * 2 : 64;
+	t->keys = xcalloc(t->size, sizeof(*t->keys));
+	t->counts = with_counts ? xcalloc(t->size, sizeof(*t->counts)) : NULL;
+	for (i = 0; i < old.size; i++) {
+		if (!old.keys[i])
+			continue;
+		j = slot_of(t, old.keys[i]);
+		t->keys[j] = old.keys[i];
+		if (with_counts)
+			t->counts[j] = old.counts[i];
+	}
+	free(old.keys);
+	free(old.counts);
+}
+
+/*
+ * Add fp: how often it was added, this time included; without counts,
+ * 2 stands for "more than once".
+ */
+static int table_add(struct fp_table *t, uint64_t fp, bool with_counts)
 {
 	size_t i;
 
-	for (i = 0; i < gs->nr_seen; i++)
-		if (gs->seen[i].fp == fp)
-			return ++gs->seen[i].count;
-	ALLOC_GROW(gs->seen, gs->nr_seen + 1, gs->alloc_seen);
-	gs->seen[gs->nr_seen].fp = fp;
-	gs->seen[gs->nr_seen].count = 1;
-	gs->nr_seen++;
-	return 1;
+	if (!fp)
+		return ++t->zero;
+	if (4 * (t->nr + 1) > 3 * t->size)
+		table_grow(t, with_counts);
+	i = slot_of(t, fp);
+	if (!t->keys[i]) {
+		t->keys[i] = fp;
+		t->nr++;
+	} else if (!with_counts) {
+		return 2;
+	}
+	return with_counts ? ++t->counts[i] : 1;
 }
 
-static json_t *fingerprint_json(struct gitlab_state *gs, uint64_t fp)
+static void table_release(struct fp_table *t)
+{
+	free(t->keys);
+	free(t->counts);
+	memset(t, 0, sizeof(*t));
+}
+
+/* How many findings before this one had the same fingerprint, plus 1. */
+static int occurrence(struct gitlab_state *gs, uint64_t fp)
+{
+	if (table_add(&gs->seen, fp, false) == 1)
+		return 1;
+	return 1 + table_add(&gs->dups, fp, true);
+}
+
+static void fingerprint_json(struct gitlab_state *gs, uint64_t fp)
 {
 	int n = occurrence(gs, fp);
 	char buf[40];
@@ -110,7 +170,7 @@ static json_t *fingerprint_json(struct gitlab_state *gs, uint64_t fp)
 		snprintf(buf, sizeof(buf), "%016" PRIx64, fp);
 	else
 		snprintf(buf, sizeof(buf), "%016" PRIx64 "-%d", fp, n);
-	return json_string(buf);
+	jsonw_key_str(&gs->w, "fingerprint", buf);
 }
 
 /* GitLab links the path into the repository; "./" adds nothing. */
@@ -122,53 +182,59 @@ static const char *repo_path(const char *path)
 	return path;
 }
 
-static json_t *location_json(const struct finding *f)
+static void location_json(struct jsonw *w, const struct finding *f)
 {
-	json_t *loc = json_object(), *lines = json_object();
 	int begin = f->loc.line > 0 ? f->loc.line : 1;
 	int end = f->loc.end_line > begin ? f->loc.end_line : begin;
 
-	json_object_set_new(loc, "path", report_json_str(repo_path(f->file)));
-	json_object_set_new(lines, "begin", json_integer(begin));
-	json_object_set_new(lines, "end", json_integer(end));
-	json_object_set_new(loc, "lines", lines);
-	return loc;
+	jsonw_key(w, "location");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "path", repo_path(f->file));
+	jsonw_key(w, "lines");
+	jsonw_object_begin(w);
+	jsonw_key_int(w, "begin", begin);
+	jsonw_key_int(w, "end", end);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
 }
 
-static json_t *categories_json(const struct rule_info *r)
+static void categories_json(struct jsonw *w, const struct rule_info *r)
 {
-	json_t *a = json_array();
-
-	json_array_append_new(a, json_string(cc_category(r ? r->category : NULL)));
-	return a;
+	jsonw_key(w, "categories");
+	jsonw_array_begin(w);
+	jsonw_str(w, cc_category(r ? r->category : NULL));
+	jsonw_array_end(w);
 }
 
 static void gitlab_finding(void *state, const struct report_opts *ro,
 			   const struct finding *f)
 {
 	struct gitlab_state *gs = state;
-	json_t *o = json_object(), *content;
+	struct jsonw *w = &gs->w;
 
-	json_object_set_new(o, "type", json_string("issue"));
-	json_object_set_new(o, "description", report_json_str(f->message ? f->message : ""));
-	json_object_set_new(o, "check_name", report_json_str(f->rule ? f->rule->id : "migsafe"));
-	json_object_set_new(o, "fingerprint", fingerprint_json(gs, f->fingerprint));
-	json_object_set_new(o, "severity", json_string(gitlab_severity(f->severity)));
-	json_object_set_new(o, "location", location_json(f));
-	json_object_set_new(o, "categories", categories_json(f->rule));
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "type", "issue");
+	jsonw_key_str(w, "description", f->message ? f->message : "");
+	jsonw_key_str(w, "check_name", f->rule ? f->rule->id : "migsafe");
+	fingerprint_json(gs, f->fingerprint);
+	jsonw_key_str(w, "severity", gitlab_severity(f->severity));
+	location_json(w, f);
+	categories_json(w, f->rule);
 	if (f->help) {
-		content = json_object();
-		json_object_set_new(content, "body", report_json_str(f->help));
-		json_object_set_new(o, "content", content);
+		jsonw_key(w, "content");
+		jsonw_object_begin(w);
+		jsonw_key_str(w, "body", f->help);
+		jsonw_object_end(w);
 	}
-	json_array_append_new(gs->issues, o);
+	jsonw_object_end(w);
 }
 
 static void *gitlab_begin(const struct report_opts *ro)
 {
 	struct gitlab_state *gs = xcalloc(1, sizeof(*gs));
 
-	gs->issues = json_array();
+	jsonw_init(&gs->w, ro->out);
+	jsonw_array_begin(&gs->w);
 	return gs;
 }
 
@@ -176,17 +242,13 @@ static int gitlab_end(void *state, const struct report_opts *ro,
 		      const struct summary *s)
 {
 	struct gitlab_state *gs = state;
-	int ret = 0;
 
-	if (json_dumpf(gs->issues, ro->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-	    fputc('\n', ro->out) == EOF)
-		ret = -1;
-	json_decref(gs->issues);
-	free(gs->seen);
+	jsonw_array_end(&gs->w);
+	jsonw_finish(&gs->w);
+	table_release(&gs->seen);
+	table_release(&gs->dups);
 	free(gs);
-	if (report_finish(ro))
-		ret = -1;
-	return ret;
+	return report_finish(ro);
 }
 
 const struct reporter reporter_gitlab = {

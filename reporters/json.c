@@ -20,98 +20,99 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#include <jansson.h>
-
+#include "jsonw.h"
 #include "rules.h"
 #include "util.h"
 #include "banned.h"
 
 #define JSON_FORMAT_VERSION 1
 
+/*
+ * The document is written as it goes: the head in begin, each finding
+ * as it comes, the summary in end. Only the writer's nesting is kept.
+ */
 struct json_state {
-	json_t *findings;
+	struct jsonw w;
 };
+
+static void tool_json(struct jsonw *w, const struct report_opts *ro)
+{
+	jsonw_key(w, "tool");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "name", "migsafe");
+	jsonw_key_str(w, "version", ro->tool_version);
+	jsonw_object_end(w);
+}
 
 static void *json_begin(const struct report_opts *ro)
 {
 	struct json_state *js = xcalloc(1, sizeof(*js));
 
-	js->findings = json_array();
+	jsonw_init(&js->w, ro->out);
+	jsonw_object_begin(&js->w);
+	jsonw_key_int(&js->w, "version", JSON_FORMAT_VERSION);
+	tool_json(&js->w, ro);
+	jsonw_key(&js->w, "findings");
+	jsonw_array_begin(&js->w);
 	return js;
 }
 
-static json_t *fingerprint_str(uint64_t fp)
+static void fingerprint_str(struct jsonw *w, uint64_t fp)
 {
 	char hex[17];
 
 	snprintf(hex, sizeof(hex), "%016" PRIx64, fp);
-	return json_string(hex);
+	jsonw_str(w, hex);
 }
 
 static void json_finding(void *state, const struct report_opts *ro,
 			 const struct finding *f)
 {
-	struct json_state *js = state;
-	json_t *o = json_object();
+	struct jsonw *w = &((struct json_state *)state)->w;
 
-	json_object_set_new(o, "rule", report_json_str(f->rule ? f->rule->id : NULL));
-	json_object_set_new(o, "severity", json_string(severity_name(f->severity)));
-	json_object_set_new(o, "message", report_json_str(f->message));
-	json_object_set_new(o, "help", report_json_str(f->help));
-	json_object_set_new(o, "file", report_json_str(f->file));
-	json_object_set_new(o, "line", json_integer(f->loc.line));
-	json_object_set_new(o, "column", json_integer(f->loc.col));
-	json_object_set_new(o, "end_line", json_integer(f->loc.end_line));
-	json_object_set_new(o, "end_column", json_integer(f->loc.end_col));
-	json_object_set_new(o, "object", report_json_str(f->object));
-	json_object_set_new(o, "fingerprint", fingerprint_str(f->fingerprint));
-	json_array_append_new(js->findings, o);
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "rule", f->rule ? f->rule->id : NULL);
+	jsonw_key_str(w, "severity", severity_name(f->severity));
+	jsonw_key_str(w, "message", f->message);
+	jsonw_key_str(w, "help", f->help);
+	jsonw_key_str(w, "file", f->file);
+	jsonw_key_int(w, "line", f->loc.line);
+	jsonw_key_int(w, "column", f->loc.col);
+	jsonw_key_int(w, "end_line", f->loc.end_line);
+	jsonw_key_int(w, "end_column", f->loc.end_col);
+	jsonw_key_str(w, "object", f->object);
+	jsonw_key(w, "fingerprint");
+	fingerprint_str(w, f->fingerprint);
+	jsonw_object_end(w);
 }
 
-static json_t *summary_json(const struct summary *s)
+static void summary_json(struct jsonw *w, const struct summary *s)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "files", json_integer(s->files));
-	json_object_set_new(o, "linted", json_integer(s->linted));
-	json_object_set_new(o, "statements", json_integer(s->statements));
-	json_object_set_new(o, "errors", json_integer(s->by_severity[SEV_ERROR]));
-	json_object_set_new(o, "warnings", json_integer(s->by_severity[SEV_WARNING]));
-	json_object_set_new(o, "notes", json_integer(s->by_severity[SEV_NOTE]));
-	json_object_set_new(o, "suppressed", json_integer(s->suppressed));
-	json_object_set_new(o, "baselined", json_integer(s->baselined));
-	json_object_set_new(o, "dialect", json_string(s->dialect ? s->dialect : "postgresql"));
-	return o;
-}
-
-static json_t *tool_json(const struct report_opts *ro)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "name", json_string("migsafe"));
-	json_object_set_new(o, "version", report_json_str(ro->tool_version));
-	return o;
+	jsonw_key(w, "summary");
+	jsonw_object_begin(w);
+	jsonw_key_int(w, "files", s->files);
+	jsonw_key_int(w, "linted", s->linted);
+	jsonw_key_int(w, "statements", s->statements);
+	jsonw_key_int(w, "errors", s->by_severity[SEV_ERROR]);
+	jsonw_key_int(w, "warnings", s->by_severity[SEV_WARNING]);
+	jsonw_key_int(w, "notes", s->by_severity[SEV_NOTE]);
+	jsonw_key_int(w, "suppressed", s->suppressed);
+	jsonw_key_int(w, "baselined", s->baselined);
+	jsonw_key_str(w, "dialect", s->dialect ? s->dialect : "postgresql");
+	jsonw_object_end(w);
 }
 
 static int json_end(void *state, const struct report_opts *ro,
 		    const struct summary *s)
 {
 	struct json_state *js = state;
-	json_t *root = json_object();
-	int ret = 0;
 
-	json_object_set_new(root, "version", json_integer(JSON_FORMAT_VERSION));
-	json_object_set_new(root, "tool", tool_json(ro));
-	json_object_set_new(root, "findings", js->findings);
-	json_object_set_new(root, "summary", summary_json(s));
-	if (json_dumpf(root, ro->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-	    fputc('\n', ro->out) == EOF)
-		ret = -1;
-	json_decref(root);
+	jsonw_array_end(&js->w);
+	summary_json(&js->w, s);
+	jsonw_object_end(&js->w);
+	jsonw_finish(&js->w);
 	free(js);
-	if (report_finish(ro))
-		ret = -1;
-	return ret;
+	return report_finish(ro);
 }
 
 const struct reporter reporter_json = {

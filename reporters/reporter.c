@@ -2,8 +2,6 @@
 
 #include <string.h>
 
-#include <jansson.h>
-
 #include "util.h"
 #include "banned.h"
 
@@ -65,37 +63,6 @@ size_t report_utf8_len(const char *str)
 		return 4;
 	}
 	return 1;
-}
-
-static bool utf8_valid_at(const char *s, size_t n)
-{
-	return n > 1 || (unsigned char)*s < 0x80;
-}
-
-json_t *report_json_str(const char *s)
-{
-	struct strbuf sb;
-	json_t *j;
-	size_t n;
-
-	if (!s)
-		return json_null();
-	j = json_string(s);
-	if (j)
-		return j;
-	strbuf_init(&sb);
-	for (; *s; s += n) {
-		n = report_utf8_len(s);
-		if (utf8_valid_at(s, n))
-			strbuf_add(&sb, s, n);
-		else
-			strbuf_addstr(&sb, "\xef\xbf\xbd");
-	}
-	j = json_string(sb.buf);
-	strbuf_release(&sb);
-	if (!j)
-		BUG("json_string refused cleaned UTF-8");
-	return j;
 }
 
 int report_finish(const struct report_opts *ro)

@@ -5,6 +5,13 @@
  * The engine calls begin, then finding for every finding (sorted, not
  * suppressed), then end with the summary. Reporters write only to
  * ro->out; they never decide severity or filtering.
+ *
+ * A finding passed to the finding hook is the caller's and valid only
+ * during the call (the engine may free it as soon as the hook returns):
+ * a reporter copies what it needs later. What it points at but does
+ * not own - its rule, its help text - lives until end has returned. Reporters write each finding
+ * as it comes wherever the format allows, so that a report costs memory
+ * for what is in flight, not for the whole document.
  */
 #ifndef MIGSAFE_REPORTER_H
 #define MIGSAFE_REPORTER_H
@@ -25,6 +32,10 @@ struct report_opts {
 	   (e.g. junit). Display paths. */
 	const char *const *files;
 	int nr_files;
+	/* Rules findings may name beyond rule_table (custom rules from the
+	   config), known before the first finding (SARIF lists them first). */
+	const struct rule_info *const *extra_rules;
+	int nr_extra_rules;
 };
 
 struct reporter {
@@ -60,17 +71,11 @@ void github_annotation(FILE *out, const struct finding *f);
 
 /*
  * Helpers the reporters share (reporters/reporter.c); not for other
- * modules.
+ * modules. JSON formats write with the streaming writer in jsonw.h.
  */
-struct json_t;
 
 /* Bytes in the UTF-8 sequence at s (1 for an invalid or NUL byte). */
 size_t report_utf8_len(const char *s);
-/*
- * A JSON string holding s, with each invalid UTF-8 byte replaced by
- * U+FFFD (jansson refuses invalid UTF-8); JSON null when s is NULL.
- */
-struct json_t *report_json_str(const char *s);
 /*
  * Flush ro->out and check it for write errors: 0 or -1. Prints nothing
  * (the caller knows the file's name) and leaves errno as the failed

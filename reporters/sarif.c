@@ -2,22 +2,25 @@
  * sarif.c - SARIF 2.1.0 for GitHub code scanning (see
  * ../shared/reference/github-sarif.md for what GitHub requires).
  *
- * driver.rules lists every rule of rule_table in table order, so a
- * result's ruleIndex is the rule's index there; a rule not in the table
- * (a custom rule from the config) is appended after them when a finding
- * first uses it. Artifact URIs are relative to srcroot (%SRCROOT%) when
- * the file is under it, absolute file:// URIs otherwise.
+ * driver.rules lists every rule of rule_table in table order, then the
+ * custom rules of the config (report_opts.extra_rules), so a result's
+ * ruleIndex is the rule's index there. Artifact URIs are relative to
+ * srcroot (%SRCROOT%) when the file is under it, absolute file:// URIs
+ * otherwise.
+ *
+ * Written as it goes: everything before the results in begin, each
+ * result when its finding comes, the rest in end; nothing is held.
  */
 #include "reporter.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
+#include "jsonw.h"
 #include "rules.h"
 #include "util.h"
 #include "banned.h"
@@ -31,11 +34,14 @@
 #define WHY_HEADING "## Why it is dangerous"
 
 struct sarif_state {
-	json_t *results;
+	struct jsonw w;                 /* the log, on ro->out */
 	char *cwd;                      /* absolute, normalised */
 	char *root;                     /* srcroot: absolute, normalised */
-	const struct rule_info **extra; /* rules used but not in rule_table */
-	size_t nr_extra, alloc_extra;
+	const struct rule_info *const *extra;   /* ro->extra_rules */
+	int nr_extra;
+	/* the artifact URI of the last file (findings come file by file) */
+	char *last_file, *last_uri;
+	bool last_under_root;
 };
 
 /* --- paths and URIs --- */
@@ -147,12 +153,13 @@ static char *file_uri(const char *abs, bool trailing_slash)
 	return strbuf_detach(&sb);
 }
 
-static json_t *artifact_location(const struct sarif_state *ss, const char *file)
+/* The URI of 'file', relative to the root when it is under it. */
+static char *artifact_uri(const struct sarif_state *ss, const char *file,
+			  bool *under)
 {
 	char *abs = abs_path(ss->cwd, file), *uri;
 	const char *rel = under_root(ss->root, abs);
 	struct strbuf sb;
-	json_t *o = json_object();
 
 	if (rel) {
 		strbuf_init(&sb);
@@ -161,12 +168,26 @@ static json_t *artifact_location(const struct sarif_state *ss, const char *file)
 	} else {
 		uri = file_uri(abs, false);
 	}
-	json_object_set_new(o, "uri", json_string(uri));
-	if (rel)
-		json_object_set_new(o, "uriBaseId", json_string(SRCROOT));
-	free(uri);
+	*under = rel != NULL;
 	free(abs);
-	return o;
+	return uri;
+}
+
+static void artifact_location(struct sarif_state *ss, struct jsonw *w,
+			      const char *file)
+{
+	if (!ss->last_file || strcmp(ss->last_file, file)) {
+		free(ss->last_file);
+		free(ss->last_uri);
+		ss->last_file = xstrdup(file);
+		ss->last_uri = artifact_uri(ss, file, &ss->last_under_root);
+	}
+	jsonw_key(w, "artifactLocation");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "uri", ss->last_uri);
+	if (ss->last_under_root)
+		jsonw_key_str(w, "uriBaseId", SRCROOT);
+	jsonw_object_end(w);
 }
 
 /* --- rule metadata --- */
@@ -269,17 +290,25 @@ static void add_folded_paragraph(struct strbuf *sb, const char *p)
 	}
 }
 
+/* {"text": s} as the value of 'key' */
+static void text_obj(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key(w, key);
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "text", s);
+	jsonw_object_end(w);
+}
+
 /*
- * Cut s to at most MAX_DESCRIPTION characters, counted in UTF-16 code
- * units (the strictest reading of GitHub's limit), ending in "..." when
- * cut.
+ * text_obj() with s cut to at most MAX_DESCRIPTION characters, counted
+ * in UTF-16 code units (the strictest reading of GitHub's limit),
+ * ending in "..." when cut.
  */
-static json_t *limited_text(const char *s)
+static void limited_text_obj(struct jsonw *w, const char *key, const char *s)
 {
 	size_t pos = 0, cut = 0, n;
 	int units = 0;
 	struct strbuf sb;
-	json_t *j;
 
 	for (; s[pos]; pos += n) {
 		n = report_utf8_len(s + pos);
@@ -289,22 +318,15 @@ static json_t *limited_text(const char *s)
 		if (units > MAX_DESCRIPTION)
 			break;
 	}
-	if (!s[pos])
-		return report_json_str(s);
+	if (!s[pos]) {
+		text_obj(w, key, s);
+		return;
+	}
 	strbuf_init(&sb);
 	strbuf_add(&sb, s, cut);
 	strbuf_addstr(&sb, "...");
-	j = report_json_str(sb.buf);
+	text_obj(w, key, sb.buf);
 	strbuf_release(&sb);
-	return j;
-}
-
-static json_t *text_obj(json_t *text)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "text", text);
-	return o;
 }
 
 /* A custom rule from the config may come without a summary. */
@@ -314,30 +336,29 @@ static const char *summary_of(const struct rule_info *r)
 }
 
 /* First paragraph of the doc's "why" section; the summary without one. */
-static json_t *full_description(const struct rule_info *r)
+static void full_description(struct jsonw *w, const struct rule_info *r)
 {
 	const char *doc = rule_doc(r);
 	const char *para = doc ? section_paragraph(doc, WHY_HEADING) : NULL;
 	struct strbuf sb;
-	json_t *j;
 
 	strbuf_init(&sb);
 	if (para)
 		add_folded_paragraph(&sb, para);
-	j = text_obj(limited_text(sb.len ? sb.buf : summary_of(r)));
+	limited_text_obj(w, "fullDescription", sb.len ? sb.buf : summary_of(r));
 	strbuf_release(&sb);
-	return j;
 }
 
-static json_t *help_obj(const struct rule_info *r)
+static void help_obj(struct jsonw *w, const struct rule_info *r)
 {
 	const char *help = rule_help(r), *doc = rule_doc(r);
-	json_t *o = json_object();
 
-	json_object_set_new(o, "text", report_json_str(help && *help ? help : summary_of(r)));
+	jsonw_key(w, "help");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "text", help && *help ? help : summary_of(r));
 	if (doc)
-		json_object_set_new(o, "markdown", report_json_str(doc));
-	return o;
+		jsonw_key_str(w, "markdown", doc);
+	jsonw_object_end(w);
 }
 
 static const char *sarif_level(enum severity s)
@@ -366,39 +387,48 @@ static const char *problem_severity(enum severity s)
 	}
 }
 
-static json_t *rule_properties(const struct rule_info *r)
+static void rule_properties(struct jsonw *w, const struct rule_info *r)
 {
-	json_t *o = json_object(), *tags = json_array();
-
+	jsonw_key(w, "properties");
+	jsonw_object_begin(w);
+	jsonw_key(w, "tags");
+	jsonw_array_begin(w);
 	if (r->category)
-		json_array_append_new(tags, report_json_str(r->category));
-	json_array_append_new(tags, json_string("migration"));
-	json_array_append_new(tags, json_string("sql"));
-	json_object_set_new(o, "tags", tags);
-	json_object_set_new(o, "precision", json_string("high"));
-	json_object_set_new(o, "problem.severity",
-			    json_string(problem_severity(r->default_severity)));
-	return o;
+		jsonw_str(w, r->category);
+	jsonw_str(w, "migration");
+	jsonw_str(w, "sql");
+	jsonw_array_end(w);
+	jsonw_key_str(w, "precision", "high");
+	jsonw_key_str(w, "problem.severity", problem_severity(r->default_severity));
+	jsonw_object_end(w);
 }
 
-static json_t *rule_json(const struct rule_info *r)
+static void default_configuration(struct jsonw *w, const struct rule_info *r)
 {
-	json_t *o = json_object(), *conf = json_object();
+	jsonw_key(w, "defaultConfiguration");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "level", sarif_level(r->default_severity));
+	if (r->default_severity == SEV_OFF) {
+		jsonw_key(w, "enabled");
+		jsonw_bool(w, false);   /* off until configured */
+	}
+	jsonw_object_end(w);
+}
+
+static void rule_json(struct jsonw *w, const struct rule_info *r)
+{
 	char *name = pascal_name(r->id);
 
-	json_object_set_new(o, "id", report_json_str(r->id));
-	json_object_set_new(o, "name", report_json_str(name));
-	json_object_set_new(o, "shortDescription",
-			    text_obj(limited_text(summary_of(r))));
-	json_object_set_new(o, "fullDescription", full_description(r));
-	json_object_set_new(o, "help", help_obj(r));
-	json_object_set_new(conf, "level", json_string(sarif_level(r->default_severity)));
-	if (r->default_severity == SEV_OFF)
-		json_object_set_new(conf, "enabled", json_false());   /* off until configured */
-	json_object_set_new(o, "defaultConfiguration", conf);
-	json_object_set_new(o, "properties", rule_properties(r));
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "id", r->id);
+	jsonw_key_str(w, "name", name);
+	limited_text_obj(w, "shortDescription", summary_of(r));
+	full_description(w, r);
+	help_obj(w, r);
+	default_configuration(w, r);
+	rule_properties(w, r);
+	jsonw_object_end(w);
 	free(name);
-	return o;
 }
 
 /* --- results --- */
@@ -408,29 +438,28 @@ static bool same_rule(const struct rule_info *a, const struct rule_info *b)
 	return a == b || !strcmp(a->id, b->id);
 }
 
-/* The rule's index in driver.rules, registering it if it is new. */
+/* The rule's index in driver.rules, or -1 when it is not listed. */
 static int rule_index(struct sarif_state *ss, const struct rule_info *r)
 {
-	size_t i;
+	int i;
 
+	if ((int)r->rule >= 0 && r->rule < NR_RULES && &rule_table[r->rule] == r)
+		return (int)r->rule;    /* the common case, without the search */
 	for (i = 0; i < NR_RULES; i++)
 		if (same_rule(&rule_table[i], r))
-			return (int)i;
+			return i;
 	for (i = 0; i < ss->nr_extra; i++)
 		if (same_rule(ss->extra[i], r))
-			return (int)(NR_RULES + i);
-	ALLOC_GROW(ss->extra, ss->nr_extra + 1, ss->alloc_extra);
-	ss->extra[ss->nr_extra] = r;
-	return (int)(NR_RULES + ss->nr_extra++);
+			return NR_RULES + i;
+	return -1;
 }
 
 /* GitHub wants every region value >= 1 and a non-inverted region. */
-static json_t *region_json(const struct loc *l)
+static void region_json(struct jsonw *w, const struct loc *l)
 {
 	int line = l->line > 0 ? l->line : 1;
 	int col = l->col > 0 ? l->col : 1;
 	int end_line = l->end_line, end_col = l->end_col;
-	json_t *o = json_object();
 
 	if (end_line <= 0) {
 		end_line = line;
@@ -440,142 +469,180 @@ static json_t *region_json(const struct loc *l)
 		end_line = line;
 	if (end_col < 1 || (end_line == line && end_col < col))
 		end_col = end_line == line ? col : 1;
-	json_object_set_new(o, "startLine", json_integer(line));
-	json_object_set_new(o, "startColumn", json_integer(col));
-	json_object_set_new(o, "endLine", json_integer(end_line));
-	json_object_set_new(o, "endColumn", json_integer(end_col));
-	return o;
+	jsonw_key(w, "region");
+	jsonw_object_begin(w);
+	jsonw_key_int(w, "startLine", line);
+	jsonw_key_int(w, "startColumn", col);
+	jsonw_key_int(w, "endLine", end_line);
+	jsonw_key_int(w, "endColumn", end_col);
+	jsonw_object_end(w);
 }
 
-static json_t *location_json(const struct sarif_state *ss, const struct finding *f)
+static void locations_json(struct sarif_state *ss, struct jsonw *w,
+			   const struct finding *f)
 {
-	json_t *loc = json_object(), *phys = json_object();
-
-	json_object_set_new(phys, "artifactLocation", artifact_location(ss, f->file));
-	json_object_set_new(phys, "region", region_json(&f->loc));
-	json_object_set_new(loc, "physicalLocation", phys);
-	return loc;
+	jsonw_key(w, "locations");
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);
+	jsonw_key(w, "physicalLocation");
+	jsonw_object_begin(w);
+	artifact_location(ss, w, f->file);
+	region_json(w, &f->loc);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	jsonw_array_end(w);
 }
 
-static json_t *fingerprints_json(uint64_t fp)
+static void fingerprints_json(struct jsonw *w, uint64_t fp)
 {
-	json_t *o = json_object();
 	char hex[17];
 
 	snprintf(hex, sizeof(hex), "%016" PRIx64, fp);
-	json_object_set_new(o, FINGERPRINT_KEY, json_string(hex));
-	return o;
+	jsonw_key(w, "partialFingerprints");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, FINGERPRINT_KEY, hex);
+	jsonw_object_end(w);
+}
+
+static void result_properties(struct jsonw *w, const struct finding *f)
+{
+	if (!f->help && !f->object)
+		return;
+	jsonw_key(w, "properties");
+	jsonw_object_begin(w);
+	if (f->help)
+		jsonw_key_str(w, "help", f->help);
+	if (f->object)
+		jsonw_key_str(w, "object", f->object);
+	jsonw_object_end(w);
+}
+
+static void result_json(struct sarif_state *ss, struct jsonw *w,
+			const struct finding *f)
+{
+	int index = rule_index(ss, f->rule);
+
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "ruleId", f->rule->id);
+	if (index >= 0)
+		jsonw_key_int(w, "ruleIndex", index);
+	jsonw_key_str(w, "level", sarif_level(f->severity));
+	text_obj(w, "message", f->message);
+	locations_json(ss, w, f);
+	fingerprints_json(w, f->fingerprint);
+	result_properties(w, f);
+	jsonw_object_end(w);
 }
 
 static void sarif_finding(void *state, const struct report_opts *ro,
 			  const struct finding *f)
 {
 	struct sarif_state *ss = state;
-	json_t *res = json_object(), *locs = json_array(), *props;
 
 	if (!f->rule)
 		BUG("finding without a rule");
-	json_object_set_new(res, "ruleId", report_json_str(f->rule->id));
-	json_object_set_new(res, "ruleIndex", json_integer(rule_index(ss, f->rule)));
-	json_object_set_new(res, "level", json_string(sarif_level(f->severity)));
-	json_object_set_new(res, "message", text_obj(report_json_str(f->message)));
-	json_array_append_new(locs, location_json(ss, f));
-	json_object_set_new(res, "locations", locs);
-	json_object_set_new(res, "partialFingerprints", fingerprints_json(f->fingerprint));
-	if (f->help || f->object) {
-		props = json_object();
-		if (f->help)
-			json_object_set_new(props, "help", report_json_str(f->help));
-		if (f->object)
-			json_object_set_new(props, "object", report_json_str(f->object));
-		json_object_set_new(res, "properties", props);
-	}
-	json_array_append_new(ss->results, res);
+	result_json(ss, &ss->w, f);
 }
 
 /* --- the log --- */
+
+/*
+ * From the log's opening brace to the last rule of rule_table: what is
+ * known before the first finding.
+ */
+static void log_head(struct jsonw *w, const struct report_opts *ro)
+{
+	size_t i;
+
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "$schema", SARIF_SCHEMA);
+	jsonw_key_str(w, "version", "2.1.0");
+	jsonw_key(w, "runs");
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);          /* the run */
+	jsonw_key(w, "tool");
+	jsonw_object_begin(w);
+	jsonw_key(w, "driver");
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "name", "migsafe");
+	if (ro->tool_version)
+		jsonw_key_str(w, "semanticVersion", ro->tool_version);
+	jsonw_key_str(w, "informationUri", INFORMATION_URI);
+	jsonw_key(w, "rules");
+	jsonw_array_begin(w);
+	for (i = 0; i < NR_RULES; i++)
+		rule_json(w, &rule_table[i]);
+}
+
+static void uri_base_ids(struct sarif_state *ss)
+{
+	struct jsonw *w = &ss->w;
+	char *uri = file_uri(ss->root, true);
+
+	jsonw_key(w, "originalUriBaseIds");
+	jsonw_object_begin(w);
+	jsonw_key(w, SRCROOT);
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "uri", uri);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	free(uri);
+}
+
+/* From the custom rules to the opening of the results. */
+static void run_head(struct sarif_state *ss, const struct report_opts *ro)
+{
+	struct jsonw *w = &ss->w;
+
+	for (int i = 0; i < ss->nr_extra; i++)
+		rule_json(w, ss->extra[i]);
+	jsonw_array_end(w);             /* rules */
+	jsonw_object_end(w);            /* driver */
+	jsonw_object_end(w);            /* tool */
+	if (ro->automation_id) {
+		jsonw_key(w, "automationDetails");
+		jsonw_object_begin(w);
+		jsonw_key_str(w, "id", ro->automation_id);
+		jsonw_object_end(w);
+	}
+	uri_base_ids(ss);
+	jsonw_key_str(w, "columnKind", "unicodeCodePoints");
+	jsonw_key(w, "results");
+	jsonw_array_begin(w);
+}
 
 static void *sarif_begin(const struct report_opts *ro)
 {
 	struct sarif_state *ss = xcalloc(1, sizeof(*ss));
 
-	ss->results = json_array();
 	ss->cwd = getcwd_dup();
 	ss->root = abs_path(ss->cwd, ro->srcroot ? ro->srcroot : ".");
+	ss->extra = ro->extra_rules;
+	ss->nr_extra = ro->extra_rules ? ro->nr_extra_rules : 0;
+	jsonw_init(&ss->w, ro->out);
+	log_head(&ss->w, ro);
+	run_head(ss, ro);
 	return ss;
 }
 
-static json_t *rules_json(const struct sarif_state *ss)
+/* After the last result: the end of the log. */
+static void log_tail(struct sarif_state *ss)
 {
-	json_t *a = json_array();
-	size_t i;
+	struct jsonw *w = &ss->w;
 
-	for (i = 0; i < NR_RULES; i++)
-		json_array_append_new(a, rule_json(&rule_table[i]));
-	for (i = 0; i < ss->nr_extra; i++)
-		json_array_append_new(a, rule_json(ss->extra[i]));
-	return a;
-}
-
-static json_t *tool_json(const struct sarif_state *ss, const struct report_opts *ro)
-{
-	json_t *tool = json_object(), *driver = json_object();
-
-	json_object_set_new(driver, "name", json_string("migsafe"));
-	if (ro->tool_version)
-		json_object_set_new(driver, "semanticVersion",
-				    report_json_str(ro->tool_version));
-	json_object_set_new(driver, "informationUri", json_string(INFORMATION_URI));
-	json_object_set_new(driver, "rules", rules_json(ss));
-	json_object_set_new(tool, "driver", driver);
-	return tool;
-}
-
-static json_t *uri_base_ids(const struct sarif_state *ss)
-{
-	json_t *o = json_object(), *base = json_object();
-	char *uri = file_uri(ss->root, true);
-
-	json_object_set_new(base, "uri", json_string(uri));
-	json_object_set_new(o, SRCROOT, base);
-	free(uri);
-	return o;
-}
-
-static json_t *run_json(struct sarif_state *ss, const struct report_opts *ro)
-{
-	json_t *run = json_object(), *auto_details;
-
-	json_object_set_new(run, "tool", tool_json(ss, ro));
-	if (ro->automation_id) {
-		auto_details = json_object();
-		json_object_set_new(auto_details, "id",
-				    report_json_str(ro->automation_id));
-		json_object_set_new(run, "automationDetails", auto_details);
-	}
-	json_object_set_new(run, "originalUriBaseIds", uri_base_ids(ss));
-	json_object_set_new(run, "columnKind", json_string("unicodeCodePoints"));
-	json_object_set(run, "results", ss->results);
-	return run;
-}
-
-static json_t *log_json(struct sarif_state *ss, const struct report_opts *ro)
-{
-	json_t *log = json_object(), *runs = json_array();
-
-	json_object_set_new(log, "$schema", json_string(SARIF_SCHEMA));
-	json_object_set_new(log, "version", json_string("2.1.0"));
-	json_array_append_new(runs, run_json(ss, ro));
-	json_object_set_new(log, "runs", runs);
-	return log;
+	jsonw_array_end(w);             /* results */
+	jsonw_object_end(w);            /* the run */
+	jsonw_array_end(w);             /* runs */
+	jsonw_object_end(w);
+	jsonw_finish(w);
 }
 
 static void sarif_state_free(struct sarif_state *ss)
 {
-	json_decref(ss->results);
 	free(ss->cwd);
 	free(ss->root);
-	free(ss->extra);
+	free(ss->last_file);
+	free(ss->last_uri);
 	free(ss);
 }
 
@@ -583,13 +650,10 @@ static int sarif_end(void *state, const struct report_opts *ro,
 		     const struct summary *s)
 {
 	struct sarif_state *ss = state;
-	json_t *log = log_json(ss, ro);
 	int ret = 0;
 
-	if (json_dumpf(log, ro->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ||
-	    fputc('\n', ro->out) == EOF)
-		ret = -1;
-	json_decref(log);
+	(void)s;
+	log_tail(ss);
 	sarif_state_free(ss);
 	if (report_finish(ro))
 		ret = -1;

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "finding.h"
+#include "jsonw.h"
 #include "reporter.h"
 #include "rules.h"
 #include "util.h"
@@ -540,6 +541,264 @@ START_TEST(test_json_empty)
 }
 END_TEST
 
+/* --- the streaming JSON writer --- */
+
+struct wbuf {
+	char *buf;
+	size_t len;
+	FILE *out;
+	struct jsonw w;
+};
+
+static struct jsonw *wbuf_open(struct wbuf *b)
+{
+	b->buf = NULL;
+	b->len = 0;
+	b->out = open_memstream(&b->buf, &b->len);
+	ck_assert_ptr_nonnull(b->out);
+	jsonw_init(&b->w, b->out);
+	return &b->w;
+}
+
+/* Close the stream; the caller frees the returned text. */
+static char *wbuf_close(struct wbuf *b)
+{
+	ck_assert_int_eq(fclose(b->out), 0);
+	return b->buf;
+}
+
+/* s as a jsonw top-level string; the caller frees it */
+static char *jsonw_string_of(const char *s)
+{
+	struct wbuf b;
+
+	jsonw_str(wbuf_open(&b), s);
+	return wbuf_close(&b);
+}
+
+/* What jansson makes of the same string (it must be valid UTF-8). */
+static char *jansson_string_of(const char *s)
+{
+	json_t *j = json_string(s);
+	char *out;
+
+	ck_assert_ptr_nonnull(j);
+	out = json_dumps(j, JSON_ENCODE_ANY | JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	return out;
+}
+
+static void assert_string_as(const char *s, const char *expect)
+{
+	char *out = jsonw_string_of(s);
+
+	ck_assert_str_eq(out, expect);
+	free(out);
+}
+
+static void assert_string_as_jansson(const char *s)
+{
+	char *ours = jsonw_string_of(s), *theirs = jansson_string_of(s);
+
+	ck_assert_str_eq(ours, theirs);
+	free(ours);
+	free(theirs);
+}
+
+START_TEST(test_jsonw_escaping)
+{
+	static const char *const valid[] = {
+		"", "plain text", "a \"quoted\" word", "back\\slash\\",
+		"\\\"", "tab\tnew\nline\rcr\bbs\fff", "\x01\x02\x1e\x1f",
+		"del \x7f and slash /", "</script>",
+		"\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",   /* é, €, an emoji */
+		"\xe2\x80\xa8\xe2\x80\xa9",      /* U+2028, U+2029 go as they are */
+		"\xef\xbf\xbd\xf4\x8f\xbf\xbf", /* U+FFFD, U+10FFFF */
+	};
+	char ctl[2] = { 0, 0 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(valid); i++)
+		assert_string_as_jansson(valid[i]);
+	for (i = 1; i < 0x20; i++) {
+		ctl[0] = (char)i;
+		assert_string_as_jansson(ctl);
+	}
+	assert_string_as("\x01", "\"\\u0001\"");
+	assert_string_as("\x1f", "\"\\u001F\"");
+	assert_string_as("\x1b[1m", "\"\\u001B[1m\"");
+	assert_string_as("a\"b\\c", "\"a\\\"b\\\\c\"");
+	assert_string_as("\t\n\r\b\f", "\"\\t\\n\\r\\b\\f\"");
+}
+END_TEST
+
+/* Each byte that starts no valid sequence becomes U+FFFD, as
+   report_json_str() did before the writer. */
+START_TEST(test_jsonw_invalid_utf8)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "\xff", "\"\xef\xbf\xbd\"" },
+		{ "a\xfe" "b", "\"a\xef\xbf\xbd" "b\"" },
+		/* overlong "/" */
+		{ "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* overlong three-byte NUL */
+		{ "\xe0\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* a surrogate */
+		{ "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* above U+10FFFF */
+		{ "\xf4\x90\x80\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* a sequence cut short, then valid text: only the lead goes */
+		{ "\xe2\x82" "x\xc3\xa9", "\"\xef\xbf\xbd\xef\xbf\xbd" "x\xc3\xa9\"" },
+		{ "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"" },
+		/* a stray continuation byte among escapes */
+		{ "\"\x80\n", "\"\\\"\xef\xbf\xbd\\n\"" },
+	};
+	json_t *j;
+	char *out;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		out = jsonw_string_of(cases[i].in);
+		ck_assert_str_eq(out, cases[i].out);
+		/* and jansson reads the result back */
+		j = json_loads(out, JSON_DECODE_ANY, NULL);
+		ck_assert_ptr_nonnull(j);
+		json_decref(j);
+		free(out);
+	}
+}
+END_TEST
+
+/* The same document built with jansson, to compare the layout. */
+static json_t *nested_jansson(void)
+{
+	json_t *root = json_object(), *a = json_array(), *o = json_object();
+
+	json_object_set_new(root, "z-first", json_integer(0));
+	json_object_set_new(root, "empty array", json_array());
+	json_object_set_new(root, "empty object", json_object());
+	json_array_append_new(a, json_integer(-42));
+	json_array_append_new(a, json_integer(9223372036854775807LL));
+	json_array_append_new(a, json_integer(-9223372036854775807LL - 1));
+	json_array_append_new(a, json_true());
+	json_array_append_new(a, json_false());
+	json_array_append_new(a, json_null());
+	json_array_append_new(a, json_array());
+	json_array_append_new(a, json_pack("[[{}]]"));
+	json_object_set_new(o, "k\"ey\n", json_string("v"));
+	json_object_set_new(o, "inner", json_pack("{s:[i,i]}", "deep", 1, 2));
+	json_array_append_new(a, o);
+	json_object_set_new(root, "array", a);
+	json_object_set_new(root, "last", json_string("x"));
+	return root;
+}
+
+static void nested_jsonw(struct jsonw *w)
+{
+	jsonw_object_begin(w);
+	jsonw_key_int(w, "z-first", 0);
+	jsonw_key(w, "empty array");
+	jsonw_array_begin(w);
+	jsonw_array_end(w);
+	jsonw_key(w, "empty object");
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_key(w, "array");
+	jsonw_array_begin(w);
+	jsonw_int(w, -42);
+	jsonw_int(w, 9223372036854775807LL);
+	jsonw_int(w, -9223372036854775807LL - 1);
+	jsonw_bool(w, true);
+	jsonw_bool(w, false);
+	jsonw_str(w, NULL);
+	jsonw_array_begin(w);
+	jsonw_array_end(w);
+	jsonw_array_begin(w);
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_array_end(w);
+	jsonw_array_end(w);
+	jsonw_object_begin(w);
+	jsonw_key_str(w, "k\"ey\n", "v");
+	jsonw_key(w, "inner");
+	jsonw_object_begin(w);
+	jsonw_key(w, "deep");
+	jsonw_array_begin(w);
+	jsonw_int(w, 1);
+	jsonw_int(w, 2);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+	jsonw_object_end(w);
+	jsonw_array_end(w);
+	jsonw_key_str(w, "last", "x");
+	jsonw_object_end(w);
+	jsonw_finish(w);
+}
+
+START_TEST(test_jsonw_nesting)
+{
+	struct wbuf b;
+	json_t *root = nested_jansson();
+	char *ours, *theirs;
+
+	nested_jsonw(wbuf_open(&b));
+	ours = wbuf_close(&b);
+	theirs = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_ptr_nonnull(theirs);
+	ck_assert_uint_eq(strlen(ours), strlen(theirs) + 1);
+	ck_assert(!strncmp(ours, theirs, strlen(theirs)));
+	ck_assert_str_eq(ours + strlen(theirs), "\n");
+	/* and the layout spelt out, for a small case */
+	ck_assert(str_starts_with(ours, "{\n  \"z-first\": 0,\n  \"empty array\": [],\n"
+				  "  \"empty object\": {},\n  \"array\": [\n    -42,\n"));
+	ck_assert(str_ends_with(ours, "      }\n    }\n  ],\n  \"last\": \"x\"\n}\n"));
+	free(theirs);
+	free(ours);
+	json_decref(root);
+}
+END_TEST
+
+START_TEST(test_jsonw_top_level)
+{
+	struct wbuf b;
+	struct jsonw *w = wbuf_open(&b);
+	char *out;
+
+	jsonw_array_begin(w);
+	jsonw_array_end(w);
+	jsonw_finish(w);
+	out = wbuf_close(&b);
+	ck_assert_str_eq(out, "[]\n");
+	free(out);
+
+	w = wbuf_open(&b);
+	jsonw_object_begin(w);
+	jsonw_key(w, "a");
+	jsonw_array_begin(w);
+	jsonw_object_begin(w);
+	jsonw_object_end(w);
+	jsonw_object_begin(w);
+	jsonw_key_int(w, "b", 1);
+	jsonw_object_end(w);
+	jsonw_array_end(w);
+	jsonw_object_end(w);
+	jsonw_finish(w);
+	out = wbuf_close(&b);
+	ck_assert_str_eq(out, "{\n  \"a\": [\n    {},\n    {\n      \"b\": 1\n    }\n  ]\n}\n");
+	free(out);
+
+	w = wbuf_open(&b);
+	jsonw_int(w, 7);
+	jsonw_finish(w);
+	out = wbuf_close(&b);
+	ck_assert_str_eq(out, "7\n");
+	free(out);
+}
+END_TEST
+
 /* --- sarif --- */
 
 static json_t *sarif_run(json_t *log)
@@ -817,10 +1076,17 @@ START_TEST(test_sarif_custom_rule)
 	static const struct rule_info custom = {
 		NR_RULES, "no-money-type", "schema-design", SEV_WARNING, "", NULL
 	};
+	static const struct rule_info unused = {
+		NR_RULES + 1, "unused-custom", "schema-design", SEV_WARNING, "", NULL
+	};
+	const struct rule_info *extra[] = { &custom, &unused };
 	struct report_opts ro = opts();
 	struct finding fs[3];
 	json_t *log, *run, *rules, *rule;
 
+	/* the config's custom rules are listed whether they fire or not */
+	ro.extra_rules = extra;
+	ro.nr_extra_rules = 2;
 	fs[0] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a.sql", 1, 1, 1, 2);
 	fs[1] = mkfinding(RULE_DROP_TABLE, SEV_WARNING, "a.sql", 2, 1, 2, 2);
 	fs[2] = mkfinding(RULE_DROP_TABLE, SEV_WARNING, "a.sql", 3, 1, 3, 2);
@@ -829,7 +1095,8 @@ START_TEST(test_sarif_custom_rule)
 	log = render_sarif(&ro, fs, 3);
 	run = sarif_run(log);
 	rules = json_object_get(json_object_get(json_object_get(run, "tool"), "driver"), "rules");
-	ck_assert_int_eq(json_array_size(rules), NR_RULES + 1);
+	ck_assert_int_eq(json_array_size(rules), NR_RULES + 2);
+	ck_assert_str_eq(jstr(json_array_get(rules, NR_RULES + 1), "id"), "unused-custom");
 	rule = json_array_get(rules, NR_RULES);
 	ck_assert_str_eq(jstr(rule, "id"), "no-money-type");
 	ck_assert_str_eq(jstr(json_object_get(rule, "shortDescription"), "text"), "no-money-type");
@@ -1041,6 +1308,34 @@ START_TEST(test_gitlab_fingerprints)
 	root = render_gitlab(NULL, 0);
 	json_decref(root);
 	release(fs, 4);
+}
+END_TEST
+
+/* Enough fingerprints to grow the tables, fingerprint 0 among them. */
+START_TEST(test_gitlab_many_fingerprints)
+{
+	enum { NR = 600, DISTINCT = 200 };
+	struct finding *fs = xcalloc(NR, sizeof(*fs));
+	char want[40];
+	json_t *root;
+	int i;
+
+	for (i = 0; i < NR; i++) {
+		fs[i] = mkfinding(RULE_DROP_TABLE, SEV_ERROR, "a.sql", i + 1, 1, i + 1, 2);
+		fs[i].fingerprint = (uint64_t)(i % DISTINCT) << (i % 2 ? 40 : 0);
+	}
+	root = render_gitlab(fs, NR);
+	for (i = 0; i < NR; i++) {
+		if (i < DISTINCT)
+			snprintf(want, sizeof(want), "%016" PRIx64, fs[i].fingerprint);
+		else
+			snprintf(want, sizeof(want), "%016" PRIx64 "-%d", fs[i].fingerprint,
+				 i / DISTINCT + 1);
+		ck_assert_str_eq(jstr(json_array_get(root, (size_t)i), "fingerprint"), want);
+	}
+	json_decref(root);
+	release(fs, NR);
+	free(fs);
 }
 END_TEST
 
@@ -1296,6 +1591,10 @@ static Suite *reporters_suite(void)
 	tcase_add_test(tc, test_text_color);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_json_empty);
+	tcase_add_test(tc, test_jsonw_escaping);
+	tcase_add_test(tc, test_jsonw_invalid_utf8);
+	tcase_add_test(tc, test_jsonw_nesting);
+	tcase_add_test(tc, test_jsonw_top_level);
 	tcase_add_test(tc, test_sarif_rules);
 #ifdef MIGSAFE_FAKE_REGISTRY
 	tcase_add_test(tc, test_sarif_full_description);
@@ -1309,6 +1608,7 @@ static Suite *reporters_suite(void)
 	tcase_add_test(tc, test_github_empty);
 	tcase_add_test(tc, test_gitlab);
 	tcase_add_test(tc, test_gitlab_fingerprints);
+	tcase_add_test(tc, test_gitlab_many_fingerprints);
 	tcase_add_test(tc, test_junit);
 	tcase_add_test(tc, test_junit_escaping);
 	tcase_add_test(tc, test_junit_empty);

@@ -1,0 +1,86 @@
+/*
+ * jsonw.h - a streaming JSON writer for the reporters: each value goes
+ * to the stream as it is given, nothing is kept but the nesting, so a
+ * report costs the same memory for ten findings or a million.
+ *
+ * The layout is jansson's json_dumpf(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+ * byte for byte (the formats were written with jansson first, and their
+ * readers and golden files know that layout): a container's members one
+ * per line, indented two spaces per level, "," at the end of all but the
+ * last, ": " after a key, "[]" and "{}" when empty. Strings are escaped
+ * as jansson escapes them: '"', '\\' and the control characters below
+ * U+0020 (\b \f \n \r \t, the others as \u00XX), everything else as is;
+ * each byte that is not part of a valid UTF-8 sequence (RFC 3629: no
+ * overlong forms, no surrogates, nothing above U+10FFFF) becomes U+FFFD,
+ * as the reporters did before this writer (jansson refuses invalid UTF-8).
+ *
+ * Usage:
+ *
+ *	struct jsonw w;
+ *
+ *	jsonw_init(&w, out);
+ *	jsonw_object_begin(&w);
+ *	jsonw_key_str(&w, "name", "migsafe");
+ *	jsonw_key(&w, "findings");
+ *	jsonw_array_begin(&w);
+ *	...
+ *	jsonw_array_end(&w);
+ *	jsonw_object_end(&w);
+ *	jsonw_finish(&w);          (the newline after the document)
+ *
+ * Ownership: the writer owns nothing and allocates nothing; 'out' stays
+ * the caller's (the writer neither flushes nor closes it). Strings are
+ * read during the call only.
+ *
+ * Errors: write errors are left in the stream's error indicator, where
+ * the caller finds them once at the end (report_finish()). Misuse - a
+ * value in an object without its key, a key in an array, closing what is
+ * not open, nesting deeper than JSONW_MAX_DEPTH, a second document - is
+ * a BUG().
+ */
+#ifndef MIGSAFE_JSONW_H
+#define MIGSAFE_JSONW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define JSONW_MAX_DEPTH 32
+
+struct jsonw {
+	FILE *out;               /* not owned */
+	int depth;               /* containers open */
+	bool after_key;          /* a key was written; its value is next */
+	bool done;               /* the top-level value is complete */
+	/* per open container, outermost first */
+	bool is_object[JSONW_MAX_DEPTH];
+	bool has_members[JSONW_MAX_DEPTH];
+};
+
+/* Start a document on 'out'; allocates nothing, so there is no release. */
+void jsonw_init(struct jsonw *w, FILE *out);
+
+void jsonw_object_begin(struct jsonw *w);
+void jsonw_object_end(struct jsonw *w);
+void jsonw_array_begin(struct jsonw *w);
+void jsonw_array_end(struct jsonw *w);
+
+/* The next member's key, in an object. */
+void jsonw_key(struct jsonw *w, const char *key);
+
+/* A string value; JSON null when s is NULL. */
+void jsonw_str(struct jsonw *w, const char *s);
+void jsonw_int(struct jsonw *w, long long v);
+void jsonw_bool(struct jsonw *w, bool v);
+void jsonw_null(struct jsonw *w);
+
+/* A key and its value. */
+void jsonw_key_str(struct jsonw *w, const char *key, const char *s);
+void jsonw_key_int(struct jsonw *w, const char *key, long long v);
+
+/*
+ * End the document: the newline after the top-level value (jansson's
+ * dump leaves it to the caller). BUG() when the value is not complete.
+ */
+void jsonw_finish(struct jsonw *w);
+
+#endif
