@@ -304,6 +304,7 @@ static void add_migration(struct scan *s, const struct candidate *c)
 	f = &s->found[s->h->nr];
 	s->h->nr++;
 
+	memset(m, 0, sizeof(*m));     /* base_state: BASE_UNKNOWN */
 	m->path = xstrdup(c->path);
 	m->display = xstrdup(c->display);
 	if (c->layout == LAYOUT_FLYWAY)

@@ -146,6 +146,7 @@ static void build_lines(struct source_file *sf)
 
 	sf->lines = NULL;
 	sf->nr_lines = 0;
+	sf->memo_line = 0;
 	ALLOC_GROW(sf->lines, 1, alloc);
 	sf->lines[sf->nr_lines++] = 0;
 	for (i = 0; i < sf->len; i++) {
@@ -254,6 +255,7 @@ static int count_chars(const char *text, size_t from, size_t to)
 struct srcpos source_pos(const struct source_file *sf, size_t offset)
 {
 	struct srcpos pos = { 1, 1 };
+	struct source_file *memo;
 	size_t start;
 	int idx;
 
@@ -267,7 +269,14 @@ struct srcpos source_pos(const struct source_file *sf, size_t offset)
 	if (!idx && has_bom(sf->text, sf->len) && offset >= sizeof(utf8_bom))
 		start = sizeof(utf8_bom);
 	pos.line = idx + 1;
-	pos.col = 1 + count_chars(sf->text, start, offset);
+	if (sf->memo_line == pos.line && sf->memo_offset <= offset && sf->memo_offset >= start)
+		pos.col = sf->memo_col + count_chars(sf->text, sf->memo_offset, offset);
+	else
+		pos.col = 1 + count_chars(sf->text, start, offset);
+	memo = (struct source_file *)sf;   /* the memo is not the file's content */
+	memo->memo_offset = offset;
+	memo->memo_line = pos.line;
+	memo->memo_col = pos.col;
 	return pos;
 }
 

@@ -22,6 +22,10 @@ struct source_file {
 	size_t len;        /* bytes in text, not counting the NUL */
 	size_t *lines;     /* owned: byte offset of the start of each line */
 	int nr_lines;
+	/* source_pos()'s last answer, so that positions asked in order on
+	   one long line (a minified migration) cost a walk of it once */
+	size_t memo_offset;
+	int memo_line, memo_col;  /* 0: no memo */
 };
 
 /* A position in a file. line and col are 1-based. */

@@ -99,6 +99,10 @@ class Result:
 
 def run(cwd, *args, timeout=TIMEOUT):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIGSAFE_")}
+    # under AddressSanitizer freed memory waits in a quarantine (256 MB by
+    # default) before reuse: that is ASan's memory, not migsafe's
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS", ""),
+                                                 "quarantine_size_mb=0"]))
     env["NO_COLOR"] = "1"
     t0 = time.perf_counter()
     try:
@@ -213,6 +217,10 @@ def peak_rss_kb(cwd, *args, timeout=TIMEOUT):
     child forked from this script would count the script's memory too;
     the caller subtracts a baseline run either way)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MIGSAFE_")}
+    # under AddressSanitizer freed memory waits in a quarantine (256 MB by
+    # default) before reuse: that is ASan's memory, not migsafe's
+    env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS", ""),
+                                                 "quarantine_size_mb=0"]))
     gnu_time = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
     with tempfile.NamedTemporaryFile("r", prefix="migsafe-rss-") as out:
         cmd = ([gnu_time, "-f", "%M", "-o", out.name] if gnu_time else []) + [MIGSAFE, *args]
