@@ -89,7 +89,7 @@ int baseline_write(const char *path, const struct finding_list *fl)
 	return 0;
 }
 
-static bool take(struct baseline *b, const struct finding *f)
+bool baseline_take(struct baseline *b, const struct finding *f)
 {
 	for (int i = 0; i < b->nr; i++) {
 		struct baseline_entry *e = &b->items[i];
@@ -109,15 +109,13 @@ void baseline_filter(struct baseline *b, struct finding_list *fl, struct summary
 	for (int i = 0; i < fl->nr; i++) {
 		struct finding *f = &fl->items[i];
 
-		if (!take(b, f)) {
+		if (!baseline_take(b, f)) {
 			fl->items[w++] = *f;
 			continue;
 		}
 		s->baselined++;
 		s->by_severity[f->severity]--;
-		free(f->message);
-		free(f->object);
-		free(f->snippet);
+		finding_release(f);
 	}
 	fl->nr = w;
 }

@@ -34,6 +34,8 @@ void baseline_release(struct baseline *b);
 int baseline_load(struct baseline *b, const char *path);
 int baseline_write(const char *path, const struct finding_list *fl);
 
+/* Does the baseline hold f (each entry hides one finding)? */
+bool baseline_take(struct baseline *b, const struct finding *f);
 /* Remove the findings the baseline holds; they are counted in
    s->baselined and no longer in the severity counts. */
 void baseline_filter(struct baseline *b, struct finding_list *fl, struct summary *s);

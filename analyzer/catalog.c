@@ -21,9 +21,35 @@ struct stmt_slot {
 	sqlite3_stmt *st;
 };
 
+/* Schema names looked up by id: a handful per statement, few schemas. */
+#define SCHEMA_CACHE 16
+
+struct schema_slot {
+	char name[NAME_MAX_BYTES + 1];
+	cat_id id;              /* 0: there is no such schema */
+};
+
+/*
+ * Relations looked up by name since the last write: replay, the lock
+ * table and the rules ask for the same few relations of a statement.
+ */
+#define REL_CACHE 64
+
+struct rel_slot {
+	uint64_t gen;           /* valid while it equals catalog.gen */
+	cat_id schema;
+	char name[NAME_MAX_BYTES + 1];
+	bool found;
+	struct cat_rel rel;
+};
+
 struct catalog {
 	sqlite3 *db;
+	uint64_t gen;           /* counts writes; starts at 1 */
+	struct rel_slot rels[REL_CACHE];
 	struct stmt_slot cache[STMT_CACHE];
+	struct schema_slot schemas[SCHEMA_CACHE];
+	int nr_schemas;         /* valid slots; 0 after any schema change */
 	struct cat_origin origin;
 	int errors;
 };
@@ -38,7 +64,7 @@ static sqlite3_stmt *q(struct catalog *c, const char *sql)
 		if (s->sql == sql) {
 			sqlite3_reset(s->st);
 			sqlite3_clear_bindings(s->st);
-			return s->st;
+			goto out;
 		}
 		if (!s->sql)
 			break;
@@ -46,6 +72,9 @@ static sqlite3_stmt *q(struct catalog *c, const char *sql)
 	if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL))
 		BUG("catalog query does not compile: %s\n%s", sqlite3_errmsg(c->db), sql);
 	s->sql = sql;
+out:
+	if (!sqlite3_stmt_readonly(s->st))
+		c->gen++;      /* what was looked up may change */
 	return s->st;
 }
 
@@ -70,6 +99,7 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
+	c->gen++;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		c->errors++;
 		if (getenv("MIGSAFE_DEBUG"))
@@ -149,6 +179,7 @@ int catalog_open(struct catalog **out)
 	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		     "PRAGMA temp_store=MEMORY; PRAGMA recursive_triggers=ON;", NULL, NULL, NULL);
 	c->origin.file_index = -1;
+	c->gen = 1;
 	*out = c;
 	return 0;
 fail:
@@ -176,22 +207,11 @@ void cat_set_origin(struct catalog *c, const struct cat_origin *o)
 	c->origin = *o;
 }
 
-int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data, char **err)
+static int row_values(sqlite3_stmt *st, cat_row_fn fn, void *data)
 {
 	const char *names[64], *values[64];
-	sqlite3_stmt *st = NULL;
-	int rc, n, ret = -1;
+	int n = sqlite3_column_count(st), rc;
 
-	if (err)
-		*err = NULL;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL))
-		goto out;
-	if (!sqlite3_stmt_readonly(st)) {
-		if (err)
-			*err = xstrdup("only read-only queries are allowed");
-		goto out;
-	}
-	n = sqlite3_column_count(st);
 	if (n > 64)
 		n = 64;
 	for (int i = 0; i < n; i++)
@@ -202,9 +222,38 @@ int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data,
 		if (fn(data, n, names, values))
 			break;
 	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+int catalog_query_static(struct catalog *c, const char *sql, cat_id id, const char *text2,
+			 const char *text3, cat_row_fn fn, void *data)
+{
+	sqlite3_stmt *st = q(c, sql);
+
+	if (!sqlite3_stmt_readonly(st))
+		BUG("catalog_query_static() with SQL that writes: %s", sql);
+	bind_id(st, 1, id);
+	bind_text(st, 2, text2);
+	bind_text(st, 3, text3);
+	return row_values(st, fn, data);
+}
+
+int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data, char **err)
+{
+	sqlite3_stmt *st = NULL;
+	int ret = -1;
+
+	if (err)
+		*err = NULL;
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL))
 		goto out;
-	ret = 0;
+	if (!sqlite3_stmt_readonly(st)) {
+		if (err)
+			*err = xstrdup("only read-only queries are allowed");
+		goto out;
+	}
+	ret = row_values(st, fn, data);
 out:
 	if (ret && err && !*err)
 		*err = xstrdup(sqlite3_errmsg(c->db));
@@ -216,10 +265,24 @@ out:
 
 cat_id cat_schema_find(struct catalog *c, const char *name)
 {
-	sqlite3_stmt *st = q(c, "SELECT id FROM schemas WHERE name = ?1");
+	sqlite3_stmt *st;
+	struct schema_slot *slot;
+	cat_id id;
 
+	if (!name || strlen(name) > NAME_MAX_BYTES)
+		return 0;
+	for (int i = 0; i < c->nr_schemas; i++)
+		if (!strcmp(c->schemas[i].name, name))
+			return c->schemas[i].id;
+	st = q(c, "SELECT id FROM schemas WHERE name = ?1");
 	bind_text(st, 1, name);
-	return one_int(st, 0);
+	id = one_int(st, 0);
+	if (c->nr_schemas < SCHEMA_CACHE) {
+		slot = &c->schemas[c->nr_schemas++];
+		memcpy(slot->name, name, strlen(name) + 1);
+		slot->id = id;
+	}
+	return id;
 }
 
 cat_id cat_schema_create(struct catalog *c, const char *name)
@@ -229,6 +292,7 @@ cat_id cat_schema_create(struct catalog *c, const char *name)
 
 	bind_text(st, 1, name);
 	bind_origin(c, st, 2);
+	c->nr_schemas = 0;
 	return run_insert(c, st);
 }
 
@@ -245,11 +309,13 @@ int cat_schema_count_objects(struct catalog *c, cat_id schema)
 
 void cat_schema_drop(struct catalog *c, cat_id schema)
 {
+	c->nr_schemas = 0;
 	by_id(c, "DELETE FROM schemas WHERE id = ?1", schema);
 }
 
 void cat_schema_rename(struct catalog *c, cat_id schema, const char *name)
 {
+	c->nr_schemas = 0;
 	by_id_text(c, "UPDATE schemas SET name = ?2 WHERE id = ?1", schema, name);
 }
 
@@ -293,12 +359,31 @@ static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 
 int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out)
 {
-	sqlite3_stmt *st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
-			     " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
+	sqlite3_stmt *st;
+	struct rel_slot *slot;
+	size_t len = name ? strlen(name) : 0;
+	int ret;
 
+	if (!name || len > NAME_MAX_BYTES)
+		return -1;
+	slot = &c->rels[fnv1a64(name, len, (uint64_t)schema) & (REL_CACHE - 1)];
+	if (slot->gen == c->gen && slot->schema == schema && !strcmp(slot->name, name)) {
+		if (slot->found && out)
+			*out = slot->rel;
+		return slot->found ? 0 : -1;
+	}
+	st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
+	       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
-	return rel_row(st, out);
+	ret = rel_row(st, &slot->rel);
+	slot->gen = c->gen;
+	slot->schema = schema;
+	memcpy(slot->name, name, len + 1);
+	slot->found = !ret;
+	if (!ret && out)
+		*out = slot->rel;
+	return ret;
 }
 
 int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
@@ -1684,4 +1769,70 @@ void cat_sequence_disown(struct catalog *c, cat_id seq)
 void cat_col_drop_owned_sequences(struct catalog *c, cat_id col)
 {
 	by_id(c, "DELETE FROM sequence_owners WHERE column_id = ?1", col);
+}
+
+/* ---- saving and loading the whole catalog (cache.c) ---- */
+
+/* A hash of the catalog's schema (its tables, indexes, triggers, views). */
+static int schema_hash(sqlite3 *db, uint64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t h = FNV1A64_INIT;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema"
+			       " ORDER BY type, name", -1, &st, NULL))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (int i = 0; i < 4; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+
+			h = fnv1a64(t ? (const char *)t : "", t ? strlen((const char *)t) + 1 : 1, h);
+		}
+	sqlite3_finalize(st);
+	*out = h;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int catalog_save(struct catalog *c, struct strbuf *out)
+{
+	sqlite3_int64 size = 0;
+	unsigned char *image = sqlite3_serialize(c->db, "main", &size, 0);
+
+	if (!image)
+		return -1;
+	strbuf_add(out, image, (size_t)size);
+	sqlite3_free(image);
+	return 0;
+}
+
+int catalog_load(struct catalog **out, const void *image, size_t len)
+{
+	unsigned char *copy;
+	struct catalog *c;
+	uint64_t want, have;
+
+	*out = NULL;
+	if (!len || catalog_open(&c))
+		return -1;
+	if (schema_hash(c->db, &want) || !(copy = sqlite3_malloc64(len)))
+		goto fail;
+	memory_prefault(copy, len);
+	memcpy(copy, image, len);
+	/* SQLite frees 'copy' when this fails */
+	if (sqlite3_deserialize(c->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE))
+		goto fail;
+	/* what catalog_open() set for the database (the others are the
+	   connection's and stay) */
+	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
+	   the catalog's own queries must compile against it */
+	if (schema_hash(c->db, &have) || have != want)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	catalog_free(c);
+	return -1;
 }

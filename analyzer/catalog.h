@@ -51,6 +51,14 @@ void cat_set_origin(struct catalog *c, const struct cat_origin *o);
 typedef int (*cat_row_fn)(void *data, int ncols, const char *const *names,
 			  const char *const *values);
 int catalog_query(struct catalog *c, const char *sql, cat_row_fn fn, void *data, char **err);
+/*
+ * The same for a question asked once per statement: 'sql' must be a
+ * string literal (it is compiled once and cached by its address), and
+ * read-only; ?1 is bound to id, ?2 and ?3 to the texts (NULL binds NULL).
+ * Returns 0 or -1.
+ */
+int catalog_query_static(struct catalog *c, const char *sql, cat_id id, const char *text2,
+			 const char *text3, cat_row_fn fn, void *data);
 
 /* ---- schemas ---- */
 cat_id cat_schema_find(struct catalog *c, const char *name);
@@ -358,5 +366,23 @@ void cat_col_drop_owned_sequences(struct catalog *c, cat_id col);
 
 /* Is 'name' free in the relation namespace of 'schema'? */
 bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
+
+/* ---- the whole catalog as bytes (the --cache of a replayed prefix) ---- */
+
+/*
+ * Append the catalog's database image (SQLite's file format) to 'out'.
+ * The origin is not part of it. Returns 0, or -1 when SQLite cannot.
+ */
+int catalog_save(struct catalog *c, struct strbuf *out);
+
+/*
+ * A new catalog (catalog_free() it) holding the image catalog_save()
+ * wrote; 'image' is copied. Returns 0, or -1 and *out NULL when SQLite
+ * cannot open the image or its schema is not the one this build
+ * creates. A damaged image that passes (the caller checks its checksum
+ * first: SQLite's integrity check costs more than replaying a small
+ * history) makes catalog queries fail, as any SQLite error does.
+ */
+int catalog_load(struct catalog **out, const void *image, size_t len);
 
 #endif

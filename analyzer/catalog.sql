@@ -258,6 +258,8 @@ CREATE TABLE types (
 	line          INTEGER,
 	UNIQUE (schema_id, name)
 );
+-- ADD COLUMN asks, by name alone, whether the type is a constrained domain
+CREATE INDEX types_name ON types(name);
 
 CREATE TABLE enum_values (
 	type_id       INTEGER NOT NULL REFERENCES types(id) ON DELETE CASCADE,

@@ -4,17 +4,25 @@
 #include "engine.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atlas_sum.h"
+#include "cache.h"
 #include "config.h"
 #include "locks.h"
 #include "parse.h"
+#include "prefetch.h"
 #include "source.h"
 #include "sqlite_dialect.h"
 #include "suppress.h"
 #include "banned.h"
+
+/* Where a statement's locks are in rule_ctx.past: -1 when not computed. */
+struct stmt_locks {
+	int first, nr;
+};
 
 struct rule_ctx {
 	const struct lint_opts *opts;
@@ -36,6 +44,13 @@ struct rule_ctx {
 	int tx_number;          /* numbering of transactions in the file */
 	bool tx_open;           /* tx_number is the current transaction */
 	struct lock_list locks; /* of the current statement */
+	struct stmt_locks *stmt_locks;  /* per statement of the file */
+	int nr_stmt_locks;
+	size_t alloc_stmt_locks;
+	struct lock *past;      /* the locks stmt_locks point into */
+	int nr_past;
+	size_t alloc_past;
+	struct arena past_names;
 	bool lock_timeout;      /* SET lock_timeout seen in this file */
 	const struct stmt_list *file_stmts;
 	int stmt_index;
@@ -46,6 +61,10 @@ struct rule_ctx {
 	/* range findings need a line of a file that is no longer loaded */
 	char *cache_path;
 	struct source_file cache;
+	/* files read and parsed ahead on worker threads (lint_file) */
+	struct prefetch *prefetch;
+	bool prefetch_tried;
+	int prefetch_last;
 };
 
 void lint_opts_init(struct lint_opts *o)
@@ -115,6 +134,11 @@ void ctx_file_statements(const struct rule_ctx *ctx, const struct stmt **stmts, 
 	*current = ctx->stmt_index;
 }
 
+int ctx_line(const struct rule_ctx *ctx)
+{
+	return ctx->loc.line;
+}
+
 const char *ctx_file_text(const struct rule_ctx *ctx)
 {
 	return ctx->src ? ctx->src->text : "";
@@ -128,6 +152,59 @@ int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *o
 const struct lock_list *ctx_locks(const struct rule_ctx *ctx)
 {
 	return &ctx->locks;
+}
+
+const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, int *nr)
+{
+	const struct stmt_locks *sl;
+
+	*nr = 0;
+	if (stmt_index < 0 || stmt_index >= ctx->nr_stmt_locks)
+		return NULL;
+	sl = &ctx->stmt_locks[stmt_index];
+	if (sl->first < 0)
+		return NULL;
+	*nr = sl->nr;
+	return ctx->past + sl->first;
+}
+
+/* Forget the locks of the previous file's statements. */
+static void forget_stmt_locks(struct rule_ctx *ctx)
+{
+	ctx->nr_stmt_locks = 0;
+	ctx->nr_past = 0;
+	arena_release(&ctx->past_names);
+	arena_init(&ctx->past_names);
+}
+
+/* A slot for the current statement's locks, empty until it has them. */
+static void new_stmt_locks(struct rule_ctx *ctx)
+{
+	if (ctx->stmt_index == 0)
+		forget_stmt_locks(ctx);
+	while (ctx->nr_stmt_locks <= ctx->stmt_index) {
+		ALLOC_GROW(ctx->stmt_locks, (size_t)ctx->nr_stmt_locks + 1, ctx->alloc_stmt_locks);
+		ctx->stmt_locks[ctx->nr_stmt_locks++] = (struct stmt_locks){ -1, 0 };
+	}
+}
+
+/* Keep the current statement's locks for the rules of later statements
+   (a lock already held by the transaction is granted at once). */
+static void keep_stmt_locks(struct rule_ctx *ctx)
+{
+	struct stmt_locks *sl = &ctx->stmt_locks[ctx->stmt_index];
+
+	sl->first = ctx->nr_past;
+	sl->nr = ctx->locks.nr;
+	ALLOC_GROW(ctx->past, (size_t)ctx->nr_past + (size_t)ctx->locks.nr, ctx->alloc_past);
+	for (int i = 0; i < ctx->locks.nr; i++) {
+		struct lock *l = &ctx->past[ctx->nr_past++];
+
+		*l = ctx->locks.items[i];
+		l->schema = arena_strdup(&ctx->past_names, l->schema);
+		l->relation = arena_strdup(&ctx->past_names, l->relation);
+		l->why = arena_strdup(&ctx->past_names, l->why);
+	}
 }
 
 /* ---- findings ---- */
@@ -261,6 +338,28 @@ static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum
 	f->fingerprint = fingerprint(r, f->file, loc, object);
 	set_snippet(ctx, f);
 	ctx->sum->by_severity[sev]++;
+}
+
+/*
+ * With a sink, hand over the findings of files 0..upto, sorted (the
+ * findings of a later file stay until it is done): the report is
+ * written while the history is linted instead of held whole.
+ */
+static void flush_findings(struct rule_ctx *ctx, int upto)
+{
+	struct finding_list *l = ctx->out;
+	int w = 0;
+
+	if (!ctx->opts->sink || !l->nr)
+		return;
+	finding_list_sort(l);
+	for (int i = 0; i < l->nr; i++) {
+		if (l->items[i].loc.file_index <= upto)
+			ctx->opts->sink(ctx->opts->sink_data, &l->items[i]);
+		else
+			l->items[w++] = l->items[i];
+	}
+	l->nr = w;
 }
 
 static void add_finding(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
@@ -693,6 +792,7 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	bool in_range = ctx->m->in_range;
 
 	ctx->st = st;
+	new_stmt_locks(ctx);
 	if (!ctx->lint)
 		in_range = false;
 	make_loc(ctx, st->start, st->end, &ctx->loc);
@@ -728,65 +828,125 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 		sqlite_stmt_locks(ctx->sq, ctx->stmt_index, &ctx->locks);
 	else
 		locks_compute(ctx, st, res->changes, res->nr_changes, &ctx->locks);
+	keep_stmt_locks(ctx);
 	report_problems(ctx, res);
 	run_stmt_rules(ctx, res);
 	observe(ctx, st);
 }
 
-/* The file's statements: parsed, or (SQLite) run in the target database
-   the way the tool runs the file. */
-static int read_statements(struct rule_ctx *ctx, const struct source_file *src,
-			   struct stmt_list *l)
+/* ---- reading files, ahead on worker threads ---- */
+
+/* The last file lint_run() replays: the last one in the lint range. */
+static int last_file_linted(const struct rule_ctx *ctx)
+{
+	int last = -1;
+
+	for (int i = 0; i < ctx->h->nr; i++)
+		if (ctx->h->items[i].in_range)
+			last = i;
+	return last;
+}
+
+/*
+ * Start reading ahead from the first file lint_file() is given, up to
+ * the last one it will be given, where end_prefetch() joins the workers.
+ * Only a lint run says where that is; a replay for 'inspect' (which may
+ * stop early, --at) reads its files on this thread.
+ */
+static void start_prefetch(struct rule_ctx *ctx)
+{
+	int last = ctx->lint ? last_file_linted(ctx) : -1;
+	int workers;
+
+	ctx->prefetch_tried = true;
+	if (last <= ctx->file_index)
+		return;
+	workers = prefetch_workers(last - ctx->file_index + 1);
+	ctx->prefetch = prefetch_start(ctx->h, ctx->file_index, last, !ctx->sq, workers);
+	ctx->prefetch_last = last;
+}
+
+/* The current file, read (and parsed) ahead by a worker or read here. */
+static void fetch_file(struct rule_ctx *ctx, struct prefetched *f)
+{
+	if (!ctx->prefetch_tried)
+		start_prefetch(ctx);
+	if (ctx->prefetch && !prefetch_take(ctx->prefetch, ctx->file_index, f))
+		return;
+	prefetch_read(ctx->m, !ctx->sq, f);
+}
+
+static void end_prefetch(struct rule_ctx *ctx)
+{
+	if (ctx->prefetch && ctx->file_index >= ctx->prefetch_last) {
+		prefetch_stop(ctx->prefetch);
+		ctx->prefetch = NULL;
+	}
+}
+
+/* What migration_mask() made of the file's directives. */
+static void apply_mask(struct rule_ctx *ctx, const struct prefetched *f)
+{
+	struct migration *m = (struct migration *)ctx->m;
+
+	m->layout = f->layout;
+	m->tx = f->tx;
+}
+
+/* The file's statements: parsed (when it was read), or (SQLite) run in
+   the target database the way the tool runs the file. */
+static int read_statements(struct rule_ctx *ctx, struct prefetched *f)
 {
 	enum tx_mode tx = ctx->opts->tx_override >= 0 ? (enum tx_mode)ctx->opts->tx_override
 						      : ctx->m->tx;
 
 	if (ctx->sq)
-		return sqlite_replay_file(ctx->sq, src->text, src->len, tx, ctx->m->layout, l);
-	return parse_sql(src->text, src->len, l);
+		return sqlite_replay_file(ctx->sq, f->src.text, f->src.len, tx, ctx->m->layout,
+					  &f->stmts);
+	if (f->parsed)
+		return f->parse_status;
+	return parse_sql(f->src.text, f->src.len, &f->stmts);
 }
 
 static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,
 		     unsigned *preludes_done)
 {
-	struct source_file src;
-	struct stmt_list l;
-	char *why = NULL;
+	struct prefetched f;
+	struct stmt_list *l = &f.stmts;
 	int ret = 0;
 
-	if (source_load(&src, ctx->m->path, &why)) {
-		error("cannot lint '%s': %s", ctx->m->display, why ? why : "unreadable");
-		free(why);
-		return -1;
+	fetch_file(ctx, &f);
+	if (f.status) {
+		ret = error("cannot lint '%s': %s", ctx->m->display, f.why ? f.why : "unreadable");
+		goto out;
 	}
-	migration_mask((struct migration *)ctx->m, src.text, src.len);
+	apply_mask(ctx, &f);
 	replay_prelude(ctx, rp, res, ctx->m->layout, preludes_done);
-	stmt_list_init(&l);
-	if (read_statements(ctx, &src, &l)) {
+	if (read_statements(ctx, &f)) {
 		ret = error("cannot parse '%s'", ctx->m->display);
 		goto out;
 	}
-	ctx->src = &src;
+	ctx->src = &f.src;
 	if (ctx->supp && ctx->m->in_range && ctx->lint)
-		suppressions_collect(&ctx->supp[ctx->file_index], &l, &src, ctx->file_index);
-	ctx->tx = file_tx_mode(ctx, &l);
-	ctx->nr_stmts = l.nr;
+		suppressions_collect(&ctx->supp[ctx->file_index], l, &f.src, ctx->file_index);
+	ctx->tx = file_tx_mode(ctx, l);
+	ctx->nr_stmts = l->nr;
 	ctx->explicit_tx = false;
 	ctx->tx_number = 0;
 	ctx->tx_open = false;
 	ctx->lock_timeout = false;
-	ctx->file_stmts = &l;
+	ctx->file_stmts = l;
 	replay_begin_file(rp);
-	for (int i = 0; i < l.nr; i++) {
+	for (int i = 0; i < l->nr; i++) {
 		ctx->stmt_index = i;
-		lint_stmt(ctx, rp, &l.stmts[i], res);
+		lint_stmt(ctx, rp, &l->stmts[i], res);
 	}
 	ctx->file_stmts = NULL;
 out:
 	ctx->src = NULL;
 	ctx->st = NULL;
-	stmt_list_release(&l);
-	source_release(&src);
+	prefetched_release(&f);
+	end_prefetch(ctx);
 	return ret;
 }
 
@@ -1004,45 +1164,178 @@ static void check_history(struct rule_ctx *ctx)
 	atlas_sum_check(h, atlas_problem, ctx);
 }
 
+/* ---- --cache: the state of the files before the lint range ---- */
+
+enum { PART_CATALOG = 1, PART_REPLAY, PART_ENGINE };
+
+/* The first file in the lint range among 0..last, or -1. */
+static int first_in_range(const struct rule_ctx *ctx, int last)
+{
+	for (int i = 0; i <= last; i++)
+		if (ctx->h->items[i].in_range)
+			return i;
+	return -1;
+}
+
+/*
+ * The cache of files 0..*first-1, when there are such files and their
+ * state is all the cache would have to hold: PostgreSQL migrations
+ * (SQLite's are also run in a database of their own, which is not
+ * saved) with nothing replayed before the history.
+ */
+static struct prefix_cache *open_prefix_cache(struct rule_ctx *ctx, int last, int *first)
+{
+	const struct lint_opts *o = ctx->opts;
+	struct prefix_cache *pc;
+	struct strbuf key;
+
+	*first = first_in_range(ctx, last);
+	if (!ctx->lint || !o->cache_dir || o->initial_schema || *first <= 0 ||
+	    dialect_resolve(o->dialect, ctx->h) != DIALECT_POSTGRESQL)
+		return NULL;
+	strbuf_init(&key);
+	strbuf_addf(&key, "postgresql pg-version %d transaction %d explicit-range %d",
+		    o->pg_version, o->tx_override, o->explicit_range);
+	pc = cache_open(o->cache_dir, ctx->h, *first, key.buf, key.len + 1);
+	strbuf_release(&key);
+	return pc;
+}
+
+/* What the engine itself carries from file to file. */
+static int restore_engine_state(struct rule_ctx *ctx, struct prefix_cache *pc,
+				unsigned *preludes_done)
+{
+	size_t len;
+	const char *s = cache_part(pc, PART_ENGINE, &len);
+	int n = 0;
+
+	if (!s || !len || s[len - 1] ||
+	    sscanf(s, "preludes %u failed %d%n", preludes_done, &ctx->nr_failed, &n) != 2 ||
+	    (size_t)n != len - 1)
+		return -1;
+	return 0;
+}
+
+/*
+ * The catalog (ctx->cat), the replay (*rp) and the engine's state after
+ * files 0..n-1, from the cache. Returns n, or 0 when nothing was
+ * restored (ctx->cat and *rp are then NULL).
+ */
+static int restore_prefix(struct rule_ctx *ctx, struct prefix_cache *pc, struct replay **rp,
+			  unsigned *preludes_done)
+{
+	const void *image, *state;
+	size_t image_len, state_len;
+	int n = pc ? cache_covers(pc) : 0;
+
+	*rp = NULL;
+	if (!n)
+		return 0;
+	image = cache_part(pc, PART_CATALOG, &image_len);
+	state = cache_part(pc, PART_REPLAY, &state_len);
+	if (!image || !state || restore_engine_state(ctx, pc, preludes_done) ||
+	    catalog_load(&ctx->cat, image, image_len))
+		goto miss;
+	*rp = replay_new(ctx->cat);
+	if (!replay_restore(*rp, state, state_len))
+		return n;
+miss:
+	replay_free(*rp);
+	*rp = NULL;
+	catalog_free(ctx->cat);
+	ctx->cat = NULL;
+	*preludes_done = 0;
+	ctx->nr_failed = 0;
+	cache_forget(pc);
+	return 0;
+}
+
+/* Files 0..k-1 are replayed: keep their state for the next run, unless
+   it came from the cache whole. */
+static void store_prefix(struct rule_ctx *ctx, struct prefix_cache *pc, struct replay *rp,
+			 unsigned preludes_done, int k)
+{
+	struct strbuf image, state, mine;
+	struct cache_part parts[3];
+
+	if (cache_covers(pc) == k) {
+		cache_refresh(pc);
+		return;
+	}
+	strbuf_init(&image);
+	strbuf_init(&state);
+	strbuf_init(&mine);
+	if (catalog_save(ctx->cat, &image))
+		goto out;
+	replay_save(rp, &state);
+	strbuf_addf(&mine, "preludes %u failed %d", preludes_done, ctx->nr_failed);
+	parts[0] = (struct cache_part){ PART_CATALOG, image.buf, image.len };
+	parts[1] = (struct cache_part){ PART_REPLAY, state.buf, state.len };
+	parts[2] = (struct cache_part){ PART_ENGINE, mine.buf, mine.len + 1 };
+	cache_store(pc, parts, 3);
+out:
+	strbuf_release(&image);
+	strbuf_release(&state);
+	strbuf_release(&mine);
+}
+
 /* Replay (and lint, when ctx->lint) files 0..last. */
 static int run_files(struct rule_ctx *ctx, int last)
 {
 	struct replay_result res;
 	struct replay *rp;
+	struct prefix_cache *pc;
 	unsigned preludes_done = 0;
-	int ret = 0;
+	int ret = 0, first, start;
 
 	source_from_text(&ctx->cache, "", xstrdup(""), 0);
 	replay_result_init(&res);
 	if (ctx->lint)
 		ctx->supp = xcalloc((size_t)ctx->h->nr + 1, sizeof(*ctx->supp));
-	if (catalog_open(&ctx->cat))
+	pc = open_prefix_cache(ctx, last, &first);
+	start = restore_prefix(ctx, pc, &rp, &preludes_done);
+	if (!ctx->cat && catalog_open(&ctx->cat)) {
+		cache_free(pc);
 		return -1;
+	}
 	if (dialect_resolve(ctx->opts->dialect, ctx->h) == DIALECT_SQLITE &&
 	    sqlite_replay_new(&ctx->sq, ctx->cat, NULL))
 		return -1;
-	rp = replay_new(ctx->cat);
+	if (!rp)
+		rp = replay_new(ctx->cat);
 	ctx->replay = rp;
 	if (ctx->opts->initial_schema && replay_initial_schema(ctx, rp, &res))
 		ret = -1;
 	if (ctx->lint)
 		check_history(ctx);
-	for (int i = 0; i <= last; i++) {
+	for (int i = start; i <= last; i++) {
+		if (pc && i == first && !ret)
+			store_prefix(ctx, pc, rp, preludes_done, first);
 		ctx->file_index = i;
 		ctx->m = &ctx->h->items[i];
 		if (lint_file(ctx, rp, &res, &preludes_done))
 			ret = -1;
+		flush_findings(ctx, i);
 	}
+	if (ctx->prefetch) {    /* the loop stopped before prefetch_last */
+		prefetch_stop(ctx->prefetch);
+		ctx->prefetch = NULL;
+	}
+	cache_free(pc);
 	if (ctx->lint) {
 		run_range_rules(ctx);
 		run_custom_rules(ctx);
 		report_unused_suppressions(ctx);
+		flush_findings(ctx, INT_MAX);
 	}
 	replay_free(rp);
 	sqlite_replay_free(ctx->sq);
 	ctx->sq = NULL;
 	replay_result_release(&res);
 	lock_list_release(&ctx->locks);
+	forget_stmt_locks(ctx);
+	free(ctx->stmt_locks);
+	free(ctx->past);
 	for (int i = 0; ctx->supp && i < ctx->h->nr; i++)
 		suppressions_release(&ctx->supp[i]);
 	free(ctx->supp);

@@ -48,6 +48,16 @@ struct lint_opts {
 	                                    (pg_dump --schema-only), or NULL */
 	int dialect;                     /* enum dialect (sqlite_dialect.h);
 	                                    0, DIALECT_AUTO: from the files' names */
+	/* when set, findings go here instead of lint_run's 'out': a file's
+	   findings, sorted, once the file is linted; those of rules over the
+	   whole range and of custom rules after the last file. The sink owns
+	   each finding's strings (finding_release()). */
+	void (*sink)(void *data, struct finding *f);
+	void *sink_data;
+	const char *cache_dir;           /* --cache: keep the state of the files
+	                                    before the lint range here (cache.h);
+	                                    "": the default directory; NULL: no
+	                                    cache, nothing read or written */
 };
 
 void lint_opts_init(struct lint_opts *o);
@@ -106,11 +116,19 @@ bool ctx_lock_timeout_set(const struct rule_ctx *ctx);
  */
 void ctx_file_statements(const struct rule_ctx *ctx, const struct stmt **stmts, int *nr,
 			 int *current);
+/* The line the current statement starts on. */
+int ctx_line(const struct rule_ctx *ctx);
 /* The current file's text (statements' byte spans index into it). */
 const char *ctx_file_text(const struct rule_ctx *ctx);
 /* Resolve a relation name as the replay does at this point. */
 int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *out);
 /* The locks the current statement takes (pg_locks.md). */
 const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
+/*
+ * The locks an earlier statement of the current file took, as computed
+ * when it ran (copies owned by the engine until the file ends), in *nr;
+ * NULL when they were not computed (not linted, a syntax error, a DO).
+ */
+const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, int *nr);
 
 #endif

@@ -41,7 +41,7 @@ void finding_list_init(struct finding_list *l)
 	l->alloc = 0;
 }
 
-static void finding_release(struct finding *f)
+void finding_release(struct finding *f)
 {
 	free(f->message);
 	free(f->object);

@@ -59,6 +59,9 @@ struct finding_list {
 	int nr, alloc;
 };
 
+/* Free what f owns. */
+void finding_release(struct finding *f);
+
 void finding_list_init(struct finding_list *l);
 void finding_list_release(struct finding_list *l);
 /* Sort by file order, line, column, rule id. */

@@ -158,19 +158,7 @@ static struct lock *add_qname(struct lctx *x, const struct qname *q, enum lock_m
 	return l;
 }
 
-/* ---- catalog questions (read-only SQL through catalog_query) ---- */
-
-/* 'text' as an SQL string literal, quotes doubled. */
-static void sql_literal(struct strbuf *sb, const char *text)
-{
-	strbuf_addch(sb, '\'');
-	for (const char *p = text ? text : ""; *p; p++) {
-		if (*p == '\'')
-			strbuf_addch(sb, '\'');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '\'');
-}
+/* ---- catalog questions (read-only SQL through catalog_query_static) ---- */
 
 struct name_rows {
 	char (*names)[2 * NAMEBUF + 2];   /* "schema.name" */
@@ -186,13 +174,14 @@ static int collect_name(void *data, int n, const char *const *names, const char 
 	return 0;
 }
 
-/* Run 'sql' (built by the caller) and collect its first column. */
-static int query_names(struct lctx *x, struct strbuf *sql, struct name_rows *out)
+/* Run 'sql' (a literal: ?1 the id, ?2 and ?3 texts) and collect its
+   first column. */
+static int query_names(struct lctx *x, const char *sql, cat_id id, const char *text2,
+		       const char *text3, struct name_rows *out)
 {
-	int ret = catalog_query(ctx_catalog(x->ctx), sql->buf, collect_name, out, NULL);
-
-	strbuf_release(sql);
-	return ret ? 0 : out->nr;
+	if (catalog_query_static(ctx_catalog(x->ctx), sql, id, text2, text3, collect_name, out))
+		return 0;
+	return out->nr;
 }
 
 /* Split "schema.name" (from query_names) into a lock entry. */
@@ -257,19 +246,12 @@ static bool constrained_domain(struct lctx *x, const struct type_ref *t)
 {
 	char names[1][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 1 };
-	struct strbuf sql;
 
 	if (!t->name)
 		return false;
-	strbuf_init(&sql);
-	strbuf_addstr(&sql, "SELECT t.name FROM types t JOIN schemas s ON s.id = t.schema_id"
-		      " WHERE t.kind = 'd' AND t.constrained AND t.name = ");
-	sql_literal(&sql, t->name);
-	if (t->schema) {
-		strbuf_addstr(&sql, " AND s.name = ");
-		sql_literal(&sql, t->schema);
-	}
-	return query_names(x, &sql, &r) > 0;
+	return query_names(x, "SELECT t.name FROM types t JOIN schemas s ON s.id = t.schema_id"
+			   " WHERE t.kind = 'd' AND t.constrained AND t.name = ?2"
+			   " AND (?3 IS NULL OR s.name = ?3)", 0, t->name, t->schema, &r) > 0;
 }
 
 static void add_column(struct lctx *x, const struct alter_cmd *cmd)
@@ -288,15 +270,11 @@ static bool column_has_check(struct lctx *x, const struct rel_ref *rel, const ch
 {
 	char names[1][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 1 };
-	struct strbuf sql;
 
-	strbuf_init(&sql);
-	strbuf_addstr(&sql, "SELECT k.name FROM constraints k JOIN constraint_columns cc"
-		      " ON cc.con_id = k.id JOIN columns c ON c.id = cc.column_id"
-		      " WHERE k.kind = 'c' AND c.rel_id = ");
-	strbuf_addf(&sql, "%lld AND c.name = ", (long long)rel->id);
-	sql_literal(&sql, column);
-	return query_names(x, &sql, &r) > 0;
+	return query_names(x, "SELECT k.name FROM constraints k JOIN constraint_columns cc"
+			   " ON cc.con_id = k.id JOIN columns c ON c.id = cc.column_id"
+			   " WHERE k.kind = 'c' AND c.rel_id = ?1 AND c.name = ?2",
+			   rel->id, column, NULL, &r) > 0;
 }
 
 static void alter_type(struct lctx *x, const struct alter_cmd *cmd)
@@ -376,14 +354,10 @@ static void fk_target_lock(struct lctx *x, const struct rel_ref *rel, const char
 {
 	char names[1][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 1 };
-	struct strbuf sql;
 
-	strbuf_init(&sql);
-	strbuf_addf(&sql, "SELECT s.name || '.' || t.name FROM constraints k"
-		    " JOIN relations t ON t.id = k.ref_rel_id JOIN schemas s ON s.id = t.schema_id"
-		    " WHERE k.rel_id = %lld AND k.name = ", (long long)rel->id);
-	sql_literal(&sql, con);
-	if (query_names(x, &sql, &r) > 0)
+	if (query_names(x, "SELECT s.name || '.' || t.name FROM constraints k"
+			" JOIN relations t ON t.id = k.ref_rel_id JOIN schemas s ON s.id = t.schema_id"
+			" WHERE k.rel_id = ?1 AND k.name = ?2", rel->id, con, NULL, &r) > 0)
 		add_qualified(x, names[0], LOCK_ROW_SHARE, "referenced by the validated foreign key")
 			->scan = true;
 }
@@ -477,15 +451,13 @@ static void partition_locks(struct lctx *x, const struct rel_ref *parent, enum l
 {
 	char names[64][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 64 };
-	struct strbuf sql;
+	int n = query_names(x, "WITH RECURSIVE p(id) AS (SELECT id FROM relations WHERE parent_id = ?1"
+			    " UNION SELECT r.id FROM relations r JOIN p ON r.parent_id = p.id)"
+			    " SELECT s.name || '.' || r.name FROM p JOIN relations r ON r.id = p.id"
+			    " JOIN schemas s ON s.id = r.schema_id WHERE r.kind = 'r' ORDER BY r.id",
+			    parent->id, NULL, NULL, &r);
 
-	strbuf_init(&sql);
-	strbuf_addf(&sql, "WITH RECURSIVE p(id) AS (SELECT id FROM relations WHERE parent_id = %lld"
-		    " UNION SELECT r.id FROM relations r JOIN p ON r.parent_id = p.id)"
-		    " SELECT s.name || '.' || r.name FROM p JOIN relations r ON r.id = p.id"
-		    " JOIN schemas s ON s.id = r.schema_id WHERE r.kind = 'r' ORDER BY r.id",
-		    (long long)parent->id);
-	for (int i = 0, n = query_names(x, &sql, &r); i < n; i++)
+	for (int i = 0; i < n; i++)
 		add_qualified(x, names[i], mode, why)->scan = true;
 }
 
@@ -592,15 +564,14 @@ static void view_sources(struct lctx *x, const struct qname *view)
 	char names[32][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 32 };
 	struct cat_rel rel;
-	struct strbuf sql;
+	int n;
 
 	if (ctx_find_rel(x->ctx, view, &rel))
 		return;
-	strbuf_init(&sql);
-	strbuf_addf(&sql, "SELECT DISTINCT s.name || '.' || t.name FROM view_deps d"
-		    " JOIN relations t ON t.id = d.rel_id JOIN schemas s ON s.id = t.schema_id"
-		    " WHERE d.view_id = %lld ORDER BY 1", (long long)rel.id);
-	for (int i = 0, n = query_names(x, &sql, &r); i < n; i++)
+	n = query_names(x, "SELECT DISTINCT s.name || '.' || t.name FROM view_deps d"
+			" JOIN relations t ON t.id = d.rel_id JOIN schemas s ON s.id = t.schema_id"
+			" WHERE d.view_id = ?1 ORDER BY 1", rel.id, NULL, NULL, &r);
+	for (int i = 0; i < n; i++)
 		add_qualified(x, names[i], LOCK_ACCESS_SHARE, "read by the refresh")->scan = true;
 }
 

@@ -50,6 +50,10 @@ static const char usage_text[] =
 	"                          named *.sql.sqlite or *.sqlite.sql, else postgresql)\n"
 	"      --initial-schema=FILE  replay FILE (a pg_dump --schema-only, or any DDL)\n"
 	"                          before the history, for histories squashed into a dump\n"
+	"      --cache[=DIR]       keep the replayed history before the linted files in DIR\n"
+	"                          (default: $XDG_CACHE_HOME/migsafe or ~/.cache/migsafe)\n"
+	"                          for the next run; also MIGSAFE_CACHE=DIR\n"
+	"      --no-cache          no cache, even with MIGSAFE_CACHE set (the default)\n"
 	"      --rule=ID=LEVEL     set a rule's severity: error, warning, note or off\n"
 	"      --config=FILE       read FILE instead of the .migsafe.json found walking up\n"
 	"      --color=WHEN        auto (default), always, never\n"
@@ -113,7 +117,7 @@ static int parse_pg_version(const char *s, int *out)
 enum {
 	OPT_FAIL_ON = 256, OPT_PG_VERSION, OPT_SINCE, OPT_LAYOUT, OPT_TRANSACTION,
 	OPT_DIALECT, OPT_COLOR, OPT_NO_COLOR, OPT_INITIAL_SCHEMA, OPT_RULE, OPT_CONFIG,
-	OPT_BASE, OPT_BASELINE,
+	OPT_BASE, OPT_BASELINE, OPT_CACHE, OPT_NO_CACHE,
 };
 
 static const struct option lint_options[] = {
@@ -132,6 +136,8 @@ static const struct option lint_options[] = {
 	{ "config", required_argument, NULL, OPT_CONFIG },
 	{ "base", required_argument, NULL, OPT_BASE },
 	{ "baseline", required_argument, NULL, OPT_BASELINE },
+	{ "cache", optional_argument, NULL, OPT_CACHE },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -227,6 +233,14 @@ static int lint_option(struct cli *c, int opt, const char *arg)
 	case OPT_BASELINE:
 		c->baseline = arg;
 		return 0;
+	case OPT_CACHE:
+		if (arg && !*arg)
+			return usage_error("--cache= names no directory");
+		c->lopts.cache_dir = arg ? arg : "";
+		return 0;
+	case OPT_NO_CACHE:
+		c->lopts.cache_dir = NULL;
+		return 0;
 	case 'h':
 		fputs(usage_text, stdout);
 		exit(0);
@@ -253,54 +267,104 @@ static bool want_color(const struct cli *c, FILE *out)
  * In GitHub Actions the text format also prints workflow commands, so
  * the findings show as annotations on the pull request's files.
  */
-static void github_annotations(const struct cli *c, const struct finding_list *fl)
+static bool want_annotations(const struct cli *c)
 {
 	const char *gha = getenv("GITHUB_ACTIONS");
 
-	if (strcmp(c->format, "text") || !gha || strcmp(gha, "true"))
-		return;
-	for (int i = 0; i < fl->nr; i++)
-		github_annotation(stdout, &fl->items[i]);
-	fflush(stdout);
+	return !strcmp(c->format, "text") && gha && !strcmp(gha, "true");
 }
 
-static int emit(const struct cli *c, const struct history *h, const struct finding_list *fl,
-		const struct summary *sum)
-{
-	const struct reporter *rep = reporter_by_name(c->format);
-	struct report_opts ro = { 0 };
-	const char **files = xcalloc((size_t)h->nr + 1, sizeof(*files));
-	FILE *out = stdout;
+/*
+ * The report, written while the history is linted: the engine hands
+ * over each file's findings when the file is done (lint_opts.sink), so
+ * a history with hundreds of thousands of findings is never held whole.
+ */
+struct report {
+	const struct reporter *rep;
+	struct report_opts ro;
 	void *state;
-	int ret = 0, n = 0;
+	const char **files;
+	const struct rule_info **extra;    /* the config's custom rules */
+	FILE *out;
+	struct baseline *bl;
+	struct summary *sum;
+	struct finding_list annotations;   /* kept for want_annotations() */
+	bool annotate;
+};
 
-	if (c->output && !(out = fopen(c->output, "w"))) {
-		free(files);
+static int report_open(struct report *r, const struct cli *c, const struct history *h,
+		       struct baseline *bl, struct summary *sum)
+{
+	int n = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->rep = reporter_by_name(c->format);
+	r->out = stdout;
+	r->bl = bl;
+	r->sum = sum;
+	r->annotate = want_annotations(c);
+	finding_list_init(&r->annotations);
+	if (c->output && !(r->out = fopen(c->output, "w")))
 		return error("cannot open '%s' for writing: %s", c->output, strerror(errno));
-	}
+	r->files = xcalloc((size_t)h->nr + 1, sizeof(*r->files));
 	for (int i = 0; i < h->nr; i++)
 		if (h->items[i].in_range)
-			files[n++] = h->items[i].display;
-	ro.out = out;
-	ro.color = want_color(c, out);
-	ro.tool_version = PROJECT_VERSION;
-	ro.automation_id = getenv("MIGSAFE_SARIF_CATEGORY");
-	ro.files = files;
-	ro.nr_files = n;
-	state = rep->begin ? rep->begin(&ro) : NULL;
-	for (int i = 0; i < fl->nr; i++)
-		if (rep->finding)
-			rep->finding(state, &ro, &fl->items[i]);
-	if (rep->end && rep->end(state, &ro, sum))
+			r->files[n++] = h->items[i].display;
+	r->ro.out = r->out;
+	r->ro.color = want_color(c, r->out);
+	r->ro.tool_version = PROJECT_VERSION;
+	r->ro.automation_id = getenv("MIGSAFE_SARIF_CATEGORY");
+	r->ro.files = r->files;
+	r->ro.nr_files = n;
+	if (c->lopts.config && c->lopts.config->nr_custom) {
+		r->extra = xcalloc((size_t)c->lopts.config->nr_custom, sizeof(*r->extra));
+		for (int i = 0; i < c->lopts.config->nr_custom; i++)
+			r->extra[i] = &c->lopts.config->custom[i].info;
+		r->ro.extra_rules = r->extra;
+		r->ro.nr_extra_rules = c->lopts.config->nr_custom;
+	}
+	r->state = r->rep->begin ? r->rep->begin(&r->ro) : NULL;
+	return 0;
+}
+
+/* lint_opts.sink: one finding, ours to free. */
+static void report_finding(void *data, struct finding *f)
+{
+	struct report *r = data;
+
+	if (baseline_take(r->bl, f)) {
+		r->sum->baselined++;
+		r->sum->by_severity[f->severity]--;
+		finding_release(f);
+		return;
+	}
+	if (r->rep->finding)
+		r->rep->finding(r->state, &r->ro, f);
+	if (!r->annotate) {
+		finding_release(f);
+		return;
+	}
+	ALLOC_GROW(r->annotations.items, (size_t)r->annotations.nr + 1, r->annotations.alloc);
+	r->annotations.items[r->annotations.nr++] = *f;
+}
+
+static int report_close(struct report *r, const struct cli *c)
+{
+	int ret = 0;
+
+	if (r->rep->end && r->rep->end(r->state, &r->ro, r->sum))
 		ret = -1;
-	github_annotations(c, fl);
-	if (out != stdout && fclose(out))
+	for (int i = 0; i < r->annotations.nr; i++)
+		github_annotation(stdout, &r->annotations.items[i]);
+	finding_list_release(&r->annotations);
+	if (r->out != stdout && fclose(r->out))
 		ret = -1;
-	else if (out == stdout && fflush(stdout))
+	else if (r->out == stdout && fflush(stdout))
 		ret = -1;
 	if (ret)
 		error("cannot write the report to '%s'", c->output ? c->output : "standard output");
-	free(files);
+	free(r->files);
+	free(r->extra);
 	return ret;
 }
 
@@ -377,6 +441,9 @@ static int setup(struct cli *c, int argc, char **argv, const struct option *opts
 	if (config_load(&c->cfg, config_arg(argc, argv)))
 		return EXIT_TROUBLE;
 	apply_config(c);
+	/* a cache is written only where the user asked for one */
+	if (getenv("MIGSAFE_CACHE") && *getenv("MIGSAFE_CACHE"))
+		c->lopts.cache_dir = getenv("MIGSAFE_CACHE");
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1)
 		if ((ret = handle(c, opt, optarg)))
@@ -433,6 +500,7 @@ static int cmd_lint(int argc, char **argv)
 	struct finding_list fl;
 	struct summary sum;
 	struct history h;
+	struct report r;
 	int ret, lint_failed;
 
 	history_init(&h);
@@ -447,9 +515,14 @@ static int cmd_lint(int argc, char **argv)
 		ret = EXIT_TROUBLE;
 		goto out;
 	}
+	if (report_open(&r, &c, &h, &bl, &sum)) {
+		ret = EXIT_TROUBLE;
+		goto out;
+	}
+	c.lopts.sink = report_finding;
+	c.lopts.sink_data = &r;
 	lint_failed = lint_run(&c.lopts, &h, &fl, &sum);
-	baseline_filter(&bl, &fl, &sum);
-	ret = emit(&c, &h, &fl, &sum) ? EXIT_TROUBLE : exit_status(&c, &sum);
+	ret = report_close(&r, &c) ? EXIT_TROUBLE : exit_status(&c, &sum);
 	if (lint_failed)
 		ret = EXIT_TROUBLE;
 out:

@@ -3156,3 +3156,8 @@ const char *parse_backend_version(void)
 {
 	return "libpg_query " PG_MAJORVERSION " (PostgreSQL " PG_VERSION ")";
 }
+
+void parse_thread_init(void)
+{
+	pg_query_init();
+}

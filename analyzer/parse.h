@@ -64,4 +64,18 @@ int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic);
 /* The libpg_query version string (for 'migsafe version'). */
 const char *parse_backend_version(void);
 
+/*
+ * Threads. parse_sql() and parse_do_block() may run on several threads
+ * at once: libpg_query keeps its parser state per thread and frees a
+ * thread's when the thread exits (so never call pg_query_exit() on a
+ * thread that then exits: libpg_query 15's exit hook frees it again),
+ * and cJSON's one global, its last-error position, is written by every
+ * parse but never read by us. parse_thread_init() sets up the calling
+ * thread's parser state, which the first parse does otherwise; a program
+ * that parses on several threads calls it on each, one thread at a time
+ * (libpg_query 15's setup writes one process-wide variable, the key of
+ * its thread-exit hook).
+ */
+void parse_thread_init(void);
+
 #endif

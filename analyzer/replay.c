@@ -2776,3 +2776,119 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	default: break;
 	}
 }
+
+/* ---- saving and restoring the replay's own state (cache.c) ---- */
+
+/*
+ * Every field of struct replay that lasts from one statement to the
+ * next is written here: a field added there is added to both functions
+ * below. (A cache written by another build is never read: the key holds
+ * the executable's identity.)
+ */
+static void save_strings(struct strbuf *out, char *const *s, int n)
+{
+	strbuf_addf(out, "%d", n);
+	strbuf_addch(out, '\0');
+	for (int i = 0; i < n; i++)
+		strbuf_add(out, s[i], strlen(s[i]) + 1);
+}
+
+void replay_save(const struct replay *r, struct strbuf *out)
+{
+	save_strings(out, r->path, r->nr_path);
+	strbuf_add(out, r->path_local ? "1" : "0", 2);
+	save_strings(out, r->saved, r->nr_saved);
+	save_strings(out, r->dropped, r->nr_dropped);
+}
+
+/* The next NUL-terminated field of [*p, end), or NULL. */
+static const char *next_field(const char **p, const char *end)
+{
+	const char *f = *p, *nul = f < end ? memchr(f, '\0', (size_t)(end - f)) : NULL;
+
+	if (!nul)
+		return NULL;
+	*p = nul + 1;
+	return f;
+}
+
+/* A count field, 0..max; -1 when it is not one. */
+static int next_count(const char **p, const char *end, long max)
+{
+	const char *f = next_field(p, end);
+	char *stop;
+	long n;
+
+	if (!f || *f < '0' || *f > '9')
+		return -1;
+	n = strtol(f, &stop, 10);
+	return *stop || n > max ? -1 : (int)n;
+}
+
+/* n strings into s[] (xstrdup'ed); -1, with nothing allocated, when
+   the data ends first. */
+static int restore_strings(const char **p, const char *end, char **s, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const char *f = next_field(p, end);
+
+		if (!f) {
+			while (i--)
+				free(s[i]);
+			return -1;
+		}
+		s[i] = xstrdup(f);
+	}
+	return 0;
+}
+
+static int restore_path(struct replay *r, const char **p, const char *end)
+{
+	int n = next_count(p, end, MAX_SEARCH_PATH);
+	char *names[MAX_SEARCH_PATH];
+
+	if (n < 0 || restore_strings(p, end, names, n))
+		return -1;
+	path_set(r, (const char **)names, n);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	return 0;
+}
+
+static int restore_saved(struct replay *r, const char **p, const char *end)
+{
+	const char *local = next_field(p, end);
+	int n = next_count(p, end, MAX_SEARCH_PATH);
+
+	if (!local || n < 0 || restore_strings(p, end, r->saved, n))
+		return -1;
+	r->nr_saved = n;
+	r->path_local = !strcmp(local, "1");
+	return 0;
+}
+
+static int restore_dropped(struct replay *r, const char **p, const char *end)
+{
+	/* each string takes a byte at least: the count is bounded by the data */
+	int n = next_count(p, end, end - *p);
+
+	if (n < 0)
+		return -1;
+	ALLOC_GROW(r->dropped, (size_t)n, r->alloc_dropped);
+	if (restore_strings(p, end, r->dropped, n))
+		return -1;
+	r->nr_dropped = n;
+	return 0;
+}
+
+int replay_restore(struct replay *r, const void *data, size_t len)
+{
+	const char *p = data, *end = p + len;
+
+	if (r->nr_saved || r->nr_dropped)
+		BUG("replay_restore() on a replay that has run");
+	if (restore_path(r, &p, end) || restore_saved(r, &p, end) ||
+	    restore_dropped(r, &p, end))
+		return -1;
+	return p == end ? 0 : -1;
+}

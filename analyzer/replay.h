@@ -141,6 +141,18 @@ void replay_begin_file(struct replay *r);
 void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 		 struct replay_result *res);
 
+/*
+ * The replay's own state between two files (search path, SET LOCAL's
+ * saved search path, the relations the history dropped), for the
+ * --cache of a replayed prefix: replay_save() appends it to 'out';
+ * replay_restore() sets it on a replay fresh from replay_new() (whose
+ * catalog is the one saved with it). Returns 0, or -1 when 'data' is
+ * not what replay_save() writes (the replay is then only fit for
+ * replay_free()).
+ */
+void replay_save(const struct replay *r, struct strbuf *out);
+int replay_restore(struct replay *r, const void *data, size_t len);
+
 /* Helpers for rules: quote a (schema, name) the way messages do:
    "users" for public, "billing"."invoices" otherwise. Static ring. */
 const char *quote_rel(const char *schema, const char *name);

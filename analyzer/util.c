@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "banned.h"
@@ -317,4 +318,24 @@ bool str_ends_with(const char *s, const char *suffix)
 bool str_starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
+}
+
+void memory_prefault(void *p, size_t len)
+{
+#if defined(MADV_HUGEPAGE) || defined(MADV_POPULATE_WRITE)
+	uintptr_t page = 4096, start = ((uintptr_t)p + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
+
+	if (len < ((size_t)1 << 21) || end <= start)
+		return;
+#ifdef MADV_HUGEPAGE
+	madvise((void *)start, end - start, MADV_HUGEPAGE);
+#endif
+#ifdef MADV_POPULATE_WRITE
+	madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#endif
+#else
+	(void)p;
+	(void)len;
+#endif
 }

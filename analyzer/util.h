@@ -107,6 +107,14 @@ uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
 /* Read a whole file; returns 0, or -1 with errno set. *out is NUL-terminated. */
 int read_file(const char *path, char **out, size_t *len, size_t max_len);
 
+/*
+ * A large buffer (malloc'ed, 'len' bytes) is about to be filled: fault
+ * its pages in now, in one go and in huge pages where the kernel offers
+ * them (a page fault at a time costs more than the copy). Only a hint:
+ * nothing changes where the system has no such thing.
+ */
+void memory_prefault(void *p, size_t len);
+
 bool str_ends_with(const char *s, const char *suffix);
 bool str_starts_with(const char *s, const char *prefix);
 

@@ -244,10 +244,20 @@ def precommit(a, tmp):
     single = os.path.join(tmp, "precommit-single")
     os.makedirs(single)
     shutil.copy(last, single)
+    # --cache: the first run replays and stores the history before the
+    # file, the measured ones load it (the cache lives in tmp, not ~/.cache)
+    cached = lint_cmd(a, ["--cache=" + os.path.join(tmp, "precommit-cache"), last])
+    warm = run_once(cached, timeout=a.timeout)
     res = {"history": measure(lint_cmd(a, [last]), a),
            "single": measure(lint_cmd(a, [single]), a),
            "full": measure(lint_cmd(a, inp.lint_paths), a, runs=1),
            "file": os.path.basename(last)}
+    # files written within a second of the cache's key are read back until
+    # a run rewrites the key (analyzer/cache.h); these were generated just
+    # before the first run: one more run settles it, as in real use
+    if not warm.timed_out:
+        warm = run_once(cached, timeout=a.timeout)
+    res["cached"] = measure(cached, a) if not warm.timed_out else warm
     if a.squawk:
         res["squawk"] = measure([a.squawk, "--reporter", "json", os.path.basename(last)],
                                 a, cwd=os.path.dirname(last))
@@ -369,6 +379,13 @@ def print_targets(rows, pc, a):
         print(f"  pre-commit / single file: {'>' if h.timed_out else ''}{rt:.1f}x"
               f"   target <= {TARGET_PRECOMMIT:.0f}x (a small multiple) and < 1 s:"
               f" {verdict(rt <= TARGET_PRECOMMIT and h.wall < 1 and not h.timed_out)}")
+        c = pc["cached"]
+        ct = c.wall / s.wall
+        print(f"  pre-commit with --cache (the history before the file loaded, not replayed):"
+              f" wall {t(c, 'wall')} s, CPU {t(c, 'cpu')} s, RSS {c.rss_kb / 1024:.1f}M;"
+              f" / single file: {'>' if c.timed_out else ''}{ct:.1f}x"
+              f"   target <= {TARGET_PRECOMMIT:.0f}x and < 1 s:"
+              f" {verdict(ct <= TARGET_PRECOMMIT and c.wall < 1 and not c.timed_out)}")
 
 
 def main():

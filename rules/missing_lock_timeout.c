@@ -109,41 +109,24 @@ static int transaction_start(const struct rule_ctx *ctx, const struct stmt *stmt
 	return i + 1;
 }
 
-static bool mentions(const char *text, const struct stmt *s, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (size_t i = s->start; n && i + n <= s->end; i++)
-		if (!strncasecmp(text + i, name, n))
-			return true;
-	return false;
-}
-
 /*
  * Did a statement in stmts[first, cur) lock l's relation so that 'want'
- * is granted at once? The earlier statement's locks come from the same
- * lock table (locks_compute), resolved against the catalog as it is now;
- * only statements that name the relation are looked at.
+ * is granted at once? The earlier statements' locks are the ones the
+ * engine computed when they ran.
  */
-static bool already_held(struct rule_ctx *ctx, const struct stmt *stmts, int first, int cur,
-			 const struct lock *l, enum lock_mode want)
+static bool already_held(struct rule_ctx *ctx, int first, int cur, const struct lock *l,
+			 enum lock_mode want)
 {
-	const char *text = ctx_file_text(ctx);
-	struct lock_list earlier;
-	bool held = false;
+	for (int i = first; i < cur; i++) {
+		int nr;
+		const struct lock *earlier = ctx_stmt_locks(ctx, i, &nr);
 
-	lock_list_init(&earlier);
-	for (int i = first; i < cur && !held; i++) {
-		if (stmts[i].kind == ST_SYNTAX_ERROR || stmts[i].kind == ST_DO ||
-		    !mentions(text, &stmts[i], l->relation))
-			continue;
-		locks_compute(ctx, &stmts[i], NULL, 0, &earlier);
-		for (int j = 0; j < earlier.nr && !held; j++)
-			held = same_relation(&earlier.items[j], l->schema, l->relation) &&
-			       covers(earlier.items[j].mode, want);
+		for (int j = 0; j < nr; j++)
+			if (same_relation(&earlier[j], l->schema, l->relation) &&
+			    covers(earlier[j].mode, want))
+				return true;
 	}
-	lock_list_release(&earlier);
-	return held;
+	return false;
 }
 
 /* ---- the statement's own locks ---- */
@@ -196,7 +179,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		if (!counts(l) || listed_before(locks, i) || !reached(ctx, l, ch, n))
 			continue;
 		m = strongest(locks, l);
-		if (already_held(ctx, stmts, first, cur, l, m))
+		if (already_held(ctx, first, cur, l, m))
 			continue;
 		strbuf_addf(&sb, "%s%s on %s (blocks %s)", sb.len ? ", " : "", lock_mode_name(m),
 			    quote_rel(l->schema, l->relation), lock_mode_blocks(m));

@@ -156,34 +156,22 @@ static int subset_row(void *data, int ncols, const char *const *names, const cha
 	return 0;
 }
 
-static int stmt_line(const struct rule_ctx *ctx, const struct stmt *st)
+static bool covered_by_unique_index(struct rule_ctx *ctx, const struct rel_ref *rel,
+				    const struct key *k)
 {
-	const char *text = ctx_file_text(ctx);
-	int line = 1;
-
-	for (size_t i = 0; i < st->start && text[i]; i++)
-		line += text[i] == '\n';
-	return line;
-}
-
-static bool covered_by_unique_index(struct rule_ctx *ctx, const struct stmt *st,
-				    const struct rel_ref *rel, const struct key *k)
-{
-	struct subset_scan s = { ctx, k, stmt_line(ctx, st), "", false, false };
-	char *sql;
+	struct subset_scan s = { ctx, k, ctx_line(ctx), "", false, false };
 
 	if (!k->plain || !rel->known)
 		return false;
-	sql = xstrfmt("SELECT i.rel_id, r.created_file, r.line, c.name, c.not_null"
-		      " FROM indexes i JOIN relations r ON r.id = i.rel_id"
-		      " JOIN index_columns ic ON ic.index_id = i.rel_id AND ic.is_include = 0"
-		      " LEFT JOIN columns c ON c.id = ic.column_id"
-		      " WHERE i.table_id = %lld AND i.is_unique = 1 AND i.predicate IS NULL"
-		      " ORDER BY i.rel_id, ic.pos", (long long)rel->id);
-	if (catalog_query(ctx_catalog(ctx), sql, subset_row, &s, NULL))
+	if (catalog_query_static(ctx_catalog(ctx),
+				 "SELECT i.rel_id, r.created_file, r.line, c.name, c.not_null"
+				 " FROM indexes i JOIN relations r ON r.id = i.rel_id"
+				 " JOIN index_columns ic ON ic.index_id = i.rel_id AND ic.is_include = 0"
+				 " LEFT JOIN columns c ON c.id = ic.column_id"
+				 " WHERE i.table_id = ?1 AND i.is_unique = 1 AND i.predicate IS NULL"
+				 " ORDER BY i.rel_id, ic.pos", rel->id, NULL, NULL, subset_row, &s))
 		s.found = false;
 	s.found |= s.cur[0] && s.ok;
-	free(sql);
 	return s.found;
 }
 
@@ -209,7 +197,7 @@ static const char *duplicates_possible(struct rule_ctx *ctx, const struct stmt *
 	}
 	if (all_same)
 		return same;
-	return covered_by_unique_index(ctx, st, rel, k) ? NULL : "";
+	return covered_by_unique_index(ctx, rel, k) ? NULL : "";
 }
 
 static void check_key(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch,

@@ -35,6 +35,7 @@ def main():
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
                PRE_COMMIT_HOME=os.path.join(tmp, "cache"),
+               XDG_CACHE_HOME=os.path.join(tmp, "xdg-cache"),   # the hook's --cache
                PATH=os.path.dirname(MIGSAFE) + os.pathsep + os.environ.get("PATH", ""))
     try:
         # the hook repository: this repo's hook definition, committed
@@ -80,6 +81,10 @@ def main():
         sh(proj, "git", "add", "-A", env=env)
         p = sh(proj, "git", "commit", "-q", "-m", "index", env=env, check=False)
         check("a safe migration is accepted", p.returncode == 0, p.stdout + p.stderr)
+        cached = os.path.join(tmp, "xdg-cache", "migsafe")
+        check("the hook keeps the replayed history in $XDG_CACHE_HOME/migsafe",
+              os.path.isdir(cached) and len(os.listdir(cached)) == 1,
+              os.listdir(cached) if os.path.isdir(cached) else "no cache directory")
     except RuntimeError as e:
         check("setting up the throwaway repositories", False, e)
     finally:

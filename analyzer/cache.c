@@ -1,0 +1,801 @@
+/*
+ * cache.c - the replayed prefix of a history, kept between runs (see
+ * cache.h for the key and the file format).
+ */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "embedded.h"
+#include "sha256.h"
+#include "source.h"
+#include "util.h"
+#include "banned.h"
+
+#define CACHE_MAGIC "migsafe-cache\n\0\0"
+#define MAGIC_LEN 16
+#define CACHE_FORMAT 1
+#define HEADER_LEN 40
+#define ENTRY_LEN 24            /* a section's entry in the table */
+#define CACHE_MAX_BYTES ((size_t)1 << 30)
+#define RACY_NS 1000000000LL    /* an mtime this close to the key's time:
+                                   read the file to recognise it */
+#define TAG_BUILD 0x10001u
+#define TAG_FILES 0x10002u
+#define MAX_SECTIONS 16
+
+/* What identifies one file of the prefix. */
+struct file_key {
+	char *display;              /* owned */
+	uint32_t layout, tx;        /* as discovered, before the file is read */
+	uint64_t size, ino, dev;
+	int64_t mtime_ns, ctime_ns;
+	unsigned char sha[32];
+	bool hashed;                /* sha is known */
+};
+
+struct section {
+	uint32_t tag;
+	size_t off, len;            /* in buf */
+};
+
+struct prefix_cache {
+	char *dir;                  /* owned: the cache directory */
+	char *file;                 /* owned: the history's cache file in it */
+	const struct history *h;    /* borrowed */
+	int nr;                     /* files in the prefix */
+	struct file_key *keys;      /* owned, nr: the prefix as it is now */
+	int64_t key_ns;             /* when the key was taken */
+	struct strbuf build;        /* the build's identity and the options */
+	int covers;                 /* leading files the cached state is for */
+	bool stale;                 /* files had to be hashed: rewrite the key */
+	char *buf;                  /* owned: the cache file as read */
+	size_t len;
+	struct section sec[MAX_SECTIONS];
+	int nr_sec;
+};
+
+/* MIGSAFE_DEBUG: say what the cache did (the tests read it). */
+static void trace(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!getenv("MIGSAFE_DEBUG"))
+		return;
+	fprintf(stderr, "migsafe: cache: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- little-endian integers ---- */
+
+static void put_u32(struct strbuf *sb, uint32_t v)
+{
+	unsigned char b[4];
+
+	for (int i = 0; i < 4; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, sizeof(b));
+}
+
+static void put_u64(struct strbuf *sb, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, sizeof(b));
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Reads what put_* wrote, without ever reading past 'end'. */
+struct reader {
+	const unsigned char *p, *end;
+	bool bad;                   /* the data ended too soon */
+};
+
+static const unsigned char *rd_bytes(struct reader *r, size_t n)
+{
+	const unsigned char *p = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	return p;
+}
+
+static uint64_t rd_u64(struct reader *r)
+{
+	const unsigned char *p = rd_bytes(r, 8);
+
+	return p ? get_le(p, 8) : 0;
+}
+
+static uint32_t rd_u32(struct reader *r)
+{
+	const unsigned char *p = rd_bytes(r, 4);
+
+	return p ? (uint32_t)get_le(p, 4) : 0;
+}
+
+/*
+ * Catches a truncated, torn or damaged file, not an adversary (whoever
+ * can write the cache directory can write the user's shell profile).
+ * Four independent lanes of eight bytes, so that a large catalog costs
+ * a few milliseconds where SHA-256 would cost tens. Each step is a
+ * bijection of the lane, so any one changed word changes the sum.
+ */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+	uint64_t lane[4] = { 0x9e3779b97f4a7c15ULL ^ n, 1, 2, 3 }, w[4], h;
+	size_t i;
+
+	for (i = 0; i + 32 <= n; i += 32) {
+		memcpy(w, p + i, 32);
+		for (int j = 0; j < 4; j++)
+			lane[j] = mix(lane[j], w[j]);
+	}
+	memset(w, 0, sizeof(w));
+	memcpy(w, p + i, n - i);
+	h = lane[0];
+	for (int j = 0; j < 4; j++)
+		h = mix(h, mix(lane[j], w[j]) + (uint64_t)j);
+	return h;
+}
+
+/* ---- the key ---- */
+
+char *cache_default_dir(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		return xstrfmt("%s/migsafe", xdg);
+	if (home && *home == '/')
+		return xstrfmt("%s/.cache/migsafe", home);
+	return NULL;
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
+}
+
+/*
+ * migsafe's version, the catalog schema, the executable (a rebuild with
+ * the same version may replay differently), then the options. Where
+ * /proc/self/exe cannot be read the version stands for the build.
+ */
+static void build_key(struct strbuf *sb, const void *opts, size_t len)
+{
+	struct stat st;
+
+	strbuf_add(sb, "migsafe " PROJECT_VERSION, strlen("migsafe " PROJECT_VERSION) + 1);
+	put_u64(sb, fnv1a64(embedded_catalog_sql, strlen(embedded_catalog_sql), FNV1A64_INIT));
+	if (stat("/proc/self/exe", &st))
+		memset(&st, 0, sizeof(st));
+	put_u64(sb, (uint64_t)st.st_dev);
+	put_u64(sb, (uint64_t)st.st_ino);
+	put_u64(sb, (uint64_t)st.st_size);
+	put_u64(sb, (uint64_t)ts_ns(&st.st_mtim));
+	put_u64(sb, len);
+	strbuf_add(sb, opts, len);
+}
+
+static int stat_file(const char *path, struct file_key *k)
+{
+	struct stat st;
+
+	if (stat(path, &st) || !S_ISREG(st.st_mode))
+		return -1;
+	k->size = (uint64_t)st.st_size;
+	k->ino = (uint64_t)st.st_ino;
+	k->dev = (uint64_t)st.st_dev;
+	k->mtime_ns = ts_ns(&st.st_mtim);
+	k->ctime_ns = ts_ns(&st.st_ctim);
+	return 0;
+}
+
+static bool same_stat(const struct file_key *a, const struct file_key *b)
+{
+	return a->size == b->size && a->ino == b->ino && a->dev == b->dev &&
+	       a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+static int hash_file(const char *path, unsigned char sha[32])
+{
+	struct sha256 s;
+	char *text;
+	size_t len;
+
+	if (read_file(path, &text, &len, SOURCE_MAX_BYTES))
+		return -1;
+	sha256_init(&s);
+	sha256_update(&s, text, len);
+	sha256_peek(&s, sha);
+	free(text);
+	return 0;
+}
+
+/* The prefix as it is now: names and metadata; contents later. */
+static int take_keys(struct prefix_cache *pc)
+{
+	for (int i = 0; i < pc->nr; i++) {
+		const struct migration *m = &pc->h->items[i];
+		struct file_key *k = &pc->keys[i];
+
+		k->display = xstrdup(m->display);
+		k->layout = (uint32_t)m->layout;
+		k->tx = (uint32_t)m->tx;
+		if (stat_file(m->path, k)) {
+			trace("not used: '%s' is not a regular file", m->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Hash the files the cache did not vouch for. */
+static int hash_rest(struct prefix_cache *pc)
+{
+	for (int i = 0; i < pc->nr; i++) {
+		struct file_key *k = &pc->keys[i];
+
+		if (k->hashed)
+			continue;
+		if (hash_file(pc->h->items[i].path, k->sha)) {
+			trace("not used: cannot read '%s'", pc->h->items[i].path);
+			return -1;
+		}
+		k->hashed = true;
+	}
+	return 0;
+}
+
+/* ---- the cache file's name: the history's directories ---- */
+
+/* Length of the directory part of path[0..len) ("/" stays "/"). */
+static size_t dir_len(const char *path, size_t len)
+{
+	while (len && path[len - 1] != '/')
+		len--;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return len;
+}
+
+/* The directory that holds the history around a migration file, as
+   discover.c sees it: diesel's and Prisma's '<version>_name/up.sql'
+   belong to the directory above. */
+static char *history_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	size_t n = dir_len(path, strlen(path));
+
+	if (n && (!strcmp(base, "up.sql") || !strcmp(base, "migration.sql")))
+		n = dir_len(path, n);
+	return n ? xstrndup(path, n) : xstrdup(".");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct dir_set {
+	char **text, **real;        /* owned: as named, and absolute */
+	int nr;
+	size_t alloc_text, alloc_real;
+};
+
+/* Add the history directory of 'path' (realpath() once per spelling). */
+static int dir_set_add(struct dir_set *s, const char *path)
+{
+	char *dir = history_dir(path), *real;
+
+	for (int i = 0; i < s->nr; i++)
+		if (!strcmp(s->text[i], dir)) {
+			free(dir);
+			return 0;
+		}
+	if (!(real = realpath(dir, NULL))) {
+		trace("not used: cannot resolve '%s'", dir);
+		free(dir);
+		return -1;
+	}
+	ALLOC_GROW(s->text, (size_t)s->nr + 1, s->alloc_text);
+	ALLOC_GROW(s->real, (size_t)s->nr + 1, s->alloc_real);
+	s->text[s->nr] = dir;
+	s->real[s->nr++] = real;
+	return 0;
+}
+
+static void dir_set_release(struct dir_set *s)
+{
+	for (int i = 0; i < s->nr; i++) {
+		free(s->text[i]);
+		free(s->real[i]);
+	}
+	free(s->text);
+	free(s->real);
+}
+
+/* dir/<hash of the history's absolute directories>.cache */
+static char *cache_file_name(const char *dir, const struct history *h, int nr)
+{
+	struct dir_set s = { 0 };
+	unsigned char d[32];
+	char hex[33], *name = NULL;
+	struct sha256 sha;
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (dir_set_add(&s, h->items[i].path))
+			goto out;
+	qsort(s.real, (size_t)s.nr, sizeof(*s.real), cmp_str);
+	sha256_init(&sha);
+	for (i = 0; i < s.nr; i++)
+		sha256_update(&sha, s.real[i], strlen(s.real[i]) + 1);
+	sha256_peek(&sha, d);
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	name = xstrfmt("%s/%s.cache", dir, hex);
+out:
+	dir_set_release(&s);
+	return name;
+}
+
+/* ---- reading ---- */
+
+static int read_all(int fd, char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = read(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The cache file into pc->buf: 0, or -1 when there is none fit to read
+   (O_NONBLOCK: a FIFO put there must not hang the run). */
+static int load_file(struct prefix_cache *pc)
+{
+	int fd = open(pc->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = -1;
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_LEN ||
+	    (uint64_t)st.st_size > CACHE_MAX_BYTES)
+		goto out;
+	pc->len = (size_t)st.st_size;
+	pc->buf = xmalloc(pc->len);
+	/* fresh pages one fault at a time cost more than reading them */
+	memory_prefault(pc->buf, pc->len);
+	ret = read_all(fd, pc->buf, pc->len);
+out:
+	close(fd);
+	return ret;
+}
+
+/* The table of sections: each inside the file, 8-byte aligned. */
+static int read_table(struct prefix_cache *pc, uint32_t n)
+{
+	const unsigned char *b = (const unsigned char *)pc->buf;
+	struct reader r = { b + HEADER_LEN, b + pc->len, false };
+	size_t data = HEADER_LEN + (size_t)n * ENTRY_LEN;
+
+	for (pc->nr_sec = 0; pc->nr_sec < (int)n; pc->nr_sec++) {
+		struct section *s = &pc->sec[pc->nr_sec];
+		uint64_t off, len;
+
+		s->tag = rd_u32(&r);
+		rd_u32(&r);
+		off = rd_u64(&r);
+		len = rd_u64(&r);
+		if (r.bad || off % 8 || off < data || off > pc->len || len > pc->len - off)
+			return -1;
+		s->off = (size_t)off;
+		s->len = (size_t)len;
+	}
+	return 0;
+}
+
+/* Header and table; nothing after the header is read unless the length
+   and the checksum agree. */
+static int parse_sections(struct prefix_cache *pc)
+{
+	const unsigned char *b = (const unsigned char *)pc->buf;
+	uint32_t n = (uint32_t)get_le(b + 20, 4);
+
+	if (memcmp(b, CACHE_MAGIC, MAGIC_LEN) || get_le(b + 16, 4) != CACHE_FORMAT ||
+	    get_le(b + 24, 8) != pc->len || n < 2 || n > MAX_SECTIONS ||
+	    get_le(b + 32, 8) != checksum(b + HEADER_LEN, pc->len - HEADER_LEN) ||
+	    read_table(pc, n))
+		return -1;
+	return pc->sec[0].tag != TAG_BUILD || pc->sec[1].tag != TAG_FILES ? -1 : 0;
+}
+
+/* One file of the stored list, its display path still in the buffer. */
+struct stored_file {
+	const unsigned char *display;
+	uint32_t display_len;
+	struct file_key k;
+	const unsigned char *sha;
+};
+
+static int read_stored(struct reader *r, struct stored_file *f)
+{
+	f->display_len = rd_u32(r);
+	f->display = rd_bytes(r, f->display_len);
+	f->k.layout = rd_u32(r);
+	f->k.tx = rd_u32(r);
+	f->k.size = rd_u64(r);
+	f->k.ino = rd_u64(r);
+	f->k.dev = rd_u64(r);
+	f->k.mtime_ns = (int64_t)rd_u64(r);
+	f->k.ctime_ns = (int64_t)rd_u64(r);
+	f->sha = rd_bytes(r, 32);
+	return r->bad ? -1 : 0;
+}
+
+/*
+ * Is stored file i the prefix's file i? By name and layout, then by
+ * metadata when it is old enough to be trusted, else by content (and
+ * the key wants rewriting).
+ */
+static bool same_file(struct prefix_cache *pc, int i, const struct stored_file *f,
+		      int64_t stored_ns)
+{
+	struct file_key *k = &pc->keys[i];
+
+	if (f->display_len != strlen(k->display) ||
+	    memcmp(f->display, k->display, f->display_len) || f->k.layout != k->layout ||
+	    f->k.tx != k->tx)
+		return false;
+	if (same_stat(&f->k, k) && f->k.mtime_ns < stored_ns - RACY_NS &&
+	    f->k.ctime_ns < stored_ns - RACY_NS) {
+		memcpy(k->sha, f->sha, 32);
+		k->hashed = true;
+		return true;
+	}
+	if (hash_file(pc->h->items[i].path, k->sha))
+		return false;
+	k->hashed = true;
+	pc->stale = true;
+	return !memcmp(k->sha, f->sha, 32);
+}
+
+/* How many leading files of the prefix the stored list is, or 0. */
+static int match_files(struct prefix_cache *pc)
+{
+	const struct section *s = &pc->sec[1];
+	const unsigned char *b = (const unsigned char *)pc->buf + s->off;
+	struct reader r = { b, b + s->len, false };
+	int64_t stored_ns = (int64_t)rd_u64(&r);
+	uint32_t n = rd_u32(&r);
+	struct stored_file f;
+
+	if (r.bad || !n || n > (uint32_t)pc->nr) {
+		trace("miss: the cache is for %u files, the prefix has %d", n, pc->nr);
+		return 0;
+	}
+	for (int i = 0; i < (int)n; i++) {
+		if (read_stored(&r, &f))
+			return 0;
+		if (!same_file(pc, i, &f, stored_ns)) {
+			trace("miss: '%s' is not the file cached", pc->keys[i].display);
+			return 0;
+		}
+	}
+	return r.p == r.end ? (int)n : 0;
+}
+
+/* The state cached, when the file is sound and its key ours. */
+static void read_cache(struct prefix_cache *pc)
+{
+	const struct section *build;
+
+	if (load_file(pc)) {
+		trace("miss: no cache file '%s'", pc->file);
+		return;
+	}
+	if (parse_sections(pc)) {
+		trace("miss: '%s' is damaged or foreign", pc->file);
+		return;
+	}
+	build = &pc->sec[0];
+	if (build->len != pc->build.len || memcmp(pc->buf + build->off, pc->build.buf, build->len)) {
+		trace("miss: another build or other options");
+		return;
+	}
+	pc->covers = match_files(pc);
+}
+
+struct prefix_cache *cache_open(const char *dir, const struct history *h, int nr,
+				const void *opts, size_t len)
+{
+	struct prefix_cache *pc;
+	struct timespec now;
+	char *where = *dir ? xstrdup(dir) : cache_default_dir();
+
+	if (!where) {
+		warning("--cache: no cache directory (XDG_CACHE_HOME and HOME are not set),"
+			" give one with --cache=DIR");
+		return NULL;
+	}
+	pc = xcalloc(1, sizeof(*pc));
+	clock_gettime(CLOCK_REALTIME, &now);
+	pc->key_ns = ts_ns(&now);
+	pc->dir = where;
+	pc->h = h;
+	pc->nr = nr;
+	pc->keys = xcalloc((size_t)nr, sizeof(*pc->keys));
+	strbuf_init(&pc->build);
+	build_key(&pc->build, opts, len);
+	if (take_keys(pc) || !(pc->file = cache_file_name(pc->dir, h, nr)))
+		goto fail;
+	read_cache(pc);
+	if (hash_rest(pc))
+		goto fail;
+	if (pc->covers)
+		trace("restoring %d of %d files from '%s'", pc->covers, nr, pc->file);
+	return pc;
+fail:
+	cache_free(pc);
+	return NULL;
+}
+
+int cache_covers(const struct prefix_cache *pc)
+{
+	return pc->covers;
+}
+
+static const struct section *find_part(const struct prefix_cache *pc, uint32_t tag)
+{
+	for (int i = 2; i < pc->nr_sec; i++)
+		if (pc->sec[i].tag == tag)
+			return &pc->sec[i];
+	return NULL;
+}
+
+const void *cache_part(const struct prefix_cache *pc, uint32_t tag, size_t *len)
+{
+	const struct section *s = find_part(pc, tag);
+
+	*len = s ? s->len : 0;
+	return s ? pc->buf + s->off : NULL;
+}
+
+void cache_forget(struct prefix_cache *pc)
+{
+	trace("miss: the cached state could not be restored");
+	pc->covers = 0;
+}
+
+/* ---- writing ---- */
+
+static void encode_files(const struct prefix_cache *pc, struct strbuf *sb)
+{
+	put_u64(sb, (uint64_t)pc->key_ns);
+	put_u32(sb, (uint32_t)pc->nr);
+	for (int i = 0; i < pc->nr; i++) {
+		const struct file_key *k = &pc->keys[i];
+
+		put_u32(sb, (uint32_t)strlen(k->display));
+		strbuf_addstr(sb, k->display);
+		put_u32(sb, k->layout);
+		put_u32(sb, k->tx);
+		put_u64(sb, k->size);
+		put_u64(sb, k->ino);
+		put_u64(sb, k->dev);
+		put_u64(sb, (uint64_t)k->mtime_ns);
+		put_u64(sb, (uint64_t)k->ctime_ns);
+		strbuf_add(sb, k->sha, 32);
+	}
+}
+
+/* Where each section's data goes: 8-byte aligned after the table.
+   Returns the file's length. */
+static size_t lay_out(const struct cache_part *sec, int nr, size_t *off)
+{
+	size_t at = HEADER_LEN + (size_t)nr * ENTRY_LEN;
+
+	for (int i = 0; i < nr; i++) {
+		at = (at + 7) / 8 * 8;
+		off[i] = at;
+		at += sec[i].len;
+	}
+	return at;
+}
+
+static void encode(const struct prefix_cache *pc, const struct cache_part *parts, int nr,
+		   struct strbuf *sb)
+{
+	struct cache_part sec[MAX_SECTIONS];
+	size_t off[MAX_SECTIONS], len;
+	struct strbuf files;
+	unsigned char *b;
+	uint64_t sum;
+	int n = nr + 2;
+
+	strbuf_init(&files);
+	encode_files(pc, &files);
+	sec[0] = (struct cache_part){ TAG_BUILD, pc->build.buf, pc->build.len };
+	sec[1] = (struct cache_part){ TAG_FILES, files.buf, files.len };
+	memcpy(sec + 2, parts, (size_t)nr * sizeof(*parts));
+	len = lay_out(sec, n, off);
+	strbuf_grow(sb, len);
+	strbuf_add(sb, CACHE_MAGIC, MAGIC_LEN);
+	put_u32(sb, CACHE_FORMAT);
+	put_u32(sb, (uint32_t)n);
+	put_u64(sb, len);
+	put_u64(sb, 0);
+	for (int i = 0; i < n; i++) {
+		put_u32(sb, sec[i].tag);
+		put_u32(sb, 0);
+		put_u64(sb, off[i]);
+		put_u64(sb, sec[i].len);
+	}
+	for (int i = 0; i < n; i++) {
+		while (sb->len < off[i])
+			strbuf_addch(sb, '\0');
+		strbuf_add(sb, sec[i].data, sec[i].len);
+	}
+	b = (unsigned char *)sb->buf;
+	sum = checksum(b + HEADER_LEN, sb->len - HEADER_LEN);
+	for (int i = 0; i < 8; i++)
+		b[32 + i] = (unsigned char)(sum >> (8 * i));
+	strbuf_release(&files);
+}
+
+/* mkdir -p, private: the cache shows which histories were linted. */
+static int make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	struct stat st;
+	int ret = 0;
+
+	for (char *s = p + 1; ; s++) {
+		char c = *s;
+
+		if (c && c != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0700) && errno != EEXIST)
+			ret = -1;
+		*s = c;
+		if (!c)
+			break;
+	}
+	if (!ret && (stat(dir, &st) || !S_ISDIR(st.st_mode)))
+		ret = -1;
+	free(p);
+	return ret;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Write a temporary file beside the cache file and rename it over it:
+   a reader sees the old file or the new one, never half of one. */
+static int replace_file(struct prefix_cache *pc, const struct strbuf *sb)
+{
+	char *tmp = xstrfmt("%s.XXXXXX", pc->file);
+	int fd = -1, ret = -1, err;
+
+	if (make_dirs(pc->dir) || (fd = mkstemp(tmp)) < 0)
+		goto out;
+	ret = write_all(fd, sb->buf, sb->len);
+	if (close(fd) && !ret)
+		ret = -1;
+	if (!ret && rename(tmp, pc->file))
+		ret = -1;
+out:
+	if (ret) {
+		err = errno;
+		if (fd >= 0)
+			unlink(tmp);
+		warning("cannot write the cache '%s': %s", pc->file, strerror(err));
+	}
+	free(tmp);
+	return ret;
+}
+
+static void write_cache(struct prefix_cache *pc, const struct cache_part *parts, int nr)
+{
+	struct strbuf sb;
+
+	if (nr + 2 > MAX_SECTIONS)
+		BUG("too many cache parts: %d", nr);
+	strbuf_init(&sb);
+	encode(pc, parts, nr, &sb);
+	if (!replace_file(pc, &sb))
+		trace("stored %d files in '%s' (%zu bytes)", pc->nr, pc->file, sb.len);
+	strbuf_release(&sb);
+}
+
+void cache_store(struct prefix_cache *pc, const struct cache_part *parts, int nr)
+{
+	struct file_key now;
+
+	for (int i = 0; i < pc->nr; i++)
+		if (stat_file(pc->h->items[i].path, &now) || !same_stat(&now, &pc->keys[i])) {
+			trace("not stored: '%s' changed during the run", pc->keys[i].display);
+			return;
+		}
+	write_cache(pc, parts, nr);
+}
+
+void cache_refresh(struct prefix_cache *pc)
+{
+	struct cache_part parts[MAX_SECTIONS];
+	int n = 0;
+
+	if (!pc->stale || pc->covers != pc->nr)
+		return;
+	for (int i = 2; i < pc->nr_sec; i++) {
+		parts[n].tag = pc->sec[i].tag;
+		parts[n].data = pc->buf + pc->sec[i].off;
+		parts[n++].len = pc->sec[i].len;
+	}
+	cache_store(pc, parts, n);
+}
+
+void cache_free(struct prefix_cache *pc)
+{
+	if (!pc)
+		return;
+	for (int i = 0; pc->keys && i < pc->nr; i++)
+		free(pc->keys[i].display);
+	free(pc->keys);
+	strbuf_release(&pc->build);
+	free(pc->buf);
+	free(pc->file);
+	free(pc->dir);
+	free(pc);
+}
