@@ -8,7 +8,12 @@ set -euo pipefail
 
 build_pkgs=(gcc make cmake pkg-config libpg-query-dev libsqlite3-dev
 	libjansson-dev libpcre2-dev libcjson-dev check)
-test_pkgs=(python3 python3-jsonschema postgresql git pre-commit sqlite3)
+# the fuzz tests need clang and libclang-rt-dev (libFuzzer: clang only
+# recommends it, and recommends are not installed), and llvm for the
+# llvm-symbolizer that puts file:line into their crash reports;
+# tests/t_valgrind.py needs valgrind
+test_pkgs=(python3 python3-jsonschema postgresql git pre-commit sqlite3
+	clang libclang-rt-dev llvm valgrind)
 
 want=("${build_pkgs[@]}")
 case "${1:-}" in

@@ -1918,7 +1918,7 @@ static void create_index(struct rctx *x)
 	const struct index_def *ix = &x->st->u.index;
 	struct cat_index_col *ic = NULL;
 	char names[64][NAMEBUF];
-	char name[NAMEBUF], joined[4 * NAMEBUF];
+	char name[NAMEBUF] = "", joined[4 * NAMEBUF];   /* name: "" on an unknown table */
 	struct cat_rel t;
 	struct rel_ref ref;
 	struct change *ch;
@@ -1956,7 +1956,7 @@ record:
 	ch = add_change(x, CH_CREATE_INDEX, x->st->start);
 	ch->rel = ref;
 	ch->index = ix;
-	ch->name = ix->name ? ix->name : rdup(x, name);
+	ch->name = ix->name ? ix->name : *name ? rdup(x, name) : NULL;
 	ch->concurrently = ix->concurrently;
 out:
 	free(ic);

@@ -54,57 +54,82 @@ const char *fuzz_write(const char *name, const uint8_t *data, size_t size)
 	return path;
 }
 
-/* One reporter over the findings, as the CLI's emit() drives it. */
-static void run_reporter(const struct reporter *rep, const struct history *h,
-			 const struct finding_list *fl, const struct summary *sum, FILE *out)
+/*
+ * Every reporter reporter_names() lists, fed at once, as the CLI's
+ * report_finding() feeds its one: each finding goes to every reporter as
+ * the engine hands it over (lint_opts.sink, file by file) and is freed
+ * as soon as they have seen it - a reporter that keeps a pointer into a
+ * finding until end() reads freed memory, which ASan reports.
+ */
+#define MAX_REPORTERS 16
+
+struct fanout {
+	const struct reporter *rep[MAX_REPORTERS];
+	void *state[MAX_REPORTERS];
+	struct report_opts ro;
+	const char **files;
+	int nr;
+};
+
+static FILE *null_out(void)
 {
-	const char **files = calloc((size_t)h->nr + 1, sizeof(*files));
-	struct report_opts ro = { 0 };
-	void *state;
+	static FILE *f;
+
+	if (!f && !(f = fopen("/dev/null", "w")))
+		abort();
+	return f;
+}
+
+static void fanout_begin(struct fanout *fo, const struct history *h)
+{
+	char names[256], *save = NULL;
 	int n = 0;
 
-	if (!files)
+	memset(fo, 0, sizeof(*fo));
+	if (!(fo->files = calloc((size_t)h->nr + 1, sizeof(*fo->files))))
 		abort();
 	for (int i = 0; i < h->nr; i++)
 		if (h->items[i].in_range)
-			files[n++] = h->items[i].display;
-	ro.out = out;
-	ro.color = true;            /* exercise the colour paths too */
-	ro.srcroot = fuzz_dir();
-	ro.tool_version = "fuzz";
-	ro.automation_id = "fuzz/run";
-	ro.files = files;
-	ro.nr_files = n;
-	state = rep->begin ? rep->begin(&ro) : NULL;
-	for (int i = 0; i < fl->nr; i++)
-		if (rep->finding)
-			rep->finding(state, &ro, &fl->items[i]);
-	if (rep->end)
-		rep->end(state, &ro, sum);
-	free(files);
-}
-
-/* Every name in reporter_names() ("text, json, sarif, ..."). */
-static void run_reporters(const struct history *h, const struct finding_list *fl,
-			  const struct summary *sum)
-{
-	static FILE *null_out;
-	char names[256], *save = NULL;
-
-	if (!null_out && !(null_out = fopen("/dev/null", "w")))
-		abort();
+			fo->files[n++] = h->items[i].display;
+	fo->ro.out = null_out();
+	fo->ro.color = true;            /* exercise the colour paths too */
+	fo->ro.srcroot = fuzz_dir();
+	fo->ro.tool_version = "fuzz";
+	fo->ro.automation_id = "fuzz/run";
+	fo->ro.files = fo->files;
+	fo->ro.nr_files = n;
 	snprintf(names, sizeof(names), "%s", reporter_names());
-	for (char *n = strtok_r(names, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
-		const struct reporter *rep = reporter_by_name(n);
+	for (char *s = strtok_r(names, ", ", &save); s; s = strtok_r(NULL, ", ", &save)) {
+		const struct reporter *rep = reporter_by_name(s);
 
-		if (!rep) {
-			fprintf(stderr, "fuzz: reporter_names() lists '%s', reporter_by_name()"
-				" does not know it\n", n);
+		if (!rep || fo->nr == MAX_REPORTERS) {
+			fprintf(stderr, "fuzz: reporter '%s' from reporter_names(): %s\n", s,
+				rep ? "too many reporters (MAX_REPORTERS)" : "reporter_by_name() does not know it");
 			abort();
 		}
-		run_reporter(rep, h, fl, sum, null_out);
+		fo->rep[fo->nr] = rep;
+		fo->state[fo->nr++] = rep->begin ? rep->begin(&fo->ro) : NULL;
 	}
-	fflush(null_out);
+}
+
+/* lint_opts.sink: one finding, ours to free */
+static void fanout_finding(void *data, struct finding *f)
+{
+	struct fanout *fo = data;
+
+	for (int i = 0; i < fo->nr; i++)
+		if (fo->rep[i]->finding)
+			fo->rep[i]->finding(fo->state[i], &fo->ro, f);
+	finding_release(f);
+}
+
+static void fanout_end(struct fanout *fo, const struct summary *sum)
+{
+	for (int i = 0; i < fo->nr; i++)
+		if (fo->rep[i]->end)
+			fo->rep[i]->end(fo->state[i], &fo->ro, sum);
+	fflush(fo->ro.out);
+	free(fo->files);
 }
 
 int fuzz_lint_dir(const char *dir, const struct lint_opts *opts)
@@ -113,6 +138,7 @@ int fuzz_lint_dir(const char *dir, const struct lint_opts *opts)
 	struct discover_opts dopts = { 0 };
 	struct lint_opts o = *opts;
 	struct finding_list fl;
+	struct fanout fo;
 	struct summary sum;
 	struct history h;
 	int ret = -1;
@@ -122,8 +148,11 @@ int fuzz_lint_dir(const char *dir, const struct lint_opts *opts)
 	if (discover(paths, 1, &dopts, &h, &o.explicit_range))
 		goto out;
 	memset(&sum, 0, sizeof(sum));
+	fanout_begin(&fo, &h);
+	o.sink = fanout_finding;
+	o.sink_data = &fo;
 	ret = lint_run(&o, &h, &fl, &sum);
-	run_reporters(&h, &fl, &sum);
+	fanout_end(&fo, &sum);
 out:
 	finding_list_release(&fl);
 	history_release(&h);

@@ -22,7 +22,9 @@ const char *fuzz_write(const char *name, const uint8_t *data, size_t size);
 /*
  * Lint 'dir' with 'opts' (discovery as the CLI does it) and feed the
  * findings to every reporter reporter_names() lists, writing to
- * /dev/null. Returns lint_run's result, or -1 when discovery failed.
+ * /dev/null, the way the CLI streams them (lint_opts.sink: each finding
+ * is freed once the reporters have seen it). Returns lint_run's result,
+ * or -1 when discovery failed.
  */
 int fuzz_lint_dir(const char *dir, const struct lint_opts *opts);
 

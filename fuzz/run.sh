@@ -1,80 +1,152 @@
 #!/usr/bin/env bash
 # Fuzz migsafe for a bounded time:
 #
-#   fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s each; targets:
-#                                          fuzz_lint fuzz_config)
+#   fuzz/run.sh [--build-only | --no-build] [SECONDS] [TARGET...]
+#
+# SECONDS: how long each target runs (default $MIGSAFE_FUZZ_SECONDS,
+# else 60; 0 replays the regression inputs only), libFuzzer's
+# -max_total_time: the pass over the seeds counts (for fuzz_lint, ~700
+# inputs, ~20 s on an idle core). Targets: fuzz_lint, fuzz_config
+# (default both).
 #
 # Builds the libFuzzer targets with clang (ASan + UBSan, no recovery) in
-# build-fuzz/ (-DMIGSAFE_FUZZ=ON), seeds each one's working corpus from
-# tests/fuzz_corpus/<target>/ and, for fuzz_lint, every .sql file of
-# fixtures/, examples/, tests/histories/ and ../shared/corpora, then runs
-# each target for SECONDS. Crashing inputs are written to
-# build-fuzz/artifacts/; a crash found should become a fixture (and the
-# input a file in tests/fuzz_corpus/). Exit status 1 when a target found
-# a crash, a leak or a timeout. Set MIGSAFE_FUZZ_BUILD to build elsewhere,
-# MIGSAFE_CORPORA to take the real histories from elsewhere.
+# build-fuzz/ (-DMIGSAFE_FUZZ=ON). For each target it first replays every
+# file of tests/fuzz_corpus/lint/ (fuzz_config: config/) once (regression
+# inputs: earlier crashes stay fixed), then fuzzes for SECONDS, seeded
+# from there and, for fuzz_lint, from every file of fixtures/, examples/,
+# tests/histories/ and ../shared/corpora; the inputs it finds go to its
+# working corpus <build>/corpus/<target>/ (kept between runs).
+# Crashing inputs are written to <build>/artifacts/; a crash found should
+# become a fixture (and the input a file in tests/fuzz_corpus/).
+#
+# Exit status: 0 clean; 1 when a regression input or the run found a
+# crash, a leak or a timeout (the report is printed); 2 on a usage or
+# build error; 77 (ctest's "skipped") when clang or its libFuzzer runtime
+# is missing - except with CI=true, where that is an error (2).
+# --build-only configures and builds, --no-build uses what is there (the
+# ctest entries fuzz_build, fuzz_lint, fuzz_config: tests/CMakeLists.txt).
+# Set MIGSAFE_FUZZ_BUILD to build elsewhere, MIGSAFE_CORPORA to take the
+# real histories from elsewhere.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${MIGSAFE_FUZZ_BUILD:-$root/build-fuzz}
-seconds=${1:-60}
-shift || true
+do_build=1 do_run=1
+case "${1:-}" in
+--build-only) do_run=0; shift ;;
+--no-build) do_build=0; shift ;;
+-*) echo "usage: fuzz/run.sh [--build-only | --no-build] [SECONDS] [TARGET...]" >&2; exit 2 ;;
+esac
+seconds=${MIGSAFE_FUZZ_SECONDS:-60}
+if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+	seconds=$1
+	shift
+fi
+[[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: MIGSAFE_FUZZ_SECONDS must be a number, not '$seconds'" >&2; exit 2; }
 targets=("$@")
+for t in "${targets[@]}"; do
+	[[ $t == fuzz_lint || $t == fuzz_config ]] ||
+		{ echo "fuzz: no target '$t' (fuzz_lint, fuzz_config)" >&2; exit 2; }
+done
 ((${#targets[@]})) || targets=(fuzz_lint fuzz_config)
 jobs=$(nproc 2>/dev/null || echo 2)
 
-if ! command -v clang >/dev/null; then
-	echo "fuzz: clang is needed (Debian: apt-get install clang libclang-rt-14-dev)" >&2
-	exit 2
-fi
-cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DMIGSAFE_FUZZ=ON \
-	-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build "$build" -j"$jobs" --target "${targets[@]}" >/dev/null
-
-# seed_dir TARGET: the working corpus (grows between runs; not committed)
-seed_dir() {
-	local t=$1 dir=$build/corpus/$1
-	mkdir -p "$dir"
-	cp -f "$root/tests/fuzz_corpus/${t#fuzz_}"/* "$dir"/ 2>/dev/null || true
-	if [[ $t == fuzz_lint ]]; then
-		local n=0 f
-		while IFS= read -r -d '' f; do
-			cp -f "$f" "$dir/seed-$((n++))-$(basename "$f")"
-		done < <(find "$root/fixtures" "$root/examples" "$root/tests/histories" \
-			"${MIGSAFE_CORPORA:-$root/../shared/corpora}" -name '*.sql' -size -64k \
-			-print0 2>/dev/null)
+# no_fuzzer WHAT: skipped (77), or an error in CI
+no_fuzzer() {
+	local hint="Debian: ./setup.sh --test, or apt-get install clang libclang-rt-dev"
+	if [[ ${CI:-} == true ]]; then
+		echo "fuzz: $1 ($hint); CI=true, so this is an error" >&2
+		exit 2
 	fi
-	echo "$dir"
+	echo "fuzz: $1 ($hint): skipped"
+	exit 77
+}
+command -v clang >/dev/null || no_fuzzer "clang is not installed"
+rt=$(clang -print-resource-dir)/lib/linux/libclang_rt.fuzzer-$(uname -m).a
+[[ -f $rt ]] || no_fuzzer "clang's libFuzzer runtime ($rt) is not installed"
+
+if ((do_build)); then
+	cmake -S "$root" -B "$build" -DCMAKE_C_COMPILER=clang -DMIGSAFE_FUZZ=ON \
+		-DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build "$build" -j"$jobs" --target "${targets[@]}" >/dev/null
+fi
+((do_run)) || exit 0
+for t in "${targets[@]}"; do
+	[[ -x $build/$t ]] || { echo "fuzz: $build/$t is not built (fuzz/run.sh --build-only)" >&2; exit 2; }
+done
+
+# seed_dirs TARGET: where the target's seeds are; libFuzzer reads them
+# (every file, recursively; cut to -max_len) after its working corpus,
+# and writes new inputs to the working corpus only
+seed_dirs() {
+	local d dirs=("$root/tests/fuzz_corpus/${1#fuzz_}")
+	[[ $1 == fuzz_lint ]] && dirs+=("$root/fixtures" "$root/examples" "$root/tests/histories"
+		"${MIGSAFE_CORPORA:-$root/../shared/corpora}")
+	for d in "${dirs[@]}"; do
+		[[ -d $d ]] && echo "$d"
+	done
+	return 0
 }
 
-status=0
-mkdir -p "$build/artifacts" "$build/logs"
-for t in "${targets[@]}"; do
-	corpus=$(seed_dir "$t")
-	dict=$root/fuzz/sql.dict maxlen=65536
+# fuzz TARGET LOG ARGS...: the target under the sanitizers' options
+fuzz() {
+	local t=$1 log=$2 dict=$root/fuzz/sql.dict maxlen=65536
+	shift 2
 	[[ $t == fuzz_config ]] && dict=$root/fuzz/json.dict maxlen=8192
-	log=$build/logs/$t.log
-	echo "== $t: ${seconds}s, corpus $corpus ($(find "$corpus" -type f | wc -l) inputs)"
 	# -close_fd_mask=3: migsafe's own messages about bad input are noise
 	# here; libFuzzer still prints its reports
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$root/fuzz/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$root/fuzz/ubsan.supp \
-	"$build/$t" "$corpus" -max_total_time="$seconds" -max_len="$maxlen" -timeout=20 \
-		-rss_limit_mb=4096 -dict="$dict" -close_fd_mask=3 -print_final_stats=1 \
-		-artifact_prefix="$build/artifacts/$t-" >"$log" 2>&1 || rc=$?
+	"$build/$t" -max_len="$maxlen" -timeout=20 -rss_limit_mb=4096 -dict="$dict" \
+		-close_fd_mask=3 -artifact_prefix="$build/artifacts/$t-" "$@" >"$log" 2>&1
+}
+
+# report LOG: the sanitizer's or libFuzzer's report, for CI logs
+report() {
+	echo "   full log: $1"
+	awk '/^Running: / { run = $0 }
+	     !p && /ERROR: |runtime error|ALARM|out-of-memory/ { p = 1; if (run) print run }
+	     p' "$1" | head -150 | sed 's/^/   | /'
+}
+
+status=0
+mkdir -p "$build/artifacts" "$build/logs"
+for t in "${targets[@]}"; do
+	regress=("$root/tests/fuzz_corpus/${t#fuzz_}"/*)
+	log=$build/logs/$t-regress.log
+	if [[ -e ${regress[0]} ]]; then
+		if fuzz "$t" "$log" "${regress[@]}"; then
+			echo "== $t: ${#regress[@]} regression inputs replayed, ok"
+		else
+			status=1
+			echo "== $t: a regression input of tests/fuzz_corpus/${t#fuzz_}/ FAILS again"
+			report "$log"
+			continue
+		fi
+	fi
+	((seconds > 0)) || continue
+	corpus=$build/corpus/$t
+	mkdir -p "$corpus"
+	mapfile -t seeds < <(seed_dirs "$t")
+	log=$build/logs/$t.log
+	echo "== $t: ${seconds}s, working corpus $corpus ($(find "$corpus" -type f | wc -l) inputs)," \
+		"seeds $(find "${seeds[@]}" -type f | wc -l) files of ${seeds[*]#"$root"/}"
+	fuzz "$t" "$log" "$corpus" "${seeds[@]}" -max_total_time="$seconds" -print_final_stats=1 ||
+		rc=$?
 	execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -1 | grep -o '[0-9]*$' ||
 		grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+	seeds=$(grep -o '^#[0-9]*.INITED' "$log" | grep -o '[0-9]*' || echo '?')
 	if [[ ${rc:-0} -ne 0 ]]; then
 		status=1
 		echo "   FOUND A PROBLEM (exit ${rc}) after $execs executions; $cov"
-		grep -E 'ERROR: |SUMMARY: |runtime error|Test unit written to|ALARM|out-of-memory' "$log" |
-			head -8 | sed 's/^/   /'
-		echo "   full log: $log"
+		report "$log"
 	else
-		echo "   ok: $execs executions, $cov, no crash"
+		echo "   ok: $execs executions ($seeds of them the seed pass), $cov, no crash"
 	fi
 	unset rc
 done
-find "$build/artifacts" -type f -printf '   artifact: %f\n'
+for t in "${targets[@]}"; do
+	find "$build/artifacts" -type f -name "$t-*" -printf '   artifact: %p\n'
+done
 exit $status

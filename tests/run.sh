@@ -2,7 +2,10 @@
 # The whole test suite, twice: a -Werror build, then a build under
 # AddressSanitizer + UndefinedBehaviorSanitizer (no recovery), each in
 # its own build directory. ctest runs the Check unit tests, the fixture
-# corpus and the end-to-end scripts.
+# corpus and the end-to-end scripts; in the first build also valgrind over
+# the fixtures (tests/t_valgrind.py) and a bounded fuzz run of each
+# libFuzzer target (fuzz/run.sh, built with clang in build/fuzz/;
+# MIGSAFE_FUZZ_SECONDS per target, default 60).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
