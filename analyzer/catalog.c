@@ -1811,16 +1811,19 @@ int catalog_load(struct catalog **out, const void *image, size_t len)
 	unsigned char *copy;
 	struct catalog *c;
 	uint64_t want, have;
+	/* room to grow: SQLite copies the whole image into a buffer twice
+	   its size on the first page it adds beyond the buffer */
+	size_t room = len + (len / 4 > (1 << 20) ? len / 4 : (1 << 20));
 
 	*out = NULL;
 	if (!len || catalog_open(&c))
 		return -1;
-	if (schema_hash(c->db, &want) || !(copy = sqlite3_malloc64(len)))
+	if (schema_hash(c->db, &want) || !(copy = sqlite3_malloc64(room)))
 		goto fail;
 	memory_prefault(copy, len);
 	memcpy(copy, image, len);
 	/* SQLite frees 'copy' when this fails */
-	if (sqlite3_deserialize(c->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)len,
+	if (sqlite3_deserialize(c->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)room,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE))
 		goto fail;
 	/* what catalog_open() set for the database (the others are the

@@ -513,9 +513,13 @@ out:
 static void add_entry(struct scan *s, const char *dir, const char *prefix,
 		      const char *name, enum layout root, int dir_idx)
 {
-	char *path = join(dir, name);
+	char *path;
 	struct stat st;
 
+	/* most names say it is not ours (down migrations): no stat() */
+	if (!version_span(name) && !root_file_matches(name, root))
+		return;
+	path = join(dir, name);
 	if (stat(path, &st) < 0)
 		goto out;  /* a dangling link or a loop (ELOOP): not ours */
 	if (S_ISDIR(st.st_mode) && version_span(name)) {
