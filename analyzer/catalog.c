@@ -170,7 +170,10 @@ int catalog_open(struct catalog **out)
 	struct catalog *c = xcalloc(1, sizeof(*c));
 	char *err = NULL;
 
-	if (sqlite3_open_v2(":memory:", &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL))
+	/* only the main thread uses the catalog (prefetch.c parses, never
+	   asks it): no mutex around every call */
+	if (sqlite3_open_v2(":memory:", &c->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL))
 		goto fail;
 	if (sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
 		goto fail;
