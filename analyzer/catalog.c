@@ -1733,16 +1733,9 @@ void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col)
 
 void cat_view_clear_deps(struct catalog *c, cat_id view)
 {
-	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO replacing_views VALUES (?1)");
-
-	sqlite3_bind_int64(st, 1, view);
-	run(c, st);
-	st = q(c, "DELETE FROM view_deps WHERE view_id = ?1");
-	sqlite3_bind_int64(st, 1, view);
-	run(c, st);
-	st = q(c, "DELETE FROM replacing_views WHERE view_id = ?1");
-	sqlite3_bind_int64(st, 1, view);
-	run(c, st);
+	by_id(c, "INSERT OR IGNORE INTO replacing_views VALUES (?1)", view);
+	by_id(c, "DELETE FROM view_deps WHERE view_id = ?1", view);
+	by_id(c, "DELETE FROM replacing_views WHERE view_id = ?1", view);
 }
 
 void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
@@ -1757,16 +1750,9 @@ void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
 
 void cat_sequence_disown(struct catalog *c, cat_id seq)
 {
-	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO disowning_sequences VALUES (?1)");
-
-	sqlite3_bind_int64(st, 1, seq);
-	run(c, st);
-	st = q(c, "DELETE FROM sequence_owners WHERE seq_id = ?1");
-	sqlite3_bind_int64(st, 1, seq);
-	run(c, st);
-	st = q(c, "DELETE FROM disowning_sequences WHERE seq_id = ?1");
-	sqlite3_bind_int64(st, 1, seq);
-	run(c, st);
+	by_id(c, "INSERT OR IGNORE INTO disowning_sequences VALUES (?1)", seq);
+	by_id(c, "DELETE FROM sequence_owners WHERE seq_id = ?1", seq);
+	by_id(c, "DELETE FROM disowning_sequences WHERE seq_id = ?1", seq);
 }
 
 void cat_col_drop_owned_sequences(struct catalog *c, cat_id col)

@@ -513,19 +513,20 @@ out:
 static void add_entry(struct scan *s, const char *dir, const char *prefix,
 		      const char *name, enum layout root, int dir_idx)
 {
+	bool maybe_dir = version_span(name), maybe_file = root_file_matches(name, root);
 	char *path;
 	struct stat st;
 
 	/* most names say it is not ours (down migrations): no stat() */
-	if (!version_span(name) && !root_file_matches(name, root))
+	if (!maybe_dir && !maybe_file)
 		return;
 	path = join(dir, name);
 	if (stat(path, &st) < 0)
 		goto out;  /* a dangling link or a loop (ELOOP): not ours */
-	if (S_ISDIR(st.st_mode) && version_span(name)) {
+	if (S_ISDIR(st.st_mode) && maybe_dir) {
 		if (!s->forced || s->force == LAYOUT_DIESEL || s->force == LAYOUT_PRISMA)
 			add_sub_migration(s, dir, prefix, name, dir_idx);
-	} else if (S_ISREG(st.st_mode) && root_file_matches(name, root)) {
+	} else if (S_ISREG(st.st_mode) && maybe_file) {
 		add_root_file(s, path, prefix, name, root, &st, dir_idx);
 	}
 out:

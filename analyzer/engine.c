@@ -222,16 +222,6 @@ static uint64_t fingerprint(const struct rule_info *r, const char *file, const s
 	return h;
 }
 
-/* The characters (UTF-8 lead bytes) in s[0..n). */
-static int utf8_chars(const char *s, size_t n)
-{
-	int nr = 0;
-
-	for (size_t i = 0; i < n; i++)
-		nr += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return nr;
-}
-
 /* Back to the first byte of the character at or before s + i. */
 static size_t utf8_start(const char *s, size_t i)
 {

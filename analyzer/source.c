@@ -237,21 +237,6 @@ static int find_line(const struct source_file *sf, size_t offset)
 	return lo;
 }
 
-/*
- * Characters between two offsets: every byte that is not a UTF-8
- * continuation byte starts one.
- */
-static int count_chars(const char *text, size_t from, size_t to)
-{
-	int n = 0;
-	size_t i;
-
-	for (i = from; i < to; i++)
-		if (((unsigned char)text[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 struct srcpos source_pos(const struct source_file *sf, size_t offset)
 {
 	struct srcpos pos = { 1, 1 };
@@ -270,9 +255,10 @@ struct srcpos source_pos(const struct source_file *sf, size_t offset)
 		start = sizeof(utf8_bom);
 	pos.line = idx + 1;
 	if (sf->memo_line == pos.line && sf->memo_offset <= offset && sf->memo_offset >= start)
-		pos.col = sf->memo_col + count_chars(sf->text, sf->memo_offset, offset);
+		pos.col = sf->memo_col + utf8_chars(sf->text + sf->memo_offset,
+						    offset - sf->memo_offset);
 	else
-		pos.col = 1 + count_chars(sf->text, start, offset);
+		pos.col = 1 + utf8_chars(sf->text + start, offset - start);
 	memo = (struct source_file *)sf;   /* the memo is not the file's content */
 	memo->memo_offset = offset;
 	memo->memo_line = pos.line;

@@ -339,3 +339,12 @@ void memory_prefault(void *p, size_t len)
 	(void)len;
 #endif
 }
+
+int utf8_chars(const char *s, size_t n)
+{
+	int nr = 0;
+
+	for (size_t i = 0; i < n; i++)
+		nr += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return nr;
+}

@@ -116,6 +116,9 @@ int read_file(const char *path, char **out, size_t *len, size_t max_len);
 void memory_prefault(void *p, size_t len);
 
 bool str_ends_with(const char *s, const char *suffix);
+/* Characters in s[0..n): every byte that is not a UTF-8 continuation
+   byte starts one (invalid UTF-8 counts a character per stray byte). */
+int utf8_chars(const char *s, size_t n);
 bool str_starts_with(const char *s, const char *prefix);
 
 #endif

@@ -13,18 +13,6 @@
 #include "helpers.h"
 #include "banned.h"
 
-/* Does 'q' (as written in an earlier statement) name table 'rel'? */
-static bool same_table(struct rule_ctx *ctx, const struct qname *q, const struct rel_ref *rel)
-{
-	struct cat_rel r;
-
-	if (!q->name)
-		return false;
-	if (rel->known && !ctx_find_rel(ctx, q, &r))
-		return r.id == rel->id;
-	return !strcmp(q->name, rel->name) && (!q->schema || !strcmp(q->schema, rel->schema));
-}
-
 static bool added_by(const struct alter_table *at, const char *column)
 {
 	for (int i = 0; i < at->nr_cmds; i++) {
@@ -49,7 +37,7 @@ static bool column_added_here(struct rule_ctx *ctx, const struct rel_ref *rel,
 		const struct stmt *s = &stmts[i];
 
 		if (s->kind == ST_ALTER_TABLE && added_by(&s->u.alter_table, column) &&
-		    same_table(ctx, &s->u.alter_table.rel, rel))
+		    names_table(ctx, &s->u.alter_table.rel, rel))
 			return true;
 	}
 	return false;

@@ -6,6 +6,13 @@
 
 #include "engine.h"
 
+/*
+ * Does 'q', as another statement of the file writes it, name the table
+ * 'rel' (resolved as the replay resolves it now when it is known)?
+ * Defined in rename_column.c; delete-all-rows uses it too.
+ */
+bool names_table(struct rule_ctx *ctx, const struct qname *q, const struct rel_ref *rel);
+
 /* "; it also removes constraint "x" on table "y", view "v"" */
 void append_dropped(struct strbuf *sb, const struct change *ch);
 

@@ -15,8 +15,8 @@
 #include "helpers.h"
 #include "banned.h"
 
-/* Does 'q' (as written in another statement of the file) name 'rel'? */
-static bool same_table(struct rule_ctx *ctx, const struct qname *q, const struct rel_ref *rel)
+/* Defined here, declared in helpers.h. */
+bool names_table(struct rule_ctx *ctx, const struct qname *q, const struct rel_ref *rel)
 {
 	struct cat_rel r;
 
@@ -60,7 +60,7 @@ static bool added_between(struct rule_ctx *ctx, const struct rel_ref *rel, const
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
 	for (int i = after ? cur + 1 : 0; i < (after ? nr : cur) && i < nr; i++)
-		if (adds(&stmts[i], column) && same_table(ctx, table_of(&stmts[i]), rel))
+		if (adds(&stmts[i], column) && names_table(ctx, table_of(&stmts[i]), rel))
 			return true;
 	return false;
 }
