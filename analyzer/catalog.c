@@ -30,29 +30,152 @@ struct schema_slot {
 };
 
 /*
- * Relations looked up by name since the last write: replay, the lock
- * table and the rules ask for the same few relations of a statement.
+ * Lookups answered from C: replay, the lock table and the rules ask for
+ * the same few relations, columns and types of a statement, and many
+ * lookups miss (the name a CREATE is about to take; a built-in type
+ * searched for in the user's schema). The update hook keeps the answers
+ * true (see row_changed()): a row that is updated or deleted takes its
+ * cached copy with it, and a row inserted or updated retires every
+ * cached "no such object" of its kind, counted by a generation.
  */
-#define REL_CACHE 64
+#define REL_CACHE 256
+#define COL_CACHE 512
+#define TYPE_CACHE 64
+#define CHILD_CACHE 64
 
 struct rel_slot {
-	uint64_t gen;           /* valid while it equals catalog.gen */
+	bool found;             /* or: none while neg equals catalog.rel_neg */
+	uint64_t neg;
 	cat_id schema;
 	char name[NAME_MAX_BYTES + 1];
-	bool found;
 	struct cat_rel rel;
+};
+
+struct col_slot {
+	bool found;             /* or: none while neg equals catalog.col_neg */
+	uint64_t neg;
+	cat_id rel;
+	struct cat_col col;     /* col.name is the key; type points into it */
+};
+
+struct type_slot {
+	cat_id id;              /* or: none while neg equals catalog.type_neg */
+	uint64_t neg;
+	cat_id schema;
+	char name[NAME_MAX_BYTES + 1];
+	char kind;
+};
+
+/* A relation with no partitions or inheritance children while gen
+   equals catalog.parent_gen. */
+struct child_slot {
+	uint64_t gen;
+	cat_id rel;
 };
 
 struct catalog {
 	sqlite3 *db;
-	uint64_t gen;           /* counts writes; starts at 1 */
+	/* generations: start at 1, slots at 0 */
+	uint64_t rel_neg, col_neg, type_neg, parent_gen;
 	struct rel_slot rels[REL_CACHE];
+	struct col_slot cols[COL_CACHE];
+	struct type_slot types[TYPE_CACHE];
+	struct child_slot childless[CHILD_CACHE];
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
+	/* the one row the running INSERT adds, when its key is known: it
+	   retires the one "no such object" that it makes wrong */
+	const char *keyed_table;
+	cat_id key_owner;
+	const char *key_name;
 	struct cat_origin origin;
 	int errors;
 };
+
+static void forget_rel(struct catalog *c, cat_id id)
+{
+	for (int i = 0; i < REL_CACHE; i++)
+		if (c->rels[i].found && (!id || c->rels[i].rel.id == id))
+			c->rels[i].found = false, c->rels[i].neg = 0;
+}
+
+static void forget_col(struct catalog *c, cat_id id)
+{
+	for (int i = 0; i < COL_CACHE; i++)
+		if (c->cols[i].found && c->cols[i].col.id == id)
+			c->cols[i].found = false, c->cols[i].neg = 0;
+}
+
+static void forget_type(struct catalog *c, cat_id id)
+{
+	for (int i = 0; i < TYPE_CACHE; i++)
+		if (c->types[i].id == id)
+			c->types[i].id = 0, c->types[i].neg = 0;
+}
+
+/* The cached "no such object" for one key, if there is one, goes. */
+static void retire_none(struct catalog *c, const char *table, cat_id owner, const char *name)
+{
+	uint64_t h = fnv1a64(name, strlen(name), (uint64_t)owner);
+
+	if (!strcmp(table, "relations")) {
+		struct rel_slot *r = &c->rels[h & (REL_CACHE - 1)];
+
+		if (!r->found && r->schema == owner && !strcmp(r->name, name))
+			r->neg = 0;
+	} else if (!strcmp(table, "columns")) {
+		struct col_slot *k = &c->cols[h & (COL_CACHE - 1)];
+
+		if (!k->found && k->rel == owner && !strcmp(k->col.name, name))
+			k->neg = 0;
+	} else {
+		struct type_slot *t = &c->types[h & (TYPE_CACHE - 1)];
+
+		if (!t->id && t->schema == owner && !strcmp(t->name, name))
+			t->neg = 0;
+	}
+}
+
+/*
+ * sqlite3_update_hook: every row inserted, updated or deleted, including
+ * the rows that ON DELETE CASCADE / SET NULL and the catalog's triggers
+ * change (the catalog has no WITHOUT ROWID table, which the hook would
+ * not see). A relation's cached row carries its schema's name; only
+ * cat_rel_set_parent() gives a relation children, by an UPDATE.
+ */
+static void row_changed(void *data, int op, const char *db, const char *table,
+			sqlite3_int64 row)
+{
+	struct catalog *c = data;
+
+	(void)db;
+	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
+		retire_none(c, table, c->key_owner, c->key_name);
+		c->keyed_table = NULL;
+		return;
+	}
+	if (!strcmp(table, "relations")) {
+		if (op != SQLITE_DELETE)
+			c->rel_neg++;
+		if (op != SQLITE_INSERT)
+			forget_rel(c, row);
+		if (op == SQLITE_UPDATE)
+			c->parent_gen++;
+	} else if (!strcmp(table, "columns")) {
+		if (op != SQLITE_DELETE)
+			c->col_neg++;
+		if (op != SQLITE_INSERT)
+			forget_col(c, row);
+	} else if (!strcmp(table, "types")) {
+		if (op != SQLITE_DELETE)
+			c->type_neg++;
+		if (op != SQLITE_INSERT)
+			forget_type(c, row);
+	} else if (!strcmp(table, "schemas") && op == SQLITE_UPDATE) {
+		forget_rel(c, 0);
+	}
+}
 
 static sqlite3_stmt *q(struct catalog *c, const char *sql)
 {
@@ -73,8 +196,6 @@ static sqlite3_stmt *q(struct catalog *c, const char *sql)
 		BUG("catalog query does not compile: %s\n%s", sqlite3_errmsg(c->db), sql);
 	s->sql = sql;
 out:
-	if (!sqlite3_stmt_readonly(s->st))
-		c->gen++;      /* what was looked up may change */
 	return s->st;
 }
 
@@ -99,7 +220,6 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
-	c->gen++;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		c->errors++;
 		if (getenv("MIGSAFE_DEBUG"))
@@ -114,6 +234,22 @@ static cat_id run_insert(struct catalog *c, sqlite3_stmt *st)
 
 	run(c, st);
 	return c->errors == before ? sqlite3_last_insert_rowid(c->db) : 0;
+}
+
+/* Run an INSERT of one row of 'table' whose key is (owner, name). */
+static cat_id run_keyed_insert(struct catalog *c, sqlite3_stmt *st, const char *table,
+			       cat_id owner, const char *name)
+{
+	cat_id id;
+
+	if (name) {
+		c->keyed_table = table;
+		c->key_owner = owner;
+		c->key_name = name;
+	}
+	id = run_insert(c, st);
+	c->keyed_table = NULL;
+	return id;
 }
 
 /* Step a query returning one integer; 'dflt' when no row. */
@@ -165,30 +301,49 @@ static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)
 	sqlite3_bind_int(st, first + 3, c->origin.loc.line);
 }
 
-int catalog_open(struct catalog **out)
+/* An empty in-memory database with the connection set up for the catalog. */
+static int connect(struct catalog **out)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
-	char *err = NULL;
 
+	*out = c;
+	c->origin.file_index = -1;
+	c->rel_neg = c->col_neg = c->type_neg = c->parent_gen = 1;
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL))
-		goto fail;
-	if (sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
-		goto fail;
+		return -1;
 	/* a view on a view goes when the first one goes: triggers that fire
 	   triggers */
-	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-		     "PRAGMA temp_store=MEMORY; PRAGMA recursive_triggers=ON;", NULL, NULL, NULL);
-	c->origin.file_index = -1;
-	c->gen = 1;
+	if (sqlite3_exec(c->db, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+			 " PRAGMA recursive_triggers=ON;", NULL, NULL, NULL))
+		return -1;
+	sqlite3_update_hook(c->db, row_changed, c);
+	return 0;
+}
+
+/* What the database keeps (a loaded image has its own settings). */
+static void settle(struct catalog *c)
+{
+	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+}
+
+int catalog_open(struct catalog **out)
+{
+	struct catalog *c;
+	char *err = NULL;
+
+	if (connect(&c) || sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
+		goto fail;
+	settle(c);
 	*out = c;
 	return 0;
 fail:
 	error("cannot create the schema catalog: %s", err ? err : sqlite3_errmsg(c->db));
 	sqlite3_free(err);
 	catalog_free(c);
+	*out = NULL;
 	return -1;
 }
 
@@ -370,20 +525,19 @@ int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_
 	if (!name || len > NAME_MAX_BYTES)
 		return -1;
 	slot = &c->rels[fnv1a64(name, len, (uint64_t)schema) & (REL_CACHE - 1)];
-	if (slot->gen == c->gen && slot->schema == schema && !strcmp(slot->name, name)) {
-		if (slot->found && out)
-			*out = slot->rel;
-		return slot->found ? 0 : -1;
-	}
+	if ((slot->found || slot->neg == c->rel_neg) && slot->schema == schema &&
+	    !strcmp(slot->name, name))
+		goto out;
 	st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
 	       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
-	ret = rel_row(st, &slot->rel);
-	slot->gen = c->gen;
+	slot->found = !rel_row(st, &slot->rel);
+	slot->neg = c->rel_neg;
 	slot->schema = schema;
 	memcpy(slot->name, name, len + 1);
-	slot->found = !ret;
+out:
+	ret = slot->found ? 0 : -1;
 	if (!ret && out)
 		*out = slot->rel;
 	return ret;
@@ -398,14 +552,10 @@ int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
 	return rel_row(st, out);
 }
 
+/* PostgreSQL: a table's row type shares pg_type with user types. */
 bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name)
 {
-	sqlite3_stmt *st = q(c, "SELECT 1 FROM relations WHERE schema_id = ?1 AND name = ?2"
-			     " UNION ALL SELECT 1 FROM types WHERE schema_id = ?1 AND name = ?2");
-
-	sqlite3_bind_int64(st, 1, schema);
-	bind_text(st, 2, name);
-	return !one_int(st, 0);
+	return cat_rel_find(c, schema, name, NULL) && !cat_type_find(c, schema, name, NULL);
 }
 
 cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
@@ -420,7 +570,7 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 	bind_text(st, 3, k);
 	bind_id(st, 4, table_id);
 	bind_origin(c, st, 5);
-	return run_insert(c, st);
+	return run_keyed_insert(c, st, "relations", schema, name);
 }
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
@@ -543,13 +693,39 @@ static int col_row(sqlite3_stmt *st, struct cat_col *out)
 	return found ? 0 : -1;
 }
 
+/* A copy of a cached column whose type points into the copy. */
+static void col_copy(struct cat_col *dst, const struct cat_col *src)
+{
+	*dst = *src;
+	dst->type.name = dst->type_name;
+	dst->type.schema = dst->type_schema[0] ? dst->type_schema : NULL;
+}
+
 int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out)
 {
-	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
+	sqlite3_stmt *st;
+	struct col_slot *slot;
+	size_t len = name ? strlen(name) : 0;
+	int ret;
 
+	if (!name || len > NAME_MAX_BYTES)
+		return -1;
+	slot = &c->cols[fnv1a64(name, len, (uint64_t)rel) & (COL_CACHE - 1)];
+	if ((slot->found || slot->neg == c->col_neg) && slot->rel == rel &&
+	    !strcmp(slot->col.name, name))
+		goto out;
+	st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
 	sqlite3_bind_int64(st, 1, rel);
 	bind_text(st, 2, name);
-	return col_row(st, out);
+	slot->found = !col_row(st, &slot->col);
+	slot->neg = c->col_neg;
+	slot->rel = rel;
+	memcpy(slot->col.name, name, len + 1);
+out:
+	ret = slot->found ? 0 : -1;
+	if (!ret && out)
+		col_copy(out, &slot->col);
+	return ret;
 }
 
 int cat_col_get(struct catalog *c, cat_id id, struct cat_col *out)
@@ -631,7 +807,7 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	bind_char(st, 12, d->identity);
 	bind_text(st, 13, d->generated);
 	bind_origin(c, st, 14);
-	return run_insert(c, st);
+	return run_keyed_insert(c, st, "columns", rel, d->name);
 }
 
 void cat_col_drop(struct catalog *c, cat_id col)
@@ -1018,18 +1194,25 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 
 int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
 {
-	sqlite3_stmt *st = q(c, "SELECT id FROM relations WHERE parent_id = ?1 AND kind <> 'i'"
-			     " ORDER BY id");
+	sqlite3_stmt *st;
+	struct child_slot *slot = &c->childless[(uint64_t)rel & (CHILD_CACHE - 1)];
 	size_t alloc = 0;
 
 	*ids = NULL;
 	*nr = 0;
+	if (slot->gen == c->parent_gen && slot->rel == rel)
+		return 0;
+	st = q(c, "SELECT id FROM relations WHERE parent_id = ?1 AND kind <> 'i' ORDER BY id");
 	sqlite3_bind_int64(st, 1, rel);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		ALLOC_GROW(*ids, (size_t)*nr + 1, alloc);
 		(*ids)[(*nr)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
+	if (!*nr) {
+		slot->gen = c->parent_gen;
+		slot->rel = rel;
+	}
 	return *nr;
 }
 
@@ -1354,18 +1537,32 @@ void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data)
 
 cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind)
 {
-	sqlite3_stmt *st = q(c, "SELECT id, kind FROM types WHERE schema_id = ?1 AND name = ?2");
-	cat_id id = 0;
+	sqlite3_stmt *st;
+	struct type_slot *slot;
+	size_t len = name ? strlen(name) : 0;
 
+	if (!name || len > NAME_MAX_BYTES)
+		return 0;
+	slot = &c->types[fnv1a64(name, len, (uint64_t)schema) & (TYPE_CACHE - 1)];
+	if ((slot->id || slot->neg == c->type_neg) && slot->schema == schema &&
+	    !strcmp(slot->name, name))
+		goto out;
+	st = q(c, "SELECT id, kind FROM types WHERE schema_id = ?1 AND name = ?2");
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
+	slot->id = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		if (kind)
-			*kind = (char)sqlite3_column_text(st, 1)[0];
+		slot->id = sqlite3_column_int64(st, 0);
+		slot->kind = (char)sqlite3_column_text(st, 1)[0];
 	}
 	sqlite3_reset(st);
-	return id;
+	slot->neg = c->type_neg;
+	slot->schema = schema;
+	memcpy(slot->name, name, len + 1);
+out:
+	if (slot->id && kind)
+		*kind = slot->kind;
+	return slot->id;
 }
 
 cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
@@ -1379,7 +1576,7 @@ cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char 
 	bind_char(st, 3, kind);
 	bind_text(st, 4, base_type);
 	bind_origin(c, st, 5);
-	return run_insert(c, st);
+	return run_keyed_insert(c, st, "types", schema, name);
 }
 
 /* Schema and name of a type, into caller buffers; -1 when absent. */
@@ -1783,31 +1980,46 @@ static int schema_hash(sqlite3 *db, uint64_t *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* The image, then the hash of its schema, little-endian. */
 int catalog_save(struct catalog *c, struct strbuf *out)
 {
 	sqlite3_int64 size = 0;
-	unsigned char *image = sqlite3_serialize(c->db, "main", &size, 0);
+	unsigned char *image, h[8];
+	uint64_t hash;
 
-	if (!image)
+	if (schema_hash(c->db, &hash) || !(image = sqlite3_serialize(c->db, "main", &size, 0)))
 		return -1;
 	strbuf_add(out, image, (size_t)size);
 	sqlite3_free(image);
+	for (int i = 0; i < 8; i++)
+		h[i] = (unsigned char)(hash >> (8 * i));
+	strbuf_add(out, h, 8);
 	return 0;
 }
 
-int catalog_load(struct catalog **out, const void *image, size_t len)
+/*
+ * The saved hash stands for the schema this build creates: the cache is
+ * keyed by the build and by catalog.sql, so no catalog is created here
+ * to compare with (that costs more than reading the image).
+ */
+int catalog_load(struct catalog **out, const void *data, size_t len)
 {
+	const unsigned char *image = data;
 	unsigned char *copy;
 	struct catalog *c;
-	uint64_t want, have;
-	/* room to grow: SQLite copies the whole image into a buffer twice
-	   its size on the first page it adds beyond the buffer */
-	size_t room = len + (len / 4 > (1 << 20) ? len / 4 : (1 << 20));
+	uint64_t want = 0, have;
+	size_t room;
 
 	*out = NULL;
-	if (!len || catalog_open(&c))
+	if (len <= 8)
 		return -1;
-	if (schema_hash(c->db, &want) || !(copy = sqlite3_malloc64(room)))
+	len -= 8;
+	for (int i = 0; i < 8; i++)
+		want |= (uint64_t)image[len + i] << (8 * i);
+	/* room to grow: SQLite copies the whole image into a buffer twice
+	   its size on the first page it adds beyond the buffer */
+	room = len + (len / 4 > (1 << 20) ? len / 4 : (1 << 20));
+	if (connect(&c) || !(copy = sqlite3_malloc64(room)))
 		goto fail;
 	memory_prefault(copy, len);
 	memcpy(copy, image, len);
@@ -1815,9 +2027,7 @@ int catalog_load(struct catalog **out, const void *image, size_t len)
 	if (sqlite3_deserialize(c->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)room,
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE))
 		goto fail;
-	/* what catalog_open() set for the database (the others are the
-	   connection's and stay) */
-	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
 	if (schema_hash(c->db, &have) || have != want)

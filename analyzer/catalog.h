@@ -370,16 +370,17 @@ bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
 /* ---- the whole catalog as bytes (the --cache of a replayed prefix) ---- */
 
 /*
- * Append the catalog's database image (SQLite's file format) to 'out'.
- * The origin is not part of it. Returns 0, or -1 when SQLite cannot.
+ * Append the catalog's database image (SQLite's file format) and the
+ * hash of its schema to 'out'. The origin is not part of it. Returns 0,
+ * or -1 when SQLite cannot.
  */
 int catalog_save(struct catalog *c, struct strbuf *out);
 
 /*
  * A new catalog (catalog_free() it) holding the image catalog_save()
  * wrote; 'image' is copied. Returns 0, or -1 and *out NULL when SQLite
- * cannot open the image or its schema is not the one this build
- * creates. A damaged image that passes (the caller checks its checksum
+ * cannot open the image or its schema is not the one saved with it (a
+ * build's cache holds only its own images: cache.c keys by the build). A damaged image that passes (the caller checks its checksum
  * first: SQLite's integrity check costs more than replaying a small
  * history) makes catalog queries fail, as any SQLite error does.
  */

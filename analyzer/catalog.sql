@@ -60,6 +60,9 @@ CREATE TABLE relations (
 );
 CREATE INDEX relations_table ON relations(table_id);
 CREATE INDEX relations_parent ON relations(parent_id);
+-- what the range rules start from: a pre-commit run lints one file of a
+-- long history
+CREATE INDEX relations_in_range ON relations(id) WHERE in_range;
 
 -- Columns of tables, views and composite types (attnum order).
 --   type:        as PostgreSQL's format_type() prints it
@@ -141,6 +144,7 @@ CREATE TABLE index_deps (
 	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
 );
 CREATE INDEX index_deps_column ON index_deps(column_id);
+CREATE INDEX index_deps_index ON index_deps(index_id);
 
 CREATE TRIGGER index_dep_gone AFTER DELETE ON index_deps
 BEGIN
@@ -187,6 +191,7 @@ CREATE INDEX constraints_rel ON constraints(rel_id);
 CREATE INDEX constraints_name ON constraints(name);
 CREATE INDEX constraints_parent ON constraints(parent_con);
 CREATE INDEX constraints_ref ON constraints(ref_rel_id);
+CREATE INDEX constraints_in_range ON constraints(id) WHERE in_range;
 
 --   ref_column_id: for a foreign key, the referenced column at this position
 CREATE TABLE constraint_columns (

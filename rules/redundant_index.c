@@ -29,13 +29,14 @@
 /* Pairs (a, b): a's keys lead b's, same predicate, both btree. */
 static const char pairs_sql[] =
 	/* only tables with an index in range: a pre-commit run lints one
-	   file of a long history */
+	   file of a long history (relations_in_range finds them) */
 	"WITH touched(id) AS (SELECT DISTINCT i.table_id FROM relations r"
-	"  JOIN indexes i ON i.rel_id = r.id WHERE r.in_range)"
+	"  CROSS JOIN indexes i ON i.rel_id = r.id WHERE r.in_range)"
 	" SELECT a.rel_id, b.rel_id, ra.name, rb.name, s.name, t.name,"
 	"  ra.in_range, ra.created_file, ra.line, rb.in_range, rb.created_file, rb.line,"
 	"  " KEY_COLUMNS("a") ", " KEY_COLUMNS("b") ", a.nr_key = b.nr_key"
-	" FROM touched JOIN indexes a ON a.table_id = touched.id"
+	/* CROSS JOIN: SQLite's planner would scan every index first */
+	" FROM touched CROSS JOIN indexes a ON a.table_id = touched.id"
 	" JOIN indexes b ON b.table_id = a.table_id AND b.rel_id <> a.rel_id"
 	" JOIN relations ra ON ra.id = a.rel_id JOIN relations rb ON rb.id = b.rel_id"
 	" JOIN relations t ON t.id = a.table_id JOIN schemas s ON s.id = t.schema_id"

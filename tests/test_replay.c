@@ -1546,6 +1546,72 @@ START_TEST(test_index_covers_constraints)
 }
 END_TEST
 
+/*
+ * catalog.c answers lookups from C caches that the SQLite update hook
+ * keeps true: every answer below was cached (found or not found) just
+ * before the statement that changes it.
+ */
+START_TEST(test_lookups_follow_changes)
+{
+	cat_id pub = cat_schema_find(cat, "public"), t, s;
+	struct cat_rel r;
+	cat_id *kids;
+	int nr;
+	char kind = 0;
+
+	ok("CREATE TABLE t (a int)");
+	t = rel_id("t");
+	/* a column added, renamed into, retyped, dropped */
+	ck_assert(!col_id("t", "b") && !col_id("t", "c") && col_id("t", "a"));
+	ok("ALTER TABLE t ADD b int");
+	ck_assert(col_id("t", "b"));
+	ck_assert_str_eq(col_type("t", "b"), "integer");
+	ok("ALTER TABLE t RENAME a TO c");
+	ck_assert(!col_id("t", "a") && col_id("t", "c"));
+	ok("ALTER TABLE t ALTER b TYPE bigint");
+	ck_assert_str_eq(col_type("t", "b"), "bigint");
+	ok("ALTER TABLE t DROP b");
+	ck_assert(!col_id("t", "b"));
+	/* a relation created, renamed, dropped; the one renamed into */
+	ck_assert(!rel_id("u") && !rel_id("v"));
+	ok("CREATE TABLE u (a int)");
+	ck_assert(rel_id("u"));
+	ok("ALTER TABLE u RENAME TO v");
+	ck_assert(!rel_id("u") && rel_id("v"));
+	ok("DROP TABLE v");
+	ck_assert(!rel_id("v"));
+	/* a schema renamed (the cached row carries its name) and dropped
+	   with its tables and their columns */
+	ok("CREATE SCHEMA s1; CREATE TABLE s1.x (a int)");
+	ck_assert(!cat_rel_find(cat, cat_schema_find(cat, "s1"), "x", &r));
+	ck_assert_str_eq(r.schema, "s1");
+	ck_assert(!cat_col_find(cat, r.id, "a", NULL));
+	ok("ALTER SCHEMA s1 RENAME TO s2");
+	s = cat_schema_find(cat, "s2");
+	ck_assert(s && !cat_rel_find(cat, s, "x", &r));
+	ck_assert_str_eq(r.schema, "s2");
+	ok("DROP SCHEMA s2 CASCADE");
+	ck_assert(cat_rel_find(cat, s, "x", NULL));
+	ck_assert(cat_col_find(cat, r.id, "a", NULL));
+	/* a type created and dropped; a table's name is not free once a
+	   type has it */
+	ck_assert(!cat_type_find(cat, pub, "mood", NULL) && cat_rel_name_free(cat, pub, "mood"));
+	ok("CREATE TYPE mood AS ENUM ('a')");
+	ck_assert(cat_type_find(cat, pub, "mood", &kind) && kind == 'e');
+	ck_assert(!cat_rel_name_free(cat, pub, "mood"));
+	ok("DROP TYPE mood");
+	ck_assert(!cat_type_find(cat, pub, "mood", NULL));
+	/* a partitioned table gains a partition */
+	ok("CREATE TABLE p (a int) PARTITION BY LIST (a)");
+	ck_assert_int_eq(cat_rel_children(cat, rel_id("p"), &kids, &nr), 0);
+	ok("CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)");
+	ck_assert_int_eq(cat_rel_children(cat, rel_id("p"), &kids, &nr), 1);
+	ck_assert(kids[0] == rel_id("p1"));
+	free(kids);
+	ck_assert(t == rel_id("t"));
+}
+END_TEST
+
 static Suite *replay_suite(void)
 {
 	Suite *s = suite_create("replay");
@@ -1555,6 +1621,7 @@ static Suite *replay_suite(void)
 
 	tcase_add_checked_fixture(names, setup, teardown);
 	tcase_add_test(names, test_names_create_table);
+	tcase_add_test(names, test_lookups_follow_changes);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
 	tcase_add_test(names, test_names_check_unique_per_schema);
