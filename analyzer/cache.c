@@ -208,17 +208,24 @@ static void build_key(struct strbuf *sb, const void *opts, size_t len)
 	strbuf_add(sb, opts, len);
 }
 
+static void key_meta(struct file_key *k, const struct file_meta *m)
+{
+	k->size = m->size;
+	k->ino = m->ino;
+	k->dev = m->dev;
+	k->mtime_ns = m->mtime_ns;
+	k->ctime_ns = m->ctime_ns;
+}
+
 static int stat_file(const char *path, struct file_key *k)
 {
 	struct stat st;
+	struct file_meta m;
 
 	if (stat(path, &st) || !S_ISREG(st.st_mode))
 		return -1;
-	k->size = (uint64_t)st.st_size;
-	k->ino = (uint64_t)st.st_ino;
-	k->dev = (uint64_t)st.st_dev;
-	k->mtime_ns = ts_ns(&st.st_mtim);
-	k->ctime_ns = ts_ns(&st.st_ctim);
+	file_meta_from(&m, &st);
+	key_meta(k, &m);
 	return 0;
 }
 
@@ -243,7 +250,10 @@ static int hash_file(const char *path, unsigned char sha[32])
 	return 0;
 }
 
-/* The prefix as it is now: names and metadata; contents later. */
+/*
+ * The prefix as it is now: names and metadata (what discovery's stat()
+ * said, else a stat() here); contents later.
+ */
 static int take_keys(struct prefix_cache *pc)
 {
 	for (int i = 0; i < pc->nr; i++) {
@@ -253,7 +263,9 @@ static int take_keys(struct prefix_cache *pc)
 		k->display = xstrdup(m->display);
 		k->layout = (uint32_t)m->layout;
 		k->tx = (uint32_t)m->tx;
-		if (stat_file(m->path, k)) {
+		if (m->meta.dev || m->meta.ino) {
+			key_meta(k, &m->meta);
+		} else if (stat_file(m->path, k)) {
 			trace("not used: '%s' is not a regular file", m->path);
 			return -1;
 		}

@@ -293,6 +293,15 @@ struct candidate {
 	int dir;
 };
 
+void file_meta_from(struct file_meta *m, const struct stat *st)
+{
+	m->size = (uint64_t)st->st_size;
+	m->ino = (uint64_t)st->st_ino;
+	m->dev = (uint64_t)st->st_dev;
+	m->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+	m->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+}
+
 static void add_migration(struct scan *s, const struct candidate *c)
 {
 	struct migration *m;
@@ -314,6 +323,7 @@ static void add_migration(struct scan *s, const struct candidate *c)
 	m->layout = c->layout;
 	m->tx = c->tx;
 	m->in_range = false;
+	file_meta_from(&m->meta, c->st);
 	f->dev = c->st->st_dev;
 	f->ino = c->st->st_ino;
 	f->dir = c->dir;
@@ -352,8 +362,9 @@ static bool root_file_matches(const char *name, enum layout l)
 
 struct dir_entries {
 	char **names;
+	unsigned char *types;   /* d_type: DT_REG, DT_DIR, DT_UNKNOWN, ... */
 	int nr;
-	size_t alloc;
+	size_t alloc, types_alloc;
 };
 
 static void dir_entries_release(struct dir_entries *e)
@@ -363,7 +374,9 @@ static void dir_entries_release(struct dir_entries *e)
 	for (i = 0; i < e->nr; i++)
 		free(e->names[i]);
 	free(e->names);
+	free(e->types);
 	e->names = NULL;
+	e->types = NULL;
 	e->nr = 0;
 	e->alloc = 0;
 }
@@ -379,6 +392,8 @@ static int read_entries(const char *dir, struct dir_entries *e)
 		if (de->d_name[0] == '.')
 			continue;  /* ".", ".." and hidden files */
 		ALLOC_GROW(e->names, (size_t)e->nr + 1, e->alloc);
+		ALLOC_GROW(e->types, (size_t)e->nr + 1, e->types_alloc);
+		e->types[e->nr] = de->d_type;
 		e->names[e->nr++] = xstrdup(de->d_name);
 	}
 	closedir(d);
@@ -511,14 +526,15 @@ out:
 }
 
 static void add_entry(struct scan *s, const char *dir, const char *prefix,
-		      const char *name, enum layout root, int dir_idx)
+		      const char *name, unsigned char type, enum layout root, int dir_idx)
 {
 	bool maybe_dir = version_span(name), maybe_file = root_file_matches(name, root);
 	char *path;
 	struct stat st;
 
-	/* most names say it is not ours (down migrations): no stat() */
-	if (!maybe_dir && !maybe_file)
+	/* most names say it is not ours (down migrations), or the type the
+	   directory lists does (a symbolic link still needs stat()) */
+	if ((!maybe_dir || type == DT_REG) && (!maybe_file || type == DT_DIR))
 		return;
 	path = join(dir, name);
 	if (stat(path, &st) < 0)
@@ -551,7 +567,7 @@ static int find_dir(const struct scan *s, const struct stat *st)
 static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 		    bool whole, int *idx)
 {
-	struct dir_entries e = { NULL, 0, 0 };
+	struct dir_entries e = { 0 };
 	struct stat st;
 	enum layout root;
 	int i, ret = -1;
@@ -572,7 +588,7 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	s->dirs[*idx].whole = whole;
 	root = s->forced ? s->force : detect_root_layout(&e);
 	for (i = 0; i < e.nr; i++)
-		add_entry(s, dir, prefix, e.names[i], root, *idx);
+		add_entry(s, dir, prefix, e.names[i], e.types[i], root, *idx);
 	ret = 0;
 out:
 	dir_entries_release(&e);

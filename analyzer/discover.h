@@ -31,6 +31,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum layout {
 	LAYOUT_PLAIN,
@@ -57,8 +58,15 @@ enum tx_mode {
 	                  dbmate transaction:false, config transaction: none */
 };
 
+/* What stat() said of a migration file when it was discovered. */
+struct file_meta {
+	uint64_t size, ino, dev;
+	int64_t mtime_ns, ctime_ns;
+};
+
 struct migration {
 	char *path;           /* owned: path to open */
+	struct file_meta meta;
 	char *display;        /* owned: path to show (as the user named it,
 	                         joined with the file name) */
 	char *version;        /* owned: version as written ("13.1", "0001") */
@@ -80,6 +88,10 @@ struct history {
 	int nr, alloc;
 	int nr_dirs;               /* how many directories were scanned */
 };
+
+struct stat;
+/* Fill *m from what stat() returned. */
+void file_meta_from(struct file_meta *m, const struct stat *st);
 
 void history_init(struct history *h);
 void history_release(struct history *h);
