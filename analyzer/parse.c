@@ -15,6 +15,8 @@
  */
 #include "parse.h"
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +24,104 @@
 #include <pg_query.h>
 
 #include "banned.h"
+
+/*
+ * cJSON allocates every value of a tree by itself, and a file's tree is
+ * thousands of them. The trees add_tree() decodes live only inside it,
+ * so while one is decoded the thread's cJSON allocations come from a
+ * bump arena that goes at once when it returns. Outside add_tree()
+ * cJSON allocates with malloc(); json_free() frees what is not the
+ * arena's, whenever it was allocated.
+ */
+#define JSON_CHUNK (128 * 1024)
+
+struct json_chunk {
+	struct json_chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+static _Thread_local struct {
+	struct json_chunk *chunks;
+	int depth;              /* add_tree() calls under way */
+} json_arena;
+
+static void *json_alloc(size_t n)
+{
+	struct json_chunk *c = json_arena.chunks;
+	void *p;
+
+	if (!json_arena.depth)
+		return malloc(n);
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!c || c->size - c->used < n) {
+		size_t size = n > JSON_CHUNK ? n : JSON_CHUNK;
+
+		if (!(c = malloc(sizeof(*c) + size)))
+			return NULL;   /* cJSON fails the parse */
+		c->size = size;
+		c->used = 0;
+		c->next = json_arena.chunks;
+		json_arena.chunks = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+static void json_free(void *p)
+{
+	for (struct json_chunk *c = json_arena.chunks; c; c = c->next)
+		if ((char *)p >= (char *)c->data && (char *)p < (char *)c->data + c->size)
+			return;
+	free(p);
+}
+
+/* Frees a thread's kept chunk when the thread exits. */
+static pthread_key_t json_key;
+
+static void json_thread_exit(void *chunk)
+{
+	free(chunk);
+}
+
+/* Keep one chunk of the usual size for the next tree; free the rest. */
+static void json_arena_release(void)
+{
+	struct json_chunk *keep = json_arena.chunks;
+
+	while (keep && keep->size != JSON_CHUNK)
+		keep = keep->next;
+	for (struct json_chunk *c = json_arena.chunks; c; ) {
+		struct json_chunk *next = c->next;
+
+		if (c != keep)
+			free(c);
+		c = next;
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	json_arena.chunks = keep;
+	pthread_setspecific(json_key, keep);
+}
+
+static void set_json_hooks(void)
+{
+	cJSON_Hooks hooks = { json_alloc, json_free };
+
+	pthread_key_create(&json_key, json_thread_exit);
+	cJSON_InitHooks(&hooks);
+}
+
+/* Before any cJSON call, on any thread. */
+static void json_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, set_json_hooks);
+}
 
 #define for_each_child(it, arr) \
 	for ((it) = (arr) ? (arr)->child : NULL; (it); (it) = (it)->next)
@@ -2871,15 +2971,17 @@ static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
 /* Decode a parse tree and add its statements; -1 if cJSON refuses it. */
 static int add_tree(struct pctx *ctx, const char *json)
 {
-	cJSON *root = cJSON_Parse(json);
+	cJSON *root;
 	const cJSON *it;
 
-	if (!root)
-		return -1;
-	for_each_child(it, jget(root, "stmts"))
-		add_raw_stmt(ctx, it);
-	cJSON_Delete(root);
-	return 0;
+	json_arena.depth++;
+	root = cJSON_Parse(json);
+	if (root)
+		for_each_child(it, jget(root, "stmts"))
+			add_raw_stmt(ctx, it);
+	if (!--json_arena.depth)
+		json_arena_release();   /* the tree: no cJSON_Delete() */
+	return root ? 0 : -1;
 }
 
 /*
@@ -3034,6 +3136,7 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 	char *copy = sanitized_copy(text, len);
 	PgQueryParseResult r;
 
+	json_init();
 	ctx.text = copy ? copy : text;
 	strbuf_init(&ctx.sb);
 	strbuf_init(&ctx.piece);
@@ -3131,6 +3234,7 @@ int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 	cJSON *tree = NULL;
 	int count = -1;
 
+	json_init();
 	*dynamic = false;
 	if (!body || strstr(body, tag))
 		return -1;
@@ -3159,5 +3263,6 @@ const char *parse_backend_version(void)
 
 void parse_thread_init(void)
 {
+	json_init();
 	pg_query_init();
 }
