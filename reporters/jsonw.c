@@ -6,6 +6,16 @@
 #include "util.h"
 #include "banned.h"
 
+/*
+ * Only the main thread writes reports, and a report is megabytes of
+ * single characters and short runs: stdio's unlocked calls, which skip
+ * the stream's lock (taken on every call once prefetch.c has started a
+ * thread).
+ */
+#define out_char(c, f) putc_unlocked((c), (f))
+#define out_bytes(p, n, f) fwrite_unlocked((p), 1, (n), (f))
+#define out_str(s, f) out_bytes((s), strlen(s), (f))
+
 #define INDENT 2
 /* Enough spaces for the deepest line: one INDENT per level. */
 static const char spaces[] =
@@ -20,8 +30,8 @@ void jsonw_init(struct jsonw *w, FILE *out)
 
 static void newline_indent(struct jsonw *w, int depth)
 {
-	putc('\n', w->out);
-	fwrite(spaces, 1, (size_t)(INDENT * depth), w->out);
+	out_char('\n', w->out);
+	out_bytes(spaces, (size_t)(INDENT * depth), w->out);
 }
 
 /*
@@ -46,7 +56,7 @@ static void before_member(struct jsonw *w, bool is_key)
 	if (w->is_object[top] != is_key)
 		BUG(is_key ? "jsonw: a key in an array" : "jsonw: a value without its key");
 	if (w->has_members[top])
-		putc(',', w->out);
+		out_char(',', w->out);
 	w->has_members[top] = true;
 	newline_indent(w, w->depth);
 }
@@ -66,7 +76,7 @@ static void open_container(struct jsonw *w, bool is_object)
 	w->is_object[w->depth] = is_object;
 	w->has_members[w->depth] = false;
 	w->depth++;
-	putc(is_object ? '{' : '[', w->out);
+	out_char(is_object ? '{' : '[', w->out);
 }
 
 static void close_container(struct jsonw *w, bool is_object)
@@ -79,7 +89,7 @@ static void close_container(struct jsonw *w, bool is_object)
 	w->depth--;
 	if (w->has_members[top])
 		newline_indent(w, w->depth);
-	putc(is_object ? '}' : ']', w->out);
+	out_char(is_object ? '}' : ']', w->out);
 	after_value(w);
 }
 
@@ -116,28 +126,28 @@ static void write_escape(FILE *out, unsigned char c)
 
 	switch (c) {
 	case '"':
-		fputs("\\\"", out);
+		out_str("\\\"", out);
 		break;
 	case '\\':
-		fputs("\\\\", out);
+		out_str("\\\\", out);
 		break;
 	case '\b':
-		fputs("\\b", out);
+		out_str("\\b", out);
 		break;
 	case '\f':
-		fputs("\\f", out);
+		out_str("\\f", out);
 		break;
 	case '\n':
-		fputs("\\n", out);
+		out_str("\\n", out);
 		break;
 	case '\r':
-		fputs("\\r", out);
+		out_str("\\r", out);
 		break;
 	case '\t':
-		fputs("\\t", out);
+		out_str("\\t", out);
 		break;
 	default:
-		fwrite(u, 1, sizeof(u), out);
+		out_bytes(u, sizeof(u), out);
 	}
 }
 
@@ -151,7 +161,7 @@ static void write_string(FILE *out, const char *str)
 	const char *s = str, *run = str;
 	size_t n;
 
-	putc('"', out);
+	out_char('"', out);
 	while (*s) {
 		if (plain_ascii((unsigned char)*s)) {
 			s++;
@@ -162,22 +172,22 @@ static void write_string(FILE *out, const char *str)
 			s += n;
 			continue;
 		}
-		fwrite(run, 1, (size_t)(s - run), out);
+		out_bytes(run, (size_t)(s - run), out);
 		if ((unsigned char)*s >= 0x80)
-			fputs("\xef\xbf\xbd", out);
+			out_str("\xef\xbf\xbd", out);
 		else
 			write_escape(out, (unsigned char)*s);
 		run = ++s;
 	}
-	fwrite(run, 1, (size_t)(s - run), out);
-	putc('"', out);
+	out_bytes(run, (size_t)(s - run), out);
+	out_char('"', out);
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
 {
 	before_member(w, true);
 	write_string(w->out, key);
-	fputs(": ", w->out);
+	out_str(": ", w->out);
 	w->after_key = true;
 }
 
@@ -205,14 +215,14 @@ void jsonw_int(struct jsonw *w, long long v)
 	if (v < 0)
 		buf[--i] = '-';
 	before_member(w, false);
-	fwrite(buf + i, 1, sizeof(buf) - i, w->out);
+	out_bytes(buf + i, sizeof(buf) - i, w->out);
 	after_value(w);
 }
 
 static void literal(struct jsonw *w, const char *s)
 {
 	before_member(w, false);
-	fputs(s, w->out);
+	out_str(s, w->out);
 	after_value(w);
 }
 
@@ -242,5 +252,5 @@ void jsonw_finish(struct jsonw *w)
 {
 	if (!w->done)
 		BUG("jsonw: the document is not complete");
-	putc('\n', w->out);
+	out_char('\n', w->out);
 }
