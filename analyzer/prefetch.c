@@ -274,7 +274,11 @@ static void take_next(struct prefetch *pf, struct prefetched *out)
 	s->state = SLOT_FREE;
 	pf->bytes_ahead -= out->src.len;
 	pf->next_take++;
-	pthread_cond_broadcast(&pf->room);
+	/* a worker waiting for room waits until half of it is free: one
+	   wake-up for several files (a futex call costs microseconds) */
+	if (pf->next_claim - pf->next_take <= PREFETCH_MAX_FILES / 2 &&
+	    pf->bytes_ahead <= PREFETCH_MAX_BYTES / 2)
+		pthread_cond_broadcast(&pf->room);
 }
 
 int prefetch_take(struct prefetch *pf, int i, struct prefetched *out)
