@@ -1135,37 +1135,51 @@ cat_id cat_index_constraint(struct catalog *c, cat_id index)
 	return one_int(st, 0);
 }
 
+/* Is every one of the nr ids in have[0..n-1]? (Both sets are short.) */
+static bool ids_cover(const cat_id *have, int n, const cat_id *cols, int nr)
+{
+	if (n != nr)
+		return false;
+	for (int i = 0; i < nr; i++) {
+		int j = 0;
+
+		while (j < n && have[j] != cols[i])
+			j++;
+		if (j == n)
+			return false;
+	}
+	return true;
+}
+
 bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr)
 {
-	sqlite3_stmt *st = q(c, "SELECT i.rel_id, group_concat(ic.column_id) FROM indexes i"
-			     " JOIN index_columns ic ON ic.index_id = i.rel_id"
-			     " WHERE i.table_id = ?1 AND i.predicate IS NULL AND ic.pos <= ?2"
-			     " AND ic.is_include = 0 GROUP BY i.rel_id HAVING count(ic.column_id) = ?2");
+	/* the first nr key columns of each whole index, index by index
+	   (CROSS JOIN keeps indexes the outer loop: no sort needed) */
+	sqlite3_stmt *st = q(c, "SELECT ic.index_id, ic.column_id FROM indexes i"
+			     " CROSS JOIN index_columns ic ON ic.index_id = i.rel_id"
+			     " WHERE i.table_id = ?1 AND i.predicate IS NULL AND i.nr_key >= ?2"
+			     " AND ic.pos <= ?2 AND ic.is_include = 0 AND ic.column_id IS NOT NULL");
+	cat_id have[32], index = 0;
+	int n = 0;
 	bool found = false;
 
+	if (nr <= 0 || nr > (int)ARRAY_SIZE(have))
+		return false;
 	sqlite3_bind_int64(st, 1, table);
 	sqlite3_bind_int(st, 2, nr);
 	while (!found && sqlite3_step(st) == SQLITE_ROW) {
-		const char *list = (const char *)sqlite3_column_text(st, 1);
-		int hits = 0;
+		cat_id id = sqlite3_column_int64(st, 0);
 
-		for (int i = 0; list && i < nr; i++) {
-			char want[32];
-			const char *p = list;
-			size_t wl;
-
-			snprintf(want, sizeof(want), "%lld", (long long)cols[i]);
-			wl = strlen(want);
-			while ((p = strstr(p, want))) {
-				if ((p == list || p[-1] == ',') && (p[wl] == ',' || !p[wl])) {
-					hits++;
-					break;
-				}
-				p += wl;
-			}
+		if (id != index) {
+			found = index && ids_cover(have, n, cols, nr);
+			index = id;
+			n = 0;
 		}
-		found = hits == nr;
+		if (n < nr)
+			have[n++] = sqlite3_column_int64(st, 1);
 	}
+	if (!found)
+		found = index && ids_cover(have, n, cols, nr);
 	sqlite3_reset(st);
 	return found;
 }
