@@ -41,6 +41,76 @@ struct file_key {
 	bool hashed;                /* sha is known */
 };
 
+/*
+ * Catches a truncated, torn or damaged file, not an adversary (whoever
+ * can write the cache directory can write the user's shell profile).
+ * Four independent lanes of eight bytes, so that a large catalog costs
+ * a few milliseconds where SHA-256 would cost tens. Each step is a
+ * bijection of the lane, so any one changed word changes the sum.
+ */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
+}
+
+/* The sum of a byte stream given in pieces (the file is never whole
+   in memory when it is written). */
+struct sum {
+	uint64_t lane[4];
+	unsigned char part[32];     /* an unfinished block */
+	size_t have;
+};
+
+static void sum_init(struct sum *s, size_t total)
+{
+	s->lane[0] = 0x9e3779b97f4a7c15ULL ^ total;
+	for (int j = 1; j < 4; j++)
+		s->lane[j] = (uint64_t)j;
+	s->have = 0;
+}
+
+static void sum_block(struct sum *s, const unsigned char *b)
+{
+	uint64_t w[4];
+
+	memcpy(w, b, 32);
+	for (int j = 0; j < 4; j++)
+		s->lane[j] = mix(s->lane[j], w[j]);
+}
+
+static void sum_add(struct sum *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	if (s->have) {
+		size_t k = 32 - s->have < n ? 32 - s->have : n;
+
+		memcpy(s->part + s->have, p, k);
+		s->have += k;
+		p += k;
+		n -= k;
+		if (s->have < 32)
+			return;
+		sum_block(s, s->part);
+		s->have = 0;
+	}
+	for (; n >= 32; p += 32, n -= 32)
+		sum_block(s, p);
+	memcpy(s->part, p, n);
+	s->have = n;
+}
+
+static uint64_t sum_final(struct sum *s)
+{
+	uint64_t w[4] = { 0 }, h = s->lane[0];
+
+	memcpy(w, s->part, s->have);
+	for (int j = 0; j < 4; j++)
+		h = mix(h, mix(s->lane[j], w[j]) + (uint64_t)j);
+	return h;
+}
+
 struct section {
 	uint32_t tag;
 	size_t off, len;            /* in buf */
@@ -56,8 +126,13 @@ struct prefix_cache {
 	struct strbuf build;        /* the build's identity and the options */
 	int covers;                 /* leading files the cached state is for */
 	bool stale;                 /* files had to be hashed: rewrite the key */
-	char *buf;                  /* owned: the cache file as read */
-	size_t len;
+	/* the file as read: all of it but its last part (the catalog
+	   image), which cache_take_last() reads where it will stay */
+	char *buf;                  /* owned */
+	size_t len;                 /* of the file; buf holds 'held' bytes */
+	size_t held;
+	int fd;                     /* at 'held', until the last part is read */
+	struct sum sum;             /* of what was read after the header */
 	struct section sec[MAX_SECTIONS];
 	int nr_sec;
 };
@@ -136,37 +211,6 @@ static uint32_t rd_u32(struct reader *r)
 	const unsigned char *p = rd_bytes(r, 4);
 
 	return p ? (uint32_t)get_le(p, 4) : 0;
-}
-
-/*
- * Catches a truncated, torn or damaged file, not an adversary (whoever
- * can write the cache directory can write the user's shell profile).
- * Four independent lanes of eight bytes, so that a large catalog costs
- * a few milliseconds where SHA-256 would cost tens. Each step is a
- * bijection of the lane, so any one changed word changes the sum.
- */
-static uint64_t mix(uint64_t h, uint64_t w)
-{
-	h = (h ^ w) * 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 32);
-}
-
-static uint64_t checksum(const unsigned char *p, size_t n)
-{
-	uint64_t lane[4] = { 0x9e3779b97f4a7c15ULL ^ n, 1, 2, 3 }, w[4], h;
-	size_t i;
-
-	for (i = 0; i + 32 <= n; i += 32) {
-		memcpy(w, p + i, 32);
-		for (int j = 0; j < 4; j++)
-			lane[j] = mix(lane[j], w[j]);
-	}
-	memset(w, 0, sizeof(w));
-	memcpy(w, p + i, n - i);
-	h = lane[0];
-	for (int j = 0; j < 4; j++)
-		h = mix(h, mix(lane[j], w[j]) + (uint64_t)j);
-	return h;
 }
 
 /* ---- the key ---- */
@@ -400,34 +444,13 @@ static int read_all(int fd, char *buf, size_t len)
 	return 0;
 }
 
-/* The cache file into pc->buf: 0, or -1 when there is none fit to read
-   (O_NONBLOCK: a FIFO put there must not hang the run). */
-static int load_file(struct prefix_cache *pc)
-{
-	int fd = open(pc->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC), ret = -1;
-	struct stat st;
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_LEN ||
-	    (uint64_t)st.st_size > CACHE_MAX_BYTES)
-		goto out;
-	pc->len = (size_t)st.st_size;
-	pc->buf = xmalloc(pc->len);
-	/* fresh pages one fault at a time cost more than reading them */
-	memory_prefault(pc->buf, pc->len);
-	ret = read_all(fd, pc->buf, pc->len);
-out:
-	close(fd);
-	return ret;
-}
-
-/* The table of sections: each inside the file, 8-byte aligned. */
+/* The table of sections (in pc->buf): each inside the file, 8-byte
+   aligned. */
 static int read_table(struct prefix_cache *pc, uint32_t n)
 {
 	const unsigned char *b = (const unsigned char *)pc->buf;
-	struct reader r = { b + HEADER_LEN, b + pc->len, false };
 	size_t data = HEADER_LEN + (size_t)n * ENTRY_LEN;
+	struct reader r = { b + HEADER_LEN, b + data, false };
 
 	for (pc->nr_sec = 0; pc->nr_sec < (int)n; pc->nr_sec++) {
 		struct section *s = &pc->sec[pc->nr_sec];
@@ -442,22 +465,88 @@ static int read_table(struct prefix_cache *pc, uint32_t n)
 		s->off = (size_t)off;
 		s->len = (size_t)len;
 	}
+	return pc->sec[0].tag != TAG_BUILD || pc->sec[1].tag != TAG_FILES ? -1 : 0;
+}
+
+/* Header and table into pc->buf, checked as far as they go. */
+static int read_head(struct prefix_cache *pc)
+{
+	unsigned char h[HEADER_LEN];
+	uint32_t n;
+	size_t table;
+
+	if (read_all(pc->fd, (char *)h, HEADER_LEN))
+		return -1;
+	n = (uint32_t)get_le(h + 20, 4);
+	if (memcmp(h, CACHE_MAGIC, MAGIC_LEN) || get_le(h + 16, 4) != CACHE_FORMAT ||
+	    get_le(h + 24, 8) != pc->len || n < 2 || n > MAX_SECTIONS)
+		return -1;
+	table = HEADER_LEN + (size_t)n * ENTRY_LEN;
+	if (table > pc->len)
+		return -1;
+	pc->buf = xmalloc(table);
+	memcpy(pc->buf, h, HEADER_LEN);
+	if (read_all(pc->fd, pc->buf + HEADER_LEN, table - HEADER_LEN))
+		return -1;
+	pc->held = table;
+	return read_table(pc, n);
+}
+
+/*
+ * Where the read stops: at the last part, which ends the file and which
+ * no other part overlaps, when there are parts (the engine stores the
+ * catalog image last); else at the end.
+ */
+static int cut_at(const struct prefix_cache *pc, size_t *cut)
+{
+	const struct section *last = &pc->sec[pc->nr_sec - 1];
+
+	*cut = pc->len;
+	if (pc->nr_sec <= 2)
+		return 0;
+	if (last->off + last->len != pc->len)
+		return -1;
+	for (int i = 0; i < pc->nr_sec - 1; i++)
+		if (pc->sec[i].off + pc->sec[i].len > last->off)
+			return -1;
+	*cut = last->off;
 	return 0;
 }
 
-/* Header and table; nothing after the header is read unless the length
-   and the checksum agree. */
-static int parse_sections(struct prefix_cache *pc)
+/* The file's checksum agrees with the sum of what was read. */
+static bool sum_agrees(struct prefix_cache *pc)
 {
-	const unsigned char *b = (const unsigned char *)pc->buf;
-	uint32_t n = (uint32_t)get_le(b + 20, 4);
+	return sum_final(&pc->sum) == get_le((const unsigned char *)pc->buf + 32, 8);
+}
 
-	if (memcmp(b, CACHE_MAGIC, MAGIC_LEN) || get_le(b + 16, 4) != CACHE_FORMAT ||
-	    get_le(b + 24, 8) != pc->len || n < 2 || n > MAX_SECTIONS ||
-	    get_le(b + 32, 8) != checksum(b + HEADER_LEN, pc->len - HEADER_LEN) ||
-	    read_table(pc, n))
+/*
+ * The cache file, but for its last part, into pc->buf: 0, or -1 when
+ * there is none fit to read (O_NONBLOCK: a FIFO put there must not hang
+ * the run). cache_take_last() reads and sums the last part.
+ */
+static int load_file(struct prefix_cache *pc)
+{
+	struct stat st;
+	size_t cut;
+
+	pc->fd = open(pc->file, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (pc->fd < 0)
 		return -1;
-	return pc->sec[0].tag != TAG_BUILD || pc->sec[1].tag != TAG_FILES ? -1 : 0;
+	if (fstat(pc->fd, &st) || !S_ISREG(st.st_mode) || st.st_size < HEADER_LEN ||
+	    (uint64_t)st.st_size > CACHE_MAX_BYTES)
+		return -1;
+	pc->len = (size_t)st.st_size;
+	if (read_head(pc) || cut_at(pc, &cut))
+		return -1;
+	pc->buf = xrealloc(pc->buf, cut);
+	/* fresh pages one fault at a time cost more than reading them */
+	memory_prefault(pc->buf + pc->held, cut - pc->held);
+	if (read_all(pc->fd, pc->buf + pc->held, cut - pc->held))
+		return -1;
+	pc->held = cut;
+	sum_init(&pc->sum, pc->len - HEADER_LEN);
+	sum_add(&pc->sum, pc->buf + HEADER_LEN, pc->held - HEADER_LEN);
+	return pc->held == pc->len && !sum_agrees(pc) ? -1 : 0;
 }
 
 /* One file of the stored list, its display path still in the buffer. */
@@ -540,11 +629,11 @@ static void read_cache(struct prefix_cache *pc)
 {
 	const struct section *build;
 
-	if (load_file(pc)) {
+	if (access(pc->file, F_OK)) {
 		trace("miss: no cache file '%s'", pc->file);
 		return;
 	}
-	if (parse_sections(pc)) {
+	if (load_file(pc)) {
 		trace("miss: '%s' is damaged or foreign", pc->file);
 		return;
 	}
@@ -569,6 +658,7 @@ struct prefix_cache *cache_open(const char *dir, const struct history *h, int nr
 		return NULL;
 	}
 	pc = xcalloc(1, sizeof(*pc));
+	pc->fd = -1;
 	clock_gettime(CLOCK_REALTIME, &now);
 	pc->key_ns = ts_ns(&now);
 	pc->dir = where;
@@ -598,7 +688,7 @@ int cache_covers(const struct prefix_cache *pc)
 static const struct section *find_part(const struct prefix_cache *pc, uint32_t tag)
 {
 	for (int i = 2; i < pc->nr_sec; i++)
-		if (pc->sec[i].tag == tag)
+		if (pc->sec[i].tag == tag && pc->sec[i].off + pc->sec[i].len <= pc->held)
 			return &pc->sec[i];
 	return NULL;
 }
@@ -609,6 +699,39 @@ const void *cache_part(const struct prefix_cache *pc, uint32_t tag, size_t *len)
 
 	*len = s ? s->len : 0;
 	return s ? pc->buf + s->off : NULL;
+}
+
+void *cache_take_last(struct prefix_cache *pc, uint32_t tag, size_t *len,
+		      void *(*alloc)(size_t len), void (*drop)(void *mem))
+{
+	const struct section *s = &pc->sec[pc->nr_sec - 1];
+	void *mem = NULL;
+
+	*len = 0;
+	if (pc->nr_sec <= 2 || s->tag != tag || pc->fd < 0 || pc->held != s->off)
+		return NULL;
+	mem = alloc(s->len);
+	if (read_all(pc->fd, mem, s->len))
+		goto bad;
+	sum_add(&pc->sum, mem, s->len);
+	pc->held += s->len;
+	if (!sum_agrees(pc))
+		goto bad;
+	close(pc->fd);
+	pc->fd = -1;
+	*len = s->len;
+	return mem;
+bad:
+	trace("miss: '%s' is damaged", pc->file);
+	drop(mem);
+	close(pc->fd);
+	pc->fd = -1;
+	return NULL;
+}
+
+bool cache_stale(const struct prefix_cache *pc)
+{
+	return pc->stale;
 }
 
 void cache_forget(struct prefix_cache *pc)
@@ -653,44 +776,40 @@ static size_t lay_out(const struct cache_part *sec, int nr, size_t *off)
 	return at;
 }
 
-static void encode(const struct prefix_cache *pc, const struct cache_part *parts, int nr,
-		   struct strbuf *sb)
+/*
+ * The file is the header and table ('head'), then each section 8-byte
+ * aligned: sec[0..n-1] are written from where they are, so the catalog
+ * image is never copied. Sets the checksum in 'head'.
+ */
+static void encode_head(const struct cache_part *sec, int n, struct strbuf *head)
 {
-	struct cache_part sec[MAX_SECTIONS];
-	size_t off[MAX_SECTIONS], len;
-	struct strbuf files;
-	unsigned char *b;
-	uint64_t sum;
-	int n = nr + 2;
+	static const unsigned char zeros[8];
+	size_t off[MAX_SECTIONS], len = lay_out(sec, n, off), at;
+	struct sum sum;
+	uint64_t v;
 
-	strbuf_init(&files);
-	encode_files(pc, &files);
-	sec[0] = (struct cache_part){ TAG_BUILD, pc->build.buf, pc->build.len };
-	sec[1] = (struct cache_part){ TAG_FILES, files.buf, files.len };
-	memcpy(sec + 2, parts, (size_t)nr * sizeof(*parts));
-	len = lay_out(sec, n, off);
-	strbuf_grow(sb, len);
-	strbuf_add(sb, CACHE_MAGIC, MAGIC_LEN);
-	put_u32(sb, CACHE_FORMAT);
-	put_u32(sb, (uint32_t)n);
-	put_u64(sb, len);
-	put_u64(sb, 0);
+	strbuf_add(head, CACHE_MAGIC, MAGIC_LEN);
+	put_u32(head, CACHE_FORMAT);
+	put_u32(head, (uint32_t)n);
+	put_u64(head, len);
+	put_u64(head, 0);
 	for (int i = 0; i < n; i++) {
-		put_u32(sb, sec[i].tag);
-		put_u32(sb, 0);
-		put_u64(sb, off[i]);
-		put_u64(sb, sec[i].len);
+		put_u32(head, sec[i].tag);
+		put_u32(head, 0);
+		put_u64(head, off[i]);
+		put_u64(head, sec[i].len);
 	}
+	sum_init(&sum, len - HEADER_LEN);
+	sum_add(&sum, head->buf + HEADER_LEN, head->len - HEADER_LEN);
+	at = head->len;
 	for (int i = 0; i < n; i++) {
-		while (sb->len < off[i])
-			strbuf_addch(sb, '\0');
-		strbuf_add(sb, sec[i].data, sec[i].len);
+		sum_add(&sum, zeros, off[i] - at);
+		sum_add(&sum, sec[i].data, sec[i].len);
+		at = off[i] + sec[i].len;
 	}
-	b = (unsigned char *)sb->buf;
-	sum = checksum(b + HEADER_LEN, sb->len - HEADER_LEN);
+	v = sum_final(&sum);
 	for (int i = 0; i < 8; i++)
-		b[32 + i] = (unsigned char)(sum >> (8 * i));
-	strbuf_release(&files);
+		head->buf[32 + i] = (char)(unsigned char)(v >> (8 * i));
 }
 
 /* mkdir -p, private: the cache shows which histories were linted. */
@@ -733,16 +852,35 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
+/* The head, then each section after its padding. */
+static int write_sections(int fd, const struct strbuf *head, const struct cache_part *sec, int n)
+{
+	static const char zeros[8];
+	size_t at = head->len;
+
+	if (write_all(fd, head->buf, head->len))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		size_t pad = (at + 7) / 8 * 8 - at;
+
+		if (write_all(fd, zeros, pad) || write_all(fd, sec[i].data, sec[i].len))
+			return -1;
+		at += pad + sec[i].len;
+	}
+	return 0;
+}
+
 /* Write a temporary file beside the cache file and rename it over it:
    a reader sees the old file or the new one, never half of one. */
-static int replace_file(struct prefix_cache *pc, const struct strbuf *sb)
+static int replace_file(struct prefix_cache *pc, const struct strbuf *head,
+			const struct cache_part *sec, int n)
 {
 	char *tmp = xstrfmt("%s.XXXXXX", pc->file);
 	int fd = -1, ret = -1, err;
 
 	if (make_dirs(pc->dir) || (fd = mkstemp(tmp)) < 0)
 		goto out;
-	ret = write_all(fd, sb->buf, sb->len);
+	ret = write_sections(fd, head, sec, n);
 	if (close(fd) && !ret)
 		ret = -1;
 	if (!ret && rename(tmp, pc->file))
@@ -760,15 +898,24 @@ out:
 
 static void write_cache(struct prefix_cache *pc, const struct cache_part *parts, int nr)
 {
-	struct strbuf sb;
+	struct cache_part sec[MAX_SECTIONS];
+	struct strbuf files, head;
+	int n = nr + 2;
 
-	if (nr + 2 > MAX_SECTIONS)
+	if (n > MAX_SECTIONS)
 		BUG("too many cache parts: %d", nr);
-	strbuf_init(&sb);
-	encode(pc, parts, nr, &sb);
-	if (!replace_file(pc, &sb))
-		trace("stored %d files in '%s' (%zu bytes)", pc->nr, pc->file, sb.len);
-	strbuf_release(&sb);
+	strbuf_init(&files);
+	strbuf_init(&head);
+	encode_files(pc, &files);
+	sec[0] = (struct cache_part){ TAG_BUILD, pc->build.buf, pc->build.len };
+	sec[1] = (struct cache_part){ TAG_FILES, files.buf, files.len };
+	memcpy(sec + 2, parts, (size_t)nr * sizeof(*parts));
+	encode_head(sec, n, &head);
+	if (!replace_file(pc, &head, sec, n))
+		trace("stored %d files in '%s' (%llu bytes)", pc->nr, pc->file,
+		      (unsigned long long)get_le((const unsigned char *)head.buf + 24, 8));
+	strbuf_release(&head);
+	strbuf_release(&files);
 }
 
 void cache_store(struct prefix_cache *pc, const struct cache_part *parts, int nr)
@@ -783,25 +930,12 @@ void cache_store(struct prefix_cache *pc, const struct cache_part *parts, int nr
 	write_cache(pc, parts, nr);
 }
 
-void cache_refresh(struct prefix_cache *pc)
-{
-	struct cache_part parts[MAX_SECTIONS];
-	int n = 0;
-
-	if (!pc->stale || pc->covers != pc->nr)
-		return;
-	for (int i = 2; i < pc->nr_sec; i++) {
-		parts[n].tag = pc->sec[i].tag;
-		parts[n].data = pc->buf + pc->sec[i].off;
-		parts[n++].len = pc->sec[i].len;
-	}
-	cache_store(pc, parts, n);
-}
-
 void cache_free(struct prefix_cache *pc)
 {
 	if (!pc)
 		return;
+	if (pc->fd >= 0)
+		close(pc->fd);
 	for (int i = 0; pc->keys && i < pc->nr; i++)
 		free(pc->keys[i].display);
 	free(pc->keys);

@@ -86,8 +86,19 @@ struct prefix_cache *cache_open(const char *dir, const struct history *h, int nr
  */
 int cache_covers(const struct prefix_cache *pc);
 
-/* A part of the cached state, valid until cache_free(); NULL when the
-   cache has no such part. */
+/*
+ * The last part stored (the engine stores the catalog image last), read
+ * from the file into memory from alloc(len), which is then the caller's.
+ * Only now is the file's checksum complete: take the last part before
+ * trusting the others. NULL when the last part has another tag, or the
+ * file cannot be read or is damaged (the memory is given to drop()).
+ * Once per cache.
+ */
+void *cache_take_last(struct prefix_cache *pc, uint32_t tag, size_t *len,
+		      void *(*alloc)(size_t len), void (*drop)(void *mem));
+
+/* A part of the cached state other than the last, valid until
+   cache_free(); NULL when the cache has no such part. */
 const void *cache_part(const struct prefix_cache *pc, uint32_t tag, size_t *len);
 
 /* The cached parts could not be restored: a miss after all. */
@@ -102,11 +113,11 @@ void cache_forget(struct prefix_cache *pc);
 void cache_store(struct prefix_cache *pc, const struct cache_part *parts, int nr);
 
 /*
- * The prefix was restored whole (cache_covers() == nr): rewrite the
- * file's key when files had to be read to be recognised (changed mtime,
- * or a recent one), so that the next run need not.
+ * Files had to be read to be recognised (changed mtime, or a recent
+ * one): when the prefix was restored whole, store it again all the same,
+ * so that the next run need not.
  */
-void cache_refresh(struct prefix_cache *pc);
+bool cache_stale(const struct prefix_cache *pc);
 
 void cache_free(struct prefix_cache *pc);
 

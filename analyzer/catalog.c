@@ -1994,21 +1994,57 @@ static int schema_hash(sqlite3 *db, uint64_t *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The image, then the hash of its schema, little-endian. */
-int catalog_save(struct catalog *c, struct strbuf *out)
+/* The image, then the hash of its schema, little-endian: SQLite's own
+   copy of the database, grown by 8 bytes (no second copy). */
+int catalog_save(struct catalog *c, struct cat_image *out)
 {
 	sqlite3_int64 size = 0;
-	unsigned char *image, h[8];
+	unsigned char *image, *grown;
 	uint64_t hash;
 
+	out->data = NULL;
+	out->len = 0;
 	if (schema_hash(c->db, &hash) || !(image = sqlite3_serialize(c->db, "main", &size, 0)))
 		return -1;
-	strbuf_add(out, image, (size_t)size);
-	sqlite3_free(image);
+	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + 8))) {
+		sqlite3_free(image);
+		return -1;
+	}
 	for (int i = 0; i < 8; i++)
-		h[i] = (unsigned char)(hash >> (8 * i));
-	strbuf_add(out, h, 8);
+		grown[size + i] = (unsigned char)(hash >> (8 * i));
+	out->data = grown;
+	out->len = (size_t)size + 8;
 	return 0;
+}
+
+void cat_image_release(struct cat_image *img)
+{
+	sqlite3_free(img->data);
+	img->data = NULL;
+	img->len = 0;
+}
+
+/* Room to grow: SQLite copies the whole image into a buffer twice its
+   size on the first page it adds beyond the buffer. */
+static size_t image_room(size_t len)
+{
+	return len / 4 > (1 << 20) ? len / 4 : (1 << 20);
+}
+
+void *cat_image_alloc(size_t len)
+{
+	unsigned char *p = sqlite3_malloc64(len + image_room(len));
+
+	if (!p)
+		die("out of memory (%zu bytes)", len);
+	/* fresh pages one fault at a time cost more than filling them */
+	memory_prefault(p, len);
+	return p;
+}
+
+void cat_image_drop(void *image)
+{
+	sqlite3_free(image);
 }
 
 /*
@@ -2016,29 +2052,27 @@ int catalog_save(struct catalog *c, struct strbuf *out)
  * keyed by the build and by catalog.sql, so no catalog is created here
  * to compare with (that costs more than reading the image).
  */
-int catalog_load(struct catalog **out, const void *data, size_t len)
+int catalog_load(struct catalog **out, void *data, size_t len)
 {
-	const unsigned char *image = data;
-	unsigned char *copy;
-	struct catalog *c;
+	unsigned char *image = data;
+	struct catalog *c = NULL;
 	uint64_t want = 0, have;
-	size_t room;
 
 	*out = NULL;
-	if (len <= 8)
+	if (len <= 8) {
+		sqlite3_free(image);
 		return -1;
+	}
 	len -= 8;
 	for (int i = 0; i < 8; i++)
 		want |= (uint64_t)image[len + i] << (8 * i);
-	/* room to grow: SQLite copies the whole image into a buffer twice
-	   its size on the first page it adds beyond the buffer */
-	room = len + (len / 4 > (1 << 20) ? len / 4 : (1 << 20));
-	if (connect(&c) || !(copy = sqlite3_malloc64(room)))
+	if (connect(&c)) {
+		sqlite3_free(image);
 		goto fail;
-	memory_prefault(copy, len);
-	memcpy(copy, image, len);
-	/* SQLite frees 'copy' when this fails */
-	if (sqlite3_deserialize(c->db, "main", copy, (sqlite3_int64)len, (sqlite3_int64)room,
+	}
+	/* SQLite frees 'image' when this fails */
+	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)len,
+				(sqlite3_int64)(len + 8 + image_room(len + 8)),
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE))
 		goto fail;
 	settle(c);

@@ -369,21 +369,32 @@ bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
 
 /* ---- the whole catalog as bytes (the --cache of a replayed prefix) ---- */
 
-/*
- * Append the catalog's database image (SQLite's file format) and the
- * hash of its schema to 'out'. The origin is not part of it. Returns 0,
- * or -1 when SQLite cannot.
- */
-int catalog_save(struct catalog *c, struct strbuf *out);
+/* The catalog as bytes: its database image (SQLite's file format), then
+   the hash of its schema. The origin is not part of it. */
+struct cat_image {
+	unsigned char *data;    /* owned: cat_image_release() */
+	size_t len;
+};
+
+/* Returns 0, or -1 when SQLite cannot (out is then empty). */
+int catalog_save(struct catalog *c, struct cat_image *out);
+void cat_image_release(struct cat_image *img);
+
+/* Memory for 'len' bytes of an image (and room for the catalog to
+   grow), for catalog_load(); cat_image_drop() it when unused. */
+void *cat_image_alloc(size_t len);
+void cat_image_drop(void *image);
 
 /*
- * A new catalog (catalog_free() it) holding the image catalog_save()
- * wrote; 'image' is copied. Returns 0, or -1 and *out NULL when SQLite
- * cannot open the image or its schema is not the one saved with it (a
- * build's cache holds only its own images: cache.c keys by the build). A damaged image that passes (the caller checks its checksum
+ * A new catalog (catalog_free() it) holding the len bytes of an image
+ * catalog_save() made, read into 'image' from cat_image_alloc(len),
+ * which it takes in all cases. Returns 0, or -1 and *out NULL when
+ * SQLite cannot open the image or its schema is not the one saved with
+ * it (a build's cache holds only its own images: cache.c keys by the
+ * build). A damaged image that passes (the caller checks its checksum
  * first: SQLite's integrity check costs more than replaying a small
  * history) makes catalog queries fail, as any SQLite error does.
  */
-int catalog_load(struct catalog **out, const void *image, size_t len);
+int catalog_load(struct catalog **out, void *image, size_t len);
 
 #endif

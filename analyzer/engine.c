@@ -1214,17 +1214,24 @@ static int restore_engine_state(struct rule_ctx *ctx, struct prefix_cache *pc,
 static int restore_prefix(struct rule_ctx *ctx, struct prefix_cache *pc, struct replay **rp,
 			  unsigned *preludes_done)
 {
-	const void *image, *state;
+	const void *state;
+	void *image;
 	size_t image_len, state_len;
 	int n = pc ? cache_covers(pc) : 0;
 
 	*rp = NULL;
 	if (!n)
 		return 0;
-	image = cache_part(pc, PART_CATALOG, &image_len);
+	/* first: it completes the file's checksum, which vouches for the rest */
+	image = cache_take_last(pc, PART_CATALOG, &image_len, cat_image_alloc, cat_image_drop);
+	if (!image)
+		goto miss;
 	state = cache_part(pc, PART_REPLAY, &state_len);
-	if (!image || !state || restore_engine_state(ctx, pc, preludes_done) ||
-	    catalog_load(&ctx->cat, image, image_len))
+	if (!state || restore_engine_state(ctx, pc, preludes_done)) {
+		cat_image_drop(image);
+		goto miss;
+	}
+	if (catalog_load(&ctx->cat, image, image_len))
 		goto miss;
 	*rp = replay_new(ctx->cat);
 	if (!replay_restore(*rp, state, state_len))
@@ -1245,26 +1252,25 @@ miss:
 static void store_prefix(struct rule_ctx *ctx, struct prefix_cache *pc, struct replay *rp,
 			 unsigned preludes_done, int k)
 {
-	struct strbuf image, state, mine;
+	struct strbuf state, mine;
+	struct cat_image image;
 	struct cache_part parts[3];
 
-	if (cache_covers(pc) == k) {
-		cache_refresh(pc);
+	if (cache_covers(pc) == k && !cache_stale(pc))
 		return;
-	}
-	strbuf_init(&image);
 	strbuf_init(&state);
 	strbuf_init(&mine);
 	if (catalog_save(ctx->cat, &image))
 		goto out;
 	replay_save(rp, &state);
 	strbuf_addf(&mine, "preludes %u failed %d", preludes_done, ctx->nr_failed);
-	parts[0] = (struct cache_part){ PART_CATALOG, image.buf, image.len };
-	parts[1] = (struct cache_part){ PART_REPLAY, state.buf, state.len };
-	parts[2] = (struct cache_part){ PART_ENGINE, mine.buf, mine.len + 1 };
+	parts[0] = (struct cache_part){ PART_REPLAY, state.buf, state.len };
+	parts[1] = (struct cache_part){ PART_ENGINE, mine.buf, mine.len + 1 };
+	/* last: cache_take_last() reads it straight into the catalog's memory */
+	parts[2] = (struct cache_part){ PART_CATALOG, image.data, image.len };
 	cache_store(pc, parts, 3);
 out:
-	strbuf_release(&image);
+	cat_image_release(&image);
 	strbuf_release(&state);
 	strbuf_release(&mine);
 }
