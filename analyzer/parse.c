@@ -158,6 +158,10 @@ struct pctx {
 	bool has_subquery;
 	struct qvec rels;          /* a view's relations ... */
 	struct strvec ctes, relcols;  /* ... its CTE names and columns */
+
+	/* a big file: the statements split_sql() found, not parsed yet */
+	struct span { size_t start, end; } *run;
+	size_t nr_run, alloc_run;
 };
 
 /* ---- small helpers ---------------------------------------------- */
@@ -3107,6 +3111,7 @@ static void pctx_release(struct pctx *ctx)
 	free(ctx->rels.v);
 	free(ctx->ctes.v);
 	free(ctx->relcols.v);
+	free(ctx->run);
 }
 
 /*
@@ -3130,6 +3135,42 @@ static char *sanitized_copy(const char *text, size_t len)
 	return copy;
 }
 
+/*
+ * libpg_query's JSON and the tree decoded from it take about fifty times
+ * the size of the SQL: a file bigger than this (a schema dump) is parsed
+ * a run of whole statements at a time.
+ */
+#define PARSE_RUN_BYTES ((size_t)256 * 1024)
+
+/* Statements run[0..nr_run) at once; else each alone. */
+static void parse_run(struct pctx *ctx)
+{
+	size_t start = ctx->run[0].start, end = ctx->run[ctx->nr_run - 1].end;
+	PgQueryParseResult r;
+
+	strbuf_reset(&ctx->piece);
+	strbuf_add(&ctx->piece, ctx->text + start, end - start);
+	r = pg_query_parse(ctx->piece.buf);
+	ctx->base = start;
+	ctx->limit = end;
+	if (r.error || add_tree(ctx, r.parse_tree) < 0)
+		for (size_t i = 0; i < ctx->nr_run; i++)
+			parse_piece(ctx, ctx->run[i].start, ctx->run[i].end);
+	pg_query_free_parse_result(r);
+	ctx->nr_run = 0;
+}
+
+static void add_to_run(void *data, size_t start, size_t end)
+{
+	struct pctx *ctx = data;
+
+	if (ctx->nr_run && end - ctx->run[0].start > PARSE_RUN_BYTES)
+		parse_run(ctx);
+	ALLOC_GROW(ctx->run, ctx->nr_run + 1, ctx->alloc_run);
+	ctx->run[ctx->nr_run].start = start;
+	ctx->run[ctx->nr_run++].end = end;
+}
+
 int parse_sql(const char *text, size_t len, struct stmt_list *out)
 {
 	struct pctx ctx = { .arena = &out->arena, .len = len, .limit = len };
@@ -3140,12 +3181,19 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 	ctx.text = copy ? copy : text;
 	strbuf_init(&ctx.sb);
 	strbuf_init(&ctx.piece);
+	if (len > PARSE_RUN_BYTES) {
+		split_sql(ctx.text, len, add_to_run, add_comment, &ctx);
+		if (ctx.nr_run)
+			parse_run(&ctx);
+		goto out;
+	}
 	split_sql(ctx.text, len, NULL, add_comment, &ctx);
 	r = pg_query_parse(ctx.text);
 	/* fast path: the whole file at once; else statement by statement */
 	if (r.error || add_tree(&ctx, r.parse_tree) < 0)
 		split_sql(ctx.text, len, parse_piece, NULL, &ctx);
 	pg_query_free_parse_result(r);
+out:
 	finish(&ctx, out);
 	pctx_release(&ctx);
 	free(copy);

@@ -236,6 +236,60 @@ START_TEST(test_too_deep)
 }
 END_TEST
 
+/*
+ * A file over 256 KB (a schema dump) is parsed a run of statements at a
+ * time: the same statements, spans and comments as a small file gives,
+ * across the runs' edges, with a syntax error failing only itself.
+ */
+START_TEST(test_big_file_in_runs)
+{
+	struct strbuf sb;
+	char want[128];
+	int n = 6000, bad = 3000, i;
+
+	strbuf_init(&sb);
+	for (i = 0; i < n; i++) {
+		strbuf_addf(&sb, "-- table %d\n", i);
+		if (i == bad)
+			strbuf_addstr(&sb, "create tabel broken (x int);\n");
+		else if (i % 7 == 0)
+			strbuf_addf(&sb, "create function f%d() returns int as $b$ select 1; $b$"
+				    " language sql;\n", i);
+		else
+			strbuf_addf(&sb, "create table t%d (id bigint primary key, note text"
+				    " default 'a;b');\n", i);
+	}
+	ck_assert_uint_gt(sb.len, 256 * 1024);
+	parse(sb.buf);
+	ck_assert_int_eq(L.nr, n);
+	ck_assert_int_eq(L.nr_comments, n);
+	for (i = 0; i < n; i++) {
+		const struct stmt *st = &L.stmts[i];
+
+		if (i == bad) {
+			ck_assert_int_eq(st->kind, ST_SYNTAX_ERROR);
+			ck_assert_str_eq(span(st), "create tabel broken (x int)");
+			continue;
+		}
+		if (i % 7 == 0) {
+			snprintf(want, sizeof(want), "create function f%d() returns int as"
+				 " $b$ select 1; $b$ language sql", i);
+			ck_assert_str_eq(span(st), want);
+			continue;
+		}
+		ck_assert_int_eq(st->kind, ST_CREATE_TABLE);
+		snprintf(want, sizeof(want), "t%d", i);
+		ck_assert_str_eq(st->u.create_table.name.name, want);
+		snprintf(want, sizeof(want), "create table t%d (id bigint primary key,"
+			 " note text default 'a;b')", i);
+		ck_assert_str_eq(span(st), want);
+	}
+	SRC = NULL;
+	stmt_list_release(&L);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(test_backend_version)
 {
 	ck_assert_ptr_nonnull(strstr(parse_backend_version(), "libpg_query 15"));
@@ -1318,6 +1372,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_spans_multibyte);
 	tcase_add_test(tc, test_last_statement_without_semicolon);
 	tcase_add_test(tc, test_syntax_error_middle);
+	tcase_add_test(tc, test_big_file_in_runs);
 	tcase_add_test(tc, test_error_offset_multibyte);
 	tcase_add_test(tc, test_unterminated);
 	tcase_add_test(tc, test_comments_and_bodies);
