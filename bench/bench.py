@@ -164,6 +164,19 @@ def up_files(paths):
     return out
 
 
+def dump(tmp, small):
+    """The small history as one file, as a schema dump is (big files are
+    parsed in runs of statements: memory must not grow with the file)."""
+    d = os.path.join(tmp, "dump")
+    os.makedirs(d)
+    path = os.path.join(d, "000001_dump.up.sql")
+    with open(path, "wb") as out:
+        for f in small.files:
+            with open(f, "rb") as src:
+                out.write(src.read() + b"\n")
+    return Input("dump", [d], [path])
+
+
 def corpus_inputs():
     """PostgreSQL histories of ../shared/corpora (those with pg_schema.sql)."""
     if not os.path.isdir(CORPORA):
@@ -414,6 +427,7 @@ def main():
         inputs = [generate(tmp, "small", 1000, 20000, 1)]
         if not a.quick:
             inputs.append(generate(tmp, "large", 10000, 200000, 2))
+            inputs.append(dump(tmp, inputs[0]))
         inputs += corpus_inputs()
         rows = []
         for inp in inputs:
