@@ -66,6 +66,17 @@ struct type_slot {
 	char kind;
 };
 
+/* The highest attnum of a relation's columns while gen equals
+   catalog.attnum_gen: a table's columns are added one by one, and
+   max(attnum) reads every column the table has so far. */
+#define ATTNUM_CACHE 64
+
+struct attnum_slot {
+	uint64_t gen;
+	cat_id rel;
+	int max;
+};
+
 /* A relation with no partitions or inheritance children while gen
    equals catalog.parent_gen. */
 struct child_slot {
@@ -76,11 +87,12 @@ struct child_slot {
 struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
-	uint64_t rel_neg, col_neg, type_neg, parent_gen;
+	uint64_t rel_neg, col_neg, type_neg, parent_gen, attnum_gen;
 	struct rel_slot rels[REL_CACHE];
 	struct col_slot cols[COL_CACHE];
 	struct type_slot types[TYPE_CACHE];
 	struct child_slot childless[CHILD_CACHE];
+	struct attnum_slot attnums[ATTNUM_CACHE];
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
@@ -167,6 +179,8 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 			c->col_neg++;
 		if (op != SQLITE_INSERT)
 			forget_col(c, row);
+		if (op != SQLITE_UPDATE)   /* no UPDATE sets attnum */
+			c->attnum_gen++;
 	} else if (!strcmp(table, "types")) {
 		if (op != SQLITE_DELETE)
 			c->type_neg++;
@@ -308,7 +322,7 @@ static int connect(struct catalog **out)
 
 	*out = c;
 	c->origin.file_index = -1;
-	c->rel_neg = c->col_neg = c->type_neg = c->parent_gen = 1;
+	c->rel_neg = c->col_neg = c->type_neg = c->parent_gen = c->attnum_gen = 1;
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -790,15 +804,35 @@ static void bind_char(sqlite3_stmt *st, int i, char ch)
 		sqlite3_bind_null(st, i);
 }
 
+/* The attnum the next column of 'rel' gets: one past the highest. */
+static struct attnum_slot *next_attnum(struct catalog *c, cat_id rel)
+{
+	struct attnum_slot *slot = &c->attnums[(uint64_t)rel & (ATTNUM_CACHE - 1)];
+	sqlite3_stmt *st;
+
+	if (slot->gen == c->attnum_gen && slot->rel == rel)
+		return slot;
+	st = q(c, "SELECT coalesce(max(attnum), 0) FROM columns WHERE rel_id = ?1");
+	sqlite3_bind_int64(st, 1, rel);
+	slot->max = (int)one_int(st, 0);
+	slot->rel = rel;
+	slot->gen = c->attnum_gen;
+	return slot;
+}
+
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 {
+	struct attnum_slot *slot = next_attnum(c, rel);
 	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
 		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
 		" default_volatility, identity, generated, created_file, in_range, file, line)"
-		" VALUES (?1, (SELECT coalesce(max(attnum), 0) + 1 FROM columns WHERE rel_id = ?1),"
-		" ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)");
+		" VALUES (?1, ?18, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+		" ?16, ?17)");
+	int attnum = slot->max + 1;
+	cat_id id;
 
 	sqlite3_bind_int64(st, 1, rel);
+	sqlite3_bind_int(st, 18, attnum);
 	bind_text(st, 2, d->name);
 	bind_type(st, 3, d->type);
 	sqlite3_bind_int(st, 9, d->not_null);
@@ -807,7 +841,14 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	bind_char(st, 12, d->identity);
 	bind_text(st, 13, d->generated);
 	bind_origin(c, st, 14);
-	return run_keyed_insert(c, st, "columns", rel, d->name);
+	id = run_keyed_insert(c, st, "columns", rel, d->name);
+	if (id) {
+		/* a keyed INSERT leaves the slots to us (row_changed()) */
+		slot->max = attnum;
+		slot->rel = rel;
+		slot->gen = c->attnum_gen;
+	}
+	return id;
 }
 
 void cat_col_drop(struct catalog *c, cat_id col)

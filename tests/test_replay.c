@@ -1612,6 +1612,29 @@ START_TEST(test_lookups_follow_changes)
 }
 END_TEST
 
+/* attnum: one past the highest, however the columns came (catalog.c
+   keeps the highest per relation in C) */
+START_TEST(test_attnum_follows_changes)
+{
+	struct cat_col col;
+
+	ok("CREATE TABLE t (a int, b int, c int);"
+	   "ALTER TABLE t ADD d int");
+	ck_assert(!cat_col_find(cat, rel_id("t"), "d", &col) && col.attnum == 4);
+	ok("ALTER TABLE t DROP d; ALTER TABLE t ADD e int");
+	ck_assert(!cat_col_find(cat, rel_id("t"), "e", &col) && col.attnum == 4);
+	ok("ALTER TABLE t DROP c, DROP e; ALTER TABLE t ADD f int");
+	ck_assert(!cat_col_find(cat, rel_id("t"), "f", &col) && col.attnum == 3);
+	/* columns copied from the parent, then one of the child's own */
+	ok("CREATE TABLE p (x int, y int) PARTITION BY LIST (x);"
+	   "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);"
+	   "ALTER TABLE p ADD z int");
+	ck_assert(!cat_col_find(cat, rel_id("p1"), "z", &col) && col.attnum == 3);
+	ok("CREATE TABLE k (LIKE t); ALTER TABLE k ADD g int");
+	ck_assert(!cat_col_find(cat, rel_id("k"), "g", &col) && col.attnum == 4);
+}
+END_TEST
+
 static Suite *replay_suite(void)
 {
 	Suite *s = suite_create("replay");
@@ -1622,6 +1645,7 @@ static Suite *replay_suite(void)
 	tcase_add_checked_fixture(names, setup, teardown);
 	tcase_add_test(names, test_names_create_table);
 	tcase_add_test(names, test_lookups_follow_changes);
+	tcase_add_test(names, test_attnum_follows_changes);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
 	tcase_add_test(names, test_names_check_unique_per_schema);
