@@ -101,6 +101,8 @@ struct catalog {
 	const char *keyed_table;
 	cat_id key_owner;
 	const char *key_name;
+	bool views_pending;     /* dropping_views has rows */
+	bool dropping_views;    /* drop_pending_views() is under way */
 	struct cat_origin origin;
 	int errors;
 };
@@ -188,6 +190,8 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 			forget_type(c, row);
 	} else if (!strcmp(table, "schemas") && op == SQLITE_UPDATE) {
 		forget_rel(c, 0);
+	} else if (!strcmp(table, "dropping_views") && op == SQLITE_INSERT) {
+		c->views_pending = true;
 	}
 }
 
@@ -229,6 +233,8 @@ static void bind_id(sqlite3_stmt *st, int i, cat_id id)
 		sqlite3_bind_null(st, i);
 }
 
+static void drop_pending_views(struct catalog *c);
+
 /* Step a statement that returns no rows. */
 static void run(struct catalog *c, sqlite3_stmt *st)
 {
@@ -240,6 +246,40 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 			warning("catalog: %s", sqlite3_errmsg(c->db));
 	}
 	sqlite3_reset(st);
+	if (c->views_pending && !c->dropping_views)
+		drop_pending_views(c);
+}
+
+/*
+ * The views the last statement left without what they read (the
+ * view_dep_gone trigger queued them), then the views that leaves so,
+ * round by round, until none is left: however long a chain of views is,
+ * no trigger program nests another.
+ */
+static void drop_pending_views(struct catalog *c)
+{
+	cat_id *ids = NULL;
+	size_t alloc = 0, nr;
+	sqlite3_stmt *st;
+
+	c->dropping_views = true;
+	while (c->views_pending) {
+		c->views_pending = false;
+		st = q(c, "SELECT view_id FROM dropping_views");
+		for (nr = 0; sqlite3_step(st) == SQLITE_ROW; nr++) {
+			ALLOC_GROW(ids, nr + 1, alloc);
+			ids[nr] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+		run(c, q(c, "DELETE FROM dropping_views"));
+		for (size_t i = 0; i < nr; i++) {
+			st = q(c, "DELETE FROM relations WHERE id = ?1");
+			sqlite3_bind_int64(st, 1, ids[i]);
+			run(c, st);
+		}
+	}
+	c->dropping_views = false;
+	free(ids);
 }
 
 static cat_id run_insert(struct catalog *c, sqlite3_stmt *st)

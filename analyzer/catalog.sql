@@ -225,11 +225,19 @@ CREATE TABLE replacing_views (
 	view_id       INTEGER PRIMARY KEY
 );
 
+-- Views whose dependencies went, to go too: catalog.c drops them after
+-- the statement, round by round, and empties this table. Dropping them
+-- in the trigger nested one trigger program per view of a chain, and
+-- SQLite stops at 1,000 levels (500 views).
+CREATE TABLE dropping_views (
+	view_id       INTEGER PRIMARY KEY
+);
+
 -- A view goes with what it reads (only reachable by CASCADE in PostgreSQL).
 CREATE TRIGGER view_dep_gone AFTER DELETE ON view_deps
 WHEN OLD.view_id NOT IN (SELECT view_id FROM replacing_views)
 BEGIN
-	DELETE FROM relations WHERE id = OLD.view_id;
+	INSERT OR IGNORE INTO dropping_views VALUES (OLD.view_id);
 END;
 
 -- A sequence owned by a column goes with that column.

@@ -1635,6 +1635,35 @@ START_TEST(test_attnum_follows_changes)
 }
 END_TEST
 
+/* A chain of views longer than SQLite's trigger depth goes with what
+   it reads, whether a table or a column goes. */
+START_TEST(test_long_view_chain_cascade)
+{
+	struct strbuf sb;
+	int n = 700;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "CREATE TABLE t (a int, b int);"
+		      " CREATE VIEW v0 AS SELECT a FROM t;");
+	for (int i = 1; i < n; i++)
+		strbuf_addf(&sb, " CREATE VIEW v%d AS SELECT a FROM v%d;", i, i - 1);
+	strbuf_addstr(&sb, " CREATE VIEW w AS SELECT b FROM t;");
+	ok(sb.buf);
+	ck_assert(rel_id("v699"));
+	ok("ALTER TABLE t DROP COLUMN a CASCADE");
+	ck_assert(!rel_id("v0") && !rel_id("v350") && !rel_id("v699"));
+	ck_assert(rel_id("w") && rel_id("t"));
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "CREATE VIEW u0 AS SELECT b FROM t;");
+	for (int i = 1; i < n; i++)
+		strbuf_addf(&sb, " CREATE VIEW u%d AS SELECT b FROM u%d;", i, i - 1);
+	ok(sb.buf);
+	ok("DROP TABLE t CASCADE");
+	ck_assert(!rel_id("t") && !rel_id("w") && !rel_id("u0") && !rel_id("u699"));
+	strbuf_release(&sb);
+}
+END_TEST
+
 static Suite *replay_suite(void)
 {
 	Suite *s = suite_create("replay");
@@ -1646,6 +1675,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_names_create_table);
 	tcase_add_test(names, test_lookups_follow_changes);
 	tcase_add_test(names, test_attnum_follows_changes);
+	tcase_add_test(names, test_long_view_chain_cascade);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
 	tcase_add_test(names, test_names_check_unique_per_schema);
