@@ -88,6 +88,7 @@ struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
 	uint64_t rel_neg, col_neg, type_neg, parent_gen, attnum_gen;
+	uint64_t names_freed;   /* cat_names_freed() */
 	struct rel_slot rels[REL_CACHE];
 	struct col_slot cols[COL_CACHE];
 	struct type_slot types[TYPE_CACHE];
@@ -164,6 +165,9 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	struct catalog *c = data;
 
 	(void)db;
+	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types") ||
+				    !strcmp(table, "constraints")))
+		c->names_freed++;
 	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
 		retire_none(c, table, c->key_owner, c->key_name);
 		c->keyed_table = NULL;
@@ -471,6 +475,11 @@ out:
 		*err = xstrdup(sqlite3_errmsg(c->db));
 	sqlite3_finalize(st);
 	return ret;
+}
+
+uint64_t cat_names_freed(const struct catalog *c)
+{
+	return c->names_freed;
 }
 
 /* ---- schemas ---- */

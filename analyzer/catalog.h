@@ -367,6 +367,10 @@ void cat_col_drop_owned_sequences(struct catalog *c, cat_id col);
 /* Is 'name' free in the relation namespace of 'schema'? */
 bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
 
+/* Moves on whenever a relation, type or constraint goes or changes, so
+   that a name taken before may be free: until then, it is taken. */
+uint64_t cat_names_freed(const struct catalog *c);
+
 /* ---- the whole catalog as bytes (the --cache of a replayed prefix) ---- */
 
 /* The catalog as bytes: its database image (SQLite's file format), then

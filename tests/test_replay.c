@@ -305,6 +305,33 @@ START_TEST(test_names_check)
 }
 END_TEST
 
+/* Generated names: the first free suffix, also once a name in the
+   middle is freed (replay.c remembers where the free ones start). */
+START_TEST(test_names_suffix_freed)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "CREATE TABLE t (a int);");
+	for (int i = 0; i < 40; i++)
+		strbuf_addf(&sb, " ALTER TABLE t ADD CHECK (a > %d); CREATE INDEX ON t (a);", i);
+	ok(sb.buf);
+	ck_assert_int_eq(con_kind("t", "t_a_check"), CON_CHECK);
+	ck_assert_int_eq(con_kind("t", "t_a_check39"), CON_CHECK);
+	ck_assert_int_eq(rel_kind("t_a_idx39"), REL_INDEX);
+	ok("ALTER TABLE t DROP CONSTRAINT t_a_check7; DROP INDEX t_a_idx12;"
+	   "ALTER TABLE t ADD CHECK (a < 0); CREATE INDEX ON t (a)");
+	ck_assert_int_eq(con_kind("t", "t_a_check7"), CON_CHECK);
+	ck_assert_int_eq(rel_kind("t_a_idx12"), REL_INDEX);
+	ck_assert_int_eq(con_kind("t", "t_a_check40"), 0);
+	ck_assert_int_eq(rel_kind("t_a_idx40"), 0);
+	/* a renamed object frees its old name too */
+	ok("ALTER TABLE t RENAME CONSTRAINT t_a_check3 TO c3; ALTER TABLE t ADD CHECK (a <> 5)");
+	ck_assert_int_eq(con_kind("t", "t_a_check3"), CON_CHECK);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(test_names_check_unique_per_schema)
 {
 	/* ChooseConstraintName avoids every constraint name of the schema,
@@ -1678,6 +1705,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_long_view_chain_cascade);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
+	tcase_add_test(names, test_names_suffix_freed);
 	tcase_add_test(names, test_names_check_unique_per_schema);
 	tcase_add_test(names, test_names_index);
 	tcase_add_test(names, test_names_index_include);
