@@ -39,11 +39,15 @@
  *   the list of files (u64 time the key was taken, in ns; u32 count;
  *   each: u32 length and the display path, u32 layout, u32 transaction
  *   mode, u64 size, inode, device, mtime and ctime in ns, the SHA-256).
- *   Then the engine's parts.
+ *   Then the engine's parts; the engine stores the catalog image last,
+ *   and it ends the file.
  *
  * A file that is short, long, foreign, of another version or whose
  * checksum fails is a miss, as is one whose parts the engine cannot
- * restore (see cache_forget); nothing in it is used before that.
+ * restore (see cache_forget). The last part is read straight into the
+ * memory that will hold it (cache_take_last), so the checksum is
+ * complete only then: before, the key is compared (damage there can
+ * only make a miss) and nothing else is used.
  *
  * Nothing is read or written unless the user asked for a cache: migsafe
  * writes nowhere but -o by default.
