@@ -35,9 +35,15 @@ static const char pairs_sql[] =
 	" SELECT a.rel_id, b.rel_id, ra.name, rb.name, s.name, t.name,"
 	"  ra.in_range, ra.created_file, ra.line, rb.in_range, rb.created_file, rb.line,"
 	"  " KEY_COLUMNS("a") ", " KEY_COLUMNS("b") ", a.nr_key = b.nr_key"
-	/* CROSS JOIN: SQLite's planner would scan every index first */
+	/* CROSS JOIN fixes the order: SQLite's planner would scan every
+	   index first, and compare each index of a table with all the others
+	   in full; b is found through its first key column, which must be
+	   a's (what follows implies it) */
 	" FROM touched CROSS JOIN indexes a ON a.table_id = touched.id"
-	" JOIN indexes b ON b.table_id = a.table_id AND b.rel_id <> a.rel_id"
+	" CROSS JOIN index_columns fa ON fa.index_id = a.rel_id AND fa.pos = 1"
+	" CROSS JOIN index_columns fb ON fb.column_id IS fa.column_id AND fb.pos = 1"
+	"  AND fb.expr IS fa.expr AND fb.index_id <> a.rel_id"
+	" CROSS JOIN indexes b ON b.rel_id = fb.index_id AND b.table_id = a.table_id"
 	" JOIN relations ra ON ra.id = a.rel_id JOIN relations rb ON rb.id = b.rel_id"
 	" JOIN relations t ON t.id = a.table_id JOIN schemas s ON s.id = t.schema_id"
 	" WHERE (ra.in_range OR rb.in_range)"
@@ -122,25 +128,25 @@ static bool older(const struct side *x, const struct side *y)
 	return x->id < y->id;
 }
 
-/* Of two identical indexes, only the newer is redundant. */
-static bool older_twin(const struct pair_list *l, const struct pair *p)
+/* Pair order: by a, then by b (to find (b, a) by bsearch()). */
+static int by_ids(const void *x, const void *y)
 {
-	for (int j = 0; j < l->nr; j++) {
-		const struct pair *q = &l->items[j];
+	const struct pair *p = x, *q = y;
 
-		if (q->a.id == p->b.id && q->b.id == p->a.id && older(&p->a, &p->b))
-			return true;
-	}
-	return false;
+	if (p->a.id != q->a.id)
+		return p->a.id < q->a.id ? -1 : 1;
+	return p->b.id < q->b.id ? -1 : p->b.id > q->b.id;
 }
 
-/* Was index 'id' reported already (one finding per index)? */
-static bool reported(const struct pair_list *l, const bool *done, cat_id id)
+/* Of two identical indexes, only the newer is redundant: is (b, a) a
+   pair too, with a the older? 'sorted' is the list in by_ids() order. */
+static bool older_twin(const struct pair *sorted, int nr, const struct pair *p)
 {
-	for (int j = 0; j < l->nr; j++)
-		if (done[j] && l->items[j].a.id == id)
-			return true;
-	return false;
+	struct pair key;
+
+	key.a.id = p->b.id;
+	key.b.id = p->a.id;
+	return older(&p->a, &p->b) && bsearch(&key, sorted, (size_t)nr, sizeof(key), by_ids);
 }
 
 static void report_pair(struct rule_ctx *ctx, const struct pair *p)
@@ -175,22 +181,31 @@ static void report_pair(struct rule_ctx *ctx, const struct pair *p)
 			  strchr(p->a.columns, ',') ? "s" : "", p->a.name);
 }
 
+/*
+ * One finding per redundant index, for its first pair in the query's
+ * order (the query sorts by a's creation): the pairs of one index a are
+ * consecutive, so "reported" is "a is the one reported last".
+ */
 static void check_range(struct rule_ctx *ctx)
 {
 	struct pair_list l = { NULL, 0, 0 };
+	struct pair *sorted;
 	char *err = NULL;
-	bool *done;
+	cat_id last = 0;
 
 	if (catalog_query(ctx_catalog(ctx), pairs_sql, collect, &l, &err))
 		BUG("redundant-index: %s", err ? err : "query failed");
-	done = xcalloc((size_t)l.nr + 1, sizeof(*done));
+	sorted = xcalloc((size_t)l.nr + 1, sizeof(*sorted));
+	if (l.nr)
+		memcpy(sorted, l.items, (size_t)l.nr * sizeof(*sorted));
+	qsort(sorted, (size_t)l.nr, sizeof(*sorted), by_ids);
 	for (int i = 0; i < l.nr; i++) {
-		if (older_twin(&l, &l.items[i]) || reported(&l, done, l.items[i].a.id))
+		if ((last && l.items[i].a.id == last) || older_twin(sorted, l.nr, &l.items[i]))
 			continue;
 		report_pair(ctx, &l.items[i]);
-		done[i] = true;
+		last = l.items[i].a.id;
 	}
-	free(done);
+	free(sorted);
 	for (int i = 0; i < l.nr; i++) {
 		free(l.items[i].a.columns);
 		free(l.items[i].b.columns);
