@@ -226,11 +226,6 @@ char *cache_default_dir(void)
 	return NULL;
 }
 
-static int64_t ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
-}
-
 /*
  * migsafe's version, the catalog schema, the executable (a rebuild with
  * the same version may replay differently), then the options. Where
@@ -247,7 +242,7 @@ static void build_key(struct strbuf *sb, const void *opts, size_t len)
 	put_u64(sb, (uint64_t)st.st_dev);
 	put_u64(sb, (uint64_t)st.st_ino);
 	put_u64(sb, (uint64_t)st.st_size);
-	put_u64(sb, (uint64_t)ts_ns(&st.st_mtim));
+	put_u64(sb, (uint64_t)timespec_ns(&st.st_mtim));
 	put_u64(sb, len);
 	strbuf_add(sb, opts, len);
 }
@@ -336,29 +331,6 @@ static int hash_rest(struct prefix_cache *pc)
 
 /* ---- the cache file's name: the history's directories ---- */
 
-/* Length of the directory part of path[0..len) ("/" stays "/"). */
-static size_t dir_len(const char *path, size_t len)
-{
-	while (len && path[len - 1] != '/')
-		len--;
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	return len;
-}
-
-/* The directory that holds the history around a migration file, as
-   discover.c sees it: diesel's and Prisma's '<version>_name/up.sql'
-   belong to the directory above. */
-static char *history_dir(const char *path)
-{
-	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
-	size_t n = dir_len(path, strlen(path));
-
-	if (n && (!strcmp(base, "up.sql") || !strcmp(base, "migration.sql")))
-		n = dir_len(path, n);
-	return n ? xstrndup(path, n) : xstrdup(".");
-}
-
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -373,7 +345,12 @@ struct dir_set {
 /* Add the history directory of 'path' (realpath() once per spelling). */
 static int dir_set_add(struct dir_set *s, const char *path)
 {
-	char *dir = history_dir(path), *real;
+	char *dir = history_dir_of(path), *real;
+
+	if (!*dir) {
+		free(dir);
+		dir = xstrdup(".");
+	}
 
 	for (int i = 0; i < s->nr; i++)
 		if (!strcmp(s->text[i], dir)) {
@@ -660,7 +637,7 @@ struct prefix_cache *cache_open(const char *dir, const struct history *h, int nr
 	pc = xcalloc(1, sizeof(*pc));
 	pc->fd = -1;
 	clock_gettime(CLOCK_REALTIME, &now);
-	pc->key_ns = ts_ns(&now);
+	pc->key_ns = timespec_ns(&now);
 	pc->dir = where;
 	pc->h = h;
 	pc->nr = nr;

@@ -254,38 +254,6 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 		drop_pending_views(c);
 }
 
-/*
- * The views the last statement left without what they read (the
- * view_dep_gone trigger queued them), then the views that leaves so,
- * round by round, until none is left: however long a chain of views is,
- * no trigger program nests another.
- */
-static void drop_pending_views(struct catalog *c)
-{
-	cat_id *ids = NULL;
-	size_t alloc = 0, nr;
-	sqlite3_stmt *st;
-
-	c->dropping_views = true;
-	while (c->views_pending) {
-		c->views_pending = false;
-		st = q(c, "SELECT view_id FROM dropping_views");
-		for (nr = 0; sqlite3_step(st) == SQLITE_ROW; nr++) {
-			ALLOC_GROW(ids, nr + 1, alloc);
-			ids[nr] = sqlite3_column_int64(st, 0);
-		}
-		sqlite3_reset(st);
-		run(c, q(c, "DELETE FROM dropping_views"));
-		for (size_t i = 0; i < nr; i++) {
-			st = q(c, "DELETE FROM relations WHERE id = ?1");
-			sqlite3_bind_int64(st, 1, ids[i]);
-			run(c, st);
-		}
-	}
-	c->dropping_views = false;
-	free(ids);
-}
-
 static cat_id run_insert(struct catalog *c, sqlite3_stmt *st)
 {
 	int before = c->errors;
@@ -349,6 +317,35 @@ static void by_id(struct catalog *c, const char *sql, cat_id id)
 
 	sqlite3_bind_int64(st, 1, id);
 	run(c, st);
+}
+
+/*
+ * The views the last statement left without what they read (the
+ * view_dep_gone trigger queued them), then the views that leaves so,
+ * round by round, until none is left: however long a chain of views is,
+ * no trigger program nests another.
+ */
+static void drop_pending_views(struct catalog *c)
+{
+	cat_id *ids = NULL;
+	size_t alloc = 0, nr;
+	sqlite3_stmt *st;
+
+	c->dropping_views = true;
+	while (c->views_pending) {
+		c->views_pending = false;
+		st = q(c, "SELECT view_id FROM dropping_views");
+		for (nr = 0; sqlite3_step(st) == SQLITE_ROW; nr++) {
+			ALLOC_GROW(ids, nr + 1, alloc);
+			ids[nr] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+		run(c, q(c, "DELETE FROM dropping_views"));
+		for (size_t i = 0; i < nr; i++)
+			by_id(c, "DELETE FROM relations WHERE id = ?1", ids[i]);
+	}
+	c->dropping_views = false;
+	free(ids);
 }
 
 static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)

@@ -298,8 +298,8 @@ void file_meta_from(struct file_meta *m, const struct stat *st)
 	m->size = (uint64_t)st->st_size;
 	m->ino = (uint64_t)st->st_ino;
 	m->dev = (uint64_t)st->st_dev;
-	m->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
-	m->ctime_ns = (int64_t)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	m->mtime_ns = timespec_ns(&st->st_mtim);
+	m->ctime_ns = timespec_ns(&st->st_ctim);
 }
 
 static void add_migration(struct scan *s, const struct candidate *c)
@@ -629,12 +629,7 @@ static size_t dirname_len(const char *path, size_t len)
 	return len;
 }
 
-/*
- * The directory that holds the whole history around a file argument:
- * its own directory, or for diesel/Prisma ('<version>_name/up.sql') the
- * one above. "" means the current directory.
- */
-static char *history_dir_of(const char *arg)
+char *history_dir_of(const char *arg)
 {
 	const char *base = strrchr(arg, '/');
 	size_t n = dirname_len(arg, strlen(arg));

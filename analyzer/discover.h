@@ -93,6 +93,13 @@ struct stat;
 /* Fill *m from what stat() returned. */
 void file_meta_from(struct file_meta *m, const struct stat *st);
 
+/*
+ * The directory that holds the whole history around a migration file:
+ * its own directory, or for diesel/Prisma ('<version>_name/up.sql') the
+ * one above. Malloc'ed; "" means the current directory.
+ */
+char *history_dir_of(const char *path);
+
 void history_init(struct history *h);
 void history_release(struct history *h);
 

@@ -3058,17 +3058,22 @@ static void add_syntax_error(struct pctx *ctx, size_t start, size_t end,
 						    end - start, err->cursorpos);
 }
 
+/* text[start..end) parsed alone: the tree's locations count from start. */
+static PgQueryParseResult parse_span(struct pctx *ctx, size_t start, size_t end)
+{
+	strbuf_reset(&ctx->piece);
+	strbuf_add(&ctx->piece, ctx->text + start, end - start);
+	ctx->base = start;
+	ctx->limit = end;
+	return pg_query_parse(ctx->piece.buf);
+}
+
 /* Slow path: one piece found by split_sql(), parsed on its own. */
 static void parse_piece(void *data, size_t start, size_t end)
 {
 	struct pctx *ctx = data;
-	PgQueryParseResult r;
+	PgQueryParseResult r = parse_span(ctx, start, end);
 
-	strbuf_reset(&ctx->piece);
-	strbuf_add(&ctx->piece, ctx->text + start, end - start);
-	r = pg_query_parse(ctx->piece.buf);
-	ctx->base = start;
-	ctx->limit = end;
 	if (r.error)
 		add_syntax_error(ctx, start, end, r.error);
 	else if (add_tree(ctx, r.parse_tree) < 0)
@@ -3145,14 +3150,8 @@ static char *sanitized_copy(const char *text, size_t len)
 /* Statements run[0..nr_run) at once; else each alone. */
 static void parse_run(struct pctx *ctx)
 {
-	size_t start = ctx->run[0].start, end = ctx->run[ctx->nr_run - 1].end;
-	PgQueryParseResult r;
+	PgQueryParseResult r = parse_span(ctx, ctx->run[0].start, ctx->run[ctx->nr_run - 1].end);
 
-	strbuf_reset(&ctx->piece);
-	strbuf_add(&ctx->piece, ctx->text + start, end - start);
-	r = pg_query_parse(ctx->piece.buf);
-	ctx->base = start;
-	ctx->limit = end;
 	if (r.error || add_tree(ctx, r.parse_tree) < 0)
 		for (size_t i = 0; i < ctx->nr_run; i++)
 			parse_piece(ctx, ctx->run[i].start, ctx->run[i].end);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "banned.h"
 
@@ -347,4 +348,9 @@ int utf8_chars(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		nr += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return nr;
+}
+
+int64_t timespec_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }

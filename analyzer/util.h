@@ -104,6 +104,10 @@ NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LI
 uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
 #define FNV1A64_INIT 0xcbf29ce484222325ULL
 
+struct timespec;
+/* A time as nanoseconds since the epoch (file times, the clock). */
+int64_t timespec_ns(const struct timespec *ts);
+
 /* Read a whole file; returns 0, or -1 with errno set. *out is NUL-terminated. */
 int read_file(const char *path, char **out, size_t *len, size_t max_len);
 

@@ -121,34 +121,18 @@ static bool plain_ascii(unsigned char c)
 
 static void write_escape(FILE *out, unsigned char c)
 {
+	/* jansson's short escapes; other control characters as \u00XX */
+	static const char *const short_escape[128] = {
+		['"'] = "\\\"", ['\\'] = "\\\\", ['\b'] = "\\b", ['\f'] = "\\f",
+		['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+	};
 	static const char hex[] = "0123456789ABCDEF";
 	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
 
-	switch (c) {
-	case '"':
-		out_str("\\\"", out);
-		break;
-	case '\\':
-		out_str("\\\\", out);
-		break;
-	case '\b':
-		out_str("\\b", out);
-		break;
-	case '\f':
-		out_str("\\f", out);
-		break;
-	case '\n':
-		out_str("\\n", out);
-		break;
-	case '\r':
-		out_str("\\r", out);
-		break;
-	case '\t':
-		out_str("\\t", out);
-		break;
-	default:
+	if (c < 128 && short_escape[c])
+		out_str(short_escape[c], out);
+	else
 		out_bytes(u, sizeof(u), out);
-	}
 }
 
 /*
