@@ -1,6 +1,19 @@
 """What every script test shares: ok / not ok lines, and the closing
 "N passed, N failed" line that CI reads."""
+import os
 import sys
+
+
+def environ(drop=(), extra=None):
+    """os.environ without the names in 'drop', then 'extra' applied
+    (a value of None removes the name)."""
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    for k, v in (extra or {}).items():
+        if v is None:
+            env.pop(k, None)
+        else:
+            env[k] = v
+    return env
 
 
 class Harness:

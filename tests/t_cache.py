@@ -22,7 +22,7 @@ ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = os.path.abspath(sys.argv[1])
 CORPORA = os.path.join(os.path.dirname(os.path.abspath(ROOT)), "shared", "corpora")
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import Harness  # noqa: E402
+from harness import Harness, environ  # noqa: E402
 
 T = Harness()
 check = T.check
@@ -32,15 +32,8 @@ os.makedirs(HOME)
 
 
 def env(**extra):
-    e = {k: v for k, v in os.environ.items()
-         if k not in ("MIGSAFE_CACHE", "XDG_CACHE_HOME", "MIGSAFE_DEBUG")}
-    e.update(HOME=HOME, NO_COLOR="1", MIGSAFE_DEBUG="1")
-    for k, v in extra.items():
-        if v is None:
-            e.pop(k, None)
-        else:
-            e[k] = v
-    return e
+    return environ(("MIGSAFE_CACHE", "XDG_CACHE_HOME", "MIGSAFE_DEBUG"),
+                   {"HOME": HOME, "NO_COLOR": "1", "MIGSAFE_DEBUG": "1", **extra})
 
 
 class Run:

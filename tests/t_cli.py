@@ -22,6 +22,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import environ  # noqa: E402
+
 ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 passed = failed = 0
@@ -52,14 +55,7 @@ def check(name, ok, detail=""):
 
 def base_env(**extra):
     """The environment for a run: no NO_COLOR unless asked for."""
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.setdefault("TERM", "xterm")
-    for k, v in extra.items():
-        if v is None:
-            env.pop(k, None)
-        else:
-            env[k] = v
-    return env
+    return environ(("NO_COLOR",), {"TERM": os.environ.get("TERM", "xterm"), **extra})
 
 
 class Result:

@@ -567,6 +567,17 @@ static char *wbuf_close(struct wbuf *b)
 	return b->buf;
 }
 
+/* Finish the document and check it is 'want'. */
+static void wbuf_expect(struct wbuf *b, const char *want)
+{
+	char *out;
+
+	jsonw_finish(&b->w);
+	out = wbuf_close(b);
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
 /* s as a jsonw top-level string; the caller frees it */
 static char *jsonw_string_of(const char *s)
 {
@@ -765,14 +776,10 @@ START_TEST(test_jsonw_top_level)
 {
 	struct wbuf b;
 	struct jsonw *w = wbuf_open(&b);
-	char *out;
 
 	jsonw_array_begin(w);
 	jsonw_array_end(w);
-	jsonw_finish(w);
-	out = wbuf_close(&b);
-	ck_assert_str_eq(out, "[]\n");
-	free(out);
+	wbuf_expect(&b, "[]\n");
 
 	w = wbuf_open(&b);
 	jsonw_object_begin(w);
@@ -785,17 +792,11 @@ START_TEST(test_jsonw_top_level)
 	jsonw_object_end(w);
 	jsonw_array_end(w);
 	jsonw_object_end(w);
-	jsonw_finish(w);
-	out = wbuf_close(&b);
-	ck_assert_str_eq(out, "{\n  \"a\": [\n    {},\n    {\n      \"b\": 1\n    }\n  ]\n}\n");
-	free(out);
+	wbuf_expect(&b, "{\n  \"a\": [\n    {},\n    {\n      \"b\": 1\n    }\n  ]\n}\n");
 
 	w = wbuf_open(&b);
 	jsonw_int(w, 7);
-	jsonw_finish(w);
-	out = wbuf_close(&b);
-	ck_assert_str_eq(out, "7\n");
-	free(out);
+	wbuf_expect(&b, "7\n");
 }
 END_TEST
 
