@@ -52,18 +52,18 @@ static int first_value(void *data, int ncols, const char *const *names,
 static void fk_name(struct rule_ctx *ctx, const struct constraint_def *con, cat_id col,
 		    cat_id ref, struct strbuf *out)
 {
-	char *sql;
+	char ref_text[24];
 
 	if (con->name) {
 		strbuf_addstr(out, con->name);
 		return;
 	}
-	sql = xstrfmt("SELECT k.name FROM constraints k JOIN constraint_columns cc"
-		      " ON cc.con_id = k.id WHERE k.kind = 'f' AND cc.column_id = %lld"
-		      " AND cc.ref_column_id = %lld ORDER BY k.id DESC LIMIT 1",
-		      (long long)col, (long long)ref);
-	catalog_query(ctx_catalog(ctx), sql, first_value, out, NULL);
-	free(sql);
+	snprintf(ref_text, sizeof(ref_text), "%lld", (long long)ref);
+	catalog_query_static(ctx_catalog(ctx),
+			     "SELECT k.name FROM constraints k JOIN constraint_columns cc"
+			     " ON cc.con_id = k.id WHERE k.kind = 'f' AND cc.column_id = ?1"
+			     " AND cc.ref_column_id = CAST(?2 AS INTEGER) ORDER BY k.id DESC LIMIT 1",
+			     col, ref_text, NULL, first_value, out);
 }
 
 static void report_pair(struct rule_ctx *ctx, const struct rel_ref *child,
