@@ -102,6 +102,22 @@ struct catalog {
 	const char *keyed_table;
 	cat_id key_owner;
 	const char *key_name;
+	/* The relation cat_rel_create() made last, while all its columns
+	   came through cat_col_add(): the hashes of their names (as
+	   cat_col_find() takes them), complete, so a name not among them is
+	   no column without asking SQLite: the names a CREATE TABLE adds one
+	   by one. fresh_rel 0: none; any other change to columns ends it. */
+	cat_id fresh_rel;
+	uint64_t *fresh;        /* open addressing, 0 free */
+	size_t fresh_alloc, fresh_nr;
+	/* Every (schema, name) a relation or a type has had, as a Bloom
+	   filter: a name it has not seen is neither, without asking SQLite
+	   (the name a CREATE is about to take, a built-in type looked for
+	   in the user's schema). Names only join it: a dropped object
+	   leaves a false "maybe", which SQLite then answers. */
+	enum { NAMES_NONE, NAMES_STALE, NAMES_VALID } names_state;
+	uint64_t *names;        /* names_bits bits */
+	size_t names_bits, names_nr;
 	bool views_pending;     /* dropping_views has rows */
 	bool dropping_views;    /* drop_pending_views() is under way */
 	struct cat_origin origin;
@@ -129,11 +145,21 @@ static void forget_type(struct catalog *c, cat_id id)
 			c->types[i].id = 0, c->types[i].neg = 0;
 }
 
+/* A column's key: its slot in cols, its entry in the fresh set (never 0). */
+static uint64_t col_key(cat_id rel, const char *name, size_t len)
+{
+	uint64_t h = fnv1a64(name, len, (uint64_t)rel);
+
+	return h ? h : 1;
+}
+
 /* The cached "no such object" for one key, if there is one, goes. */
 static void retire_none(struct catalog *c, const char *table, cat_id owner, const char *name)
 {
 	uint64_t h = fnv1a64(name, strlen(name), (uint64_t)owner);
 
+	if (!strcmp(table, "columns"))
+		h = col_key(owner, name, strlen(name));
 	if (!strcmp(table, "relations")) {
 		struct rel_slot *r = &c->rels[h & (REL_CACHE - 1)];
 
@@ -150,6 +176,145 @@ static void retire_none(struct catalog *c, const char *table, cat_id owner, cons
 		if (!t->id && t->schema == owner && !strcmp(t->name, name))
 			t->neg = 0;
 	}
+}
+
+static void fresh_start(struct catalog *c, cat_id rel)
+{
+	c->fresh_rel = rel;
+	c->fresh_nr = 0;
+	if (c->fresh)
+		memset(c->fresh, 0, c->fresh_alloc * sizeof(*c->fresh));
+}
+
+static bool fresh_has(const struct catalog *c, uint64_t h)
+{
+	for (size_t i = h & (c->fresh_alloc - 1); c->fresh_alloc; i = (i + 1) & (c->fresh_alloc - 1)) {
+		if (c->fresh[i] == h)
+			return true;
+		if (!c->fresh[i])
+			return false;
+	}
+	return false;
+}
+
+static void fresh_put(uint64_t *set, size_t alloc, uint64_t h)
+{
+	size_t i = h & (alloc - 1);
+
+	while (set[i] && set[i] != h)
+		i = (i + 1) & (alloc - 1);
+	set[i] = h;
+}
+
+static void fresh_add(struct catalog *c, uint64_t h)
+{
+	if (2 * (c->fresh_nr + 1) > c->fresh_alloc) {
+		size_t alloc = c->fresh_alloc ? 2 * c->fresh_alloc : 64;
+		uint64_t *set = xcalloc(alloc, sizeof(*set));
+
+		for (size_t i = 0; i < c->fresh_alloc; i++)
+			if (c->fresh[i])
+				fresh_put(set, alloc, c->fresh[i]);
+		free(c->fresh);
+		c->fresh = set;
+		c->fresh_alloc = alloc;
+	}
+	fresh_put(c->fresh, c->fresh_alloc, h);
+	c->fresh_nr++;
+}
+
+/*
+ * The name filter (catalog.names): three bits a name. A catalog loaded
+ * from an image has none (NAMES_NONE: a pre-commit run asks few
+ * questions, and reading every name would cost more). Moving objects
+ * between schemas, renaming a type, an INSERT whose name is not known
+ * here, and a filter grown past an eighth of its bits make it stale:
+ * rebuilt from the tables on the next question.
+ */
+#define NAMES_MIN_BITS (1u << 16)
+
+static sqlite3_stmt *q(struct catalog *c, const char *sql);
+static int64_t one_int(sqlite3_stmt *st, int64_t dflt);
+
+static uint64_t name_key(cat_id owner, const char *name, size_t len)
+{
+	return fnv1a64(name, len, (uint64_t)owner);
+}
+
+static void names_set(struct catalog *c, uint64_t h)
+{
+	uint64_t step = (h >> 32) | 1;
+
+	for (int i = 0; i < 3; i++, h += step) {
+		size_t bit = h & (c->names_bits - 1);
+
+		c->names[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+}
+
+static void names_add(struct catalog *c, cat_id owner, const char *name)
+{
+	if (c->names_state != NAMES_VALID)
+		return;
+	if (++c->names_nr * 8 > c->names_bits) {
+		c->names_state = NAMES_STALE;
+		return;
+	}
+	names_set(c, name_key(owner, name, strlen(name)));
+}
+
+static void names_stale(struct catalog *c)
+{
+	if (c->names_state == NAMES_VALID)
+		c->names_state = NAMES_STALE;
+}
+
+static int names_rebuild(struct catalog *c)
+{
+	sqlite3_stmt *st = q(c, "SELECT (SELECT count(*) FROM relations) +"
+			     " (SELECT count(*) FROM types)");
+	size_t bits = NAMES_MIN_BITS;
+	int rc;
+
+	c->names_nr = (size_t)one_int(st, 0);
+	while (c->names_nr * 16 > bits)
+		bits *= 2;
+	free(c->names);
+	c->names = xcalloc(bits / 64, sizeof(*c->names));
+	c->names_bits = bits;
+	st = q(c, "SELECT schema_id, name FROM relations UNION ALL SELECT schema_id, name FROM types");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+
+		if (name)
+			names_set(c, name_key(sqlite3_column_int64(st, 0), name, strlen(name)));
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static bool names_may_have(struct catalog *c, cat_id owner, const char *name, size_t len)
+{
+	uint64_t h, step;
+
+	if (c->names_state == NAMES_NONE)
+		return true;
+	if (c->names_state == NAMES_STALE) {
+		if (names_rebuild(c)) {
+			c->names_state = NAMES_NONE;
+			return true;
+		}
+		c->names_state = NAMES_VALID;
+	}
+	h = name_key(owner, name, len);
+	step = (h >> 32) | 1;
+	for (int i = 0; i < 3; i++, h += step) {
+		size_t bit = h & (c->names_bits - 1);
+
+		if (!(c->names[bit / 64] & ((uint64_t)1 << (bit % 64))))
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -170,9 +335,18 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 		c->names_freed++;
 	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
 		retire_none(c, table, c->key_owner, c->key_name);
+		if (c->fresh_rel && c->key_owner == c->fresh_rel && !strcmp(table, "columns"))
+			fresh_add(c, col_key(c->key_owner, c->key_name, strlen(c->key_name)));
+		else if (!strcmp(table, "relations") || !strcmp(table, "types"))
+			names_add(c, c->key_owner, c->key_name);
 		c->keyed_table = NULL;
 		return;
 	}
+	/* only the functions that rename or move say what a name becomes */
+	if (op == SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types")))
+		names_stale(c);
+	if (!strcmp(table, "columns"))
+		c->fresh_rel = 0;
 	if (!strcmp(table, "relations")) {
 		if (op != SQLITE_DELETE)
 			c->rel_neg++;
@@ -238,6 +412,7 @@ static void bind_id(sqlite3_stmt *st, int i, cat_id id)
 }
 
 static void drop_pending_views(struct catalog *c);
+static void hold(struct catalog *c);
 
 /* Step a statement that returns no rows. */
 static void run(struct catalog *c, sqlite3_stmt *st)
@@ -250,6 +425,8 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 			warning("catalog: %s", sqlite3_errmsg(c->db));
 	}
 	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		hold(c);
 	if (c->views_pending && !c->dropping_views)
 		drop_pending_views(c);
 }
@@ -356,6 +533,12 @@ static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)
 	sqlite3_bind_int(st, first + 3, c->origin.loc.line);
 }
 
+void catalog_single_thread(void)
+{
+	if (sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) == SQLITE_OK)
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* An empty in-memory database with the connection set up for the catalog. */
 static int connect(struct catalog **out)
 {
@@ -384,6 +567,26 @@ static void settle(struct catalog *c)
 	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
 }
 
+/*
+ * One transaction from open to save: with no journal a failed statement
+ * leaves its changes either way, and a transaction per statement cost
+ * about as much as the statement (begin, commit, the page cache's
+ * bookkeeping: 150,000 of them on 20,000 statements). An error that ends
+ * the transaction (out of memory) leaves autocommit on: the next run
+ * opens another.
+ */
+static void hold(struct catalog *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL);
+}
+
+static void release(struct catalog *c)
+{
+	if (!sqlite3_get_autocommit(c->db))
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int catalog_open(struct catalog **out)
 {
 	struct catalog *c;
@@ -392,6 +595,8 @@ int catalog_open(struct catalog **out)
 	if (connect(&c) || sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
 		goto fail;
 	settle(c);
+	hold(c);
+	c->names_state = NAMES_STALE;
 	*out = c;
 	return 0;
 fail:
@@ -412,6 +617,8 @@ void catalog_free(struct catalog *c)
 		if (c->cache[i].st)
 			sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->db);
+	free(c->names);
+	free(c->fresh);
 	free(c);
 }
 
@@ -588,11 +795,15 @@ int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_
 	if ((slot->found || slot->neg == c->rel_neg) && slot->schema == schema &&
 	    !strcmp(slot->name, name))
 		goto out;
-	st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
-	       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
-	sqlite3_bind_int64(st, 1, schema);
-	bind_text(st, 2, name);
-	slot->found = !rel_row(st, &slot->rel);
+	if (!names_may_have(c, schema, name, len)) {
+		slot->found = false;
+	} else {
+		st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
+		       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
+		sqlite3_bind_int64(st, 1, schema);
+		bind_text(st, 2, name);
+		slot->found = !rel_row(st, &slot->rel);
+	}
 	slot->neg = c->rel_neg;
 	slot->schema = schema;
 	memcpy(slot->name, name, len + 1);
@@ -624,13 +835,18 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
 			     " created_file, in_range, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	char k[2] = { (char)kind, 0 };
+	cat_id id;
 
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
 	bind_text(st, 3, k);
 	bind_id(st, 4, table_id);
 	bind_origin(c, st, 5);
-	return run_keyed_insert(c, st, "relations", schema, name);
+	id = run_keyed_insert(c, st, "relations", schema, name);
+	/* an index or a sequence made on the way leaves the table fresh */
+	if (id && (kind == REL_TABLE || kind == REL_PARTITIONED))
+		fresh_start(c, id);
+	return id;
 }
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
@@ -640,6 +856,14 @@ void cat_rel_drop(struct catalog *c, cat_id rel)
 
 void cat_rel_rename(struct catalog *c, cat_id rel, const char *name)
 {
+	struct cat_rel r;
+
+	if (c->names_state == NAMES_VALID) {
+		if (cat_rel_get(c, rel, &r))
+			names_stale(c);
+		else
+			names_add(c, r.schema_id, name);
+	}
 	by_id_text(c, "UPDATE relations SET name = ?2 WHERE id = ?1", rel, name);
 }
 
@@ -647,6 +871,7 @@ void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)
 {
 	sqlite3_stmt *st = q(c, "UPDATE relations SET schema_id = ?2 WHERE id = ?1 OR table_id = ?1");
 
+	names_stale(c);
 	sqlite3_bind_int64(st, 1, rel);
 	sqlite3_bind_int64(st, 2, schema);
 	run(c, st);
@@ -766,18 +991,24 @@ int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col
 	sqlite3_stmt *st;
 	struct col_slot *slot;
 	size_t len = name ? strlen(name) : 0;
+	uint64_t h;
 	int ret;
 
 	if (!name || len > NAME_MAX_BYTES)
 		return -1;
-	slot = &c->cols[fnv1a64(name, len, (uint64_t)rel) & (COL_CACHE - 1)];
+	h = col_key(rel, name, len);
+	slot = &c->cols[h & (COL_CACHE - 1)];
 	if ((slot->found || slot->neg == c->col_neg) && slot->rel == rel &&
 	    !strcmp(slot->col.name, name))
 		goto out;
-	st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, name);
-	slot->found = !col_row(st, &slot->col);
+	if (rel && rel == c->fresh_rel && !fresh_has(c, h)) {
+		slot->found = false;
+	} else {
+		st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
+		sqlite3_bind_int64(st, 1, rel);
+		bind_text(st, 2, name);
+		slot->found = !col_row(st, &slot->col);
+	}
 	slot->neg = c->col_neg;
 	slot->rel = rel;
 	memcpy(slot->col.name, name, len + 1);
@@ -1648,15 +1879,17 @@ cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *k
 	if ((slot->id || slot->neg == c->type_neg) && slot->schema == schema &&
 	    !strcmp(slot->name, name))
 		goto out;
-	st = q(c, "SELECT id, kind FROM types WHERE schema_id = ?1 AND name = ?2");
-	sqlite3_bind_int64(st, 1, schema);
-	bind_text(st, 2, name);
 	slot->id = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		slot->id = sqlite3_column_int64(st, 0);
-		slot->kind = (char)sqlite3_column_text(st, 1)[0];
+	if (names_may_have(c, schema, name, len)) {
+		st = q(c, "SELECT id, kind FROM types WHERE schema_id = ?1 AND name = ?2");
+		sqlite3_bind_int64(st, 1, schema);
+		bind_text(st, 2, name);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			slot->id = sqlite3_column_int64(st, 0);
+			slot->kind = (char)sqlite3_column_text(st, 1)[0];
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
 	slot->neg = c->type_neg;
 	slot->schema = schema;
 	memcpy(slot->name, name, len + 1);
@@ -1771,6 +2004,7 @@ void cat_type_rename(struct catalog *c, cat_id type, const char *name)
 
 	if (type_names(c, type, old_schema, old_name))
 		return;
+	names_stale(c);
 	st = q(c, "UPDATE types SET name = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, type);
 	bind_text(st, 2, name);
@@ -1785,6 +2019,7 @@ void cat_type_set_schema(struct catalog *c, cat_id type, cat_id schema)
 
 	if (type_names(c, type, old_schema, old_name))
 		return;
+	names_stale(c);
 	st = q(c, "UPDATE types SET schema_id = ?2 WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, type);
 	sqlite3_bind_int64(st, 2, schema);
@@ -2091,8 +2326,13 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 
 	out->data = NULL;
 	out->len = 0;
-	if (schema_hash(c->db, &hash) || !(image = sqlite3_serialize(c->db, "main", &size, 0)))
+	release(c);
+	image = sqlite3_serialize(c->db, "main", &size, 0);
+	hold(c);
+	if (!image || schema_hash(c->db, &hash)) {
+		sqlite3_free(image);
 		return -1;
+	}
 	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + 8))) {
 		sqlite3_free(image);
 		return -1;
@@ -2167,6 +2407,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	   the catalog's own queries must compile against it */
 	if (schema_hash(c->db, &have) || have != want)
 		goto fail;
+	hold(c);
 	*out = c;
 	return 0;
 fail:

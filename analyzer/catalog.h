@@ -38,6 +38,13 @@ struct cat_origin {
 	struct loc loc;
 };
 
+/*
+ * For a program whose SQLite databases are all used by one thread: no
+ * mutexes and no count of memory in use. Call it before any database is
+ * opened (later it changes nothing); without it SQLite stays safe for
+ * threads, only slower.
+ */
+void catalog_single_thread(void);
 int catalog_open(struct catalog **out);   /* 0 or -1 with a message */
 void catalog_free(struct catalog *c);
 void cat_set_origin(struct catalog *c, const struct cat_origin *o);

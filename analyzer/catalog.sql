@@ -95,6 +95,9 @@ CREATE TABLE columns (
 	line          INTEGER,
 	UNIQUE (rel_id, name)
 );
+-- the next attnum and a relation's columns in order, without reading
+-- all of its columns
+CREATE INDEX columns_attnum ON columns(rel_id, attnum);
 
 -- Index details; the index itself is a row of relations (kind 'i').
 CREATE TABLE indexes (

@@ -758,6 +758,9 @@ static int cmd_rules(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* the catalog and the SQLite sandbox live on the main thread; the
+	   prefetch worker only parses */
+	catalog_single_thread();
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help")) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);

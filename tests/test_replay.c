@@ -1639,6 +1639,54 @@ START_TEST(test_lookups_follow_changes)
 }
 END_TEST
 
+/*
+ * catalog.c says "no such object" without SQLite where it knows every
+ * name: a filter of all relation and type names, and the column names of
+ * the table created last. Each name below is looked up for the first
+ * time after the statement that gives it (a rename, a move to another
+ * schema, columns copied by LIKE, INHERITS or PARTITION OF).
+ */
+START_TEST(test_first_lookups_after_changes)
+{
+	cat_id pub = cat_schema_find(cat, "public");
+	struct strbuf sb;
+	char name[32];
+	int n = 8400;   /* past the filter's first size (8,192 names) */
+
+	ok("CREATE TABLE t (a int, b int); ALTER TABLE t RENAME TO t2");
+	ck_assert(rel_id("t2") && !rel_id("t"));
+	ok("CREATE TABLE f (a int); ALTER TABLE f RENAME a TO z");
+	ck_assert(col_id("f", "z") && !col_id("f", "a"));
+	ok("CREATE TABLE g (a int, b int); CREATE TABLE g2 (LIKE g, c int)");
+	ck_assert(col_id("g2", "a") && col_id("g2", "b") && col_id("g2", "c"));
+	ok("CREATE TABLE h (c int) INHERITS (g)");
+	ck_assert(col_id("h", "a") && col_id("h", "c"));
+	ok("CREATE TABLE p (x int, y int) PARTITION BY LIST (x);"
+	   "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1)");
+	ck_assert(col_id("p1", "y"));
+	ok("CREATE SCHEMA s3; CREATE TABLE m (a int); CREATE INDEX m_a ON m (a);"
+	   "ALTER TABLE m SET SCHEMA s3");
+	ck_assert(rel_id_in("s3", "m") && rel_id_in("s3", "m_a") && !rel_id("m"));
+	ok("CREATE TYPE ty AS ENUM ('a'); ALTER TYPE ty RENAME TO tz");
+	ck_assert(cat_type_find(cat, pub, "tz", NULL) && !cat_type_find(cat, pub, "ty", NULL));
+	ok("CREATE TYPE tq AS ENUM ('a'); ALTER TYPE tq SET SCHEMA s3");
+	ck_assert(cat_type_find(cat, cat_schema_find(cat, "s3"), "tq", NULL));
+	strbuf_init(&sb);
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&sb, "CREATE TABLE n%d (a int);", i);
+	ok(sb.buf);
+	strbuf_release(&sb);
+	for (int i = 0; i < n; i += 97) {
+		snprintf(name, sizeof(name), "n%d", i);
+		ck_assert_msg(rel_id(name), "%s", name);
+	}
+	snprintf(name, sizeof(name), "n%d", n - 1);
+	ck_assert(rel_id(name) && !rel_id("n_none"));
+	ok("ALTER TABLE t2 RENAME TO t3");
+	ck_assert(rel_id("t3") && !rel_id("t2"));
+}
+END_TEST
+
 /* attnum: one past the highest, however the columns came (catalog.c
    keeps the highest per relation in C) */
 START_TEST(test_attnum_follows_changes)
@@ -1702,6 +1750,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_names_create_table);
 	tcase_add_test(names, test_lookups_follow_changes);
 	tcase_add_test(names, test_attnum_follows_changes);
+	tcase_add_test(names, test_first_lookups_after_changes);
 	tcase_add_test(names, test_long_view_chain_cascade);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
