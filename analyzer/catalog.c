@@ -1823,46 +1823,66 @@ static void fk_columns(struct catalog *c, struct cat_fk *fk)
 	strbuf_release(&sb);
 }
 
+/* One foreign key's row; -1 when it is gone. */
+static int range_fk(struct catalog *c, cat_id id, struct cat_fk *fk)
+{
+	sqlite3_stmt *st = q(c, "SELECT k.name, k.rel_id, s.name, r.name, k.created_file,"
+		" k.line, k.col, k.end_line, k.end_col, k.start_offset, k.end_offset, k.stmt_hash"
+		" FROM constraints k JOIN relations r ON r.id = k.rel_id"
+		" JOIN schemas s ON s.id = r.schema_id WHERE k.id = ?1");
+	const unsigned char *hash;
+	int ret = -1;
+
+	memset(fk, 0, sizeof(*fk));
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	fk->con_id = id;
+	copy_name(fk->name, sqlite3_column_text(st, 0));
+	fk->rel_id = sqlite3_column_int64(st, 1);
+	copy_name(fk->schema, sqlite3_column_text(st, 2));
+	copy_name(fk->table, sqlite3_column_text(st, 3));
+	fk->file_index = sqlite3_column_int(st, 4);
+	fk->loc.file_index = fk->file_index;
+	fk->loc.line = sqlite3_column_int(st, 5);
+	fk->loc.col = sqlite3_column_int(st, 6);
+	fk->loc.end_line = sqlite3_column_int(st, 7);
+	fk->loc.end_col = sqlite3_column_int(st, 8);
+	fk->loc.start = (size_t)sqlite3_column_int64(st, 9);
+	fk->loc.end = (size_t)sqlite3_column_int64(st, 10);
+	hash = sqlite3_column_text(st, 11);
+	fk->loc.stmt_hash = hash ? strtoull((const char *)hash, NULL, 16) : 0;
+	ret = 0;
+out:
+	sqlite3_reset(st);
+	return ret;
+}
+
+/*
+ * The ids first, in order (the callback runs other catalog queries),
+ * then one foreign key at a time: a struct cat_fk is most of a kilobyte,
+ * and a long history linted whole has tens of thousands in range.
+ */
 void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data)
 {
-	sqlite3_stmt *st = q(c, "SELECT k.id, k.name, k.rel_id, s.name, r.name, k.created_file,"
-		" k.line, k.col, k.end_line, k.end_col, k.start_offset, k.end_offset, k.stmt_hash, k.file"
-		" FROM constraints k JOIN relations r ON r.id = k.rel_id"
-		" JOIN schemas s ON s.id = r.schema_id"
-		" WHERE k.kind = 'f' AND k.in_range ORDER BY k.created_file, k.start_offset, k.id");
-	struct cat_fk *all = NULL;
-	size_t alloc = 0;
-	int n = 0;
+	sqlite3_stmt *st = q(c, "SELECT k.id FROM constraints k WHERE k.kind = 'f' AND k.in_range"
+			     " ORDER BY k.created_file, k.start_offset, k.id");
+	cat_id *ids = NULL;
+	size_t alloc = 0, n = 0;
+	struct cat_fk fk;
 
-	/* collect first: the callback may run other catalog queries */
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct cat_fk *fk;
-
-		ALLOC_GROW(all, (size_t)n + 1, alloc);
-		fk = &all[n++];
-		memset(fk, 0, sizeof(*fk));
-		fk->con_id = sqlite3_column_int64(st, 0);
-		copy_name(fk->name, sqlite3_column_text(st, 1));
-		fk->rel_id = sqlite3_column_int64(st, 2);
-		copy_name(fk->schema, sqlite3_column_text(st, 3));
-		copy_name(fk->table, sqlite3_column_text(st, 4));
-		fk->file_index = sqlite3_column_int(st, 5);
-		fk->loc.file_index = fk->file_index;
-		fk->loc.line = sqlite3_column_int(st, 6);
-		fk->loc.col = sqlite3_column_int(st, 7);
-		fk->loc.end_line = sqlite3_column_int(st, 8);
-		fk->loc.end_col = sqlite3_column_int(st, 9);
-		fk->loc.start = (size_t)sqlite3_column_int64(st, 10);
-		fk->loc.end = (size_t)sqlite3_column_int64(st, 11);
-		fk->loc.stmt_hash = strtoull((const char *)sqlite3_column_text(st, 12), NULL, 16);
-		fk->file = NULL;
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	for (int i = 0; i < n; i++) {
-		fk_columns(c, &all[i]);
-		fn(data, &all[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (range_fk(c, ids[i], &fk))
+			continue;
+		fk_columns(c, &fk);
+		fn(data, &fk);
 	}
-	free(all);
+	free(ids);
 }
 
 /* ---- types ---- */
