@@ -118,6 +118,15 @@ struct catalog {
 	enum { NAMES_NONE, NAMES_STALE, NAMES_VALID } names_state;
 	uint64_t *names;        /* names_bits bits */
 	size_t names_bits, names_nr;
+	/* files: paths[i] is the path of files.id i + 1; path_slots finds
+	   a path's id (open addressing, 0 free); the origin's id is
+	   origin_ref (0: no file), origin_path its path (in paths) */
+	char **paths;
+	size_t nr_paths, paths_alloc;
+	uint32_t *path_slots;
+	size_t path_slots_alloc;
+	const char *origin_path;
+	cat_id origin_ref;
 	bool views_pending;     /* dropping_views has rows */
 	bool dropping_views;    /* drop_pending_views() is under way */
 	struct cat_origin origin;
@@ -529,8 +538,99 @@ static void bind_origin(struct catalog *c, sqlite3_stmt *st, int first)
 {
 	sqlite3_bind_int(st, first, c->origin.file_index);
 	sqlite3_bind_int(st, first + 1, c->origin.in_range);
-	bind_text(st, first + 2, c->origin.file);
+	bind_id(st, first + 2, c->origin_ref);
 	sqlite3_bind_int(st, first + 3, c->origin.loc.line);
+}
+
+/* migsafe_file(file_ref): the path, for the "file" columns. */
+static void file_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct catalog *c = sqlite3_user_data(ctx);
+	sqlite3_int64 ref = sqlite3_value_int64(argv[0]);
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL || ref < 1 || (size_t)ref > c->nr_paths)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, c->paths[ref - 1], -1, SQLITE_STATIC);
+}
+
+static void path_slot_put(uint32_t *slots, size_t alloc, const char *path, uint32_t ref)
+{
+	size_t i = fnv1a64(path, strlen(path), FNV1A64_INIT) & (alloc - 1);
+
+	while (slots[i])
+		i = (i + 1) & (alloc - 1);
+	slots[i] = ref;
+}
+
+/* Remember path as files.id nr_paths + 1 (no SQL). */
+static cat_id path_remember(struct catalog *c, const char *path)
+{
+	if (2 * (c->nr_paths + 1) > c->path_slots_alloc) {
+		size_t alloc = c->path_slots_alloc ? 2 * c->path_slots_alloc : 64;
+		uint32_t *slots = xcalloc(alloc, sizeof(*slots));
+
+		for (size_t i = 0; i < c->nr_paths; i++)
+			path_slot_put(slots, alloc, c->paths[i], (uint32_t)i + 1);
+		free(c->path_slots);
+		c->path_slots = slots;
+		c->path_slots_alloc = alloc;
+	}
+	ALLOC_GROW(c->paths, c->nr_paths + 1, c->paths_alloc);
+	c->paths[c->nr_paths++] = xstrdup(path);
+	path_slot_put(c->path_slots, c->path_slots_alloc, path, (uint32_t)c->nr_paths);
+	return (cat_id)c->nr_paths;
+}
+
+static cat_id path_find(const struct catalog *c, const char *path)
+{
+	size_t i;
+
+	if (!c->path_slots_alloc)
+		return 0;
+	i = fnv1a64(path, strlen(path), FNV1A64_INIT) & (c->path_slots_alloc - 1);
+	for (; c->path_slots[i]; i = (i + 1) & (c->path_slots_alloc - 1))
+		if (!strcmp(c->paths[c->path_slots[i] - 1], path))
+			return c->path_slots[i];
+	return 0;
+}
+
+/* The files.id of a path, added to files the first time. */
+static cat_id path_ref(struct catalog *c, const char *path)
+{
+	sqlite3_stmt *st;
+	cat_id ref;
+
+	if (!path)
+		return 0;
+	if ((ref = path_find(c, path)))
+		return ref;
+	ref = path_remember(c, path);
+	st = q(c, "INSERT INTO files (id, path) VALUES (?1, ?2)");
+	sqlite3_bind_int64(st, 1, ref);
+	bind_text(st, 2, path);
+	run(c, st);
+	return ref;
+}
+
+/* A loaded image's files, in id order from 1; -1 when they are not. */
+static int paths_load(struct catalog *c)
+{
+	sqlite3_stmt *st = q(c, "SELECT id, path FROM files ORDER BY id");
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 1);
+
+		if (!path || sqlite3_column_int64(st, 0) != (sqlite3_int64)c->nr_paths + 1) {
+			ret = -1;
+			break;
+		}
+		path_remember(c, path);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ret : -1;
 }
 
 void catalog_single_thread(void)
@@ -558,6 +658,11 @@ static int connect(struct catalog **out)
 			 " PRAGMA recursive_triggers=ON;", NULL, NULL, NULL))
 		return -1;
 	sqlite3_update_hook(c->db, row_changed, c);
+	/* before the schema: the "file" columns are computed by it */
+	if (sqlite3_create_function(c->db, "migsafe_file", 1,
+				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+				    c, file_fn, NULL, NULL))
+		return -1;
 	return 0;
 }
 
@@ -617,6 +722,10 @@ void catalog_free(struct catalog *c)
 		if (c->cache[i].st)
 			sqlite3_finalize(c->cache[i].st);
 	sqlite3_close(c->db);
+	for (i = 0; i < c->nr_paths; i++)
+		free(c->paths[i]);
+	free(c->paths);
+	free(c->path_slots);
 	free(c->names);
 	free(c->fresh);
 	free(c);
@@ -625,6 +734,11 @@ void catalog_free(struct catalog *c)
 void cat_set_origin(struct catalog *c, const struct cat_origin *o)
 {
 	c->origin = *o;
+	/* a file's statements come one after another: one strcmp() each */
+	if (!o->file || !c->origin_path || strcmp(o->file, c->origin_path)) {
+		c->origin_ref = path_ref(c, o->file);
+		c->origin_path = c->origin_ref ? c->paths[c->origin_ref - 1] : NULL;
+	}
 }
 
 static int row_values(sqlite3_stmt *st, cat_row_fn fn, void *data)
@@ -712,7 +826,7 @@ cat_id cat_schema_find(struct catalog *c, const char *name)
 
 cat_id cat_schema_create(struct catalog *c, const char *name)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO schemas (name, created_file, in_range, file, line)"
+	sqlite3_stmt *st = q(c, "INSERT INTO schemas (name, created_file, in_range, file_ref, line)"
 			     " VALUES (?1, ?2, ?3, ?4, ?5)");
 
 	bind_text(st, 1, name);
@@ -833,7 +947,7 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 		      enum rel_kind kind, cat_id table_id)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
-			     " created_file, in_range, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+			     " created_file, in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	char k[2] = { (char)kind, 0 };
 	cat_id id;
 
@@ -1102,7 +1216,7 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	struct attnum_slot *slot = next_attnum(c, rel);
 	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
 		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
-		" default_volatility, identity, generated, created_file, in_range, file, line)"
+		" default_volatility, identity, generated, created_file, in_range, file_ref, line)"
 		" VALUES (?1, ?18, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
 		" ?16, ?17)");
 	int attnum = slot->max + 1;
@@ -1246,7 +1360,7 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
 		" validated, ref_rel_id, on_delete, on_update, is_deferrable, index_id, created_file,"
-		" in_range, file, line, col, end_line, end_col, start_offset, end_offset, stmt_hash)"
+		" in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset, stmt_hash)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
 		" ?17, ?18, ?19, ?20, ?21)");
 	const struct loc *l = &c->origin.loc;
@@ -1508,7 +1622,7 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
 		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
-		" default_volatility, identity, generated, created_file, in_range, file, line)"
+		" default_volatility, identity, generated, created_file, in_range, file_ref, line)"
 		" SELECT ?2, (SELECT coalesce(max(attnum), 0) + 1 FROM columns WHERE rel_id = ?2),"
 		" name, type, type_schema, type_name, typmod1, typmod2, array_dims, not_null,"
 		" CASE WHEN ?3 THEN default_expr END, CASE WHEN ?3 THEN default_volatility END,"
@@ -1603,10 +1717,10 @@ int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inh
 
 		st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
 		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
-		       " in_range, file, line, col, end_line, end_col, start_offset, end_offset,"
+		       " in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset,"
 		       " stmt_hash, parent_con) SELECT ?2, name, kind, expr, not_null_column,"
 		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
-		       " in_range, file, line, col, end_line, end_col, start_offset, end_offset,"
+		       " in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset,"
 		       " stmt_hash, CASE WHEN ?3 THEN id END FROM constraints WHERE id = ?1");
 		sqlite3_bind_int64(st, 1, ids[i]);
 		sqlite3_bind_int64(st, 2, dst);
@@ -1923,7 +2037,7 @@ cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char 
 		       const char *base_type)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO types (schema_id, name, kind, base_type, created_file,"
-			     " in_range, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+			     " in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
@@ -2425,7 +2539,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
-	if (schema_hash(c->db, &have) || have != want)
+	if (schema_hash(c->db, &have) || have != want || paths_load(c))
 		goto fail;
 	hold(c);
 	*out = c;

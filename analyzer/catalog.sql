@@ -19,13 +19,23 @@
 
 PRAGMA foreign_keys = ON;
 
+-- The paths objects were created in, each stored once: every table
+-- below that has a "file" column computes it from "file_ref" (the
+-- function is catalog.c's copy of this table), so a long path costs its
+-- rows eight bytes, not its length.
+CREATE TABLE files (
+	id            INTEGER PRIMARY KEY,
+	path          TEXT NOT NULL
+);
+
 -- Namespaces. 'public' and 'pg_catalog' exist from the start.
 CREATE TABLE schemas (
 	id            INTEGER PRIMARY KEY,
 	name          TEXT NOT NULL UNIQUE,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
-	file          TEXT,
+	file_ref      INTEGER,        -- files.id
+	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
 	line          INTEGER
 );
 
@@ -54,7 +64,8 @@ CREATE TABLE relations (
 	columns_unknown INTEGER NOT NULL DEFAULT 0,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
-	file          TEXT,
+	file_ref      INTEGER,        -- files.id
+	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
 	line          INTEGER,
 	UNIQUE (schema_id, name)
 );
@@ -91,7 +102,8 @@ CREATE TABLE columns (
 	comment       TEXT,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
-	file          TEXT,
+	file_ref      INTEGER,        -- files.id
+	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
 	line          INTEGER,
 	UNIQUE (rel_id, name)
 );
@@ -178,7 +190,8 @@ CREATE TABLE constraints (
 	index_id      INTEGER REFERENCES relations(id) ON DELETE CASCADE,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
-	file          TEXT,
+	file_ref      INTEGER,        -- files.id
+	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
 	line          INTEGER,
 	col           INTEGER,
 	end_line      INTEGER,
@@ -270,7 +283,8 @@ CREATE TABLE types (
 	constrained   INTEGER NOT NULL DEFAULT 0,   -- a domain with NOT NULL or CHECK
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
-	file          TEXT,
+	file_ref      INTEGER,        -- files.id
+	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
 	line          INTEGER,
 	UNIQUE (schema_id, name)
 );

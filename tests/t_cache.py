@@ -10,6 +10,7 @@ history directory.
 Run as: python3 tests/t_cache.py path/to/migsafe
 (MIGSAFE_SOURCE_DIR: the repo root; ../shared/corpora is used when there)
 """
+import json
 import os
 import shutil
 import struct
@@ -143,6 +144,18 @@ def test_stateful():
     # a file in the middle: the prefix ends inside SET LOCAL's file's effects
     same_results("prefix ending after SET LOCAL", d, "db/0004_drop.up.sql",
                  os.path.join(TMP, "c-stateful-4"))
+    # a custom rule places its findings by the catalog's file column: the
+    # paths of the cached prefix come back with the image
+    write(os.path.join(d, "where.json"), json.dumps({"custom_rules": [{
+        "id": "where-created", "severity": "warning", "message": "{name} is here",
+        "sql": "SELECT r.name, r.file, r.line FROM relations r WHERE r.kind = 'r'"
+               " ORDER BY r.id"}]}))
+    placed = same_results("custom rule reading file", d, "db/0006_named.up.sql",
+                          os.path.join(TMP, "c-stateful-file"), fmt="text",
+                          extra=("--config", "where.json"))
+    check("custom rule reading file: findings placed in the earlier files",
+          all(f"db/{n}:" in placed.out for n in ("0001_schemas.up.sql", "0002_path.up.sql",
+                                                 "0003_local.up.sql")), placed)
 
 
 def test_histories():
