@@ -124,7 +124,196 @@ void strbuf_addch(struct strbuf *sb, int c)
 	strbuf_add(sb, &ch, 1);
 }
 
-void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+/* v in decimal (and its '-') at the end of buf; returns where it starts. */
+static char *decimal(char *end, unsigned long long v, bool negative)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		*--p = '-';
+	return p;
+}
+
+static char *hex_digits(char *end, unsigned long long v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = end;
+
+	do {
+		*--p = digits[v & 0xf];
+		v >>= 4;
+	} while (v);
+	return p;
+}
+
+/* The length modifiers fast_conv() knows: none, l, ll, z. */
+enum fmt_len { LEN_INT, LEN_LONG, LEN_LLONG, LEN_SIZE };
+
+static const char *length_modifier(const char *p, enum fmt_len *len)
+{
+	*len = LEN_INT;
+	if (p[0] == 'l' && p[1] == 'l') {
+		*len = LEN_LLONG;
+		return p + 2;
+	}
+	if (p[0] == 'l' || p[0] == 'z') {
+		*len = p[0] == 'l' ? LEN_LONG : LEN_SIZE;
+		return p + 1;
+	}
+	return p;
+}
+
+static long long signed_arg(va_list *ap, enum fmt_len len)
+{
+	if (len == LEN_LLONG)
+		return va_arg(*ap, long long);
+	if (len == LEN_LONG)
+		return va_arg(*ap, long);
+	return va_arg(*ap, int);
+}
+
+static unsigned long long unsigned_arg(va_list *ap, enum fmt_len len)
+{
+	if (len == LEN_LLONG)
+		return va_arg(*ap, unsigned long long);
+	if (len == LEN_LONG)
+		return va_arg(*ap, unsigned long);
+	if (len == LEN_SIZE)
+		return va_arg(*ap, size_t);
+	return va_arg(*ap, unsigned int);
+}
+
+/*
+ * Where the fast path's text goes: counted only while buf is NULL, then
+ * written to buf (sized by the count) on the second pass.
+ */
+struct fmt_out {
+	char *buf;
+	size_t len;
+};
+
+static void put(struct fmt_out *o, const char *s, size_t n)
+{
+	if (o->buf && n)
+		memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* %d %i %u %x with their length; false for %zd, %zi (no signed size_t in C11). */
+static bool fast_int(struct fmt_out *o, char conv, enum fmt_len len, va_list *ap)
+{
+	char buf[24], *end = buf + sizeof(buf), *p;
+
+	if (conv == 'd' || conv == 'i') {
+		long long v;
+
+		if (len == LEN_SIZE)
+			return false;
+		v = signed_arg(ap, len);
+		p = decimal(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, v < 0);
+	} else if (conv == 'u') {
+		p = decimal(end, unsigned_arg(ap, len), false);
+	} else if (conv == 'x') {
+		p = hex_digits(end, unsigned_arg(ap, len));
+	} else {
+		return false;
+	}
+	put(o, p, (size_t)(end - p));
+	return true;
+}
+
+/* %s, and %.*s (a negative precision is as good as none); NULL is left
+   to vsnprintf, whose "(null)" is glibc's own. */
+static bool fast_str(struct fmt_out *o, bool precision, va_list *ap)
+{
+	int prec = precision ? va_arg(*ap, int) : -1;
+	const char *s = va_arg(*ap, const char *);
+
+	if (!s)
+		return false;
+	if (*s)
+		put(o, s, prec < 0 ? strlen(s) : strnlen(s, (size_t)prec));
+	return true;
+}
+
+/*
+ * One conversion, p just after its '%'; returns the format after it, or
+ * NULL for one the fast path leaves to vsnprintf (flags, widths, other
+ * precisions, floats, pointers, h, hh, j, t, L, %n).
+ */
+static const char *fast_conv(struct fmt_out *o, const char *p, va_list *ap)
+{
+	enum fmt_len len;
+	char c;
+
+	switch (*p) {
+	case '%':
+		put(o, "%", 1);
+		return p + 1;
+	case 'c':
+		c = (char)(unsigned char)va_arg(*ap, int);
+		put(o, &c, 1);
+		return p + 1;
+	case 's':
+		return fast_str(o, false, ap) ? p + 1 : NULL;
+	case '.':
+		if (p[1] != '*' || p[2] != 's')
+			return NULL;
+		return fast_str(o, true, ap) ? p + 3 : NULL;
+	}
+	p = length_modifier(p, &len);
+	return fast_int(o, *p, len, ap) ? p + 1 : NULL;
+}
+
+/* The whole format; false at the first conversion fast_conv() leaves.
+   (Conversions often come one after another: no strchr() for those.) */
+static bool fast_format(struct fmt_out *o, const char *fmt, va_list *ap)
+{
+	const char *p = fmt, *pct;
+
+	while ((pct = *p == '%' ? p : strchr(p, '%'))) {
+		put(o, p, (size_t)(pct - p));
+		p = fast_conv(o, pct + 1, ap);
+		if (!p)
+			return false;
+	}
+	put(o, p, strlen(p));
+	return true;
+}
+
+/*
+ * The conversions the program's messages use, without vsnprintf (whose
+ * parsing machinery cost ten times the copying): the text is measured,
+ * the buffer grown once, the text written. Exactly what vsnprintf would
+ * write; false, with sb untouched, for a format it leaves to vsnprintf.
+ */
+static bool fast_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	struct fmt_out o = { NULL, 0 };
+	va_list cp;
+	bool ok;
+
+	va_copy(cp, ap);
+	ok = fast_format(&o, fmt, &cp);
+	va_end(cp);
+	if (!ok)
+		return false;
+	strbuf_grow(sb, o.len);
+	o.buf = sb->buf + sb->len;
+	o.len = 0;
+	va_copy(cp, ap);
+	fast_format(&o, fmt, &cp);
+	va_end(cp);
+	sb->len += o.len;
+	sb->buf[sb->len] = '\0';
+	return true;
+}
+
+static void slow_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int n;
@@ -137,6 +326,12 @@ void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	strbuf_grow(sb, (size_t)n);
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	sb->len += (size_t)n;
+}
+
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	if (!fast_vaddf(sb, fmt, ap))
+		slow_vaddf(sb, fmt, ap);
 }
 
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)

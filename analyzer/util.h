@@ -68,6 +68,13 @@ void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t len);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
+/*
+ * printf-style appends. %s, %.*s, %c, %%, and %d %i %u %x with no
+ * length or l, ll (and z but for d, i) are appended directly; a format
+ * with anything else (flags, widths, other precisions, floats...) or a
+ * NULL string goes through vsnprintf. Either way the text is
+ * vsnprintf's, byte for byte.
+ */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Hand the buffer to the caller (free() it); sb is re-initialised. */

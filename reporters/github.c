@@ -24,6 +24,7 @@
 #include "reporter.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "rules.h"
 #include "util.h"
@@ -41,22 +42,28 @@ static const char *command_of(enum severity s)
 	}
 }
 
-/* The toolkit's escapeData, or escapeProperty when 'property'. */
+/* The toolkit's escapeData, or escapeProperty when 'property': the
+   runs between the characters it escapes go in whole. */
 static void add_escaped(struct strbuf *sb, const char *s, bool property)
 {
+	size_t n;
+
 	for (; s && *s; s++) {
+		n = strcspn(s, property ? "%\r\n:," : "%\r\n");
+		strbuf_add(sb, s, n);
+		s += n;
 		if (*s == '%')
 			strbuf_addstr(sb, "%25");
 		else if (*s == '\r')
 			strbuf_addstr(sb, "%0D");
 		else if (*s == '\n')
 			strbuf_addstr(sb, "%0A");
-		else if (property && *s == ':')
+		else if (*s == ':')
 			strbuf_addstr(sb, "%3A");
-		else if (property && *s == ',')
+		else if (*s == ',')
 			strbuf_addstr(sb, "%2C");
 		else
-			strbuf_addch(sb, *s);
+			break;
 	}
 }
 

@@ -34,7 +34,6 @@
  */
 #include "reporter.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,10 +165,9 @@ static void fingerprint_json(struct gitlab_state *gs, uint64_t fp)
 	int n = occurrence(gs, fp);
 	char buf[40];
 
-	if (n == 1)
-		snprintf(buf, sizeof(buf), "%016" PRIx64, fp);
-	else
-		snprintf(buf, sizeof(buf), "%016" PRIx64 "-%d", fp, n);
+	report_fingerprint_hex(buf, fp);
+	if (n > 1)
+		snprintf(buf + REPORT_FP_HEX - 1, sizeof(buf) - (REPORT_FP_HEX - 1), "-%d", n);
 	jsonw_key_str(&gs->w, "fingerprint", buf);
 }
 
@@ -227,6 +225,7 @@ static void gitlab_finding(void *state, const struct report_opts *ro,
 		jsonw_object_end(w);
 	}
 	jsonw_object_end(w);
+	jsonw_flush(w);
 }
 
 static void *gitlab_begin(const struct report_opts *ro)
@@ -235,6 +234,7 @@ static void *gitlab_begin(const struct report_opts *ro)
 
 	jsonw_init(&gs->w, ro->out);
 	jsonw_array_begin(&gs->w);
+	jsonw_flush(&gs->w);
 	return gs;
 }
 

@@ -17,7 +17,6 @@
  */
 #include "reporter.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 
 #include "jsonw.h"
@@ -54,14 +53,15 @@ static void *json_begin(const struct report_opts *ro)
 	tool_json(&js->w, ro);
 	jsonw_key(&js->w, "findings");
 	jsonw_array_begin(&js->w);
+	jsonw_flush(&js->w);
 	return js;
 }
 
 static void fingerprint_str(struct jsonw *w, uint64_t fp)
 {
-	char hex[17];
+	char hex[REPORT_FP_HEX];
 
-	snprintf(hex, sizeof(hex), "%016" PRIx64, fp);
+	report_fingerprint_hex(hex, fp);
 	jsonw_str(w, hex);
 }
 
@@ -84,6 +84,7 @@ static void json_finding(void *state, const struct report_opts *ro,
 	jsonw_key(w, "fingerprint");
 	fingerprint_str(w, f->fingerprint);
 	jsonw_object_end(w);
+	jsonw_flush(w);
 }
 
 static void summary_json(struct jsonw *w, const struct summary *s)

@@ -1,5 +1,6 @@
 #include "jsonw.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "reporter.h"
@@ -7,14 +8,41 @@
 #include "banned.h"
 
 /*
- * Only the main thread writes reports, and a report is megabytes of
- * single characters and short runs: stdio's unlocked calls, which skip
- * the stream's lock (taken on every call once prefetch.c has started a
- * thread).
+ * The buffer: a report is megabytes of single characters and short
+ * runs, and a stdio call for each (even unlocked) cost more than
+ * everything else here.
  */
-#define out_char(c, f) putc_unlocked((c), (f))
-#define out_bytes(p, n, f) fwrite_unlocked((p), 1, (n), (f))
-#define out_str(s, f) out_bytes((s), strlen(s), (f))
+void jsonw_flush(struct jsonw *w)
+{
+	if (w->len)
+		fwrite(w->buf, 1, w->len, w->out);
+	w->len = 0;
+}
+
+static void out_bytes(struct jsonw *w, const char *p, size_t n)
+{
+	if (n > sizeof(w->buf) - w->len) {
+		jsonw_flush(w);
+		if (n >= sizeof(w->buf)) {
+			fwrite(p, 1, n, w->out);
+			return;
+		}
+	}
+	memcpy(w->buf + w->len, p, n);
+	w->len += n;
+}
+
+static void out_char(struct jsonw *w, char c)
+{
+	if (w->len == sizeof(w->buf))
+		jsonw_flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void out_str(struct jsonw *w, const char *s)
+{
+	out_bytes(w, s, strlen(s));
+}
 
 #define INDENT 2
 /* Enough spaces for the deepest line: one INDENT per level. */
@@ -30,8 +58,8 @@ void jsonw_init(struct jsonw *w, FILE *out)
 
 static void newline_indent(struct jsonw *w, int depth)
 {
-	out_char('\n', w->out);
-	out_bytes(spaces, (size_t)(INDENT * depth), w->out);
+	out_char(w, '\n');
+	out_bytes(w, spaces, (size_t)(INDENT * depth));
 }
 
 /*
@@ -56,16 +84,18 @@ static void before_member(struct jsonw *w, bool is_key)
 	if (w->is_object[top] != is_key)
 		BUG(is_key ? "jsonw: a key in an array" : "jsonw: a value without its key");
 	if (w->has_members[top])
-		out_char(',', w->out);
+		out_char(w, ',');
 	w->has_members[top] = true;
 	newline_indent(w, w->depth);
 }
 
-/* A scalar was written: at the top, that is the whole document. */
+/* A value was written: at the top, that is the whole document. */
 static void after_value(struct jsonw *w)
 {
-	if (w->depth == 0)
+	if (w->depth == 0) {
 		w->done = true;
+		jsonw_flush(w);
+	}
 }
 
 static void open_container(struct jsonw *w, bool is_object)
@@ -76,7 +106,7 @@ static void open_container(struct jsonw *w, bool is_object)
 	w->is_object[w->depth] = is_object;
 	w->has_members[w->depth] = false;
 	w->depth++;
-	out_char(is_object ? '{' : '[', w->out);
+	out_char(w, is_object ? '{' : '[');
 }
 
 static void close_container(struct jsonw *w, bool is_object)
@@ -89,7 +119,7 @@ static void close_container(struct jsonw *w, bool is_object)
 	w->depth--;
 	if (w->has_members[top])
 		newline_indent(w, w->depth);
-	out_char(is_object ? '}' : ']', w->out);
+	out_char(w, is_object ? '}' : ']');
 	after_value(w);
 }
 
@@ -119,7 +149,53 @@ static bool plain_ascii(unsigned char c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
-static void write_escape(FILE *out, unsigned char c)
+#define BYTES(b) (0x0101010101010101ULL * (b))
+
+/*
+ * Is any byte of x not plain_ascii(): below 0x20, 0x80 and above, '"' or
+ * '\\'? (v - BYTES(n)) & ~v has a byte's top bit set when some byte of
+ * v is below n (n <= 0x80; a borrow only sets bits above a byte that is
+ * below n, so "any" is exact); a byte equal to c is a zero byte of
+ * x ^ BYTES(c).
+ */
+static bool word_special(uint64_t x)
+{
+	uint64_t quote = x ^ BYTES('"'), bslash = x ^ BYTES('\\');
+	uint64_t hit = x;
+
+	hit |= (x - BYTES(0x20)) & ~x;
+	hit |= (quote - BYTES(1)) & ~quote;
+	hit |= (bslash - BYTES(1)) & ~bslash;
+	return (hit & BYTES(0x80)) != 0;
+}
+
+/*
+ * The first byte in [s, end) that is not plain_ascii(), or end: eight
+ * bytes at a time while none of them is, then the last eight of the
+ * string (str, at least that long) at once: the bytes already seen
+ * there are plain, so checking them again changes nothing.
+ */
+static const char *skip_plain(const char *str, const char *s, const char *end)
+{
+	uint64_t x;
+
+	while (end - s >= 8) {
+		memcpy(&x, s, 8);
+		if (word_special(x))
+			break;
+		s += 8;
+	}
+	if (end - s < 8 && end - str >= 8) {
+		memcpy(&x, end - 8, 8);
+		if (!word_special(x))
+			return end;
+	}
+	while (s < end && plain_ascii((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void write_escape(struct jsonw *w, unsigned char c)
 {
 	/* jansson's short escapes; other control characters as \u00XX */
 	static const char *const short_escape[128] = {
@@ -130,9 +206,9 @@ static void write_escape(FILE *out, unsigned char c)
 	char u[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xf] };
 
 	if (c < 128 && short_escape[c])
-		out_str(short_escape[c], out);
+		out_str(w, short_escape[c]);
 	else
-		out_bytes(u, sizeof(u), out);
+		out_bytes(w, u, sizeof(u));
 }
 
 /*
@@ -140,38 +216,34 @@ static void write_escape(FILE *out, unsigned char c)
  * once; between them an escape, or U+FFFD for a byte that is not valid
  * UTF-8.
  */
-static void write_string(FILE *out, const char *str)
+static void write_string(struct jsonw *w, const char *str)
 {
-	const char *s = str, *run = str;
+	const char *s = str, *run = str, *end = str + strlen(str);
 	size_t n;
 
-	out_char('"', out);
-	while (*s) {
-		if (plain_ascii((unsigned char)*s)) {
-			s++;
-			continue;
-		}
+	out_char(w, '"');
+	while ((s = skip_plain(str, s, end)) < end) {
 		n = (unsigned char)*s >= 0x80 ? report_utf8_len(s) : 1;
 		if (n > 1) {
 			s += n;
 			continue;
 		}
-		out_bytes(run, (size_t)(s - run), out);
+		out_bytes(w, run, (size_t)(s - run));
 		if ((unsigned char)*s >= 0x80)
-			out_str("\xef\xbf\xbd", out);
+			out_str(w, "\xef\xbf\xbd");
 		else
-			write_escape(out, (unsigned char)*s);
+			write_escape(w, (unsigned char)*s);
 		run = ++s;
 	}
-	out_bytes(run, (size_t)(s - run), out);
-	out_char('"', out);
+	out_bytes(w, run, (size_t)(s - run));
+	out_char(w, '"');
 }
 
 void jsonw_key(struct jsonw *w, const char *key)
 {
 	before_member(w, true);
-	write_string(w->out, key);
-	out_str(": ", w->out);
+	write_string(w, key);
+	out_bytes(w, ": ", 2);
 	w->after_key = true;
 }
 
@@ -182,7 +254,7 @@ void jsonw_str(struct jsonw *w, const char *s)
 		return;
 	}
 	before_member(w, false);
-	write_string(w->out, s);
+	write_string(w, s);
 	after_value(w);
 }
 
@@ -199,14 +271,14 @@ void jsonw_int(struct jsonw *w, long long v)
 	if (v < 0)
 		buf[--i] = '-';
 	before_member(w, false);
-	out_bytes(buf + i, sizeof(buf) - i, w->out);
+	out_bytes(w, buf + i, sizeof(buf) - i);
 	after_value(w);
 }
 
 static void literal(struct jsonw *w, const char *s)
 {
 	before_member(w, false);
-	out_str(s, w->out);
+	out_str(w, s);
 	after_value(w);
 }
 
@@ -236,5 +308,6 @@ void jsonw_finish(struct jsonw *w)
 {
 	if (!w->done)
 		BUG("jsonw: the document is not complete");
-	out_char('\n', w->out);
+	out_char(w, '\n');
+	jsonw_flush(w);
 }

@@ -1,7 +1,8 @@
 /*
  * jsonw.h - a streaming JSON writer for the reporters: each value goes
- * to the stream as it is given, nothing is kept but the nesting, so a
- * report costs the same memory for ten findings or a million.
+ * to the stream as it is given, nothing is kept but the nesting and a
+ * small output buffer, so a report costs the same memory for ten
+ * findings or a million.
  *
  * The layout is jansson's json_dumpf(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
  * byte for byte (the formats were written with jansson first, and their
@@ -28,9 +29,16 @@
  *	jsonw_object_end(&w);
  *	jsonw_finish(&w);          (the newline after the document)
  *
+ * Output is gathered in the writer's buffer and handed to the stream a
+ * block at a time (a stdio call per piece cost more than the rest of
+ * the writer). The buffer goes to the stream when full, when the
+ * document is complete, and at jsonw_flush(): a reporter calls that
+ * before it returns, so between its calls the stream holds everything
+ * written, as if there were no buffer.
+ *
  * Ownership: the writer owns nothing and allocates nothing; 'out' stays
- * the caller's (the writer neither flushes nor closes it). Strings are
- * read during the call only.
+ * the caller's (the writer neither fflush()es nor closes it). Strings
+ * are read during the call only.
  *
  * Errors: write errors are left in the stream's error indicator, where
  * the caller finds them once at the end (report_finish()). Misuse - a
@@ -45,9 +53,12 @@
 #include <stdio.h>
 
 #define JSONW_MAX_DEPTH 32
+#define JSONW_BUF 4096
 
 struct jsonw {
 	FILE *out;               /* not owned */
+	size_t len;              /* bytes in buf not yet given to out */
+	char buf[JSONW_BUF];
 	int depth;               /* containers open */
 	bool after_key;          /* a key was written; its value is next */
 	bool done;               /* the top-level value is complete */
@@ -77,9 +88,13 @@ void jsonw_null(struct jsonw *w);
 void jsonw_key_str(struct jsonw *w, const char *key, const char *s);
 void jsonw_key_int(struct jsonw *w, const char *key, long long v);
 
+/* Hand what the writer holds to the stream (fwrite, not fflush). */
+void jsonw_flush(struct jsonw *w);
+
 /*
  * End the document: the newline after the top-level value (jansson's
- * dump leaves it to the caller). BUG() when the value is not complete.
+ * dump leaves it to the caller), and jsonw_flush(). BUG() when the value
+ * is not complete.
  */
 void jsonw_finish(struct jsonw *w);
 

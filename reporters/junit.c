@@ -84,32 +84,63 @@ static bool xml_forbidden(const char *s, size_t n)
 	       (unsigned char)s[2] >= 0xbe;
 }
 
-/* s escaped for XML character data, or for an attribute value in '"'. */
+/* An ASCII byte that goes out as it is (in runs). */
+static bool xml_plain(unsigned char c, bool attr)
+{
+	if (c >= 0x20 && c < 0x80)
+		return c != '&' && c != '<' && c != '>' && (!attr || c != '"');
+	return !attr && (c == '\n' || c == '\t');
+}
+
+/* The n bytes at s, one character that is not plain. */
+static void add_xml_char(struct strbuf *sb, const char *s, size_t n, bool attr)
+{
+	if (xml_forbidden(s, n))
+		strbuf_addstr(sb, REPLACEMENT);
+	else if (*s == '&')
+		strbuf_addstr(sb, "&amp;");
+	else if (*s == '<')
+		strbuf_addstr(sb, "&lt;");
+	else if (*s == '>')
+		strbuf_addstr(sb, "&gt;");
+	else if (*s == '\r')
+		strbuf_addstr(sb, "&#13;");
+	else if (attr && *s == '"')
+		strbuf_addstr(sb, "&quot;");
+	else if (attr && *s == '\n')
+		strbuf_addstr(sb, "&#10;");
+	else if (attr && *s == '\t')
+		strbuf_addstr(sb, "&#9;");
+	else
+		strbuf_add(sb, s, n);
+}
+
+/*
+ * s escaped for XML character data, or for an attribute value in '"':
+ * the runs that need no change go in whole (a report body is megabytes).
+ */
 static void add_xml(struct strbuf *sb, const char *s, bool attr)
 {
+	const char *run = s;
 	size_t n;
 
-	for (; s && *s; s += n) {
+	if (!s)
+		return;
+	while (*s) {
+		if (xml_plain((unsigned char)*s, attr)) {
+			s++;
+			continue;
+		}
 		n = report_utf8_len(s);
-		if (xml_forbidden(s, n))
-			strbuf_addstr(sb, REPLACEMENT);
-		else if (*s == '&')
-			strbuf_addstr(sb, "&amp;");
-		else if (*s == '<')
-			strbuf_addstr(sb, "&lt;");
-		else if (*s == '>')
-			strbuf_addstr(sb, "&gt;");
-		else if (*s == '\r')
-			strbuf_addstr(sb, "&#13;");
-		else if (attr && *s == '"')
-			strbuf_addstr(sb, "&quot;");
-		else if (attr && *s == '\n')
-			strbuf_addstr(sb, "&#10;");
-		else if (attr && *s == '\t')
-			strbuf_addstr(sb, "&#9;");
-		else
-			strbuf_add(sb, s, n);
+		if (n > 1 && !xml_forbidden(s, n)) {
+			s += n;
+			continue;
+		}
+		strbuf_add(sb, run, (size_t)(s - run));
+		add_xml_char(sb, s, n, attr);
+		run = s += n;
 	}
+	strbuf_add(sb, run, (size_t)(s - run));
 }
 
 static void put_attr(FILE *out, const char *name, const char *value)

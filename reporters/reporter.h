@@ -17,6 +17,7 @@
 #define MIGSAFE_REPORTER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "finding.h"
@@ -76,6 +77,12 @@ void github_annotation(FILE *out, const struct finding *f);
 
 /* Bytes in the UTF-8 sequence at s (1 for an invalid or NUL byte). */
 size_t report_utf8_len(const char *s);
+/*
+ * A fingerprint as every format shows it: 16 lower-case hex digits
+ * ("%016" PRIx64) and a NUL, without printf's cost.
+ */
+#define REPORT_FP_HEX 17
+void report_fingerprint_hex(char hex[REPORT_FP_HEX], uint64_t fp);
 /*
  * Flush ro->out and check it for write errors: 0 or -1. Prints nothing
  * (the caller knows the file's name) and leaves errno as the failed

@@ -14,7 +14,6 @@
 #include "reporter.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -495,9 +494,9 @@ static void locations_json(struct sarif_state *ss, struct jsonw *w,
 
 static void fingerprints_json(struct jsonw *w, uint64_t fp)
 {
-	char hex[17];
+	char hex[REPORT_FP_HEX];
 
-	snprintf(hex, sizeof(hex), "%016" PRIx64, fp);
+	report_fingerprint_hex(hex, fp);
 	jsonw_key(w, "partialFingerprints");
 	jsonw_object_begin(w);
 	jsonw_key_str(w, FINGERPRINT_KEY, hex);
@@ -542,6 +541,7 @@ static void sarif_finding(void *state, const struct report_opts *ro,
 	if (!f->rule)
 		BUG("finding without a rule");
 	result_json(ss, &ss->w, f);
+	jsonw_flush(&ss->w);
 }
 
 /* --- the log --- */
@@ -622,6 +622,7 @@ static void *sarif_begin(const struct report_opts *ro)
 	jsonw_init(&ss->w, ro->out);
 	log_head(&ss->w, ro);
 	run_head(ss, ro);
+	jsonw_flush(&ss->w);
 	return ss;
 }
 

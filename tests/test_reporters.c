@@ -682,6 +682,119 @@ START_TEST(test_jsonw_invalid_utf8)
 }
 END_TEST
 
+/*
+ * The writer checks eight bytes at a time and buffers its output: a
+ * character that needs escaping at every position of strings of every
+ * length near those eight bytes, and strings longer than the buffer,
+ * must come out as jansson writes them.
+ */
+START_TEST(test_jsonw_word_edges)
+{
+	static const char specials[] = { '"', '\\', '\n', '\x01', '\x1f', '\x7f', ' ', '~' };
+	char s[40];
+
+	for (size_t len = 1; len < sizeof(s); len++)
+		for (size_t at = 0; at < len; at++)
+			for (size_t k = 0; k < ARRAY_SIZE(specials); k++) {
+				memset(s, 'a' + (int)(at % 26), len);
+				s[at] = specials[k];
+				s[len] = '\0';
+				assert_string_as_jansson(s);
+				/* a valid two-byte sequence across a word boundary */
+				if (at + 1 < len) {
+					memcpy(s + at, "\xc3\xa9", 2);
+					assert_string_as_jansson(s);
+				}
+			}
+}
+END_TEST
+
+START_TEST(test_jsonw_longer_than_buffer)
+{
+	size_t len = 3 * JSONW_BUF + 7;
+	char *s = xmalloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		s[i] = (char)('a' + i % 26);
+	s[len] = '\0';
+	assert_string_as_jansson(s);
+	for (size_t i = 0; i < len; i += 97)
+		s[i] = i % 2 ? '"' : '\n';
+	assert_string_as_jansson(s);
+	free(s);
+}
+END_TEST
+
+/* Many members: the buffer fills and empties mid-document. */
+START_TEST(test_jsonw_many_members)
+{
+	json_t *root = json_array();
+	struct wbuf b;
+	struct jsonw *w = wbuf_open(&b);
+	char *ours, *theirs, key[32];
+
+	jsonw_array_begin(w);
+	for (int i = 0; i < 2000; i++) {
+		json_t *o = json_object();
+
+		snprintf(key, sizeof(key), "key \"%d\"", i);
+		json_object_set_new(o, key, json_string(key + i % 7));
+		json_object_set_new(o, "n", json_integer(-i * 1000003LL));
+		json_array_append_new(root, o);
+		jsonw_object_begin(w);
+		jsonw_key_str(w, key, key + i % 7);
+		jsonw_key_int(w, "n", -i * 1000003LL);
+		jsonw_object_end(w);
+		if (i % 3 == 0)
+			jsonw_flush(w);
+	}
+	jsonw_array_end(w);
+	jsonw_finish(w);
+	ours = wbuf_close(&b);
+	theirs = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_ptr_nonnull(theirs);
+	ck_assert_uint_eq(strlen(ours), strlen(theirs) + 1);
+	ck_assert(!strncmp(ours, theirs, strlen(theirs)));
+	free(theirs);
+	free(ours);
+	json_decref(root);
+}
+END_TEST
+
+/* Between a reporter's calls the stream holds all that was written. */
+START_TEST(test_jsonw_flush)
+{
+	struct wbuf b;
+	struct jsonw *w = wbuf_open(&b);
+
+	jsonw_array_begin(w);
+	jsonw_str(w, "x");
+	ck_assert_int_eq(fflush(b.out), 0);
+	ck_assert_uint_eq(b.len, 0);
+	jsonw_flush(w);
+	ck_assert_int_eq(fflush(b.out), 0);
+	ck_assert_uint_eq(b.len, strlen("[\n  \"x\""));
+	jsonw_array_end(w);
+	wbuf_expect(&b, "[\n  \"x\"\n]\n");
+}
+END_TEST
+
+START_TEST(test_fingerprint_hex)
+{
+	static const uint64_t fps[] = {
+		0, 1, 0xf, 0x10, 0x00ab00cd00ef0012ULL, 0x8000000000000000ULL,
+		0xfedcba9876543210ULL, UINT64_MAX,
+	};
+	char ours[REPORT_FP_HEX], theirs[REPORT_FP_HEX];
+
+	for (size_t i = 0; i < ARRAY_SIZE(fps); i++) {
+		report_fingerprint_hex(ours, fps[i]);
+		snprintf(theirs, sizeof(theirs), "%016" PRIx64, fps[i]);
+		ck_assert_str_eq(ours, theirs);
+	}
+}
+END_TEST
+
 /* The same document built with jansson, to compare the layout. */
 static json_t *nested_jansson(void)
 {
@@ -1594,6 +1707,11 @@ static Suite *reporters_suite(void)
 	tcase_add_test(tc, test_json_empty);
 	tcase_add_test(tc, test_jsonw_escaping);
 	tcase_add_test(tc, test_jsonw_invalid_utf8);
+	tcase_add_test(tc, test_jsonw_word_edges);
+	tcase_add_test(tc, test_jsonw_longer_than_buffer);
+	tcase_add_test(tc, test_jsonw_many_members);
+	tcase_add_test(tc, test_jsonw_flush);
+	tcase_add_test(tc, test_fingerprint_hex);
 	tcase_add_test(tc, test_jsonw_nesting);
 	tcase_add_test(tc, test_jsonw_top_level);
 	tcase_add_test(tc, test_sarif_rules);

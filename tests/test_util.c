@@ -1,0 +1,214 @@
+/*
+ * test_util.c - the growable buffer's printf-style appends
+ * (analyzer/util.h): strbuf_addf() writes the conversions messages use
+ * itself and leaves the rest to vsnprintf, so every case here compares
+ * it with vsnprintf byte for byte, on an empty buffer and after text
+ * already in it.
+ */
+#include <check.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#include "banned.h"
+
+static void expect_same(const char *prefix, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* strbuf_vaddf() after 'prefix' against vsnprintf(). */
+static void expect_same(const char *prefix, const char *fmt, ...)
+{
+	struct strbuf sb;
+	va_list ap, cp;
+	size_t plen = strlen(prefix);
+	char *want;
+	int n;
+
+	va_start(ap, fmt);
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	ck_assert_int_ge(n, 0);
+	want = xmalloc((size_t)n + 1);
+	va_copy(cp, ap);
+	vsnprintf(want, (size_t)n + 1, fmt, cp);
+	va_end(cp);
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, prefix);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(sb.len == plen + (size_t)n, "'%s': %zu bytes, vsnprintf %d",
+		      fmt, sb.len - plen, n);
+	ck_assert_msg(!memcmp(sb.buf + plen, want, (size_t)n), "'%s': '%s', vsnprintf '%s'",
+		      fmt, sb.buf + plen, want);
+	ck_assert(!memcmp(sb.buf, prefix, plen));
+	ck_assert_int_eq(sb.buf[sb.len], '\0');
+	free(want);
+	strbuf_release(&sb);
+}
+
+/* Each case on an empty buffer and after some text. */
+#define SAME(...)                                            \
+	do {                                                 \
+		expect_same("", __VA_ARGS__);                \
+		expect_same("text before: ", __VA_ARGS__);   \
+	} while (0)
+
+START_TEST(test_addf_strings)
+{
+	static const char nul_inside[] = { 'a', 'b', '\0', 'c', 'd', '\0' };
+	size_t long_len = 100000;
+	char *long_str = xmalloc(long_len + 1);
+
+	memset(long_str, 'x', long_len);
+	long_str[long_len] = '\0';
+	SAME("no conversions at all");
+	SAME("%s", "");
+	SAME("%s", "x");
+	SAME("[%s]", "\xc3\xa9t\xc3\xa9 \"quoted\" \\ \t\n");
+	SAME("%s%s%s", "", "a", "");
+	SAME("%s on %s (blocks %s)", "ACCESS EXCLUSIVE", "\"t\"", "reads and writes");
+	SAME("%s", long_str);
+	SAME("before %s after", long_str);
+	SAME("%s|%s", long_str, long_str + 1);
+	SAME("%.*s", 0, "abc");
+	SAME("%.*s", 2, "abc");
+	SAME("%.*s", 3, "abc");
+	SAME("%.*s", 100, "abc");
+	SAME("%.*s", -1, "abc");
+	SAME("%.*s", INT_MIN, "abc");
+	SAME("%.*s", 0, "");
+	SAME("%.*s", 5, nul_inside);      /* stops at the NUL */
+	SAME("%.*s|%.*s", 2, nul_inside, 1, nul_inside + 3);
+	SAME("%.*s", 3, long_str);
+	SAME("<%.*s>", 70000, long_str);
+	free(long_str);
+}
+END_TEST
+
+START_TEST(test_addf_integers)
+{
+	SAME("%d", 0);
+	SAME("%d %d %d", 1, -1, 42);
+	SAME("%d", INT_MAX);
+	SAME("%d", INT_MIN);
+	SAME("%i|%i", INT_MIN, INT_MAX);
+	SAME("%u %u", 0u, UINT_MAX);
+	SAME("%x %x %x", 0u, 0xdeadbeefu, UINT_MAX);
+	SAME("%ld %ld %ld", 0L, LONG_MIN, LONG_MAX);
+	SAME("%li", LONG_MIN);
+	SAME("%lu %lx", ULONG_MAX, ULONG_MAX);
+	SAME("%lld %lld %lld", 0LL, LLONG_MIN, LLONG_MAX);
+	SAME("%lli", LLONG_MIN);
+	SAME("%llu %llx %llx", ULLONG_MAX, 0ULL, ULLONG_MAX);
+	SAME("%zu %zu %zx", (size_t)0, SIZE_MAX, SIZE_MAX);
+	SAME("line %d:%d, %zu bytes", 12, 345, (size_t)6789);
+	for (int i = -1000; i <= 1000; i++)
+		SAME("%d/%u/%x", i * 2147, (unsigned)i * 4000037u, (unsigned)i);
+}
+END_TEST
+
+START_TEST(test_addf_chars_and_percent)
+{
+	SAME("%c", 'a');
+	SAME("%c%c%c", 'x', '"', '\\');
+	SAME("a%cb", 0);                 /* a NUL byte in the text */
+	SAME("%c", 255);
+	SAME("%c", -1);
+	SAME("%c", 0x141);               /* converted to unsigned char */
+	SAME("%%");
+	SAME("100%% of %s", "it");
+	SAME("%%%s%%%d%%", "s", -7);
+}
+END_TEST
+
+/* What the fast path leaves to vsnprintf, alone and after conversions
+   it handles: the arguments already taken must be read again. */
+START_TEST(test_addf_fallback)
+{
+	ssize_t neg = -5;
+	const char *volatile null = NULL;
+
+	SAME("%5d|%-5d|%05d", 42, 42, 42);
+	SAME("%+d % d", 3, 3);
+	SAME("%02x %02X %016llx", 10u, 171u, 0xabcULL);
+	SAME("%#x %#o %o", 255u, 8u, 8u);
+	SAME("%-8s|%8s|", "ab", "cd");
+	SAME("%*s|%-*d|", 6, "x", 4, 9);
+	SAME("%.3s|%.0s|%.10s", "abcdef", "abc", "ab");
+	SAME("%.1f %.0f %f %g %e", 2.25, 2.5, 1.0 / 3, 1e100, -0.0);
+	SAME("%hd %hu %hhd %hhu", (short)-1, (unsigned short)65535, (signed char)-1,
+	     (unsigned char)255);
+	SAME("%jd %ju", (intmax_t)INT64_MIN, (uintmax_t)UINT64_MAX);
+	SAME("%td", (ptrdiff_t)-3);
+	SAME("%zd", neg);
+	SAME("%s %d %5s", "fast", 1, "slow");
+	SAME("%.*s then %-3d", 2, "abc", 7);
+	SAME("%s", null);
+	SAME("%.*s", 3, null);
+	SAME("%s and %s", "x", null);
+	SAME("%p", (void *)&neg);
+}
+END_TEST
+
+/* Appends one after another grow the buffer as needed. */
+START_TEST(test_addf_appends)
+{
+	struct strbuf sb, want;
+
+	strbuf_init(&sb);
+	strbuf_init(&want);
+	for (int i = 0; i < 5000; i++) {
+		char piece[64];
+
+		strbuf_addf(&sb, "%s%d:%c;", i % 3 ? "item " : "", i, 'a' + i % 26);
+		snprintf(piece, sizeof(piece), "%s%d:%c;", i % 3 ? "item " : "", i, 'a' + i % 26);
+		strbuf_addstr(&want, piece);
+	}
+	ck_assert_uint_eq(sb.len, want.len);
+	ck_assert_str_eq(sb.buf, want.buf);
+	strbuf_release(&sb);
+	strbuf_release(&want);
+}
+END_TEST
+
+START_TEST(test_xstrfmt)
+{
+	char *s = xstrfmt("%s.%s", "public", "users");
+
+	ck_assert_str_eq(s, "public.users");
+	free(s);
+	s = xstrfmt("%s", "");
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("strbuf_addf");
+
+	tcase_add_test(tc, test_addf_strings);
+	tcase_add_test(tc, test_addf_integers);
+	tcase_add_test(tc, test_addf_chars_and_percent);
+	tcase_add_test(tc, test_addf_fallback);
+	tcase_add_test(tc, test_addf_appends);
+	tcase_add_test(tc, test_xstrfmt);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
