@@ -2,12 +2,12 @@
  * parse.c - SQL text to migsafe's statements (ast.h).
  *
  * The only module that sees libpg_query and its JSON trees. The whole
- * file is parsed in one pg_query_parse() call and the JSON decoded once
- * with cJSON; each statement's tree is then translated into a 'struct
- * stmt' whose every string lives in the stmt_list's arena (the cJSON
- * tree is freed before we return). When the file does not parse, it is
- * split by split_sql() and each piece is parsed alone, so one syntax
- * error does not hide the statements around it.
+ * file is parsed in one pg_query_parse() call and the JSON decoded once,
+ * in place, by pgjson.c into a cJSON tree; each statement's tree is then
+ * translated into a 'struct stmt' whose every string lives in the
+ * stmt_list's arena (the tree is freed before we return). When the file
+ * does not parse, it is split by split_sql() and each piece is parsed
+ * alone, so one syntax error does not hide the statements around it.
  *
  * All offsets we produce are byte offsets into the file. libpg_query's
  * locations are byte offsets into the text it was given, which is the
@@ -23,15 +23,17 @@
 #include <cjson/cJSON.h>
 #include <pg_query.h>
 
+#include "pgjson.h"
+
 #include "banned.h"
 
 /*
- * cJSON allocates every value of a tree by itself, and a file's tree is
- * thousands of them. The trees add_tree() decodes live only inside it,
- * so while one is decoded the thread's cJSON allocations come from a
- * bump arena that goes at once when it returns. Outside add_tree()
- * cJSON allocates with malloc(); json_free() frees what is not the
- * arena's, whenever it was allocated.
+ * A file's tree is thousands of nodes. The trees add_tree() decodes live
+ * only inside it, so while one is decoded the thread's tree nodes (from
+ * pgjson_parse(), and from cJSON for a DO block's PL/pgSQL tree) come
+ * from a bump arena that goes at once when it returns. Outside
+ * add_tree() cJSON allocates with malloc(); json_free() frees what is
+ * not the arena's, whenever it was allocated.
  */
 #define JSON_CHUNK (128 * 1024)
 
@@ -67,6 +69,11 @@ static void *json_alloc(size_t n)
 	p = (char *)c->data + c->used;
 	c->used += n;
 	return p;
+}
+
+static void *tree_alloc(void *data, size_t n)
+{
+	return json_alloc(n);
 }
 
 static void json_free(void *p)
@@ -2972,14 +2979,17 @@ static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
 	translate(ctx, jget(raw, "stmt"), st);
 }
 
-/* Decode a parse tree and add its statements; -1 if cJSON refuses it. */
-static int add_tree(struct pctx *ctx, const char *json)
+/*
+ * Decode a parse tree and add its statements; -1 if it does not decode.
+ * The JSON text is decoded in place: it is not JSON any more afterwards.
+ */
+static int add_tree(struct pctx *ctx, char *json)
 {
 	cJSON *root;
 	const cJSON *it;
 
 	json_arena.depth++;
-	root = cJSON_Parse(json);
+	root = pgjson_parse(json, tree_alloc, NULL);
 	if (root)
 		for_each_child(it, jget(root, "stmts"))
 			add_raw_stmt(ctx, it);
@@ -2989,22 +2999,31 @@ static int add_tree(struct pctx *ctx, const char *json)
 }
 
 /*
- * cJSON refuses trees nested deeper than 1000 levels (a CHECK with
- * thousands of terms). The statement parsed, so it is no syntax error:
- * keep it as ST_OTHER under its node name, read from the JSON text.
+ * The node name of the (first) statement in a JSON text, read from the
+ * text; malloc'ed, NULL when there is none.
  */
-static void add_undecodable(struct pctx *ctx, size_t start, size_t end,
-			    const char *json)
+static char *json_node_name(const char *json)
 {
 	const char *p = strstr(json, "\"stmt\":{\"");
 	const char *q = p ? strchr(p + 9, '"') : NULL;
+
+	return q ? xstrndup(p + 9, (size_t)(q - p - 9)) : NULL;
+}
+
+/*
+ * Trees nested deeper than 1000 levels (a CHECK with thousands of terms)
+ * do not decode, as cJSON refuses them. The statement parsed, so it is
+ * no syntax error: keep it as ST_OTHER under its node name.
+ */
+static void add_undecodable(struct pctx *ctx, size_t start, size_t end,
+			    const char *node)
+{
 	struct stmt *st = new_stmt(ctx);
 
 	st->kind = ST_OTHER;
 	st->start = start;
 	st->end = end;
-	st->node = q ? arena_strndup(ctx->arena, p + 9, (size_t)(q - p - 9)) :
-		       "Unknown";
+	st->node = node ? sdup(ctx, node) : "Unknown";
 }
 
 static void add_comment(void *data, size_t start, size_t end)
@@ -3068,6 +3087,17 @@ static PgQueryParseResult parse_span(struct pctx *ctx, size_t start, size_t end)
 	return pg_query_parse(ctx->piece.buf);
 }
 
+/* One piece's tree, or the piece as undecodable. */
+static void add_piece_tree(struct pctx *ctx, size_t start, size_t end,
+			   char *json)
+{
+	char *node = json_node_name(json);   /* add_tree() rewrites the text */
+
+	if (add_tree(ctx, json) < 0)
+		add_undecodable(ctx, start, end, node);
+	free(node);
+}
+
 /* Slow path: one piece found by split_sql(), parsed on its own. */
 static void parse_piece(void *data, size_t start, size_t end)
 {
@@ -3076,8 +3106,8 @@ static void parse_piece(void *data, size_t start, size_t end)
 
 	if (r.error)
 		add_syntax_error(ctx, start, end, r.error);
-	else if (add_tree(ctx, r.parse_tree) < 0)
-		add_undecodable(ctx, start, end, r.parse_tree);
+	else
+		add_piece_tree(ctx, start, end, r.parse_tree);
 	pg_query_free_parse_result(r);
 }
 

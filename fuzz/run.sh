@@ -6,13 +6,14 @@
 # SECONDS: how long each target runs (default $MIGSAFE_FUZZ_SECONDS,
 # else 60; 0 replays the regression inputs only), libFuzzer's
 # -max_total_time: the pass over the seeds counts (for fuzz_lint, ~700
-# inputs, ~20 s on an idle core). Targets: fuzz_lint, fuzz_config
-# (default both).
+# inputs, ~20 s on an idle core). Targets: fuzz_lint, fuzz_config,
+# fuzz_pgjson (the JSON decoder against cJSON; default all three).
 #
 # Builds the libFuzzer targets with clang (ASan + UBSan, no recovery) in
 # build-fuzz/ (-DMIGSAFE_FUZZ=ON). For each target it first replays every
-# file of tests/fuzz_corpus/lint/ (fuzz_config: config/) once (regression
-# inputs: earlier crashes stay fixed), then fuzzes for SECONDS, seeded
+# file of tests/fuzz_corpus/lint/ (fuzz_config: config/, fuzz_pgjson:
+# pgjson/) once (regression inputs: earlier crashes stay fixed), then
+# fuzzes for SECONDS, seeded
 # from there and, for fuzz_lint, from every file of fixtures/, examples/,
 # tests/histories/ and ../shared/corpora; the inputs it finds go to its
 # working corpus <build>/corpus/<target>/ (kept between runs).
@@ -24,7 +25,8 @@
 # build error; 77 (ctest's "skipped") when clang or its libFuzzer runtime
 # is missing - except with CI=true, where that is an error (2).
 # --build-only configures and builds, --no-build uses what is there (the
-# ctest entries fuzz_build, fuzz_lint, fuzz_config: tests/CMakeLists.txt).
+# ctest entries fuzz_build, fuzz_lint, fuzz_config, fuzz_pgjson:
+# tests/CMakeLists.txt).
 # Set MIGSAFE_FUZZ_BUILD to build elsewhere, MIGSAFE_CORPORA to take the
 # real histories from elsewhere.
 set -euo pipefail
@@ -44,10 +46,10 @@ fi
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz: MIGSAFE_FUZZ_SECONDS must be a number, not '$seconds'" >&2; exit 2; }
 targets=("$@")
 for t in "${targets[@]}"; do
-	[[ $t == fuzz_lint || $t == fuzz_config ]] ||
-		{ echo "fuzz: no target '$t' (fuzz_lint, fuzz_config)" >&2; exit 2; }
+	[[ $t == fuzz_lint || $t == fuzz_config || $t == fuzz_pgjson ]] ||
+		{ echo "fuzz: no target '$t' (fuzz_lint, fuzz_config, fuzz_pgjson)" >&2; exit 2; }
 done
-((${#targets[@]})) || targets=(fuzz_lint fuzz_config)
+((${#targets[@]})) || targets=(fuzz_lint fuzz_config fuzz_pgjson)
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # no_fuzzer WHAT: skipped (77), or an error in CI
@@ -92,6 +94,7 @@ fuzz() {
 	local t=$1 log=$2 dict=$root/fuzz/sql.dict maxlen=65536
 	shift 2
 	[[ $t == fuzz_config ]] && dict=$root/fuzz/json.dict maxlen=8192
+	[[ $t == fuzz_pgjson ]] && dict=$root/fuzz/json.dict
 	# -close_fd_mask=3: migsafe's own messages about bad input are noise
 	# here; libFuzzer still prints its reports
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
