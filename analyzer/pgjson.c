@@ -2,12 +2,13 @@
  * pgjson.c - decode libpg_query's JSON parse trees in place (pgjson.h).
  *
  * A recursive descent parser that follows cJSON 1.7's parse_value(),
- * parse_object(), parse_array(), parse_string() and parse_number() step
- * for step, so that it accepts and builds what they do; the differences
- * are only where the bytes go. The text's NUL is the sentinel that ends
- * every scan: no byte the parser expects is NUL, and every byte it
- * writes lies behind the byte it reads next, so the first NUL ahead of
- * the cursor is always the end of the text.
+ * parse_object() and parse_array() (one parse_container() here),
+ * parse_string() and parse_number() step for step, so that it accepts
+ * and builds what they do; the differences are only where the bytes go.
+ * The text's NUL is the sentinel that ends every scan: no byte the
+ * parser expects is NUL, and every byte it writes lies behind the byte
+ * it reads next, so the first NUL ahead of the cursor is always the end
+ * of the text.
  */
 #include "pgjson.h"
 
@@ -327,25 +328,6 @@ static bool next_member(struct dec *d)
 	return true;
 }
 
-static bool parse_array(struct dec *d, cJSON *item)
-{
-	struct kids k = { NULL, NULL };
-	cJSON *n;
-
-	if (!open_container(d))
-		return false;
-	if (*d->p != ']') {
-		do {
-			if (!(n = add_kid(d, &k)) || !parse_value(d, n))
-				return false;
-		} while (next_member(d));
-		if (*d->p != ']')
-			return false;
-	}
-	close_container(d, item, &k, cJSON_Array);
-	return true;
-}
-
 /* "key" : -> n->string; leaves d->p at the value */
 static bool parse_key(struct dec *d, cJSON *n)
 {
@@ -358,23 +340,25 @@ static bool parse_key(struct dec *d, cJSON *n)
 	return true;
 }
 
-static bool parse_object(struct dec *d, cJSON *item)
+/* An array, or an object (its members have keys), at its opening byte. */
+static bool parse_container(struct dec *d, cJSON *item, bool object)
 {
+	char close = object ? '}' : ']';
 	struct kids k = { NULL, NULL };
 	cJSON *n;
 
 	if (!open_container(d))
 		return false;
-	if (*d->p != '}') {
+	if (*d->p != close) {
 		do {
-			if (!(n = add_kid(d, &k)) || !parse_key(d, n) ||
+			if (!(n = add_kid(d, &k)) || (object && !parse_key(d, n)) ||
 			    !parse_value(d, n))
 				return false;
 		} while (next_member(d));
-		if (*d->p != '}')
+		if (*d->p != close)
 			return false;
 	}
-	close_container(d, item, &k, cJSON_Object);
+	close_container(d, item, &k, object ? cJSON_Object : cJSON_Array);
 	return true;
 }
 
@@ -410,9 +394,9 @@ static bool parse_value(struct dec *d, cJSON *item)
 	case '5': case '6': case '7': case '8': case '9':
 		return parse_number(d, item);
 	case '[':
-		return parse_array(d, item);
+		return parse_container(d, item, false);
 	case '{':
-		return parse_object(d, item);
+		return parse_container(d, item, true);
 	default:
 		return false;
 	}
