@@ -428,13 +428,13 @@ static uint64_t stmt_hash(const char *text, size_t start, size_t end)
 			continue;
 		}
 		if (space)
-			h = fnv1a64(" ", 1, h);
+			h = fnv1a64_byte(h, ' ');
 		space = false;
 		if (c == '\'')
 			quoted = !quoted;
 		if (!quoted && c >= 'A' && c <= 'Z')
 			c = (unsigned char)(c - 'A' + 'a');
-		h = fnv1a64(&c, 1, h);
+		h = fnv1a64_byte(h, c);
 		p++;
 	}
 	return h;

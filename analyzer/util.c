@@ -463,10 +463,8 @@ uint64_t fnv1a64(const void *data, size_t len, uint64_t h)
 {
 	const unsigned char *p = data;
 
-	while (len--) {
-		h ^= *p++;
-		h *= 0x100000001b3ULL;
-	}
+	while (len--)
+		h = fnv1a64_byte(h, *p++);
 	return h;
 }
 

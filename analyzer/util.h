@@ -111,6 +111,12 @@ NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LI
 uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
 #define FNV1A64_INIT 0xcbf29ce484222325ULL
 
+/* One byte more of an FNV-1a hash, for loops that pick their bytes. */
+static inline uint64_t fnv1a64_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 0x100000001b3ULL;
+}
+
 struct timespec;
 /* A time as nanoseconds since the epoch (file times, the clock). */
 int64_t timespec_ns(const struct timespec *ts);
