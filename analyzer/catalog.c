@@ -1583,20 +1583,37 @@ static bool ids_cover(const cat_id *have, int n, const cat_id *cols, int nr)
 	return true;
 }
 
+/* Whether a whole index of 'table' starts with 'col'. */
+static bool index_starts_with(struct catalog *c, cat_id table, cat_id col)
+{
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM index_columns ic JOIN indexes i"
+			     " ON i.rel_id = ic.index_id WHERE ic.column_id = ?1"
+			     " AND ic.pos = 1 AND ic.is_include = 0 AND i.table_id = ?2"
+			     " AND i.predicate IS NULL AND i.nr_key >= 1");
+
+	sqlite3_bind_int64(st, 1, col);
+	sqlite3_bind_int64(st, 2, table);
+	return one_int(st, 0) != 0;
+}
+
 bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr)
 {
-	/* the first nr key columns of each whole index, index by index
-	   (CROSS JOIN keeps indexes the outer loop: no sort needed) */
-	sqlite3_stmt *st = q(c, "SELECT ic.index_id, ic.column_id FROM indexes i"
-			     " CROSS JOIN index_columns ic ON ic.index_id = i.rel_id"
-			     " WHERE i.table_id = ?1 AND i.predicate IS NULL AND i.nr_key >= ?2"
-			     " AND ic.pos <= ?2 AND ic.is_include = 0 AND ic.column_id IS NOT NULL");
+	sqlite3_stmt *st;
 	cat_id have[32], index = 0;
 	int n = 0;
 	bool found = false;
 
 	if (nr <= 0 || nr > (int)ARRAY_SIZE(have))
 		return false;
+	/* most foreign keys: found from the column's index entries */
+	if (nr == 1)
+		return index_starts_with(c, table, cols[0]);
+	/* the first nr key columns of each whole index, index by index
+	   (CROSS JOIN keeps indexes the outer loop: no sort needed) */
+	st = q(c, "SELECT ic.index_id, ic.column_id FROM indexes i"
+	       " CROSS JOIN index_columns ic ON ic.index_id = i.rel_id"
+	       " WHERE i.table_id = ?1 AND i.predicate IS NULL AND i.nr_key >= ?2"
+	       " AND ic.pos <= ?2 AND ic.is_include = 0 AND ic.column_id IS NOT NULL");
 	sqlite3_bind_int64(st, 1, table);
 	sqlite3_bind_int(st, 2, nr);
 	while (!found && sqlite3_step(st) == SQLITE_ROW) {
