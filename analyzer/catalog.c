@@ -38,8 +38,8 @@ struct schema_slot {
  * cached copy with it, and a row inserted or updated retires every
  * cached "no such object" of its kind, counted by a generation.
  */
-#define REL_CACHE 256
-#define COL_CACHE 512
+#define REL_CACHE 2048
+#define COL_CACHE 2048
 #define TYPE_CACHE 64
 #define CHILD_CACHE 64
 
@@ -91,6 +91,12 @@ struct catalog {
 	uint64_t names_freed;   /* cat_names_freed() */
 	struct rel_slot rels[REL_CACHE];
 	struct col_slot cols[COL_CACHE];
+	/* the slot (index + 1) that holds the row of an id, by the id's low
+	   bits: every slot found holds is reachable from here, so the update
+	   hook forgets a row without searching (a slot whose entry another
+	   row's takes is emptied) */
+	uint16_t rel_by_id[REL_CACHE];
+	uint16_t col_by_id[COL_CACHE];
 	struct type_slot types[TYPE_CACHE];
 	struct child_slot childless[CHILD_CACHE];
 	struct attnum_slot attnums[ATTNUM_CACHE];
@@ -135,16 +141,47 @@ struct catalog {
 
 static void forget_rel(struct catalog *c, cat_id id)
 {
-	for (int i = 0; i < REL_CACHE; i++)
-		if (c->rels[i].found && (!id || c->rels[i].rel.id == id))
-			c->rels[i].found = false, c->rels[i].neg = 0;
+	struct rel_slot *r;
+	uint16_t i = id ? c->rel_by_id[(uint64_t)id & (REL_CACHE - 1)] : 0;
+
+	if (!id) {
+		for (int k = 0; k < REL_CACHE; k++)
+			if (c->rels[k].found)
+				c->rels[k].found = false, c->rels[k].neg = 0;
+		return;
+	}
+	if (i && (r = &c->rels[i - 1])->found && r->rel.id == id)
+		r->found = false, r->neg = 0;
 }
 
 static void forget_col(struct catalog *c, cat_id id)
 {
-	for (int i = 0; i < COL_CACHE; i++)
-		if (c->cols[i].found && c->cols[i].col.id == id)
-			c->cols[i].found = false, c->cols[i].neg = 0;
+	struct col_slot *k;
+	uint16_t i = c->col_by_id[(uint64_t)id & (COL_CACHE - 1)];
+
+	if (i && (k = &c->cols[i - 1])->found && k->col.id == id)
+		k->found = false, k->neg = 0;
+}
+
+/* Slot 'slot' now holds the row of 'id': make it the one by_id finds. */
+static void rel_held(struct catalog *c, struct rel_slot *slot)
+{
+	uint16_t *e = &c->rel_by_id[(uint64_t)slot->rel.id & (REL_CACHE - 1)];
+	uint16_t i = (uint16_t)(slot - c->rels + 1);
+
+	if (*e && *e != i && c->rels[*e - 1].found)
+		c->rels[*e - 1].found = false, c->rels[*e - 1].neg = 0;
+	*e = i;
+}
+
+static void col_held(struct catalog *c, struct col_slot *slot)
+{
+	uint16_t *e = &c->col_by_id[(uint64_t)slot->col.id & (COL_CACHE - 1)];
+	uint16_t i = (uint16_t)(slot - c->cols + 1);
+
+	if (*e && *e != i && c->cols[*e - 1].found)
+		c->cols[*e - 1].found = false, c->cols[*e - 1].neg = 0;
+	*e = i;
 }
 
 static void forget_type(struct catalog *c, cat_id id)
@@ -917,6 +954,8 @@ int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_
 		sqlite3_bind_int64(st, 1, schema);
 		bind_text(st, 2, name);
 		slot->found = !rel_row(st, &slot->rel);
+		if (slot->found)
+			rel_held(c, slot);
 	}
 	slot->neg = c->rel_neg;
 	slot->schema = schema;
@@ -1122,6 +1161,8 @@ int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col
 		sqlite3_bind_int64(st, 1, rel);
 		bind_text(st, 2, name);
 		slot->found = !col_row(st, &slot->col);
+		if (slot->found)
+			col_held(c, slot);
 	}
 	slot->neg = c->col_neg;
 	slot->rel = rel;
@@ -1211,6 +1252,49 @@ static struct attnum_slot *next_attnum(struct catalog *c, cat_id rel)
 	return slot;
 }
 
+/*
+ * The row cat_col_add() just inserted, as col_from_row() would read it
+ * back, in the slot a lookup of its name goes to: a column is mostly
+ * named again soon after it is made (its table's constraints, indexes,
+ * the foreign keys that reference it).
+ */
+static void col_prefill(struct catalog *c, cat_id rel, cat_id id, int attnum,
+			const struct cat_col_def *d)
+{
+	const struct type_ref *t = d->type;
+	size_t len = strlen(d->name);
+	struct col_slot *slot;
+	struct cat_col *o;
+
+	if (len > NAME_MAX_BYTES)
+		return;
+	slot = &c->cols[col_key(rel, d->name, len) & (COL_CACHE - 1)];
+	o = &slot->col;
+	memset(o, 0, sizeof(*o));
+	o->id = id;
+	o->rel_id = rel;
+	o->attnum = attnum;
+	memcpy(o->name, d->name, len + 1);
+	copy_name(o->type_name, (const unsigned char *)(t->name ? t->name : "unknown"));
+	copy_name(o->type_schema, (const unsigned char *)t->schema);
+	o->type.name = o->type_name;
+	o->type.schema = o->type_schema[0] ? o->type_schema : NULL;
+	o->type.nr_mods = t->nr_mods >= 2 ? 2 : t->nr_mods >= 1 ? 1 : 0;
+	for (int i = 0; i < o->type.nr_mods; i++)
+		o->type.mods[i] = t->mods[i];
+	o->type.array_dims = t->array_dims;
+	o->not_null = d->not_null;
+	o->has_default = d->default_expr != NULL;
+	o->default_volatility = d->default_volatility;
+	o->identity = d->identity;
+	o->generated = d->generated != NULL;
+	o->created_file = c->origin.file_index;
+	slot->found = true;
+	slot->neg = 0;
+	slot->rel = rel;
+	col_held(c, slot);
+}
+
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 {
 	struct attnum_slot *slot = next_attnum(c, rel);
@@ -1238,6 +1322,7 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 		slot->max = attnum;
 		slot->rel = rel;
 		slot->gen = c->attnum_gen;
+		col_prefill(c, rel, id, attnum, d);
 	}
 	return id;
 }

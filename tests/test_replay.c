@@ -1687,6 +1687,64 @@ START_TEST(test_first_lookups_after_changes)
 }
 END_TEST
 
+/*
+ * More relations and columns than catalog.c caches: each cached row is
+ * found again by its id when the update hook says it changed, whichever
+ * other rows share its slot or its id's low bits.
+ */
+START_TEST(test_cached_rows_forgotten_by_id)
+{
+	struct strbuf sb;
+	char name[32], col[32];
+	int n = 2600, ncol = 1100;
+
+	strbuf_init(&sb);
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&sb, "CREATE TABLE r%d (a int);", i);
+	for (int t = 0; t < 2; t++) {
+		strbuf_addf(&sb, "CREATE TABLE w%d (", t);
+		for (int i = 0; i < ncol; i++)
+			strbuf_addf(&sb, "%sc%d int", i ? ", " : "", i);
+		strbuf_addstr(&sb, ");");
+	}
+	ok(sb.buf);
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_msg(rel_id(name), "%s", name);
+	}
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < ncol; i++) {
+			snprintf(name, sizeof(name), "w%d", t);
+			snprintf(col, sizeof(col), "c%d", i);
+			ck_assert_msg(col_id(name, col), "%s.%s", name, col);
+		}
+	strbuf_reset(&sb);
+	for (int i = 0; i < n; i += 2)
+		strbuf_addf(&sb, "DROP TABLE r%d;", i);
+	for (int i = 1; i < n; i += 10)
+		strbuf_addf(&sb, "ALTER TABLE r%d RENAME TO s%d;", i, i);
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < ncol; i += 3)
+			strbuf_addf(&sb, "ALTER TABLE w%d DROP COLUMN c%d;", t, i);
+	ok(sb.buf);
+	strbuf_release(&sb);
+	for (int i = 0; i < n; i++) {
+		bool renamed = i % 10 == 1;
+
+		snprintf(name, sizeof(name), "r%d", i);
+		ck_assert_msg(!rel_id(name) == (i % 2 == 0 || renamed), "%s", name);
+		snprintf(name, sizeof(name), "s%d", i);
+		ck_assert_msg(!rel_id(name) == !renamed, "%s", name);
+	}
+	for (int t = 0; t < 2; t++)
+		for (int i = 0; i < ncol; i++) {
+			snprintf(name, sizeof(name), "w%d", t);
+			snprintf(col, sizeof(col), "c%d", i);
+			ck_assert_msg(!col_id(name, col) == (i % 3 == 0), "%s.%s", name, col);
+		}
+}
+END_TEST
+
 /* attnum: one past the highest, however the columns came (catalog.c
    keeps the highest per relation in C) */
 START_TEST(test_attnum_follows_changes)
@@ -1751,6 +1809,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_lookups_follow_changes);
 	tcase_add_test(names, test_attnum_follows_changes);
 	tcase_add_test(names, test_first_lookups_after_changes);
+	tcase_add_test(names, test_cached_rows_forgotten_by_id);
 	tcase_add_test(names, test_long_view_chain_cascade);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
