@@ -41,7 +41,6 @@ struct schema_slot {
 #define REL_CACHE 2048
 #define COL_CACHE 2048
 #define TYPE_CACHE 64
-#define CHILD_CACHE 64
 
 struct rel_slot {
 	bool found;             /* or: none while neg equals catalog.rel_neg */
@@ -77,17 +76,10 @@ struct attnum_slot {
 	int max;
 };
 
-/* A relation with no partitions or inheritance children while gen
-   equals catalog.parent_gen. */
-struct child_slot {
-	uint64_t gen;
-	cat_id rel;
-};
-
 struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
-	uint64_t rel_neg, col_neg, type_neg, parent_gen, attnum_gen;
+	uint64_t rel_neg, col_neg, type_neg, attnum_gen;
 	uint64_t names_freed;   /* cat_names_freed() */
 	struct rel_slot rels[REL_CACHE];
 	struct col_slot cols[COL_CACHE];
@@ -98,7 +90,11 @@ struct catalog {
 	uint16_t rel_by_id[REL_CACHE];
 	uint16_t col_by_id[COL_CACHE];
 	struct type_slot types[TYPE_CACHE];
-	struct child_slot childless[CHILD_CACHE];
+	/* the ids of the relations ever given a child (partition or
+	   inheritance) by cat_rel_set_parent(), the only way to one, as
+	   bits: a relation whose bit is clear has none, without asking */
+	uint64_t *parents;
+	size_t parents_words;
 	struct attnum_slot attnums[ATTNUM_CACHE];
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
@@ -367,8 +363,7 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
  * sqlite3_update_hook: every row inserted, updated or deleted, including
  * the rows that ON DELETE CASCADE / SET NULL and the catalog's triggers
  * change (the catalog has no WITHOUT ROWID table, which the hook would
- * not see). A relation's cached row carries its schema's name; only
- * cat_rel_set_parent() gives a relation children, by an UPDATE.
+ * not see). A relation's cached row carries its schema's name.
  */
 static void row_changed(void *data, int op, const char *db, const char *table,
 			sqlite3_int64 row)
@@ -398,8 +393,6 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 			c->rel_neg++;
 		if (op != SQLITE_INSERT)
 			forget_rel(c, row);
-		if (op == SQLITE_UPDATE)
-			c->parent_gen++;
 	} else if (!strcmp(table, "columns")) {
 		if (op != SQLITE_DELETE)
 			c->col_neg++;
@@ -611,6 +604,7 @@ static cat_id path_remember(struct catalog *c, const char *path)
 		for (size_t i = 0; i < c->nr_paths; i++)
 			path_slot_put(slots, alloc, c->paths[i], (uint32_t)i + 1);
 		free(c->path_slots);
+	free(c->parents);
 		c->path_slots = slots;
 		c->path_slots_alloc = alloc;
 	}
@@ -683,7 +677,7 @@ static int connect(struct catalog **out)
 
 	*out = c;
 	c->origin.file_index = -1;
-	c->rel_neg = c->col_neg = c->type_neg = c->parent_gen = c->attnum_gen = 1;
+	c->rel_neg = c->col_neg = c->type_neg = c->attnum_gen = 1;
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -1040,9 +1034,49 @@ void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind)
 	run(c, st);
 }
 
+static void parent_mark(struct catalog *c, cat_id id)
+{
+	size_t w = (size_t)id / 64;
+
+	if (id <= 0)
+		return;
+	if (w >= c->parents_words) {
+		size_t words = w + 1 > 2 * c->parents_words ? w + 1 : 2 * c->parents_words;
+
+		c->parents = xrealloc(c->parents, words * sizeof(*c->parents));
+		memset(c->parents + c->parents_words, 0,
+		       (words - c->parents_words) * sizeof(*c->parents));
+		c->parents_words = words;
+	}
+	c->parents[w] |= (uint64_t)1 << (id % 64);
+}
+
+static bool parent_maybe(const struct catalog *c, cat_id id)
+{
+	size_t w = (size_t)id / 64;
+
+	return id > 0 && w < c->parents_words && (c->parents[w] >> (id % 64) & 1);
+}
+
+/* A loaded image's parents. */
+static int parents_load(struct catalog *c)
+{
+	sqlite3_stmt *st = q(c, "SELECT DISTINCT parent_id FROM relations"
+			     " WHERE parent_id IS NOT NULL");
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		parent_mark(c, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent)
 {
 	sqlite3_stmt *st = q(c, "UPDATE relations SET parent_id = ?2 WHERE id = ?1");
+
+	if (parent)
+		parent_mark(c, parent);
 
 	sqlite3_bind_int64(st, 1, rel);
 	bind_id(st, 2, parent);
@@ -1743,12 +1777,11 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
 {
 	sqlite3_stmt *st;
-	struct child_slot *slot = &c->childless[(uint64_t)rel & (CHILD_CACHE - 1)];
 	size_t alloc = 0;
 
 	*ids = NULL;
 	*nr = 0;
-	if (slot->gen == c->parent_gen && slot->rel == rel)
+	if (!parent_maybe(c, rel))
 		return 0;
 	st = q(c, "SELECT id FROM relations WHERE parent_id = ?1 AND kind <> 'i' ORDER BY id");
 	sqlite3_bind_int64(st, 1, rel);
@@ -1757,10 +1790,6 @@ int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
 		(*ids)[(*nr)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
-	if (!*nr) {
-		slot->gen = c->parent_gen;
-		slot->rel = rel;
-	}
 	return *nr;
 }
 
@@ -2641,7 +2670,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
-	if (schema_hash(c->db, &have) || have != want || paths_load(c))
+	if (schema_hash(c->db, &have) || have != want || paths_load(c) || parents_load(c))
 		goto fail;
 	hold(c);
 	*out = c;

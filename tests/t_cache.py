@@ -156,6 +156,19 @@ def test_stateful():
     check("custom rule reading file: findings placed in the earlier files",
           all(f"db/{n}:" in placed.out for n in ("0001_schemas.up.sql", "0002_path.up.sql",
                                                  "0003_local.up.sql")), placed)
+    # partitions made in the cached prefix still take their parent's
+    # new column (the catalog's record of which relations have children
+    # comes back with the image)
+    pd = os.path.join(TMP, "partitions")
+    write(os.path.join(pd, "db", "0001_p.up.sql"),
+          "CREATE TABLE p (a int, b int) PARTITION BY LIST (a);\n"
+          "CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);\n")
+    write(os.path.join(pd, "db", "0002_c.up.sql"),
+          "ALTER TABLE p ADD COLUMN c int;\nCOMMENT ON COLUMN p1.c IS 'from p';\n")
+    part = same_results("partitions in the cached prefix", pd, "db/0002_c.up.sql",
+                        os.path.join(TMP, "c-partitions"), fmt="text")
+    check("partitions in the cached prefix: p1 has the new column",
+          "unknown-object" not in part.out, part)
 
 
 def test_histories():
