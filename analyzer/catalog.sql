@@ -69,8 +69,12 @@ CREATE TABLE relations (
 	line          INTEGER,
 	UNIQUE (schema_id, name)
 );
-CREATE INDEX relations_table ON relations(table_id);
-CREATE INDEX relations_parent ON relations(parent_id);
+-- Indexes on references that are mostly NULL (here and below) leave the
+-- NULLs out: an insert with none touches no index, and every lookup,
+-- the cascades' "= id" included, implies IS NOT NULL, so SQLite still
+-- uses them.
+CREATE INDEX relations_table ON relations(table_id) WHERE table_id IS NOT NULL;
+CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NULL;
 -- what the range rules start from: a pre-commit run lints one file of a
 -- long history
 CREATE INDEX relations_in_range ON relations(id) WHERE in_range;
@@ -125,7 +129,7 @@ CREATE TABLE indexes (
 	parent_index  INTEGER REFERENCES relations(id) ON DELETE CASCADE
 );
 CREATE INDEX indexes_table ON indexes(table_id);
-CREATE INDEX indexes_parent ON indexes(parent_index);
+CREATE INDEX indexes_parent ON indexes(parent_index) WHERE parent_index IS NOT NULL;
 
 -- An index partition goes with its parent index.
 CREATE TRIGGER index_partition_gone AFTER DELETE ON indexes
@@ -205,8 +209,8 @@ CREATE TABLE constraints (
 CREATE INDEX constraints_rel ON constraints(rel_id);
 -- generated constraint names are chosen unique across a schema
 CREATE INDEX constraints_name ON constraints(name);
-CREATE INDEX constraints_parent ON constraints(parent_con);
-CREATE INDEX constraints_ref ON constraints(ref_rel_id);
+CREATE INDEX constraints_parent ON constraints(parent_con) WHERE parent_con IS NOT NULL;
+CREATE INDEX constraints_ref ON constraints(ref_rel_id) WHERE ref_rel_id IS NOT NULL;
 CREATE INDEX constraints_in_range ON constraints(id) WHERE in_range;
 
 --   ref_column_id: for a foreign key, the referenced column at this position
@@ -218,7 +222,8 @@ CREATE TABLE constraint_columns (
 	PRIMARY KEY (con_id, pos)
 );
 CREATE INDEX constraint_columns_column ON constraint_columns(column_id);
-CREATE INDEX constraint_columns_ref ON constraint_columns(ref_column_id);
+CREATE INDEX constraint_columns_ref ON constraint_columns(ref_column_id)
+	WHERE ref_column_id IS NOT NULL;
 
 -- Dropping a column drops the constraints that use it.
 CREATE TRIGGER constraint_column_gone AFTER DELETE ON constraint_columns
@@ -233,7 +238,7 @@ CREATE TABLE view_deps (
 	column_id     INTEGER REFERENCES columns(id) ON DELETE CASCADE
 );
 CREATE INDEX view_deps_rel ON view_deps(rel_id);
-CREATE INDEX view_deps_column ON view_deps(column_id);
+CREATE INDEX view_deps_column ON view_deps(column_id) WHERE column_id IS NOT NULL;
 
 -- Views whose dependencies are being replaced (CREATE OR REPLACE VIEW):
 -- their old dependency rows go without taking the view along.
@@ -342,7 +347,7 @@ INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
 -- Lookups the replay makes for every dropped relation or column (found
 -- by profiling: without them each is a scan, and histories grow
 -- quadratically).
-CREATE INDEX constraints_index ON constraints(index_id);
+CREATE INDEX constraints_index ON constraints(index_id) WHERE index_id IS NOT NULL;
 CREATE INDEX view_deps_view ON view_deps(view_id);
 CREATE INDEX sequence_owners_column ON sequence_owners(column_id);
 CREATE INDEX triggers_function ON triggers(function_id);
