@@ -604,7 +604,6 @@ static cat_id path_remember(struct catalog *c, const char *path)
 		for (size_t i = 0; i < c->nr_paths; i++)
 			path_slot_put(slots, alloc, c->paths[i], (uint32_t)i + 1);
 		free(c->path_slots);
-	free(c->parents);
 		c->path_slots = slots;
 		c->path_slots_alloc = alloc;
 	}
@@ -757,6 +756,7 @@ void catalog_free(struct catalog *c)
 		free(c->paths[i]);
 	free(c->paths);
 	free(c->path_slots);
+	free(c->parents);
 	free(c->names);
 	free(c->fresh);
 	free(c);
