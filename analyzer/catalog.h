@@ -40,9 +40,10 @@ struct cat_origin {
 
 /*
  * For a program whose SQLite databases are all used by one thread: no
- * mutexes and no count of memory in use. Call it before any database is
- * opened (later it changes nothing); without it SQLite stays safe for
- * threads, only slower.
+ * mutexes, no count of memory in use, and SQLite's memory from
+ * sqlite_mem.c's free lists (not under AddressSanitizer). Call it before
+ * any database is opened (later it changes nothing); without it SQLite
+ * stays safe for threads, only slower.
  */
 void catalog_single_thread(void);
 int catalog_open(struct catalog **out);   /* 0 or -1 with a message */
