@@ -39,8 +39,8 @@ struct schema_slot {
  * cached copy with it, and a row inserted or updated retires every
  * cached "no such object" of its kind, counted by a generation.
  */
-#define REL_CACHE 8192
-#define COL_CACHE 8192
+#define REL_CACHE 2048
+#define COL_CACHE 2048
 #define TYPE_CACHE 64
 
 struct rel_slot {
@@ -995,42 +995,6 @@ bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name)
 	return cat_rel_find(c, schema, name, NULL) && !cat_type_find(c, schema, name, NULL);
 }
 
-/*
- * The row cat_rel_create() just inserted, as rel_row() would read it
- * back, in the slot a lookup of its name goes to (when its schema's name
- * is at hand): a table is mostly named again soon after it is made.
- */
-static void rel_prefill(struct catalog *c, cat_id id, cat_id schema, const char *name,
-			enum rel_kind kind, cat_id table_id)
-{
-	size_t len = strlen(name);
-	const char *sname = NULL;
-	struct rel_slot *slot;
-	struct cat_rel *r;
-
-	for (int i = 0; i < c->nr_schemas; i++)
-		if (c->schemas[i].id == schema)
-			sname = c->schemas[i].name;
-	if (!sname || len > NAME_MAX_BYTES)
-		return;
-	slot = &c->rels[fnv1a64(name, len, (uint64_t)schema) & (REL_CACHE - 1)];
-	r = &slot->rel;
-	r->id = id;
-	r->schema_id = schema;
-	copy_name(r->schema, (const unsigned char *)sname);
-	copy_name(r->name, (const unsigned char *)name);
-	r->kind = kind;
-	r->table_id = table_id;
-	r->created_file = c->origin.file_index;
-	r->in_range = c->origin.in_range;
-	r->columns_unknown = false;
-	slot->found = true;
-	slot->neg = 0;
-	slot->schema = schema;
-	memcpy(slot->name, name, len + 1);
-	rel_held(c, slot);
-}
-
 cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 		      enum rel_kind kind, cat_id table_id)
 {
@@ -1045,10 +1009,6 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 	bind_id(st, 4, table_id);
 	bind_origin(c, st, 5);
 	id = run_keyed_insert(c, st, "relations", schema, name);
-	/* tables only: an index or a sequence is seldom named again, and
-	   its row would push out one that is */
-	if (id && (kind == REL_TABLE || kind == REL_PARTITIONED))
-		rel_prefill(c, id, schema, name, kind, table_id);
 	/* an index or a sequence made on the way leaves the table fresh */
 	if (id && (kind == REL_TABLE || kind == REL_PARTITIONED))
 		fresh_start(c, id);
