@@ -199,16 +199,16 @@ static uint64_t col_key(cat_id rel, const char *name, size_t len)
 /* The cached "no such object" for one key, if there is one, goes. */
 static void retire_none(struct catalog *c, const char *table, cat_id owner, const char *name)
 {
-	uint64_t h = fnv1a64(name, strlen(name), (uint64_t)owner);
+	bool columns = !strcmp(table, "columns");
+	size_t len = strlen(name);
+	uint64_t h = columns ? col_key(owner, name, len) : fnv1a64(name, len, (uint64_t)owner);
 
-	if (!strcmp(table, "columns"))
-		h = col_key(owner, name, strlen(name));
 	if (!strcmp(table, "relations")) {
 		struct rel_slot *r = &c->rels[h & (REL_CACHE - 1)];
 
 		if (!r->found && r->schema == owner && !strcmp(r->name, name))
 			r->neg = 0;
-	} else if (!strcmp(table, "columns")) {
+	} else if (columns) {
 		struct col_slot *k = &c->cols[h & (COL_CACHE - 1)];
 
 		if (!k->found && k->rel == owner && !strcmp(k->col.name, name))
@@ -284,12 +284,16 @@ static uint64_t name_key(cat_id owner, const char *name, size_t len)
 	return fnv1a64(name, len, (uint64_t)owner);
 }
 
+/* The i-th (of three) bit of a name's key h. */
+static size_t names_bit(const struct catalog *c, uint64_t h, int i)
+{
+	return (h + (uint64_t)i * ((h >> 32) | 1)) & (c->names_bits - 1);
+}
+
 static void names_set(struct catalog *c, uint64_t h)
 {
-	uint64_t step = (h >> 32) | 1;
-
-	for (int i = 0; i < 3; i++, h += step) {
-		size_t bit = h & (c->names_bits - 1);
+	for (int i = 0; i < 3; i++) {
+		size_t bit = names_bit(c, h, i);
 
 		c->names[bit / 64] |= (uint64_t)1 << (bit % 64);
 	}
@@ -338,7 +342,7 @@ static int names_rebuild(struct catalog *c)
 
 static bool names_may_have(struct catalog *c, cat_id owner, const char *name, size_t len)
 {
-	uint64_t h, step;
+	uint64_t h;
 
 	if (c->names_state == NAMES_NONE)
 		return true;
@@ -350,9 +354,8 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
 		c->names_state = NAMES_VALID;
 	}
 	h = name_key(owner, name, len);
-	step = (h >> 32) | 1;
-	for (int i = 0; i < 3; i++, h += step) {
-		size_t bit = h & (c->names_bits - 1);
+	for (int i = 0; i < 3; i++) {
+		size_t bit = names_bit(c, h, i);
 
 		if (!(c->names[bit / 64] & ((uint64_t)1 << (bit % 64))))
 			return false;
