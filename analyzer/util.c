@@ -124,8 +124,7 @@ void strbuf_addch(struct strbuf *sb, int c)
 	strbuf_add(sb, &ch, 1);
 }
 
-/* v in decimal (and its '-') at the end of buf; returns where it starts. */
-static char *decimal(char *end, unsigned long long v, bool negative)
+char *decimal_digits(char *end, unsigned long long v, bool negative)
 {
 	char *p = end;
 
@@ -214,9 +213,9 @@ static bool fast_int(struct fmt_out *o, char conv, enum fmt_len len, va_list *ap
 		if (len == LEN_SIZE)
 			return false;
 		v = signed_arg(ap, len);
-		p = decimal(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, v < 0);
+		p = decimal_digits(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, v < 0);
 	} else if (conv == 'u') {
-		p = decimal(end, unsigned_arg(ap, len), false);
+		p = decimal_digits(end, unsigned_arg(ap, len), false);
 	} else if (conv == 'x') {
 		p = hex_digits(end, unsigned_arg(ap, len));
 	} else {

@@ -111,6 +111,13 @@ NORETURN void bug_fl(const char *file, int line, const char *fmt, ...) PRINTF_LI
 uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
 #define FNV1A64_INIT 0xcbf29ce484222325ULL
 
+/*
+ * v in decimal, and a '-' before it when negative, written backwards to
+ * end at 'end' (room for 21 bytes before it); returns where it starts.
+ * No NUL.
+ */
+char *decimal_digits(char *end, unsigned long long v, bool negative);
+
 /* One byte more of an FNV-1a hash, for loops that pick their bytes. */
 static inline uint64_t fnv1a64_byte(uint64_t h, unsigned char c)
 {

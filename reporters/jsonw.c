@@ -260,18 +260,11 @@ void jsonw_str(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, long long v)
 {
-	char buf[24];
-	unsigned long long u = v < 0 ? -(unsigned long long)v : (unsigned long long)v;
-	size_t i = sizeof(buf);
+	char buf[24], *end = buf + sizeof(buf);
+	char *p = decimal_digits(end, v < 0 ? -(unsigned long long)v : (unsigned long long)v, v < 0);
 
-	do {
-		buf[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		buf[--i] = '-';
 	before_member(w, false);
-	out_bytes(w, buf + i, sizeof(buf) - i);
+	out_bytes(w, p, (size_t)(end - p));
 	after_value(w);
 }
 
