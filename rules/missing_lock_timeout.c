@@ -158,23 +158,6 @@ static bool listed_before(const struct lock_list *locks, int upto)
 	return false;
 }
 
-/*
- * quote_rel() and object_path() straight into the buffers, piece by
- * piece: this rule fires on most statements of a history, and
- * formatting was most of its cost.
- */
-static void add_quoted(struct strbuf *sb, const char *schema, const char *name)
-{
-	if (schema && strcmp(schema, "public")) {
-		strbuf_addch(sb, '"');
-		strbuf_addstr(sb, schema);
-		strbuf_add(sb, "\".", 2);
-	}
-	strbuf_addch(sb, '"');
-	strbuf_addstr(sb, name);
-	strbuf_addch(sb, '"');
-}
-
 /* One item of the message: 'MODE on "rel" (blocks ...)'. */
 static void add_item(struct strbuf *sb, const struct lock *l, enum lock_mode m)
 {
@@ -182,24 +165,18 @@ static void add_item(struct strbuf *sb, const struct lock *l, enum lock_mode m)
 		strbuf_addstr(sb, ", ");
 	strbuf_addstr(sb, lock_mode_name(m));
 	strbuf_addstr(sb, " on ");
-	add_quoted(sb, l->schema, l->relation);
+	strbuf_addstr(sb, quote_rel(l->schema, l->relation));
 	strbuf_addstr(sb, " (blocks ");
 	strbuf_addstr(sb, lock_mode_blocks(m));
 	strbuf_addch(sb, ')');
-}
-
-static void add_object_path(struct strbuf *sb, const struct lock *l)
-{
-	strbuf_addstr(sb, l->schema ? l->schema : "public");
-	strbuf_addch(sb, '.');
-	strbuf_addstr(sb, l->relation);
 }
 
 static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)
 {
 	const struct lock_list *locks = ctx_locks(ctx);
 	const struct stmt *stmts;
-	struct strbuf sb, object;
+	const char *object = NULL;
+	struct strbuf sb;
 	int nr, cur, first;
 
 	(void)st;
@@ -208,7 +185,6 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
 	first = transaction_start(ctx, stmts, cur);
 	strbuf_init(&sb);
-	strbuf_init(&object);
 	for (int i = 0; i < locks->nr; i++) {
 		const struct lock *l = &locks->items[i];
 		enum lock_mode m;
@@ -218,17 +194,16 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		m = strongest(locks, l);
 		if (already_held(ctx, first, cur, l, m))
 			continue;
-		if (!object.len)
-			add_object_path(&object, l);
+		if (!object)
+			object = object_path(l->schema, l->relation, NULL);
 		add_item(&sb, l, m);
 	}
 	if (sb.len)
-		report(ctx, RULE_MISSING_LOCK_TIMEOUT, object.buf,
+		report(ctx, RULE_MISSING_LOCK_TIMEOUT, object,
 		       "the statement takes %s with no lock_timeout set: while it waits for a"
 		       " running transaction to finish, the queries its lock blocks queue behind it",
 		       sb.buf);
 	strbuf_release(&sb);
-	strbuf_release(&object);
 }
 
 const struct rule_impl rule_missing_lock_timeout = { check, NULL };

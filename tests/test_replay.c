@@ -1745,6 +1745,44 @@ START_TEST(test_cached_rows_forgotten_by_id)
 }
 END_TEST
 
+/* s cut as snprintf() into 'size' bytes cuts it. */
+static const char *cut(char *s, size_t size)
+{
+	if (strlen(s) >= size)
+		s[size - 1] = '\0';
+	return s;
+}
+
+/* quote_rel() and object_path() write what snprintf() wrote into their
+   slots, cut where it cut a name too long for them. */
+START_TEST(test_quote_and_path_as_snprintf)
+{
+	char longname[300], want[1024];
+	const char *schemas[] = { NULL, "public", "app", longname };
+	const size_t quoted = 2 * NAMEBUF + 8, path = 3 * NAMEBUF + 4;
+
+	memset(longname, 'n', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
+		const char *sc = schemas[i];
+
+		for (int k = 0; k < 2; k++) {
+			const char *name = k ? longname : "t";
+
+			if (!sc || !strcmp(sc, "public"))
+				snprintf(want, sizeof(want), "\"%s\"", name);
+			else
+				snprintf(want, sizeof(want), "\"%s\".\"%s\"", sc, name);
+			ck_assert_str_eq(quote_rel(sc, name), cut(want, quoted));
+			snprintf(want, sizeof(want), "%s.%s", sc ? sc : "public", name);
+			ck_assert_str_eq(object_path(sc, name, NULL), cut(want, path));
+			snprintf(want, sizeof(want), "%s.%s.%s", sc ? sc : "public", name, "c");
+			ck_assert_str_eq(object_path(sc, name, "c"), cut(want, path));
+		}
+	}
+}
+END_TEST
+
 /* attnum: one past the highest, however the columns came (catalog.c
    keeps the highest per relation in C) */
 START_TEST(test_attnum_follows_changes)
@@ -1810,6 +1848,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_attnum_follows_changes);
 	tcase_add_test(names, test_first_lookups_after_changes);
 	tcase_add_test(names, test_cached_rows_forgotten_by_id);
+	tcase_add_test(names, test_quote_and_path_as_snprintf);
 	tcase_add_test(names, test_long_view_chain_cascade);
 	tcase_add_test(names, test_names_constraint_index_link);
 	tcase_add_test(names, test_names_check);
