@@ -146,13 +146,16 @@ static void problem(struct rctx *x, enum rule_id rule, size_t start, const char 
 /*
  * s at *p, as much of it as fits before 'end' (where the NUL goes): the
  * two ring formatters below build their text piece by piece, as
- * snprintf() would, truncation included, at a fraction of its cost
- * (every lock a statement takes is quoted for a message).
+ * snprintf() would, truncation and NULLs included, at a fraction of its
+ * cost (every lock a statement takes is quoted for a message).
  */
 static void put_bounded(char **p, const char *end, const char *s)
 {
-	size_t n = strlen(s), room = (size_t)(end - *p);
+	size_t n, room = (size_t)(end - *p);
 
+	if (!s)
+		s = "(null)";   /* what glibc's snprintf() wrote for one */
+	n = strlen(s);
 	if (n > room)
 		n = room;
 	memcpy(*p, s, n);

@@ -1780,6 +1780,9 @@ START_TEST(test_quote_and_path_as_snprintf)
 			ck_assert_str_eq(object_path(sc, name, "c"), cut(want, path));
 		}
 	}
+	/* a change with no relation (ALTER TYPE ... ADD VALUE): glibc's %s */
+	ck_assert_str_eq(object_path(NULL, NULL, NULL), "public.(null)");
+	ck_assert_str_eq(quote_rel(NULL, NULL), "\"(null)\"");
 }
 END_TEST
 
