@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -18,7 +20,9 @@
 #include "git.h"
 #include "inspect.h"
 #include "locks_cmd.h"
+#include "outq.h"
 #include "parse.h"
+#include "prefetch.h"
 #include "reporter.h"
 #include "sqlite_dialect.h"
 #include "banned.h"
@@ -290,7 +294,45 @@ struct report {
 	struct summary *sum;
 	struct finding_list annotations;   /* kept for want_annotations() */
 	bool annotate;
+	/* NULL: findings are written on the main thread; else each goes
+	   through this queue to emit_finding() on the writer thread, which
+	   alone touches state, out and annotations until report_close() */
+	struct outq *q;
 };
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* One finding to the reporter, and a copy kept when annotations follow.
+   f stays the caller's. */
+static void emit_finding(void *data, const struct finding *f)
+{
+	struct report *r = data;
+	struct finding *k;
+
+	if (r->rep->finding)
+		r->rep->finding(r->state, &r->ro, f);
+	if (!r->annotate)
+		return;
+	ALLOC_GROW(r->annotations.items, (size_t)r->annotations.nr + 1, r->annotations.alloc);
+	k = &r->annotations.items[r->annotations.nr++];
+	*k = *f;
+	k->message = dup_or_null(f->message);
+	k->object = dup_or_null(f->object);
+	k->snippet = dup_or_null(f->snippet);
+}
+
+/*
+ * Write findings on a thread of their own when threads are allowed and
+ * the report goes to a file or a pipe: on a terminal, warnings on
+ * standard error stay in step with the findings they belong to.
+ */
+static bool want_writer_thread(const struct report *r)
+{
+	return threads_allowed() && !isatty(fileno(r->out));
+}
 
 static int report_open(struct report *r, const struct cli *c, const struct history *h,
 		       struct baseline *bl, struct summary *sum)
@@ -324,10 +366,13 @@ static int report_open(struct report *r, const struct cli *c, const struct histo
 		r->ro.nr_extra_rules = c->lopts.config->nr_custom;
 	}
 	r->state = r->rep->begin ? r->rep->begin(&r->ro) : NULL;
+	if (want_writer_thread(r))
+		r->q = outq_start(emit_finding, r);
 	return 0;
 }
 
-/* lint_opts.sink: one finding, ours to free. */
+/* lint_opts.sink: one finding, ours to free. The baseline and the
+   summary are the main thread's. */
 static void report_finding(void *data, struct finding *f)
 {
 	struct report *r = data;
@@ -338,20 +383,20 @@ static void report_finding(void *data, struct finding *f)
 		finding_release(f);
 		return;
 	}
-	if (r->rep->finding)
-		r->rep->finding(r->state, &r->ro, f);
-	if (!r->annotate) {
-		finding_release(f);
+	if (r->q) {
+		outq_push(r->q, f);
 		return;
 	}
-	ALLOC_GROW(r->annotations.items, (size_t)r->annotations.nr + 1, r->annotations.alloc);
-	r->annotations.items[r->annotations.nr++] = *f;
+	emit_finding(r, f);
+	finding_release(f);
 }
 
 static int report_close(struct report *r, const struct cli *c)
 {
 	int ret = 0;
 
+	outq_finish(r->q);
+	r->q = NULL;
 	if (r->rep->end && r->rep->end(r->state, &r->ro, r->sum))
 		ret = -1;
 	for (int i = 0; i < r->annotations.nr; i++)

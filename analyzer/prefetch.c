@@ -115,22 +115,35 @@ static int cores(void)
 	return n > 0 ? (int)n : 1;
 }
 
-/* MIGSAFE_THREADS: threads in all, main one included; 0 when not set. */
+/* MIGSAFE_THREADS: threads in all, main one included; 0 when not set.
+   Read once (a bad value is warned about once). */
 static int threads_from_env(void)
 {
-	const char *s = getenv("MIGSAFE_THREADS");
+	static int threads = -1;
+	const char *s;
 	char *end;
 	long n;
 
+	if (threads >= 0)
+		return threads;
+	threads = 0;
+	s = getenv("MIGSAFE_THREADS");
 	if (!s || !*s)
-		return 0;
+		return threads;
 	errno = 0;
 	n = strtol(s, &end, 10);
-	if (errno || *end || n < 1) {
+	if (errno || *end || n < 1)
 		warning("ignoring MIGSAFE_THREADS='%s': not a positive number", s);
-		return 0;
-	}
-	return n > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : (int)n;
+	else
+		threads = n > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : (int)n;
+	return threads;
+}
+
+bool threads_allowed(void)
+{
+	int threads = threads_from_env();
+
+	return threads ? threads > 1 : cores() > 1;
 }
 
 int prefetch_workers(int nr_files)

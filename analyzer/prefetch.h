@@ -64,6 +64,12 @@ void prefetched_release(struct prefetched *p);
  */
 int prefetch_workers(int nr_files);
 
+/*
+ * Whether the run may use threads besides the main one: MIGSAFE_THREADS
+ * is not 1, and (when it is not set) there is more than one core.
+ */
+bool threads_allowed(void);
+
 struct prefetch;
 
 /*

@@ -225,6 +225,45 @@ def test_sqlite():
                     ["lint", "--format=json", "m"], want_err=("m/0010_step.up.sql.sqlite",))
 
 
+def test_report_thread():
+    """Findings are written on a thread of their own (analyzer/outq.c)
+    when threads are allowed and the report is not a terminal: in batches
+    of 256, after the baseline is applied on the main thread."""
+    d = generated_history()
+    base = run(d, ["lint", "--format=json", "--fail-on=none", "m"], "1")
+    T.check("generated history: more findings than one batch of the writer",
+            base[1].count(b'"rule":') > 3 * 256, base[1][:200])
+    for fmt in ("text", "sarif", "github", "junit", "gitlab", "markdown"):
+        same_everywhere(f"150 generated files, {fmt} format", d,
+                        ["lint", f"--format={fmt}", "--fail-on=none", "m"], want_rc=0)
+    # a baseline that hides the findings of the files before 0080
+    subprocess.run([MIGSAFE, "baseline", "-o", "bl.json", "m"] +
+                   [os.path.join("m", f) for f in sorted(os.listdir(os.path.join(d, "m")))
+                    if f < "0080"], cwd=d, capture_output=True, timeout=TIMEOUT)
+    rc, out, _ = same_everywhere("150 generated files, --baseline", d,
+                                 ["lint", "--format=json", "--baseline=bl.json", "m"])
+    T.check("--baseline hides some findings, not all",
+            b'"baselined": 0' not in out and b'"rule":' in out, out[-300:])
+    old = os.environ.get("GITHUB_ACTIONS")
+    os.environ["GITHUB_ACTIONS"] = "true"
+    try:
+        same_everywhere("text format with GitHub annotations", d,
+                        ["lint", "--fail-on=none", "m"], want_rc=0)
+    finally:
+        if old is None:
+            del os.environ["GITHUB_ACTIONS"]
+        else:
+            os.environ["GITHUB_ACTIONS"] = old
+    outs = []
+    for threads in SETTINGS:
+        path = os.path.join(d, f"out-{threads}.sarif")
+        run(d, ["lint", "--format=sarif", "--fail-on=none", "-o", path, "m"], threads)
+        with open(path, "rb") as fh:
+            outs.append(fh.read())
+    T.check("-o FILE: the same file with every MIGSAFE_THREADS",
+            all(o == outs[0] for o in outs) and len(outs[0]) > 1000)
+
+
 def peak_threads(cwd, args, threads):
     """The most threads the process had at once (polling /proc)."""
     env = {k: v for k, v in os.environ.items() if k != "MIGSAFE_THREADS"}
@@ -277,6 +316,7 @@ def main():
         test_read_ahead_limits()
         test_sqlite()
         test_bad_setting()
+        test_report_thread()
         test_workers_run()
     finally:
         for d in TMPDIRS:
