@@ -17,6 +17,9 @@ void stmt_list_init(struct stmt_list *l)
 
 void stmt_list_release(struct stmt_list *l)
 {
+	for (int i = 0; i < l->nr; i++)
+		if (l->stmts[i].kind == ST_DO && l->stmts[i].u.do_block.inner)
+			stmt_list_release(l->stmts[i].u.do_block.inner);
 	arena_release(&l->arena);
 	stmt_list_init(l);
 }

@@ -545,6 +545,13 @@ struct stmt {
 		struct {
 			const char *body;       /* the code, NULL if absent */
 			const char *language;   /* lower case; NULL: plpgsql */
+			/* PL/pgSQL: parse_do_block()'s result, worked out
+			   with the file (on the thread that parsed it) */
+			bool parsed;
+			int nr_static;          /* its return: -1 unparsable */
+			bool dynamic;
+			struct stmt_list *inner;  /* its statements; in the
+			                             arena, released with it */
 		} do_block;
 		struct {
 			const char *name;

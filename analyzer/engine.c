@@ -748,20 +748,16 @@ static void observe(struct rule_ctx *ctx, const struct stmt *st)
 static void replay_do_block(struct rule_ctx *ctx, struct replay *rp, const struct stmt *st,
 			    struct replay_result *res)
 {
-	struct stmt_list inner;
-	bool dynamic = false;
-	int n = -1;
+	const struct stmt_list *inner = st->u.do_block.inner;
+	bool dynamic = st->u.do_block.dynamic;
+	int n = st->u.do_block.parsed ? st->u.do_block.nr_static : -1;
 
-	stmt_list_init(&inner);
-	if (!st->u.do_block.language || !strcmp(st->u.do_block.language, "plpgsql"))
-		n = parse_do_block(st->u.do_block.body, &inner, &dynamic);
-	for (int i = 0; i < inner.nr; i++) {
-		if (inner.stmts[i].kind == ST_SYNTAX_ERROR)
+	for (int i = 0; inner && i < inner->nr; i++) {
+		if (inner->stmts[i].kind == ST_SYNTAX_ERROR)
 			continue;
 		replay_result_reset(res);
-		replay_stmt(rp, &inner.stmts[i], "", res);
+		replay_stmt(rp, &inner->stmts[i], "", res);
 	}
-	stmt_list_release(&inner);
 	replay_result_reset(res);
 	if (!ctx->m->in_range || !ctx->lint)
 		return;

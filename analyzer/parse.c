@@ -3200,10 +3200,32 @@ static void add_to_run(void *data, size_t start, size_t end)
 	ctx->run[ctx->nr_run++].end = end;
 }
 
+/*
+ * The PL/pgSQL of DO blocks among statements from..nr-1, parsed now:
+ * on a reading thread that is work taken off the thread that replays.
+ */
+static void parse_do_blocks(struct stmt_list *out, int from)
+{
+	for (int i = from; i < out->nr; i++) {
+		struct stmt *st = &out->stmts[i];
+		const char *lang = st->u.do_block.language;
+
+		if (st->kind != ST_DO || (lang && strcmp(lang, "plpgsql")))
+			continue;
+		st->u.do_block.inner = arena_alloc(&out->arena, sizeof(*st->u.do_block.inner));
+		stmt_list_init(st->u.do_block.inner);
+		st->u.do_block.nr_static = parse_do_block(st->u.do_block.body,
+							  st->u.do_block.inner,
+							  &st->u.do_block.dynamic);
+		st->u.do_block.parsed = true;
+	}
+}
+
 int parse_sql(const char *text, size_t len, struct stmt_list *out)
 {
 	struct pctx ctx = { .arena = &out->arena, .len = len, .limit = len };
 	char *copy = sanitized_copy(text, len);
+	int from = out->nr;
 	PgQueryParseResult r;
 
 	json_init();
@@ -3226,6 +3248,7 @@ out:
 	finish(&ctx, out);
 	pctx_release(&ctx);
 	free(copy);
+	parse_do_blocks(out, from);
 	return 0;
 }
 

@@ -25,7 +25,8 @@
 /*
  * Parse text[0..len) (NUL-terminated) into 'out', which must be
  * initialised. Returns 0; -1 only for errors that are not the SQL's
- * fault (never for syntax errors).
+ * fault (never for syntax errors). A PL/pgSQL DO block is parsed with
+ * its file: parse_do_block()'s result is in the statement's do_block.
  */
 int parse_sql(const char *text, size_t len, struct stmt_list *out);
 
