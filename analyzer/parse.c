@@ -3272,7 +3272,7 @@ static char *constant_sql(const char *expr)
 {
 	char *select = xstrfmt("SELECT %s", expr), *out = NULL;
 	PgQueryParseResult r = pg_query_parse(select);
-	cJSON *tree = r.error ? NULL : cJSON_Parse(r.parse_tree);
+	const cJSON *tree = r.error ? NULL : pgjson_parse(r.parse_tree, tree_alloc, NULL);
 	const cJSON *sel = unwrap_as(jget(cJSON_GetArrayItem(jget(tree, "stmts"), 0), "stmt"),
 				     "SelectStmt");
 	const cJSON *targets = jget(sel, "targetList");
@@ -3281,7 +3281,6 @@ static char *constant_sql(const char *expr)
 
 	if (list_len(targets) == 1 && jget(c, "sval") && !jget(sel, "fromClause"))
 		out = xstrdup(jstr(jget(c, "sval"), "sval"));
-	cJSON_Delete(tree);
 	pg_query_free_parse_result(r);
 	free(select);
 	return out;
@@ -3326,12 +3325,17 @@ static void collect_plpgsql(const cJSON *n, struct strbuf *sql, int *count, bool
 		collect_plpgsql(c, sql, count, dynamic);
 }
 
+/*
+ * The PL/pgSQL tree and those of EXECUTE's constants are decoded in
+ * place into the thread's tree arena (as add_tree() does), which goes
+ * when the outermost decode is done.
+ */
 int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 {
 	static const char tag[] = "$migsafe_do_body$";
 	PgQueryPlpgsqlParseResult r;
 	struct strbuf fn, sql;
-	cJSON *tree = NULL;
+	const cJSON *tree = NULL;
 	int count = -1;
 
 	json_init();
@@ -3343,13 +3347,16 @@ int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 	strbuf_addf(&fn, "CREATE FUNCTION migsafe_do() RETURNS void LANGUAGE plpgsql AS %s%s%s",
 		    tag, body, tag);
 	r = pg_query_parse_plpgsql(fn.buf);
-	if (!r.error && (tree = cJSON_Parse(r.plpgsql_funcs))) {
+	json_arena.depth++;
+	if (!r.error && r.plpgsql_funcs &&
+	    (tree = pgjson_parse(r.plpgsql_funcs, tree_alloc, NULL))) {
 		count = 0;
 		collect_plpgsql(tree, &sql, &count, dynamic);
-		if (count)
-			parse_sql(sql.buf, sql.len, out);
 	}
-	cJSON_Delete(tree);
+	if (!--json_arena.depth)
+		json_arena_release();
+	if (count > 0)
+		parse_sql(sql.buf, sql.len, out);
 	pg_query_free_plpgsql_parse_result(r);
 	strbuf_release(&fn);
 	strbuf_release(&sql);
