@@ -744,12 +744,39 @@ static void release(struct catalog *c)
 		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
 }
 
+/*
+ * The schema: catalog.sql run, or (in migsafe) its result copied. The
+ * image is made at build time by this file's code compiled with
+ * MIGSAFE_CATALOG_FROM_SQL (tools/catalog_image.c): creating the schema
+ * costs SQLite two parses of each CREATE, reading an image one.
+ */
+static size_t image_room(size_t len);
+
+static int create_schema(struct catalog *c, char **err)
+{
+#ifdef MIGSAFE_CATALOG_FROM_SQL
+	return sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, err);
+#else
+	size_t len = embedded_catalog_image_len;
+	unsigned char *image = sqlite3_malloc64(len + image_room(len));
+
+	(void)err;
+	if (!image)
+		return SQLITE_NOMEM;
+	memcpy(image, embedded_catalog_image, len);
+	/* SQLite frees 'image' when this fails */
+	return sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)len,
+				   (sqlite3_int64)(len + image_room(len)),
+				   SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE);
+#endif
+}
+
 int catalog_open(struct catalog **out)
 {
 	struct catalog *c;
 	char *err = NULL;
 
-	if (connect(&c) || sqlite3_exec(c->db, embedded_catalog_sql, NULL, NULL, &err))
+	if (connect(&c) || create_schema(c, &err))
 		goto fail;
 	settle(c);
 	hold(c);
