@@ -326,7 +326,8 @@ static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum
 	f->file = ctx->h->items[loc->file_index].display;
 	f->loc = *loc;
 	f->fingerprint = fingerprint(r, f->file, loc, object);
-	set_snippet(ctx, f);
+	if (!ctx->opts->no_snippets)
+		set_snippet(ctx, f);
 	ctx->sum->by_severity[sev]++;
 }
 

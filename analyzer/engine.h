@@ -54,6 +54,8 @@ struct lint_opts {
 	   each finding's strings (finding_release()). */
 	void (*sink)(void *data, struct finding *f);
 	void *sink_data;
+	bool no_snippets;                /* findings without their source line
+	                                    (f->snippet): no report shows it */
 	const char *cache_dir;           /* --cache: keep the state of the files
 	                                    before the lint range here (cache.h);
 	                                    "": the default directory; NULL: no

@@ -566,6 +566,7 @@ static int cmd_lint(int argc, char **argv)
 	}
 	c.lopts.sink = report_finding;
 	c.lopts.sink_data = &r;
+	c.lopts.no_snippets = !r.rep->snippets;
 	lint_failed = lint_run(&c.lopts, &h, &fl, &sum);
 	ret = report_close(&r, &c) ? EXIT_TROUBLE : exit_status(&c, &sum);
 	if (lint_failed)
@@ -765,6 +766,7 @@ static int cmd_baseline(int argc, char **argv)
 		goto done;
 	}
 	out = c.output ? c.output : ".migsafe-baseline.json";
+	c.lopts.no_snippets = true;   /* a baseline keeps fingerprints */
 	ret = lint_run(&c.lopts, &h, &fl, &sum) ? EXIT_TROUBLE : 0;
 	if (baseline_write(out, &fl))
 		ret = EXIT_TROUBLE;

@@ -320,6 +320,7 @@ static int markdown_end(void *state, const struct report_opts *ro,
 
 const struct reporter reporter_markdown = {
 	.name = "markdown",
+	.snippets = true,
 	.begin = markdown_begin,
 	.finding = markdown_finding,
 	.end = markdown_end,

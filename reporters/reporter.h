@@ -41,6 +41,8 @@ struct report_opts {
 
 struct reporter {
 	const char *name;        /* --format value */
+	bool snippets;           /* shows findings' source lines (f->snippet);
+	                            without it findings come without them */
 	void *(*begin)(const struct report_opts *ro);   /* returns state */
 	void (*finding)(void *state, const struct report_opts *ro,
 			const struct finding *f);

@@ -322,6 +322,7 @@ static int text_end(void *state, const struct report_opts *ro,
 
 const struct reporter reporter_text = {
 	.name = "text",
+	.snippets = true,
 	.begin = text_begin,
 	.finding = text_finding,
 	.end = text_end,
