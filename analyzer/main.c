@@ -331,7 +331,7 @@ static void emit_finding(void *data, const struct finding *f)
  */
 static bool want_writer_thread(const struct report *r)
 {
-	return threads_allowed() && !isatty(fileno(r->out));
+	return writer_thread_allowed() && !isatty(fileno(r->out));
 }
 
 static int report_open(struct report *r, const struct cli *c, const struct history *h,

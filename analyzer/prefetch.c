@@ -135,15 +135,15 @@ static int threads_from_env(void)
 	if (errno || *end || n < 1)
 		warning("ignoring MIGSAFE_THREADS='%s': not a positive number", s);
 	else
-		threads = n > MAX_WORKERS + 1 ? MAX_WORKERS + 1 : (int)n;
+		threads = n > MAX_WORKERS + 2 ? MAX_WORKERS + 2 : (int)n;
 	return threads;
 }
 
-bool threads_allowed(void)
+bool writer_thread_allowed(void)
 {
 	int threads = threads_from_env();
 
-	return threads ? threads > 1 : cores() > 1;
+	return threads ? threads >= 3 : cores() > 1;
 }
 
 int prefetch_workers(int nr_files)
@@ -152,8 +152,8 @@ int prefetch_workers(int nr_files)
 
 	if (nr_files < 2)
 		return 0;
-	if (threads)
-		return threads - 1;
+	if (threads)   /* from 3 on, one of them writes the report */
+		return threads - 1 - (threads >= 3);
 	if (n < 2)
 		return 0;
 	return n - 1 < DEFAULT_WORKERS ? n - 1 : DEFAULT_WORKERS;

@@ -17,10 +17,12 @@
  * whether the files were read ahead or not: both ways go through
  * prefetch_read().
  *
- * Threads: MIGSAFE_THREADS=N in the environment caps the threads at N
- * (the main one and N-1 workers); MIGSAFE_THREADS=1 reads every file on
- * the main thread. By default there are min(2, cores - 1) workers when
- * there is more than one file.
+ * Threads: MIGSAFE_THREADS=N in the environment caps the threads at N:
+ * the main one and N-1 workers, or from N = 3 on N-2 workers and the
+ * report's writer (outq.h); MIGSAFE_THREADS=1 reads every file on the
+ * main thread. By default there are min(2, cores - 1) workers when there
+ * is more than one file, and the writer when there is more than one
+ * core.
  */
 #ifndef MIGSAFE_PREFETCH_H
 #define MIGSAFE_PREFETCH_H
@@ -65,10 +67,12 @@ void prefetched_release(struct prefetched *p);
 int prefetch_workers(int nr_files);
 
 /*
- * Whether the run may use threads besides the main one: MIGSAFE_THREADS
- * is not 1, and (when it is not set) there is more than one core.
+ * Whether the report may be written on a thread of its own (outq.h):
+ * by default when there is more than one core; with MIGSAFE_THREADS=N
+ * when N is 3 or more (the writer is one of the N, prefetch_workers()
+ * leaves it room).
  */
-bool threads_allowed(void);
+bool writer_thread_allowed(void);
 
 struct prefetch;
 
