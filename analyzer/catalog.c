@@ -5,6 +5,7 @@
  * literal's address, so each is compiled once per run.
  */
 #include "catalog.h"
+#include "colstore.h"
 #include "sqlite_mem.h"
 
 #include <sqlite3.h>
@@ -32,7 +33,7 @@ struct schema_slot {
 
 /*
  * Lookups answered from C: replay, the lock table and the rules ask for
- * the same few relations, columns and types of a statement, and many
+ * the same few relations and types of a statement, and many
  * lookups miss (the name a CREATE is about to take; a built-in type
  * searched for in the user's schema). The update hook keeps the answers
  * true (see row_changed()): a row that is updated or deleted takes its
@@ -40,7 +41,6 @@ struct schema_slot {
  * cached "no such object" of its kind, counted by a generation.
  */
 #define REL_CACHE 2048
-#define COL_CACHE 2048
 #define TYPE_CACHE 64
 
 struct rel_slot {
@@ -51,13 +51,6 @@ struct rel_slot {
 	struct cat_rel rel;
 };
 
-struct col_slot {
-	bool found;             /* or: none while neg equals catalog.col_neg */
-	uint64_t neg;
-	cat_id rel;
-	struct cat_col col;     /* col.name is the key; type points into it */
-};
-
 struct type_slot {
 	cat_id id;              /* or: none while neg equals catalog.type_neg */
 	uint64_t neg;
@@ -66,37 +59,30 @@ struct type_slot {
 	char kind;
 };
 
-/* The highest attnum of a relation's columns while gen equals
-   catalog.attnum_gen: a table's columns are added one by one, and
-   max(attnum) reads every column the table has so far. */
-#define ATTNUM_CACHE 64
-
-struct attnum_slot {
-	uint64_t gen;
-	cat_id rel;
-	int max;
-};
-
 struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
-	uint64_t rel_neg, col_neg, type_neg, attnum_gen;
+	uint64_t rel_neg, type_neg;
 	uint64_t names_freed;   /* cat_names_freed() */
 	struct rel_slot rels[REL_CACHE];
-	struct col_slot cols[COL_CACHE];
 	/* the slot (index + 1) that holds the row of an id, by the id's low
 	   bits: every slot found holds is reachable from here, so the update
 	   hook forgets a row without searching (a slot whose entry another
 	   row's takes is emptied) */
 	uint16_t rel_by_id[REL_CACHE];
-	uint16_t col_by_id[COL_CACHE];
 	struct type_slot types[TYPE_CACHE];
 	/* the ids of the relations ever given a child (partition or
 	   inheritance) by cat_rel_set_parent(), the only way to one, as
 	   bits: a relation whose bit is clear has none, without asking */
 	uint64_t *parents;
 	size_t parents_words;
-	struct attnum_slot attnums[ATTNUM_CACHE];
+	/* The columns: not in SQLite's tables but here, shown to SQL as the
+	   virtual table "columns" (see the section on it). Owned. */
+	struct colstore colstore;
+	/* the ids of the relations that exist, as bits, kept by the update
+	   hook: a column belongs to one (the foreign key the table had) */
+	uint64_t *live_rels;
+	size_t live_words;
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
@@ -105,14 +91,6 @@ struct catalog {
 	const char *keyed_table;
 	cat_id key_owner;
 	const char *key_name;
-	/* The relation cat_rel_create() made last, while all its columns
-	   came through cat_col_add(): the hashes of their names (as
-	   cat_col_find() takes them), complete, so a name not among them is
-	   no column without asking SQLite: the names a CREATE TABLE adds one
-	   by one. fresh_rel 0: none; any other change to columns ends it. */
-	cat_id fresh_rel;
-	uint64_t *fresh;        /* open addressing, 0 free */
-	size_t fresh_alloc, fresh_nr;
 	/* Every (schema, name) a relation or a type has had, as a Bloom
 	   filter: a name it has not seen is neither, without asking SQLite
 	   (the name a CREATE is about to take, a built-in type looked for
@@ -151,15 +129,6 @@ static void forget_rel(struct catalog *c, cat_id id)
 		r->found = false, r->neg = 0;
 }
 
-static void forget_col(struct catalog *c, cat_id id)
-{
-	struct col_slot *k;
-	uint16_t i = c->col_by_id[(uint64_t)id & (COL_CACHE - 1)];
-
-	if (i && (k = &c->cols[i - 1])->found && k->col.id == id)
-		k->found = false, k->neg = 0;
-}
-
 /* Slot 'slot' now holds the row of 'id': make it the one by_id finds. */
 static void rel_held(struct catalog *c, struct rel_slot *slot)
 {
@@ -171,16 +140,6 @@ static void rel_held(struct catalog *c, struct rel_slot *slot)
 	*e = i;
 }
 
-static void col_held(struct catalog *c, struct col_slot *slot)
-{
-	uint16_t *e = &c->col_by_id[(uint64_t)slot->col.id & (COL_CACHE - 1)];
-	uint16_t i = (uint16_t)(slot - c->cols + 1);
-
-	if (*e && *e != i && c->cols[*e - 1].found)
-		c->cols[*e - 1].found = false, c->cols[*e - 1].neg = 0;
-	*e = i;
-}
-
 static void forget_type(struct catalog *c, cat_id id)
 {
 	for (int i = 0; i < TYPE_CACHE; i++)
@@ -188,82 +147,22 @@ static void forget_type(struct catalog *c, cat_id id)
 			c->types[i].id = 0, c->types[i].neg = 0;
 }
 
-/* A column's key: its slot in cols, its entry in the fresh set (never 0). */
-static uint64_t col_key(cat_id rel, const char *name, size_t len)
-{
-	uint64_t h = fnv1a64(name, len, (uint64_t)rel);
-
-	return h ? h : 1;
-}
-
 /* The cached "no such object" for one key, if there is one, goes. */
 static void retire_none(struct catalog *c, const char *table, cat_id owner, const char *name)
 {
-	bool columns = !strcmp(table, "columns");
-	size_t len = strlen(name);
-	uint64_t h = columns ? col_key(owner, name, len) : fnv1a64(name, len, (uint64_t)owner);
+	uint64_t h = fnv1a64(name, strlen(name), (uint64_t)owner);
 
 	if (!strcmp(table, "relations")) {
 		struct rel_slot *r = &c->rels[h & (REL_CACHE - 1)];
 
 		if (!r->found && r->schema == owner && !strcmp(r->name, name))
 			r->neg = 0;
-	} else if (columns) {
-		struct col_slot *k = &c->cols[h & (COL_CACHE - 1)];
-
-		if (!k->found && k->rel == owner && !strcmp(k->col.name, name))
-			k->neg = 0;
 	} else {
 		struct type_slot *t = &c->types[h & (TYPE_CACHE - 1)];
 
 		if (!t->id && t->schema == owner && !strcmp(t->name, name))
 			t->neg = 0;
 	}
-}
-
-static void fresh_start(struct catalog *c, cat_id rel)
-{
-	c->fresh_rel = rel;
-	c->fresh_nr = 0;
-	if (c->fresh)
-		memset(c->fresh, 0, c->fresh_alloc * sizeof(*c->fresh));
-}
-
-static bool fresh_has(const struct catalog *c, uint64_t h)
-{
-	for (size_t i = h & (c->fresh_alloc - 1); c->fresh_alloc; i = (i + 1) & (c->fresh_alloc - 1)) {
-		if (c->fresh[i] == h)
-			return true;
-		if (!c->fresh[i])
-			return false;
-	}
-	return false;
-}
-
-static void fresh_put(uint64_t *set, size_t alloc, uint64_t h)
-{
-	size_t i = h & (alloc - 1);
-
-	while (set[i] && set[i] != h)
-		i = (i + 1) & (alloc - 1);
-	set[i] = h;
-}
-
-static void fresh_add(struct catalog *c, uint64_t h)
-{
-	if (2 * (c->fresh_nr + 1) > c->fresh_alloc) {
-		size_t alloc = c->fresh_alloc ? 2 * c->fresh_alloc : 64;
-		uint64_t *set = xcalloc(alloc, sizeof(*set));
-
-		for (size_t i = 0; i < c->fresh_alloc; i++)
-			if (c->fresh[i])
-				fresh_put(set, alloc, c->fresh[i]);
-		free(c->fresh);
-		c->fresh = set;
-		c->fresh_alloc = alloc;
-	}
-	fresh_put(c->fresh, c->fresh_alloc, h);
-	c->fresh_nr++;
 }
 
 /*
@@ -363,6 +262,36 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
 	return true;
 }
 
+/* Relation 'id' exists (live) or not: catalog.live_rels. */
+static void rel_live_set(struct catalog *c, cat_id id, bool live)
+{
+	size_t w = (size_t)id / 64;
+
+	if (id <= 0)
+		return;
+	if (w >= c->live_words) {
+		size_t words = w + 1 > 2 * c->live_words ? w + 1 : 2 * c->live_words;
+
+		if (!live)
+			return;
+		c->live_rels = xrealloc(c->live_rels, words * sizeof(*c->live_rels));
+		memset(c->live_rels + c->live_words, 0,
+		       (words - c->live_words) * sizeof(*c->live_rels));
+		c->live_words = words;
+	}
+	if (live)
+		c->live_rels[w] |= (uint64_t)1 << (id % 64);
+	else
+		c->live_rels[w] &= ~((uint64_t)1 << (id % 64));
+}
+
+static bool rel_live(const struct catalog *c, cat_id id)
+{
+	size_t w = (size_t)id / 64;
+
+	return id > 0 && w < c->live_words && (c->live_rels[w] >> (id % 64) & 1);
+}
+
 /*
  * sqlite3_update_hook: every row inserted, updated or deleted, including
  * the rows that ON DELETE CASCADE / SET NULL and the catalog's triggers
@@ -375,35 +304,25 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	struct catalog *c = data;
 
 	(void)db;
+	if (op != SQLITE_UPDATE && !strcmp(table, "relations"))
+		rel_live_set(c, row, op == SQLITE_INSERT);
 	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types") ||
 				    !strcmp(table, "constraints")))
 		c->names_freed++;
 	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
 		retire_none(c, table, c->key_owner, c->key_name);
-		if (c->fresh_rel && c->key_owner == c->fresh_rel && !strcmp(table, "columns"))
-			fresh_add(c, col_key(c->key_owner, c->key_name, strlen(c->key_name)));
-		else if (!strcmp(table, "relations") || !strcmp(table, "types"))
-			names_add(c, c->key_owner, c->key_name);
+		names_add(c, c->key_owner, c->key_name);
 		c->keyed_table = NULL;
 		return;
 	}
 	/* only the functions that rename or move say what a name becomes */
 	if (op == SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types")))
 		names_stale(c);
-	if (!strcmp(table, "columns"))
-		c->fresh_rel = 0;
 	if (!strcmp(table, "relations")) {
 		if (op != SQLITE_DELETE)
 			c->rel_neg++;
 		if (op != SQLITE_INSERT)
 			forget_rel(c, row);
-	} else if (!strcmp(table, "columns")) {
-		if (op != SQLITE_DELETE)
-			c->col_neg++;
-		if (op != SQLITE_INSERT)
-			forget_col(c, row);
-		if (op != SQLITE_UPDATE)   /* no UPDATE sets attnum */
-			c->attnum_gen++;
 	} else if (!strcmp(table, "types")) {
 		if (op != SQLITE_DELETE)
 			c->type_neg++;
@@ -457,8 +376,9 @@ static void bind_id(sqlite3_stmt *st, int i, cat_id id)
 static void drop_pending_views(struct catalog *c);
 static void hold(struct catalog *c);
 
-/* Step a statement that returns no rows. */
-static void run(struct catalog *c, sqlite3_stmt *st)
+/* Step a statement that returns no rows, leaving the views it drops
+   to the caller (run() drops them at once). */
+static void step(struct catalog *c, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -470,6 +390,12 @@ static void run(struct catalog *c, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		hold(c);
+}
+
+/* Step a statement that returns no rows. */
+static void run(struct catalog *c, sqlite3_stmt *st)
+{
+	step(c, st);
 	if (c->views_pending && !c->dropping_views)
 		drop_pending_views(c);
 }
@@ -689,13 +615,16 @@ void catalog_single_thread(void)
 }
 
 /* An empty in-memory database with the connection set up for the catalog. */
+static const sqlite3_module col_module;
+
 static int connect(struct catalog **out)
 {
 	struct catalog *c = xcalloc(1, sizeof(*c));
 
 	*out = c;
 	c->origin.file_index = -1;
-	c->rel_neg = c->col_neg = c->type_neg = c->attnum_gen = 1;
+	c->rel_neg = c->type_neg = 1;
+	colstore_init(&c->colstore);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -711,6 +640,8 @@ static int connect(struct catalog **out)
 	if (sqlite3_create_function(c->db, "migsafe_file", 1,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 				    c, file_fn, NULL, NULL))
+		return -1;
+	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c))
 		return -1;
 	return 0;
 }
@@ -807,7 +738,8 @@ void catalog_free(struct catalog *c)
 	free(c->path_slots);
 	free(c->parents);
 	free(c->names);
-	free(c->fresh);
+	free(c->live_rels);
+	colstore_release(&c->colstore);
 	free(c);
 }
 
@@ -1031,18 +963,13 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
 			     " created_file, in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	char k[2] = { (char)kind, 0 };
-	cat_id id;
 
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
 	bind_text(st, 3, k);
 	bind_id(st, 4, table_id);
 	bind_origin(c, st, 5);
-	id = run_keyed_insert(c, st, "relations", schema, name);
-	/* an index or a sequence made on the way leaves the table fresh */
-	if (id && (kind == REL_TABLE || kind == REL_PARTITIONED))
-		fresh_start(c, id);
-	return id;
+	return run_keyed_insert(c, st, "relations", schema, name);
 }
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
@@ -1166,149 +1093,6 @@ void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const c
 	run(c, st);
 }
 
-/* ---- columns ---- */
-
-#define COL_COLS "id, rel_id, attnum, name, type_name, type_schema, typmod1, typmod2," \
-	" array_dims, not_null, default_expr IS NOT NULL, default_volatility, identity," \
-	" generated IS NOT NULL, created_file"
-
-static void col_from_row(sqlite3_stmt *st, struct cat_col *o)
-{
-	const unsigned char *s;
-
-	memset(o, 0, sizeof(*o));
-	o->id = sqlite3_column_int64(st, 0);
-	o->rel_id = sqlite3_column_int64(st, 1);
-	o->attnum = sqlite3_column_int(st, 2);
-	copy_name(o->name, sqlite3_column_text(st, 3));
-	copy_name(o->type_name, sqlite3_column_text(st, 4));
-	copy_name(o->type_schema, sqlite3_column_text(st, 5));
-	o->type.name = o->type_name;
-	o->type.schema = o->type_schema[0] ? o->type_schema : NULL;
-	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
-		o->type.mods[0] = sqlite3_column_int(st, 6);
-		o->type.nr_mods = 1;
-	}
-	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-		o->type.mods[1] = sqlite3_column_int(st, 7);
-		o->type.nr_mods = 2;
-	}
-	o->type.array_dims = sqlite3_column_int(st, 8);
-	o->not_null = sqlite3_column_int(st, 9);
-	o->has_default = sqlite3_column_int(st, 10);
-	s = sqlite3_column_text(st, 11);
-	o->default_volatility = s ? (char)s[0] : 0;
-	s = sqlite3_column_text(st, 12);
-	o->identity = s ? (char)s[0] : 0;
-	o->generated = sqlite3_column_int(st, 13);
-	o->created_file = sqlite3_column_int(st, 14);
-}
-
-static int col_row(sqlite3_stmt *st, struct cat_col *out)
-{
-	int found = sqlite3_step(st) == SQLITE_ROW;
-
-	if (found && out)
-		col_from_row(st, out);
-	sqlite3_reset(st);
-	return found ? 0 : -1;
-}
-
-/* A copy of a cached column whose type points into the copy. */
-static void col_copy(struct cat_col *dst, const struct cat_col *src)
-{
-	*dst = *src;
-	dst->type.name = dst->type_name;
-	dst->type.schema = dst->type_schema[0] ? dst->type_schema : NULL;
-}
-
-int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out)
-{
-	sqlite3_stmt *st;
-	struct col_slot *slot;
-	size_t len = name ? strlen(name) : 0;
-	uint64_t h;
-	int ret;
-
-	if (!name || len > NAME_MAX_BYTES)
-		return -1;
-	h = col_key(rel, name, len);
-	slot = &c->cols[h & (COL_CACHE - 1)];
-	if ((slot->found || slot->neg == c->col_neg) && slot->rel == rel &&
-	    !strcmp(slot->col.name, name))
-		goto out;
-	if (rel && rel == c->fresh_rel && !fresh_has(c, h)) {
-		slot->found = false;
-	} else {
-		st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 AND name = ?2");
-		sqlite3_bind_int64(st, 1, rel);
-		bind_text(st, 2, name);
-		slot->found = !col_row(st, &slot->col);
-		if (slot->found)
-			col_held(c, slot);
-	}
-	slot->neg = c->col_neg;
-	slot->rel = rel;
-	memcpy(slot->col.name, name, len + 1);
-out:
-	ret = slot->found ? 0 : -1;
-	if (!ret && out)
-		col_copy(out, &slot->col);
-	return ret;
-}
-
-int cat_col_get(struct catalog *c, cat_id id, struct cat_col *out)
-{
-	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, id);
-	return col_row(st, out);
-}
-
-int cat_col_list(struct catalog *c, cat_id rel, struct cat_col **cols, int *nr)
-{
-	sqlite3_stmt *st = q(c, "SELECT " COL_COLS " FROM columns WHERE rel_id = ?1 ORDER BY attnum");
-	struct cat_col *v = NULL;
-	int n = 0;
-	size_t alloc = 0;
-
-	sqlite3_bind_int64(st, 1, rel);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ALLOC_GROW(v, (size_t)n + 1, alloc);
-		col_from_row(st, &v[n++]);
-	}
-	sqlite3_reset(st);
-	/* the type name pointers must point into the final array */
-	for (int i = 0; i < n; i++) {
-		v[i].type.name = v[i].type_name;
-		v[i].type.schema = v[i].type_schema[0] ? v[i].type_schema : NULL;
-	}
-	*cols = v;
-	*nr = n;
-	return 0;
-}
-
-static void bind_type(sqlite3_stmt *st, int first, const struct type_ref *t)
-{
-	struct strbuf sb;
-
-	strbuf_init(&sb);
-	type_format(t, &sb);
-	sqlite3_bind_text(st, first, sb.buf, (int)sb.len, SQLITE_TRANSIENT);
-	strbuf_release(&sb);
-	bind_text(st, first + 1, t->schema);
-	bind_text(st, first + 2, t->name ? t->name : "unknown");
-	if (t->nr_mods >= 1)
-		sqlite3_bind_int(st, first + 3, t->mods[0]);
-	else
-		sqlite3_bind_null(st, first + 3);
-	if (t->nr_mods >= 2)
-		sqlite3_bind_int(st, first + 4, t->mods[1]);
-	else
-		sqlite3_bind_null(st, first + 4);
-	sqlite3_bind_int(st, first + 5, t->array_dims);
-}
-
 static void bind_char(sqlite3_stmt *st, int i, char ch)
 {
 	char s[2] = { ch, 0 };
@@ -1319,159 +1103,748 @@ static void bind_char(sqlite3_stmt *st, int i, char ch)
 		sqlite3_bind_null(st, i);
 }
 
-/* The attnum the next column of 'rel' gets: one past the highest. */
-static struct attnum_slot *next_attnum(struct catalog *c, cat_id rel)
-{
-	struct attnum_slot *slot = &c->attnums[(uint64_t)rel & (ATTNUM_CACHE - 1)];
-	sqlite3_stmt *st;
+/* ---- columns (in catalog.colstore, not in SQLite's tables) ---- */
 
-	if (slot->gen == c->attnum_gen && slot->rel == rel)
-		return slot;
-	st = q(c, "SELECT coalesce(max(attnum), 0) FROM columns WHERE rel_id = ?1");
-	sqlite3_bind_int64(st, 1, rel);
-	slot->max = (int)one_int(st, 0);
-	slot->rel = rel;
-	slot->gen = c->attnum_gen;
-	return slot;
+/*
+ * A column as struct cat_col, names cut at NAME_MAX_BYTES as they were
+ * when this was read from SQL.
+ */
+static void col_fill(const struct catalog *c, cat_id id, const struct col_row *r,
+		     struct cat_col *o)
+{
+	const struct colstore *s = &c->colstore;
+
+	memset(o, 0, sizeof(*o));
+	o->id = id;
+	o->rel_id = r->rel_id;
+	o->attnum = r->attnum;
+	copy_name(o->name, (const unsigned char *)colstore_str(s, r->name));
+	copy_name(o->type_name, (const unsigned char *)colstore_str(s, r->type_name));
+	copy_name(o->type_schema, (const unsigned char *)colstore_str(s, r->type_schema));
+	o->type.name = o->type_name;
+	o->type.schema = o->type_schema[0] ? o->type_schema : NULL;
+	if (r->flags & CS_TYPMOD1) {
+		o->type.mods[0] = r->typmod1;
+		o->type.nr_mods = 1;
+	}
+	if (r->flags & CS_TYPMOD2) {
+		o->type.mods[1] = r->typmod2;
+		o->type.nr_mods = 2;
+	}
+	o->type.array_dims = r->array_dims;
+	o->not_null = r->flags & CS_NOT_NULL;
+	o->has_default = r->default_expr != 0;
+	o->default_volatility = r->default_volatility;
+	o->identity = r->identity;
+	o->generated = r->generated != 0;
+	o->created_file = r->created_file;
+}
+
+int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out)
+{
+	cat_id id;
+
+	if (!name || strlen(name) > NAME_MAX_BYTES)
+		return -1;
+	id = colstore_find(&c->colstore, rel, colstore_str_find(&c->colstore, name));
+	if (!id)
+		return -1;
+	if (out)
+		col_fill(c, id, colstore_get(&c->colstore, id), out);
+	return 0;
+}
+
+int cat_col_get(struct catalog *c, cat_id id, struct cat_col *out)
+{
+	const struct col_row *r = colstore_get(&c->colstore, id);
+
+	if (!r)
+		return -1;
+	if (out)
+		col_fill(c, id, r, out);
+	return 0;
+}
+
+int cat_col_list(struct catalog *c, cat_id rel, struct cat_col **cols, int *nr)
+{
+	const struct colstore *s = &c->colstore;
+	struct cat_col *v = NULL;
+	int n = 0, i = 0;
+
+	for (uint32_t id = colstore_first(s, rel); id; id = s->rows[id].next)
+		n++;
+	/* filled in place: the type name pointers point into the array */
+	if (n)
+		v = xcalloc((size_t)n, sizeof(*v));
+	for (uint32_t id = colstore_first(s, rel); id; id = s->rows[id].next)
+		col_fill(c, id, &s->rows[id], &v[i++]);
+	*cols = v;
+	*nr = n;
+	return 0;
+}
+
+/* A write SQLite would have refused (a constraint of the table the
+   columns were): counted as an error, as run() counts one. */
+static void col_refused(struct catalog *c, const char *why)
+{
+	c->errors++;
+	if (getenv("MIGSAFE_DEBUG"))
+		warning("catalog: %s", why);
+}
+
+static void col_set_type(struct catalog *c, struct col_row *r, const struct type_ref *t)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	type_format(t, &sb);
+	r->type = colstore_intern(&c->colstore, sb.buf);
+	strbuf_release(&sb);
+	r->type_schema = colstore_intern(&c->colstore, t->schema);
+	r->type_name = colstore_intern(&c->colstore, t->name ? t->name : "unknown");
+	r->flags &= (uint8_t)~(CS_TYPMOD1 | CS_TYPMOD2);
+	r->typmod1 = r->typmod2 = 0;
+	if (t->nr_mods >= 1) {
+		r->typmod1 = t->mods[0];
+		r->flags |= CS_TYPMOD1;
+	}
+	if (t->nr_mods >= 2) {
+		r->typmod2 = t->mods[1];
+		r->flags |= CS_TYPMOD2;
+	}
+	r->array_dims = t->array_dims;
+}
+
+/* Where the column was made: the origin, as bind_origin() has it. */
+static void col_set_origin(struct catalog *c, struct col_row *r)
+{
+	r->created_file = c->origin.file_index;
+	r->flags = (uint8_t)((r->flags & ~CS_IN_RANGE) | (c->origin.in_range ? CS_IN_RANGE : 0));
+	r->file_ref = (uint32_t)c->origin_ref;
+	r->line = c->origin.loc.line;
+}
+
+/* A column named 'name' may join 'rel' (the checks of its old table:
+   the relation exists, the name is there and not taken); its sid or 0. */
+static cs_str col_name_ok(struct catalog *c, cat_id rel, const char *name)
+{
+	cs_str sid;
+
+	if (!name || !rel_live(c, rel) || rel >= UINT32_MAX) {
+		col_refused(c, "FOREIGN KEY or NOT NULL constraint failed: columns");
+		return 0;
+	}
+	sid = colstore_intern(&c->colstore, name);
+	if (colstore_find(&c->colstore, rel, sid)) {
+		col_refused(c, "UNIQUE constraint failed: columns.rel_id, columns.name");
+		return 0;
+	}
+	return sid;
 }
 
 /*
- * The row cat_col_add() just inserted, as col_from_row() would read it
- * back, in the slot a lookup of its name goes to: a column is mostly
- * named again soon after it is made (its table's constraints, indexes,
- * the foreign keys that reference it).
+ * A row naming column 'col' may be stored: the foreign key on columns.id
+ * the tables that name columns had (a NULL, col 0, passes when the row
+ * may have none). A row that fails is not stored, counted as run()
+ * counts a failed statement.
  */
-static void col_prefill(struct catalog *c, cat_id rel, cat_id id, int attnum,
-			const struct cat_col_def *d)
+static bool col_ref_ok(struct catalog *c, cat_id col, bool null_ok)
 {
-	const struct type_ref *t = d->type;
-	size_t len = strlen(d->name);
-	struct col_slot *slot;
-	struct cat_col *o;
-
-	if (len > NAME_MAX_BYTES)
-		return;
-	slot = &c->cols[col_key(rel, d->name, len) & (COL_CACHE - 1)];
-	o = &slot->col;
-	memset(o, 0, sizeof(*o));
-	o->id = id;
-	o->rel_id = rel;
-	o->attnum = attnum;
-	memcpy(o->name, d->name, len + 1);
-	copy_name(o->type_name, (const unsigned char *)(t->name ? t->name : "unknown"));
-	copy_name(o->type_schema, (const unsigned char *)t->schema);
-	o->type.name = o->type_name;
-	o->type.schema = o->type_schema[0] ? o->type_schema : NULL;
-	o->type.nr_mods = t->nr_mods >= 2 ? 2 : t->nr_mods >= 1 ? 1 : 0;
-	for (int i = 0; i < o->type.nr_mods; i++)
-		o->type.mods[i] = t->mods[i];
-	o->type.array_dims = t->array_dims;
-	o->not_null = d->not_null;
-	o->has_default = d->default_expr != NULL;
-	o->default_volatility = d->default_volatility;
-	o->identity = d->identity;
-	o->generated = d->generated != NULL;
-	o->created_file = c->origin.file_index;
-	slot->found = true;
-	slot->neg = 0;
-	slot->rel = rel;
-	col_held(c, slot);
+	if ((null_ok && !col) || colstore_get(&c->colstore, col))
+		return true;
+	col_refused(c, "FOREIGN KEY constraint failed: no such column");
+	return false;
 }
 
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 {
-	struct attnum_slot *slot = next_attnum(c, rel);
-	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
-		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
-		" default_volatility, identity, generated, created_file, in_range, file_ref, line)"
-		" VALUES (?1, ?18, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-		" ?16, ?17)");
-	int attnum = slot->max + 1;
-	cat_id id;
+	struct col_row r = { 0 };
 
-	sqlite3_bind_int64(st, 1, rel);
-	sqlite3_bind_int(st, 18, attnum);
-	bind_text(st, 2, d->name);
-	bind_type(st, 3, d->type);
-	sqlite3_bind_int(st, 9, d->not_null);
-	bind_text(st, 10, d->default_expr);
-	bind_char(st, 11, d->default_volatility);
-	bind_char(st, 12, d->identity);
-	bind_text(st, 13, d->generated);
-	bind_origin(c, st, 14);
-	id = run_keyed_insert(c, st, "columns", rel, d->name);
-	if (id) {
-		/* a keyed INSERT leaves the slots to us (row_changed()) */
-		slot->max = attnum;
-		slot->rel = rel;
-		slot->gen = c->attnum_gen;
-		col_prefill(c, rel, id, attnum, d);
+	if (!(r.name = col_name_ok(c, rel, d->name)))
+		return 0;
+	r.rel_id = rel;
+	r.attnum = colstore_next_attnum(&c->colstore, rel);
+	col_set_type(c, &r, d->type);
+	if (d->not_null)
+		r.flags |= CS_NOT_NULL;
+	r.default_expr = colstore_intern(&c->colstore, d->default_expr);
+	r.default_volatility = d->default_volatility;
+	r.identity = d->identity;
+	r.generated = colstore_intern(&c->colstore, d->generated);
+	col_set_origin(c, &r);
+	return colstore_add(&c->colstore, &r, 0);
+}
+
+/*
+ * What went with a column when it was a row with foreign keys pointing
+ * at it (ON DELETE CASCADE): the rows that use it; their tables'
+ * triggers take the indexes, constraints, views and sequences along.
+ * The trigger relation_columns_gone (catalog.sql) does the same for
+ * every column of a relation that goes.
+ */
+static void col_dependents_drop(struct catalog *c, cat_id col)
+{
+	static const char *const sql[] = {
+		"DELETE FROM index_columns WHERE column_id = ?1",
+		"DELETE FROM index_deps WHERE column_id = ?1",
+		"DELETE FROM constraint_columns WHERE column_id = ?1",
+		"DELETE FROM constraint_columns WHERE ref_column_id = ?1",
+		"DELETE FROM view_deps WHERE column_id = ?1",
+		"DELETE FROM sequence_owners WHERE column_id = ?1",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
+		sqlite3_stmt *st = q(c, sql[i]);
+
+		sqlite3_bind_int64(st, 1, col);
+		step(c, st);
 	}
-	return id;
 }
 
 void cat_col_drop(struct catalog *c, cat_id col)
 {
-	by_id(c, "DELETE FROM columns WHERE id = ?1", col);
+	if (!colstore_get(&c->colstore, col))
+		return;
+	col_dependents_drop(c, col);
+	colstore_delete(&c->colstore, col);
+	if (c->views_pending && !c->dropping_views)
+		drop_pending_views(c);
 }
 
 void cat_col_rename(struct catalog *c, cat_id col, const char *name)
 {
-	by_id_text(c, "UPDATE columns SET name = ?2 WHERE id = ?1", col, name);
+	struct col_row *r = colstore_get(&c->colstore, col);
+	cs_str sid;
+	cat_id other;
+
+	if (!r)
+		return;
+	if (!name) {
+		col_refused(c, "NOT NULL constraint failed: columns.name");
+		return;
+	}
+	sid = colstore_intern(&c->colstore, name);
+	other = colstore_find(&c->colstore, r->rel_id, sid);
+	if (other && other != col)
+		col_refused(c, "UNIQUE constraint failed: columns.rel_id, columns.name");
+	else if (!other)
+		colstore_rename(&c->colstore, col, sid);
 }
 
 void cat_col_set_type(struct catalog *c, cat_id col, const struct type_ref *t)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET type = ?2, type_schema = ?3, type_name = ?4,"
-			     " typmod1 = ?5, typmod2 = ?6, array_dims = ?7 WHERE id = ?1");
+	struct col_row *r = colstore_get(&c->colstore, col);
 
-	sqlite3_bind_int64(st, 1, col);
-	bind_type(st, 2, t);
-	run(c, st);
+	if (r)
+		col_set_type(c, r, t);
 }
 
 void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET not_null = ?2 WHERE id = ?1");
+	struct col_row *r = colstore_get(&c->colstore, col);
 
-	sqlite3_bind_int64(st, 1, col);
-	sqlite3_bind_int(st, 2, not_null);
-	run(c, st);
+	if (r)
+		r->flags = (uint8_t)((r->flags & ~CS_NOT_NULL) | (not_null ? CS_NOT_NULL : 0));
 }
 
 void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET default_expr = ?2, default_volatility = ?3"
-			     " WHERE id = ?1");
+	struct col_row *r = colstore_get(&c->colstore, col);
 
-	sqlite3_bind_int64(st, 1, col);
-	bind_text(st, 2, expr);
-	bind_char(st, 3, expr ? volatility : 0);
-	run(c, st);
+	if (!r)
+		return;
+	r->default_expr = colstore_intern(&c->colstore, expr);
+	r->default_volatility = expr ? volatility : 0;
 }
 
 void cat_col_set_identity(struct catalog *c, cat_id col, char identity)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET identity = ?2 WHERE id = ?1");
+	struct col_row *r = colstore_get(&c->colstore, col);
 
-	sqlite3_bind_int64(st, 1, col);
-	bind_char(st, 2, identity);
-	run(c, st);
+	if (r)
+		r->identity = identity;
 }
 
 void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr)
 {
-	by_id_text(c, "UPDATE columns SET generated = ?2 WHERE id = ?1", col, expr);
+	struct col_row *r = colstore_get(&c->colstore, col);
+
+	if (r)
+		r->generated = colstore_intern(&c->colstore, expr);
 }
 
 void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text)
 {
-	sqlite3_stmt *st = q(c, "UPDATE columns SET type = ?2 WHERE id = ?1");
+	struct col_row *r = colstore_get(&c->colstore, col);
 
-	sqlite3_bind_int64(st, 1, col);
-	bind_text(st, 2, text ? text : "");
-	run(c, st);
+	if (r)
+		r->type = colstore_intern(&c->colstore, text ? text : "");
 }
+
+/* ---- "columns": the virtual table that shows catalog.colstore to SQL ---- */
+
+/*
+ * The SQL every query of "columns" was written against keeps working:
+ * the same columns in the same order, "file" computed from file_ref,
+ * rows in the order the table and its indexes gave them (col_order()).
+ * Lookups by id, by rel_id and by (rel_id, name) cost what an index's
+ * did, so joins on them stay loops over a few rows.
+ *
+ * Only the trigger relation_columns_gone writes it: it deletes the
+ * columns of a relation that is gone. Anything else that tries to
+ * change it (no SQL of a rule or a user can: catalog_query() runs only
+ * statements that do not write) gets an error.
+ */
+enum col_field {
+	CF_ID, CF_REL_ID, CF_ATTNUM, CF_NAME, CF_TYPE, CF_TYPE_SCHEMA, CF_TYPE_NAME,
+	CF_TYPMOD1, CF_TYPMOD2, CF_ARRAY_DIMS, CF_NOT_NULL, CF_DEFAULT_EXPR,
+	CF_DEFAULT_VOLATILITY, CF_IDENTITY, CF_GENERATED, CF_COMMENT, CF_CREATED_FILE,
+	CF_IN_RANGE, CF_FILE_REF, CF_FILE, CF_LINE,
+};
+
+static const char col_table_sql[] =
+	"CREATE TABLE x(id INTEGER, rel_id INTEGER, attnum INTEGER, name TEXT, type TEXT,"
+	" type_schema TEXT, type_name TEXT, typmod1 INTEGER, typmod2 INTEGER,"
+	" array_dims INTEGER, not_null INTEGER, default_expr TEXT, default_volatility TEXT,"
+	" identity TEXT, generated TEXT, comment TEXT, created_file INTEGER,"
+	" in_range INTEGER, file_ref INTEGER, file TEXT, line INTEGER)";
+
+/* xBestIndex's plans (idxNum bits): what is looked up, and the order
+   of the rows (see col_order()) */
+#define BY_ID   1
+#define BY_REL  2
+#define BY_NAME 4
+#define IN_REL_NAME   8     /* by relation id, then name */
+#define IN_REL_ATTNUM 16    /* by relation id, then attnum */
+
+struct col_vtab {
+	sqlite3_vtab base;
+	struct catalog *c;
+};
+
+/* The ids a plan matched, taken when the scan starts (xFilter): rows
+   deleted while it runs (a DELETE's own, a trigger's) are skipped. */
+struct col_cursor {
+	sqlite3_vtab_cursor base;
+	struct catalog *c;
+	bool scan;              /* every column in id order: cur is the row */
+	cat_id cur;
+	uint32_t *ids;          /* else: ids[i] is the row; owned unless == one */
+	uint32_t one[16];
+	size_t nr, i, alloc;
+};
+
+static int col_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+		       sqlite3_vtab **out, char **err)
+{
+	struct col_vtab *t;
+	int rc;
+
+	(void)argc, (void)argv, (void)err;
+	if ((rc = sqlite3_declare_vtab(db, col_table_sql)) != SQLITE_OK)
+		return rc;
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+	if (!(t = sqlite3_malloc(sizeof(*t))))
+		return SQLITE_NOMEM;
+	memset(t, 0, sizeof(*t));
+	t->c = aux;
+	*out = &t->base;
+	return SQLITE_OK;
+}
+
+static int col_disconnect(sqlite3_vtab *tab)
+{
+	sqlite3_free(tab);
+	return SQLITE_OK;
+}
+
+/* The usable equality SQLite offers on one column, or -1 (on "name",
+   only one that compares as the store does: BINARY). */
+static int col_eq(sqlite3_index_info *info, int field)
+{
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+		int col = k->iColumn < 0 ? CF_ID : k->iColumn;
+
+		if (!k->usable || k->op != SQLITE_INDEX_CONSTRAINT_EQ || col != field)
+			continue;
+		if (field != CF_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The order the table's rows came in to a query without ORDER BY, which
+ * depended on the columns it reads (colUsed): SQLite read an index that
+ * has them all rather than the table. Its index on (rel_id, name) when
+ * name is among them and it has them; its index on (rel_id, attnum)
+ * when that has them, and for any lookup by rel_id; else rowid order.
+ */
+static int col_order(const sqlite3_index_info *info, bool by_rel)
+{
+	sqlite3_uint64 key = (1ull << CF_ID) | (1ull << CF_REL_ID), used = info->colUsed;
+
+	if ((used & (1ull << CF_NAME)) && !(used & ~(key | (1ull << CF_NAME))))
+		return IN_REL_NAME;
+	if (by_rel || !(used & ~(key | (1ull << CF_ATTNUM))))
+		return IN_REL_ATTNUM;
+	return 0;
+}
+
+/*
+ * Costs as SQLite's own for a table of about a million rows: a lookup
+ * by key is one row, a relation's columns a few (costed as the table's
+ * index on rel_id was, a seek and a few rows: a join from relations to
+ * columns without a condition on relations keeps reading columns in
+ * the outer loop, as it did), a scan all of them (never cheap, whatever
+ * the store holds when a statement is prepared: cached statements keep
+ * their plans). SQLite checks the constraints again (omit stays 0): it
+ * knows the affinities, xFilter need not.
+ */
+static int col_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
+{
+	int id = col_eq(info, CF_ID), rel = col_eq(info, CF_REL_ID), name = col_eq(info, CF_NAME);
+
+	(void)tab;
+	if (id >= 0) {
+		info->idxNum = BY_ID;
+		info->aConstraintUsage[id].argvIndex = 1;
+		info->estimatedCost = 1;
+		info->estimatedRows = 1;
+		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+	} else if (rel >= 0 && name >= 0) {
+		info->idxNum = BY_REL | BY_NAME;
+		info->aConstraintUsage[rel].argvIndex = 1;
+		info->aConstraintUsage[name].argvIndex = 2;
+		info->estimatedCost = 2;
+		info->estimatedRows = 1;
+		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+	} else if (rel >= 0) {
+		info->idxNum = BY_REL | col_order(info, true);
+		info->aConstraintUsage[rel].argvIndex = 1;
+		info->estimatedCost = 60;
+		info->estimatedRows = 10;
+	} else {
+		info->idxNum = col_order(info, false);
+		info->estimatedCost = 1e6;
+		info->estimatedRows = 1000000;
+	}
+	return SQLITE_OK;
+}
+
+static int col_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+{
+	struct col_cursor *k = sqlite3_malloc(sizeof(*k));
+
+	if (!k)
+		return SQLITE_NOMEM;
+	memset(k, 0, sizeof(*k));
+	k->c = ((struct col_vtab *)tab)->c;
+	k->ids = k->one;
+	*out = &k->base;
+	return SQLITE_OK;
+}
+
+static void cursor_reset(struct col_cursor *k)
+{
+	if (k->ids != k->one)
+		free(k->ids);
+	k->ids = k->one;
+	k->nr = k->i = k->alloc = 0;
+	k->scan = false;
+	k->cur = 0;
+}
+
+static int col_close(sqlite3_vtab_cursor *cur)
+{
+	cursor_reset((struct col_cursor *)cur);
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+/* An id to look up: 1 (in *id), 0 when none can equal v (NULL, a
+   fraction), -1 when only SQLite can tell (text: affinity). */
+static int value_id(sqlite3_value *v, cat_id *id)
+{
+	double d;
+
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_INTEGER:
+		*id = sqlite3_value_int64(v);
+		return 1;
+	case SQLITE_FLOAT:
+		d = sqlite3_value_double(v);
+		if (d < -9e18 || d > 9e18 || d != (double)(cat_id)d)
+			return 0;
+		*id = (cat_id)d;
+		return 1;
+	case SQLITE_NULL:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static void cursor_add(struct col_cursor *k, uint32_t id)
+{
+	if (k->nr == ARRAY_SIZE(k->one) && k->ids == k->one) {
+		k->alloc = 4 * ARRAY_SIZE(k->one);
+		k->ids = xmalloc(k->alloc * sizeof(*k->ids));
+		memcpy(k->ids, k->one, sizeof(k->one));
+	}
+	if (k->ids != k->one)
+		ALLOC_GROW(k->ids, k->nr + 1, k->alloc);
+	k->ids[k->nr++] = id;
+}
+
+struct named_id {
+	const char *name;
+	uint32_t id;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct named_id *)a)->name, ((const struct named_id *)b)->name);
+}
+
+/* The ids from 'from' on (one relation's) in name order (names have
+   no NUL: strcmp() compares as SQLite's BINARY). */
+static void sort_by_name(struct col_cursor *k, size_t from)
+{
+	const struct colstore *s = &k->c->colstore;
+	struct named_id few[ARRAY_SIZE(k->one)], *v = few;
+	size_t n = k->nr - from;
+
+	if (n < 2)
+		return;
+	if (n > ARRAY_SIZE(few))
+		v = xmalloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		v[i].id = k->ids[from + i];
+		v[i].name = colstore_str(s, s->rows[v[i].id].name);
+	}
+	qsort(v, n, sizeof(*v), by_name);
+	for (size_t i = 0; i < n; i++)
+		k->ids[from + i] = v[i].id;
+	if (v != few)
+		free(v);
+}
+
+/* The columns of relation 'rel' in the order the plan says. */
+static void add_rel(struct col_cursor *k, int plan, cat_id rel)
+{
+	const struct colstore *s = &k->c->colstore;
+	size_t from = k->nr;
+
+	for (uint32_t id = colstore_first(s, rel); id; id = s->rows[id].next)
+		cursor_add(k, id);
+	if (plan & IN_REL_NAME)
+		sort_by_name(k, from);
+}
+
+/* The columns of relation argv[0] (named argv[1] when by name). */
+static void filter_rel(struct col_cursor *k, int plan, sqlite3_value **argv)
+{
+	const struct colstore *s = &k->c->colstore;
+	cat_id rel;
+	int known = value_id(argv[0], &rel);
+
+	if (known < 0) {
+		k->scan = true;
+		return;
+	}
+	if (!known)
+		return;
+	if ((plan & BY_NAME) && sqlite3_value_type(argv[1]) == SQLITE_TEXT) {
+		cat_id id = colstore_find(s, rel, colstore_str_find(s,
+				(const char *)sqlite3_value_text(argv[1])));
+
+		if (id)
+			cursor_add(k, (uint32_t)id);
+		return;
+	}
+	add_rel(k, plan, rel);
+}
+
+static int col_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
+		      sqlite3_value **argv)
+{
+	struct col_cursor *k = (struct col_cursor *)cur;
+	cat_id id;
+	int known;
+
+	(void)plan_str, (void)argc;
+	cursor_reset(k);
+	if (plan & BY_ID) {
+		known = value_id(argv[0], &id);
+		if (known > 0 && colstore_get(&k->c->colstore, id))
+			cursor_add(k, (uint32_t)id);
+		k->scan = known < 0;
+	} else if (plan & BY_REL) {
+		filter_rel(k, plan, argv);
+	} else if (plan & (IN_REL_NAME | IN_REL_ATTNUM)) {
+		for (size_t rel = 1; rel < k->c->colstore.rels_alloc; rel++)
+			add_rel(k, plan, (cat_id)rel);
+	} else {
+		k->scan = true;
+	}
+	if (k->scan)
+		k->cur = colstore_next(&k->c->colstore, 0);
+	return SQLITE_OK;
+}
+
+static int col_next(sqlite3_vtab_cursor *cur)
+{
+	struct col_cursor *k = (struct col_cursor *)cur;
+	const struct colstore *s = &k->c->colstore;
+
+	if (k->scan) {
+		k->cur = colstore_next(s, k->cur);
+		return SQLITE_OK;
+	}
+	while (++k->i < k->nr && !colstore_get(s, k->ids[k->i]))
+		;
+	return SQLITE_OK;
+}
+
+/* The row under the cursor: with a snapshot, the first one may be gone. */
+static cat_id cursor_id(struct col_cursor *k)
+{
+	if (k->scan)
+		return k->cur;
+	while (k->i < k->nr && !colstore_get(&k->c->colstore, k->ids[k->i]))
+		k->i++;
+	return k->i < k->nr ? k->ids[k->i] : 0;
+}
+
+static int col_eof(sqlite3_vtab_cursor *cur)
+{
+	return !cursor_id((struct col_cursor *)cur);
+}
+
+static void result_str(sqlite3_context *ctx, const struct colstore *s, cs_str sid)
+{
+	if (sid)
+		sqlite3_result_text(ctx, colstore_str(s, sid), -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void result_char(sqlite3_context *ctx, char ch)
+{
+	if (ch)
+		sqlite3_result_text(ctx, &ch, 1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void result_file(sqlite3_context *ctx, const struct catalog *c, uint32_t ref)
+{
+	if (ref < 1 || ref > c->nr_paths)
+		sqlite3_result_null(ctx);
+	else
+		sqlite3_result_text(ctx, c->paths[ref - 1], -1, SQLITE_STATIC);
+}
+
+static void result_opt_int(sqlite3_context *ctx, bool set, int64_t v)
+{
+	if (set)
+		sqlite3_result_int64(ctx, v);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* The fields other than the strings. */
+static void col_number(sqlite3_context *ctx, cat_id id, const struct col_row *r, int field)
+{
+	switch (field) {
+	case CF_ID: sqlite3_result_int64(ctx, id); break;
+	case CF_REL_ID: sqlite3_result_int64(ctx, r->rel_id); break;
+	case CF_ATTNUM: sqlite3_result_int(ctx, r->attnum); break;
+	case CF_TYPMOD1: result_opt_int(ctx, r->flags & CS_TYPMOD1, r->typmod1); break;
+	case CF_TYPMOD2: result_opt_int(ctx, r->flags & CS_TYPMOD2, r->typmod2); break;
+	case CF_ARRAY_DIMS: sqlite3_result_int(ctx, r->array_dims); break;
+	case CF_NOT_NULL: sqlite3_result_int(ctx, !!(r->flags & CS_NOT_NULL)); break;
+	case CF_CREATED_FILE: sqlite3_result_int(ctx, r->created_file); break;
+	case CF_IN_RANGE: sqlite3_result_int(ctx, !!(r->flags & CS_IN_RANGE)); break;
+	case CF_FILE_REF: result_opt_int(ctx, r->file_ref != 0, r->file_ref); break;
+	case CF_LINE: sqlite3_result_int(ctx, r->line); break;
+	default: sqlite3_result_null(ctx); break;
+	}
+}
+
+static int col_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
+{
+	struct col_cursor *k = (struct col_cursor *)cur;
+	const struct colstore *s = &k->c->colstore;
+	cat_id id = cursor_id(k);
+	const struct col_row *r = colstore_get(s, id);
+
+	if (!r) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	switch (field) {
+	case CF_NAME: result_str(ctx, s, r->name); break;
+	case CF_TYPE: result_str(ctx, s, r->type); break;
+	case CF_TYPE_SCHEMA: result_str(ctx, s, r->type_schema); break;
+	case CF_TYPE_NAME: result_str(ctx, s, r->type_name); break;
+	case CF_DEFAULT_EXPR: result_str(ctx, s, r->default_expr); break;
+	case CF_DEFAULT_VOLATILITY: result_char(ctx, r->default_volatility); break;
+	case CF_IDENTITY: result_char(ctx, r->identity); break;
+	case CF_GENERATED: result_str(ctx, s, r->generated); break;
+	case CF_COMMENT: result_str(ctx, s, r->comment); break;
+	case CF_FILE: result_file(ctx, k->c, r->file_ref); break;
+	default: col_number(ctx, id, r, field); break;
+	}
+	return SQLITE_OK;
+}
+
+static int col_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = cursor_id((struct col_cursor *)cur);
+	return SQLITE_OK;
+}
+
+/* DELETE of a column whose relation is gone; nothing else. */
+static int col_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
+{
+	struct catalog *c = ((struct col_vtab *)tab)->c;
+	const struct col_row *r;
+
+	(void)rowid;
+	if (argc != 1) {
+		sqlite3_free(tab->zErrMsg);
+		tab->zErrMsg = sqlite3_mprintf("table columns may not be modified");
+		return SQLITE_READONLY;
+	}
+	r = colstore_get(&c->colstore, sqlite3_value_int64(argv[0]));
+	if (r && rel_live(c, r->rel_id)) {
+		sqlite3_free(tab->zErrMsg);
+		tab->zErrMsg = sqlite3_mprintf("a column goes only with its relation");
+		return SQLITE_CONSTRAINT;
+	}
+	colstore_delete(&c->colstore, sqlite3_value_int64(argv[0]));
+	return SQLITE_OK;
+}
+
+static const sqlite3_module col_module = {
+	.iVersion = 0,
+	.xCreate = col_connect,
+	.xConnect = col_connect,
+	.xBestIndex = col_best_index,
+	.xDisconnect = col_disconnect,
+	.xDestroy = col_disconnect,
+	.xOpen = col_open,
+	.xClose = col_close,
+	.xFilter = col_filter,
+	.xNext = col_next,
+	.xEof = col_eof,
+	.xColumn = col_column,
+	.xRowid = col_rowid,
+	.xUpdate = col_update,
+};
 
 /* ---- constraints ---- */
 
@@ -1514,6 +1887,9 @@ static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_
 	sqlite3_stmt *st;
 
 	for (int i = 0; i < d->nr_columns; i++) {
+		if (!col_ref_ok(c, d->columns[i], false) ||
+		    !col_ref_ok(c, d->ref_columns ? d->ref_columns[i] : 0, true))
+			continue;
 		st = q(c, "INSERT INTO constraint_columns (con_id, pos, column_id, ref_column_id)"
 		       " VALUES (?1, ?2, ?3, ?4)");
 		sqlite3_bind_int64(st, 1, con);
@@ -1629,6 +2005,8 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 	sqlite3_bind_int(st, 7, nr_key);
 	run(c, st);
 	for (int i = 0; i < nr_cols; i++) {
+		if (!col_ref_ok(c, cols[i].column_id, true))
+			continue;
 		st = q(c, "INSERT INTO index_columns (index_id, pos, column_id, expr, is_include,"
 		       " descending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
 		sqlite3_bind_int64(st, 1, id);
@@ -1646,6 +2024,8 @@ void cat_index_dep(struct catalog *c, cat_id index, cat_id column)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO index_deps (index_id, column_id) VALUES (?1, ?2)");
 
+	if (!col_ref_ok(c, column, false))
+		return;
 	sqlite3_bind_int64(st, 1, index);
 	sqlite3_bind_int64(st, 2, column);
 	run(c, st);
@@ -1805,22 +2185,25 @@ bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int n
 
 cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO columns (rel_id, attnum, name, type, type_schema,"
-		" type_name, typmod1, typmod2, array_dims, not_null, default_expr,"
-		" default_volatility, identity, generated, created_file, in_range, file_ref, line)"
-		" SELECT ?2, (SELECT coalesce(max(attnum), 0) + 1 FROM columns WHERE rel_id = ?2),"
-		" name, type, type_schema, type_name, typmod1, typmod2, array_dims, not_null,"
-		" CASE WHEN ?3 THEN default_expr END, CASE WHEN ?3 THEN default_volatility END,"
-		" CASE WHEN ?4 THEN identity END, CASE WHEN ?5 THEN generated END,"
-		" ?6, ?7, ?8, ?9 FROM columns WHERE id = ?1");
+	const struct col_row *from = colstore_get(&c->colstore, src);
+	struct col_row r;
 
-	sqlite3_bind_int64(st, 1, src);
-	sqlite3_bind_int64(st, 2, dst);
-	sqlite3_bind_int(st, 3, !!(what & COPY_DEFAULT));
-	sqlite3_bind_int(st, 4, !!(what & COPY_IDENTITY));
-	sqlite3_bind_int(st, 5, !!(what & COPY_GENERATED));
-	bind_origin(c, st, 6);
-	return run_insert(c, st);
+	if (!from)
+		return 0;
+	r = *from;
+	if (!col_name_ok(c, dst, colstore_str(&c->colstore, r.name)))
+		return 0;
+	r.rel_id = dst;
+	r.attnum = colstore_next_attnum(&c->colstore, dst);
+	if (!(what & COPY_DEFAULT))
+		r.default_expr = 0, r.default_volatility = 0;
+	if (!(what & COPY_IDENTITY))
+		r.identity = 0;
+	if (!(what & COPY_GENERATED))
+		r.generated = 0;
+	r.comment = 0;
+	col_set_origin(c, &r);
+	return colstore_add(&c->colstore, &r, 0);
 }
 
 int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
@@ -2242,22 +2625,28 @@ static int type_names(struct catalog *c, cat_id type, char *schema, char *name)
 	return found ? 0 : -1;
 }
 
-/* Ids of the columns whose type is schema.name (any array depth). */
+/* Ids of the columns whose type is schema.name (any array depth; a
+   built-in type's columns have no type_schema: 'public'), id order. */
 static int columns_of_type(struct catalog *c, const char *schema, const char *name, cat_id **ids)
 {
-	sqlite3_stmt *st = q(c, "SELECT id FROM columns WHERE type_name = ?2 AND"
-			     " (type_schema = ?1 OR (type_schema IS NULL AND ?1 = 'public'))");
+	const struct colstore *s = &c->colstore;
+	cs_str want_schema = colstore_str_find(s, schema), want_name = colstore_str_find(s, name);
+	bool public = schema && !strcmp(schema, "public");
 	size_t alloc = 0;
 	int n = 0;
 
 	*ids = NULL;
-	bind_text(st, 1, schema);
-	bind_text(st, 2, name);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	if (!want_name)
+		return 0;
+	for (cat_id id = colstore_next(s, 0); id; id = colstore_next(s, id)) {
+		const struct col_row *r = &s->rows[id];
+
+		if (r->type_name != want_name ||
+		    (r->type_schema ? r->type_schema != want_schema : !public))
+			continue;
 		ALLOC_GROW(*ids, (size_t)n + 1, alloc);
-		(*ids)[n++] = sqlite3_column_int64(st, 0);
+		(*ids)[n++] = id;
 	}
-	sqlite3_reset(st);
 	return n;
 }
 
@@ -2572,6 +2961,8 @@ void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO view_deps (view_id, rel_id, column_id) VALUES (?1, ?2, ?3)");
 
+	if (!col_ref_ok(c, col, true))
+		return;
 	sqlite3_bind_int64(st, 1, view);
 	sqlite3_bind_int64(st, 2, rel);
 	bind_id(st, 3, col);
@@ -2590,6 +2981,8 @@ void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
 	sqlite3_stmt *st = q(c, "INSERT OR REPLACE INTO sequence_owners (seq_id, column_id)"
 			     " VALUES (?1, ?2)");
 
+	if (!col_ref_ok(c, col, false))
+		return;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, col);
 	run(c, st);
@@ -2630,8 +3023,75 @@ static int schema_hash(sqlite3 *db, uint64_t *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The image, then the hash of its schema, little-endian: SQLite's own
-   copy of the database, grown by 8 bytes (no second copy). */
+#define SAVED_COLUMNS "id, rel_id, attnum, name, type, type_schema, type_name, typmod1," \
+	" typmod2, array_dims, not_null, default_expr, default_volatility, identity, generated," \
+	" comment, created_file, in_range, file_ref, line"
+
+/* One row of saved_columns (SAVED_COLUMNS) into the store; -1 when it
+   cannot be a column (a damaged image). */
+static int column_load(struct catalog *c, sqlite3_stmt *st)
+{
+	struct colstore *s = &c->colstore;
+	struct col_row r = { 0 };
+	cat_id id = sqlite3_column_int64(st, 0);
+	const unsigned char *vol = sqlite3_column_text(st, 12), *ident = sqlite3_column_text(st, 13);
+
+	cat_id rel = sqlite3_column_int64(st, 1);
+
+	if (id <= s->max_id || id >= UINT32_MAX || rel <= 0 || rel >= UINT32_MAX ||
+	    sqlite3_column_type(st, 3) != SQLITE_TEXT)
+		return -1;
+	r.rel_id = (uint32_t)rel;
+	r.attnum = sqlite3_column_int(st, 2);
+	r.name = colstore_intern(s, (const char *)sqlite3_column_text(st, 3));
+	r.type = colstore_intern(s, (const char *)sqlite3_column_text(st, 4));
+	r.type_schema = colstore_intern(s, (const char *)sqlite3_column_text(st, 5));
+	r.type_name = colstore_intern(s, (const char *)sqlite3_column_text(st, 6));
+	r.typmod1 = sqlite3_column_int(st, 7);
+	r.typmod2 = sqlite3_column_int(st, 8);
+	r.flags = (uint8_t)((sqlite3_column_type(st, 7) != SQLITE_NULL ? CS_TYPMOD1 : 0) |
+			    (sqlite3_column_type(st, 8) != SQLITE_NULL ? CS_TYPMOD2 : 0) |
+			    (sqlite3_column_int(st, 10) ? CS_NOT_NULL : 0) |
+			    (sqlite3_column_int(st, 17) ? CS_IN_RANGE : 0));
+	r.array_dims = sqlite3_column_int(st, 9);
+	r.default_expr = colstore_intern(s, (const char *)sqlite3_column_text(st, 11));
+	r.default_volatility = vol ? (char)vol[0] : 0;
+	r.identity = ident ? (char)ident[0] : 0;
+	r.generated = colstore_intern(s, (const char *)sqlite3_column_text(st, 14));
+	r.comment = colstore_intern(s, (const char *)sqlite3_column_text(st, 15));
+	r.created_file = sqlite3_column_int(st, 16);
+	r.file_ref = (uint32_t)sqlite3_column_int64(st, 18);
+	r.line = sqlite3_column_int(st, 19);
+	colstore_add(s, &r, id);
+	return 0;
+}
+
+/* A loaded image's columns (saved_columns, emptied) and relations. */
+static int columns_load(struct catalog *c)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM relations");
+	int rc, ret = 0;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		rel_live_set(c, sqlite3_column_int64(st, 0), true);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	st = q(c, "SELECT " SAVED_COLUMNS " FROM saved_columns ORDER BY id");
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = column_load(c, st);
+	sqlite3_reset(st);
+	if (ret || (rc != SQLITE_DONE && rc != SQLITE_ROW))
+		return -1;
+	run(c, q(c, "DELETE FROM saved_columns"));
+	return 0;
+}
+
+/*
+ * The image, then the hash of its schema, little-endian: SQLite's own
+ * copy of the database, grown by 8 bytes (no second copy). The columns
+ * travel in saved_columns, filled for the copy and emptied after it.
+ */
 int catalog_save(struct catalog *c, struct cat_image *out)
 {
 	sqlite3_int64 size = 0;
@@ -2640,9 +3100,12 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 
 	out->data = NULL;
 	out->len = 0;
+	run(c, q(c, "INSERT INTO saved_columns (" SAVED_COLUMNS ") SELECT " SAVED_COLUMNS
+		 " FROM columns"));
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
 	hold(c);
+	run(c, q(c, "DELETE FROM saved_columns"));
 	if (!image || schema_hash(c->db, &hash)) {
 		sqlite3_free(image);
 		return -1;
@@ -2719,7 +3182,8 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
-	if (schema_hash(c->db, &have) || have != want || paths_load(c) || parents_load(c))
+	if (schema_hash(c->db, &have) || have != want || paths_load(c) || parents_load(c) ||
+	    columns_load(c))
 		goto fail;
 	hold(c);
 	*out = c;

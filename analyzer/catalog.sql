@@ -87,9 +87,25 @@ CREATE INDEX relations_in_range ON relations(id) WHERE in_range;
 --   typmod1/2:   type modifiers (varchar length; numeric precision, scale)
 --   default_volatility: 'i' immutable, 's' stable, 'v' volatile
 --   identity:    'a' ALWAYS, 'd' BY DEFAULT, NULL
-CREATE TABLE columns (
+--
+-- A virtual table: catalog.c keeps the columns in C (a history adds them
+-- by the hundred thousand, and a B-tree row with its two indexes cost
+-- more than the rest of the statement). Its columns, in this order:
+--   id, rel_id (relations.id), attnum, name, type, type_schema,
+--   type_name, typmod1, typmod2, array_dims, not_null, default_expr,
+--   default_volatility, identity, generated, comment, created_file,
+--   in_range, file_ref (files.id), file, line
+-- with "id" its rowid, and lookups by id, rel_id and (rel_id, name).
+-- No foreign key can point at it: the ON DELETE CASCADE that the tables
+-- below had on their column ids is the trigger relation_columns_gone
+-- (a relation's columns, with the relation) and catalog.c (one column).
+CREATE VIRTUAL TABLE columns USING migsafe_columns;
+
+-- The columns while the catalog is saved as an image (catalog_save()),
+-- and while it is loaded back; empty otherwise.
+CREATE TABLE saved_columns (
 	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER NOT NULL,
 	attnum        INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	type          TEXT NOT NULL,
@@ -97,23 +113,18 @@ CREATE TABLE columns (
 	type_name     TEXT NOT NULL,
 	typmod1       INTEGER,
 	typmod2       INTEGER,
-	array_dims    INTEGER NOT NULL DEFAULT 0,
-	not_null      INTEGER NOT NULL DEFAULT 0,
+	array_dims    INTEGER NOT NULL,
+	not_null      INTEGER NOT NULL,
 	default_expr  TEXT,
 	default_volatility TEXT,
 	identity      TEXT,
 	generated     TEXT,
 	comment       TEXT,
-	created_file  INTEGER NOT NULL DEFAULT -1,
-	in_range      INTEGER NOT NULL DEFAULT 0,
-	file_ref      INTEGER,        -- files.id
-	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
-	line          INTEGER,
-	UNIQUE (rel_id, name)
+	created_file  INTEGER NOT NULL,
+	in_range      INTEGER NOT NULL,
+	file_ref      INTEGER,
+	line          INTEGER
 );
--- the next attnum and a relation's columns in order, without reading
--- all of its columns
-CREATE INDEX columns_attnum ON columns(rel_id, attnum);
 
 -- Index details; the index itself is a row of relations (kind 'i').
 CREATE TABLE indexes (
@@ -142,7 +153,7 @@ END;
 CREATE TABLE index_columns (
 	index_id      INTEGER NOT NULL REFERENCES indexes(rel_id) ON DELETE CASCADE,
 	pos           INTEGER NOT NULL,   -- 1-based
-	column_id     INTEGER REFERENCES columns(id) ON DELETE CASCADE,
+	column_id     INTEGER,            -- columns.id
 	expr          TEXT,
 	is_include    INTEGER NOT NULL DEFAULT 0,
 	descending    INTEGER NOT NULL DEFAULT 0,
@@ -160,7 +171,7 @@ END;
 -- Columns an index uses in an expression or in its predicate.
 CREATE TABLE index_deps (
 	index_id      INTEGER NOT NULL REFERENCES indexes(rel_id) ON DELETE CASCADE,
-	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
+	column_id     INTEGER NOT NULL    -- columns.id
 );
 CREATE INDEX index_deps_column ON index_deps(column_id);
 CREATE INDEX index_deps_index ON index_deps(index_id);
@@ -217,8 +228,8 @@ CREATE INDEX constraints_in_range ON constraints(id) WHERE in_range;
 CREATE TABLE constraint_columns (
 	con_id        INTEGER NOT NULL REFERENCES constraints(id) ON DELETE CASCADE,
 	pos           INTEGER NOT NULL,
-	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE,
-	ref_column_id INTEGER REFERENCES columns(id) ON DELETE CASCADE,
+	column_id     INTEGER NOT NULL,   -- columns.id
+	ref_column_id INTEGER,            -- columns.id
 	PRIMARY KEY (con_id, pos)
 );
 CREATE INDEX constraint_columns_column ON constraint_columns(column_id);
@@ -235,7 +246,7 @@ END;
 CREATE TABLE view_deps (
 	view_id       INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
 	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
-	column_id     INTEGER REFERENCES columns(id) ON DELETE CASCADE
+	column_id     INTEGER             -- columns.id
 );
 CREATE INDEX view_deps_rel ON view_deps(rel_id);
 CREATE INDEX view_deps_column ON view_deps(column_id) WHERE column_id IS NOT NULL;
@@ -264,7 +275,7 @@ END;
 -- A sequence owned by a column goes with that column.
 CREATE TABLE sequence_owners (
 	seq_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
-	column_id     INTEGER NOT NULL REFERENCES columns(id) ON DELETE CASCADE
+	column_id     INTEGER NOT NULL    -- columns.id
 );
 -- ALTER SEQUENCE ... OWNED BY NONE unlinks a sequence and keeps it.
 CREATE TABLE disowning_sequences (
@@ -341,6 +352,23 @@ CREATE TABLE policies (
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	UNIQUE (rel_id, name)
 );
+
+-- A relation's columns go with it, and what used them (what the foreign
+-- keys on columns.id did, ON DELETE CASCADE, when it was a table):
+-- indexes, constraints, views and sequences follow by their triggers.
+CREATE TRIGGER relation_columns_gone AFTER DELETE ON relations
+WHEN EXISTS (SELECT 1 FROM columns WHERE rel_id = OLD.id)
+BEGIN
+	DELETE FROM index_columns WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM index_deps WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM constraint_columns
+		WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM constraint_columns
+		WHERE ref_column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM view_deps WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM sequence_owners WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	DELETE FROM columns WHERE rel_id = OLD.id;
+END;
 
 INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
 

@@ -1838,6 +1838,209 @@ START_TEST(test_long_view_chain_cascade)
 }
 END_TEST
 
+/* ---- the columns table: catalog.c's store, as SQL sees it ---- */
+
+static char qbuf[4096];
+
+static int first_value(void *data, int ncols, const char *const *names,
+		       const char *const *values)
+{
+	(void)data;
+	(void)names;
+	ck_assert_int_ge(ncols, 1);
+	snprintf(qbuf, sizeof(qbuf), "%s", values[0] ? values[0] : "NULL");
+	return 1;
+}
+
+/* The first value the first row of 'sql' over catalog 'c' has ("" for
+   no row, "NULL" for NULL). */
+static const char *q1_in(struct catalog *c, const char *sql)
+{
+	char *err = NULL;
+
+	qbuf[0] = '\0';
+	ck_assert_msg(!catalog_query(c, sql, first_value, NULL, &err), "%s: %s", sql,
+		      err ? err : "?");
+	return qbuf;
+}
+
+static const char *q1(const char *sql)
+{
+	return q1_in(cat, sql);
+}
+
+/* Every column's row, in id order, as text with each value's type. */
+#define ALL_COLUMNS "SELECT group_concat(r, ' ') FROM (SELECT id || ',' || rel_id || ','" \
+	" || attnum || ',' || name || ',' || type || ',' || quote(type_schema) || ','" \
+	" || type_name || ',' || quote(typmod1) || ',' || quote(typmod2) || ','" \
+	" || array_dims || ',' || not_null || ',' || quote(default_expr) || ','" \
+	" || quote(default_volatility) || ',' || quote(identity) || ','" \
+	" || quote(generated) || ',' || quote(comment) || ',' || created_file || ','" \
+	" || in_range || ',' || quote(file_ref) || ',' || quote(file) || ',' || line AS r" \
+	" FROM columns ORDER BY id)"
+
+/* Rows that still name a column that is gone, or a relation. */
+#define ORPHANS "SELECT (SELECT count(*) FROM columns WHERE rel_id NOT IN" \
+	" (SELECT id FROM relations))" \
+	" + (SELECT count(*) FROM index_columns WHERE column_id NOT IN (SELECT id FROM columns))" \
+	" + (SELECT count(*) FROM index_deps WHERE column_id NOT IN (SELECT id FROM columns))" \
+	" + (SELECT count(*) FROM constraint_columns WHERE column_id NOT IN" \
+	"    (SELECT id FROM columns) OR ref_column_id NOT IN (SELECT id FROM columns))" \
+	" + (SELECT count(*) FROM view_deps WHERE column_id NOT IN (SELECT id FROM columns))" \
+	" + (SELECT count(*) FROM sequence_owners WHERE column_id NOT IN (SELECT id FROM columns))"
+
+START_TEST(test_columns_table_rows)
+{
+	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
+	   " price numeric(10, 2), tags text[], n bigint GENERATED ALWAYS AS IDENTITY)");
+	ck_assert_str_eq(q1(ALL_COLUMNS),
+		"1,1,1,id,integer,NULL,int4,NULL,NULL,0,1,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1"
+		" 2,1,2,name,character varying(40),NULL,varchar,40,NULL,0,1,'''x''','i',NULL,NULL,"
+		"NULL,0,1,1,'test.sql',1"
+		" 3,1,3,price,numeric(10,2),NULL,numeric,10,2,0,0,NULL,NULL,NULL,NULL,NULL,0,1,1,"
+		"'test.sql',1"
+		" 4,1,4,tags,text[],NULL,text,NULL,NULL,1,0,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1"
+		" 5,1,5,n,bigint,NULL,int8,NULL,NULL,0,1,NULL,NULL,'a',NULL,NULL,0,1,1,'test.sql',1");
+	ck_assert_str_eq(q1("SELECT typeof(id) || typeof(rel_id) || typeof(typmod1) ||"
+			    " typeof(name) || typeof(not_null) FROM columns WHERE name = 'price'"),
+			 "integerintegerintegertextinteger");
+	/* the lookups, with SQL's own comparisons */
+	ck_assert_str_eq(q1("SELECT name FROM columns WHERE id = '3'"), "price");
+	ck_assert_str_eq(q1("SELECT name FROM columns WHERE id = 3.0"), "price");
+	ck_assert_str_eq(q1("SELECT count(*) FROM columns WHERE id = 3.5"), "0");
+	ck_assert_str_eq(q1("SELECT name FROM columns WHERE rowid = 4"), "tags");
+	ck_assert_str_eq(q1("SELECT attnum FROM columns WHERE rel_id = 1 AND name = 'n'"), "5");
+	ck_assert_str_eq(q1("SELECT attnum FROM columns WHERE rel_id = '1' AND name = 'N'"
+			    " COLLATE NOCASE"), "5");
+	/* without ORDER BY, a relation's columns by name (as its index gave them) */
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM columns WHERE rel_id IN (1, 7)"),
+			 "id,n,name,price,tags");
+	ck_assert_str_eq(q1("SELECT count(*) FROM columns WHERE rel_id = NULL"), "0");
+}
+END_TEST
+
+START_TEST(test_columns_attnum_and_ids)
+{
+	ok("CREATE TABLE t (a int, b int, c int); CREATE TABLE u (x int)");
+	ok("ALTER TABLE t DROP COLUMN c; ALTER TABLE u DROP COLUMN x");
+	/* as SQLite: one past the highest id in use, one past the highest attnum */
+	ok("ALTER TABLE t ADD COLUMN d int");
+	ck_assert_str_eq(q1("SELECT id || ':' || attnum FROM columns WHERE name = 'd'"), "3:3");
+	ok("ALTER TABLE t DROP COLUMN a; ALTER TABLE t ADD COLUMN e int");
+	ck_assert_str_eq(q1("SELECT group_concat(name || attnum) FROM columns WHERE rel_id ="
+			    " (SELECT id FROM relations WHERE name = 't')"), "b2,d3,e4");
+	ok("ALTER TABLE t RENAME COLUMN b TO a");
+	ck_assert_int_ne(col_id("t", "a"), 0);
+	ck_assert_int_eq(col_id("t", "b"), 0);
+	exec("ALTER TABLE t RENAME COLUMN a TO d");
+	ck_assert(reported("duplicate-object"));
+	ck_assert_str_eq(q1("SELECT count(*) FROM columns WHERE name = 'a'"), "1");
+}
+END_TEST
+
+START_TEST(test_columns_go_with_their_relation)
+{
+	ok("CREATE SCHEMA s; CREATE TABLE s.x (id int PRIMARY KEY);"
+	   "CREATE TABLE p (id int PRIMARY KEY, code text UNIQUE, x_id int REFERENCES s.x);"
+	   "CREATE TABLE c (id serial PRIMARY KEY, p_code text REFERENCES p (code));"
+	   "CREATE INDEX ON p (lower(code)); CREATE INDEX ON c (p_code) WHERE id > 0;"
+	   "CREATE VIEW v AS SELECT code FROM p; CREATE VIEW w AS SELECT code FROM v");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+	ok("DROP TABLE p CASCADE");
+	ck_assert_int_eq(con_kind("c", "c_p_code_fkey"), 0);
+	ck_assert_int_eq(rel_kind("v"), 0);
+	ck_assert_int_eq(rel_kind("w"), 0);
+	ck_assert_int_eq(rel_kind("p_lower_idx"), 0);
+	ck_assert_str_eq(q1(ORPHANS), "0");
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM columns"), "id,id,p_code");
+	ok("DROP SCHEMA s CASCADE");
+	ok("ALTER TABLE c DROP COLUMN id");
+	ck_assert_int_eq(rel_kind("c_id_seq"), 0);
+	ck_assert_int_eq(rel_kind("c_p_code_idx"), 0);
+	ck_assert_str_eq(q1(ORPHANS), "0");
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM columns"), "p_code");
+}
+END_TEST
+
+START_TEST(test_columns_read_only)
+{
+	static const char *const writes[] = {
+		"DELETE FROM columns",
+		"UPDATE columns SET name = 'b'",
+		"INSERT INTO columns (id, rel_id, name) VALUES (9, 1, 'c')",
+	};
+	char *err;
+
+	ok("CREATE TABLE t (a int)");
+	for (size_t i = 0; i < ARRAY_SIZE(writes); i++) {
+		err = NULL;
+		ck_assert_int_ne(catalog_query(cat, writes[i], first_value, NULL, &err), 0);
+		ck_assert_ptr_nonnull(err);
+		free(err);
+	}
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM columns"), "a");
+}
+END_TEST
+
+START_TEST(test_columns_saved_and_loaded)
+{
+	struct cat_image img;
+	struct catalog *c2;
+	char before[sizeof(qbuf)];
+	void *copy;
+
+	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
+	   " price numeric(10, 2), tags text[]); CREATE TABLE u (a int, b text);"
+	   "ALTER TABLE u DROP COLUMN a");
+	snprintf(before, sizeof(before), "%s", q1(ALL_COLUMNS));
+	ck_assert_int_eq(catalog_save(cat, &img), 0);
+	ck_assert_str_eq(q1("SELECT count(*) FROM saved_columns"), "0");
+	copy = cat_image_alloc(img.len);
+	memcpy(copy, img.data, img.len);
+	ck_assert_int_eq(catalog_load(&c2, copy, img.len), 0);
+	ck_assert_str_eq(q1_in(c2, ALL_COLUMNS), before);
+	ck_assert_str_eq(q1_in(c2, "SELECT count(*) FROM saved_columns"), "0");
+	ck_assert_str_eq(q1_in(c2, "SELECT count(*) FROM columns c JOIN relations r"
+			       " ON r.id = c.rel_id WHERE r.name = 't'"), "4");
+	/* a relation dropped in the loaded catalog takes its columns */
+	cat_rel_drop(c2, rel_id("t"));
+	ck_assert_str_eq(q1_in(c2, "SELECT group_concat(name) FROM columns"), "b");
+	catalog_free(c2);
+	cat_image_release(&img);
+}
+END_TEST
+
+START_TEST(test_columns_references_checked)
+{
+	cat_id cols[2];
+	struct cat_con_def def = { 0 };
+	char want[64];
+
+	ok("CREATE TABLE t (a int, b int); CREATE INDEX t_a ON t (a)");
+	/* a key with an expression: only the column is a row */
+	cols[0] = col_id("t", "a");
+	cols[1] = 0;
+	def.kind = CON_UNIQUE;
+	def.name = "t_u";
+	def.columns = cols;
+	def.nr_columns = 2;
+	def.validated = true;
+	ck_assert_int_ne(cat_con_add(cat, rel_id("t"), &def), 0);
+	snprintf(want, sizeof(want), "1:%lld", (long long)cols[0]);
+	ck_assert_str_eq(q1("SELECT group_concat(cc.pos || ':' || cc.column_id) FROM"
+			    " constraint_columns cc JOIN constraints k ON k.id = cc.con_id"
+			    " WHERE k.name = 't_u'"), want);
+	cat_index_dep(cat, rel_id("t_a"), 9999);
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_deps"), "0");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+	/* a column of a relation that is not there */
+	def.name = NULL;
+	ck_assert_int_eq(cat_col_add(cat, 9999, &(struct cat_col_def){ .name = "x",
+			 .type = &(struct type_ref){ .name = "int4" } }), 0);
+	ck_assert_str_eq(q1("SELECT count(*) FROM columns"), "2");
+}
+END_TEST
+
 static Suite *replay_suite(void)
 {
 	Suite *s = suite_create("replay");
@@ -1926,6 +2129,12 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_create_table_as_columns);
 	tcase_add_test(chg, test_drop_function_cascade_drops_triggers);
 	tcase_add_test(chg, test_create_table_folds_duplicate_unique);
+	tcase_add_test(chg, test_columns_references_checked);
+	tcase_add_test(chg, test_columns_table_rows);
+	tcase_add_test(chg, test_columns_attnum_and_ids);
+	tcase_add_test(chg, test_columns_go_with_their_relation);
+	tcase_add_test(chg, test_columns_read_only);
+	tcase_add_test(chg, test_columns_saved_and_loaded);
 	suite_add_tcase(s, chg);
 	return s;
 }
