@@ -3023,102 +3023,69 @@ static int schema_hash(sqlite3 *db, uint64_t *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-#define SAVED_COLUMNS "id, rel_id, attnum, name, type, type_schema, type_name, typmod1," \
-	" typmod2, array_dims, not_null, default_expr, default_volatility, identity, generated," \
-	" comment, created_file, in_range, file_ref, line"
-
-/* One row of saved_columns (SAVED_COLUMNS) into the store; -1 when it
-   cannot be a column (a damaged image). */
-static int column_load(struct catalog *c, sqlite3_stmt *st)
-{
-	struct colstore *s = &c->colstore;
-	struct col_row r = { 0 };
-	cat_id id = sqlite3_column_int64(st, 0);
-	const unsigned char *vol = sqlite3_column_text(st, 12), *ident = sqlite3_column_text(st, 13);
-
-	cat_id rel = sqlite3_column_int64(st, 1);
-
-	if (id <= s->max_id || id >= UINT32_MAX || rel <= 0 || rel >= UINT32_MAX ||
-	    sqlite3_column_type(st, 3) != SQLITE_TEXT)
-		return -1;
-	r.rel_id = (uint32_t)rel;
-	r.attnum = sqlite3_column_int(st, 2);
-	r.name = colstore_intern(s, (const char *)sqlite3_column_text(st, 3));
-	r.type = colstore_intern(s, (const char *)sqlite3_column_text(st, 4));
-	r.type_schema = colstore_intern(s, (const char *)sqlite3_column_text(st, 5));
-	r.type_name = colstore_intern(s, (const char *)sqlite3_column_text(st, 6));
-	r.typmod1 = sqlite3_column_int(st, 7);
-	r.typmod2 = sqlite3_column_int(st, 8);
-	r.flags = (uint8_t)((sqlite3_column_type(st, 7) != SQLITE_NULL ? CS_TYPMOD1 : 0) |
-			    (sqlite3_column_type(st, 8) != SQLITE_NULL ? CS_TYPMOD2 : 0) |
-			    (sqlite3_column_int(st, 10) ? CS_NOT_NULL : 0) |
-			    (sqlite3_column_int(st, 17) ? CS_IN_RANGE : 0));
-	r.array_dims = sqlite3_column_int(st, 9);
-	r.default_expr = colstore_intern(s, (const char *)sqlite3_column_text(st, 11));
-	r.default_volatility = vol ? (char)vol[0] : 0;
-	r.identity = ident ? (char)ident[0] : 0;
-	r.generated = colstore_intern(s, (const char *)sqlite3_column_text(st, 14));
-	r.comment = colstore_intern(s, (const char *)sqlite3_column_text(st, 15));
-	r.created_file = sqlite3_column_int(st, 16);
-	r.file_ref = (uint32_t)sqlite3_column_int64(st, 18);
-	r.line = sqlite3_column_int(st, 19);
-	colstore_add(s, &r, id);
-	return 0;
-}
-
-/* A loaded image's columns (saved_columns, emptied) and relations. */
-static int columns_load(struct catalog *c)
+/* A loaded image's relations, as live for the columns' checks. */
+static int rels_live_load(struct catalog *c)
 {
 	sqlite3_stmt *st = q(c, "SELECT id FROM relations");
-	int rc, ret = 0;
+	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		rel_live_set(c, sqlite3_column_int64(st, 0), true);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	st = q(c, "SELECT " SAVED_COLUMNS " FROM saved_columns ORDER BY id");
-	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ret = column_load(c, st);
-	sqlite3_reset(st);
-	if (ret || (rc != SQLITE_DONE && rc != SQLITE_ROW))
-		return -1;
-	run(c, q(c, "DELETE FROM saved_columns"));
-	return 0;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
 }
 
 /*
- * The image, then the hash of its schema, little-endian: SQLite's own
- * copy of the database, grown by 8 bytes (no second copy). The columns
- * travel in saved_columns, filled for the copy and emptied after it.
+ * SQLite's image of the database, then the column store's bytes
+ * (colstore_save()), their length and the hash of the schema, each
+ * eight bytes little-endian: SQLite's own copy of the database, grown
+ * (no second copy of it).
  */
 int catalog_save(struct catalog *c, struct cat_image *out)
 {
 	sqlite3_int64 size = 0;
 	unsigned char *image, *grown;
+	struct strbuf cols;
 	uint64_t hash;
+	int ret = -1;
 
 	out->data = NULL;
 	out->len = 0;
-	run(c, q(c, "INSERT INTO saved_columns (" SAVED_COLUMNS ") SELECT " SAVED_COLUMNS
-		 " FROM columns"));
+	strbuf_init(&cols);
+	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
 	hold(c);
-	run(c, q(c, "DELETE FROM saved_columns"));
-	if (!image || schema_hash(c->db, &hash)) {
-		sqlite3_free(image);
-		return -1;
-	}
-	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + 8))) {
-		sqlite3_free(image);
-		return -1;
-	}
-	for (int i = 0; i < 8; i++)
-		grown[size + i] = (unsigned char)(hash >> (8 * i));
+	if (!image || schema_hash(c->db, &hash))
+		goto out;
+	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + cols.len + 16)))
+		goto out;
+	image = NULL;
+	memcpy(grown + size, cols.buf, cols.len);
+	put_u64(grown + size + cols.len, cols.len);
+	put_u64(grown + size + cols.len + 8, hash);
 	out->data = grown;
-	out->len = (size_t)size + 8;
-	return 0;
+	out->len = (size_t)size + cols.len + 16;
+	ret = 0;
+out:
+	sqlite3_free(image);
+	strbuf_release(&cols);
+	return ret;
 }
 
 void cat_image_release(struct cat_image *img)
@@ -3160,34 +3127,38 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	uint64_t want = 0, have;
+	size_t db_len, cols_len;
+	uint64_t want, have;
 
 	*out = NULL;
-	if (len <= 8) {
-		sqlite3_free(image);
-		return -1;
-	}
-	len -= 8;
-	for (int i = 0; i < 8; i++)
-		want |= (uint64_t)image[len + i] << (8 * i);
-	if (connect(&c)) {
-		sqlite3_free(image);
-		goto fail;
-	}
+	if (len <= 16)
+		goto fail_image;
+	want = get_u64(image + len - 8);
+	cols_len = (size_t)get_u64(image + len - 16);
+	if (cols_len > len - 16)
+		goto fail_image;
+	db_len = len - 16 - cols_len;
+	if (connect(&c))
+		goto fail_image;
+	/* before SQLite owns the buffer: the database may grow over them */
+	if (colstore_load(&c->colstore, image + db_len, cols_len))
+		goto fail_image;
 	/* SQLite frees 'image' when this fails */
-	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)len,
-				(sqlite3_int64)(len + 8 + image_room(len + 8)),
+	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,
+				(sqlite3_int64)(len + image_room(len)),
 				SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_RESIZEABLE))
 		goto fail;
 	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
 	if (schema_hash(c->db, &have) || have != want || paths_load(c) || parents_load(c) ||
-	    columns_load(c))
+	    rels_live_load(c))
 		goto fail;
 	hold(c);
 	*out = c;
 	return 0;
+fail_image:
+	sqlite3_free(image);
 fail:
 	catalog_free(c);
 	return -1;

@@ -101,31 +101,6 @@ CREATE INDEX relations_in_range ON relations(id) WHERE in_range;
 -- (a relation's columns, with the relation) and catalog.c (one column).
 CREATE VIRTUAL TABLE columns USING migsafe_columns;
 
--- The columns while the catalog is saved as an image (catalog_save()),
--- and while it is loaded back; empty otherwise.
-CREATE TABLE saved_columns (
-	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL,
-	attnum        INTEGER NOT NULL,
-	name          TEXT NOT NULL,
-	type          TEXT NOT NULL,
-	type_schema   TEXT,
-	type_name     TEXT NOT NULL,
-	typmod1       INTEGER,
-	typmod2       INTEGER,
-	array_dims    INTEGER NOT NULL,
-	not_null      INTEGER NOT NULL,
-	default_expr  TEXT,
-	default_volatility TEXT,
-	identity      TEXT,
-	generated     TEXT,
-	comment       TEXT,
-	created_file  INTEGER NOT NULL,
-	in_range      INTEGER NOT NULL,
-	file_ref      INTEGER,
-	line          INTEGER
-);
-
 -- Index details; the index itself is a row of relations (kind 'i').
 CREATE TABLE indexes (
 	rel_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,

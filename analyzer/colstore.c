@@ -271,7 +271,7 @@ static void rows_reserve(struct colstore *s, int64_t id)
 		size_t alloc = s->rows_alloc ? s->rows_alloc : 1024;
 
 		while (alloc <= (size_t)id)
-			alloc += alloc / 2;
+			alloc += alloc / 2 + 1;
 		s->rows = xrealloc(s->rows, alloc * sizeof(*s->rows));
 		s->rows_alloc = alloc;
 	}
@@ -326,4 +326,179 @@ int64_t colstore_next(const struct colstore *s, int64_t id)
 		if (s->rows[id].rel_id)
 			return id;
 	return 0;
+}
+
+/* ---- as bytes (a cached catalog's image carries them) ---- */
+
+static void put32(struct strbuf *out, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	strbuf_add(out, b, sizeof(b));
+}
+
+/* Each field on its own: a struct's padding is not data. */
+static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
+{
+	const uint32_t v[] = {
+		id, r->rel_id, (uint32_t)r->attnum, r->name, r->type, r->type_schema,
+		r->type_name, (uint32_t)r->typmod1, (uint32_t)r->typmod2,
+		(uint32_t)r->array_dims, r->default_expr, r->generated, r->comment,
+		(uint32_t)r->created_file, (uint32_t)r->line, r->file_ref,
+		(uint32_t)(unsigned char)r->default_volatility |
+		(uint32_t)(unsigned char)r->identity << 8 | (uint32_t)r->flags << 16,
+	};
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		put32(out, v[i]);
+}
+
+#define ROW_WORDS 17
+
+void colstore_save(const struct colstore *s, struct strbuf *out)
+{
+	put32(out, (uint32_t)s->nr_strs);
+	for (size_t i = 0; i < s->nr_strs; i++)
+		strbuf_add(out, s->strs[i], strlen(s->strs[i]) + 1);
+	put32(out, (uint32_t)s->nr);
+	for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
+		put_row(out, (uint32_t)id, &s->rows[id]);
+}
+
+struct bytes {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint32_t get32(struct bytes *b)
+{
+	uint32_t v;
+
+	if (b->end - b->p < 4) {
+		b->bad = true;
+		return 0;
+	}
+	v = (uint32_t)b->p[0] | (uint32_t)b->p[1] << 8 | (uint32_t)b->p[2] << 16 |
+	    (uint32_t)b->p[3] << 24;
+	b->p += 4;
+	return v;
+}
+
+/* A string's sid as saved, as the store now has it; 0 for 0, and a sid
+   that names no string makes the bytes bad. */
+static cs_str get_sid(struct bytes *b, const cs_str *map, uint32_t nr)
+{
+	uint32_t sid = get32(b);
+
+	if (sid > nr)
+		b->bad = true;
+	return sid && sid <= nr ? map[sid - 1] : 0;
+}
+
+static int load_strings(struct colstore *s, struct bytes *b, cs_str **map, uint32_t *nr)
+{
+	*nr = get32(b);
+	if (b->bad || *nr > (size_t)(b->end - b->p))   /* a byte each at least */
+		return -1;
+	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
+	for (uint32_t i = 0; i < *nr; i++) {
+		const unsigned char *nul = memchr(b->p, '\0', (size_t)(b->end - b->p));
+
+		if (!nul)
+			return -1;
+		(*map)[i] = colstore_intern(s, (const char *)b->p);
+		b->p = nul + 1;
+	}
+	return 0;
+}
+
+static int load_row(struct colstore *s, struct bytes *b, const cs_str *map, uint32_t nr,
+		    uint64_t max_id)
+{
+	struct col_row r = { 0 };
+	uint32_t id = get32(b), packed;
+
+	r.rel_id = get32(b);
+	r.attnum = (int32_t)get32(b);
+	r.name = get_sid(b, map, nr);
+	r.type = get_sid(b, map, nr);
+	r.type_schema = get_sid(b, map, nr);
+	r.type_name = get_sid(b, map, nr);
+	r.typmod1 = (int32_t)get32(b);
+	r.typmod2 = (int32_t)get32(b);
+	r.array_dims = (int32_t)get32(b);
+	r.default_expr = get_sid(b, map, nr);
+	r.generated = get_sid(b, map, nr);
+	r.comment = get_sid(b, map, nr);
+	r.created_file = (int32_t)get32(b);
+	r.line = (int32_t)get32(b);
+	r.file_ref = get32(b);
+	packed = get32(b);
+	r.default_volatility = (char)(packed & 0xff);
+	r.identity = (char)(packed >> 8 & 0xff);
+	r.flags = (uint8_t)(packed >> 16);
+	/* what colstore_add() takes: ids ascending, a relation and a name */
+	if (b->bad || id <= s->max_id || id > max_id || !r.rel_id || r.rel_id >= UINT32_MAX ||
+	    !r.name || colstore_find(s, r.rel_id, r.name) || packed >> 24)
+		return -1;
+	colstore_add(s, &r, id);
+	return 0;
+}
+
+/* Room for n rows up to id 'last' at once, not grown row by row. */
+static void presize(struct colstore *s, uint32_t n, uint32_t last)
+{
+	size_t slots = 1024;
+
+	while (slots < 2 * (size_t)n + 2)
+		slots *= 2;
+	if (slots > s->slots_alloc) {
+		free(s->slots);
+		s->slots = xcalloc(slots, sizeof(*s->slots));
+		s->slots_alloc = slots;
+		for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
+			slot_put(s, (uint32_t)id);
+	}
+	if (last && (size_t)last >= s->rows_alloc) {
+		s->rows = xrealloc(s->rows, ((size_t)last + 1) * sizeof(*s->rows));
+		s->rows_alloc = (size_t)last + 1;
+		/* every row is written next: one fault per page cost more */
+		memory_prefault(s->rows, s->rows_alloc * sizeof(*s->rows));
+	}
+}
+
+int colstore_load(struct colstore *s, const void *data, size_t len)
+{
+	struct bytes b = { data, (const unsigned char *)data + len, false };
+	cs_str *map = NULL;
+	uint32_t nr_strs, nr_rows;
+	uint64_t max_id;
+	int ret = -1;
+
+	if (load_strings(s, &b, &map, &nr_strs))
+		goto out;
+	nr_rows = get32(&b);
+	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
+		goto out;
+	/*
+	 * Ids have gaps (dropped columns), but rows are kept up to the
+	 * highest: an id far beyond what the rows can account for is taken
+	 * for damage, never for memory to reserve (a store that did have
+	 * such gaps is only a cache miss).
+	 */
+	max_id = 16 * (uint64_t)nr_rows + 65536;
+	if (nr_rows && (size_t)(b.end - b.p) == (size_t)nr_rows * 4 * ROW_WORDS) {
+		struct bytes last = { b.end - 4 * ROW_WORDS, b.end, false };
+		uint32_t id = get32(&last);
+
+		presize(s, nr_rows, id <= max_id ? id : 0);
+	}
+	for (uint32_t i = 0; i < nr_rows; i++)
+		if (load_row(s, &b, map, nr_strs, max_id))
+			goto out;
+	ret = b.p == b.end ? 0 : -1;
+out:
+	free(map);
+	return ret;
 }

@@ -120,4 +120,20 @@ void colstore_rename(struct colstore *s, int64_t id, cs_str name);
 /* The first id in use above 'id', or 0: a scan in id order. */
 int64_t colstore_next(const struct colstore *s, int64_t id);
 
+struct strbuf;
+
+/*
+ * The store as bytes, appended to 'out': its strings once each, then its
+ * rows in id order, every integer four bytes little-endian. What a
+ * cached catalog keeps of the columns (catalog_save()).
+ */
+void colstore_save(const struct colstore *s, struct strbuf *out);
+/*
+ * Fill an empty store from colstore_save()'s bytes. -1 when they cannot
+ * be a store (a string without its end, a string id or a row id out of
+ * order or range, ids far beyond the number of rows, a name taken twice,
+ * bytes left over): the store is then partly filled, to be released.
+ */
+int colstore_load(struct colstore *s, const void *data, size_t len);
+
 #endif
