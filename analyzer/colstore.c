@@ -457,6 +457,7 @@ static void presize(struct colstore *s, uint32_t n, uint32_t last)
 		free(s->slots);
 		s->slots = xcalloc(slots, sizeof(*s->slots));
 		s->slots_alloc = slots;
+		memory_prefault(s->slots, slots * sizeof(*s->slots));
 		for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
 			slot_put(s, (uint32_t)id);
 	}

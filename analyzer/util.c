@@ -519,10 +519,11 @@ void memory_prefault(void *p, size_t len)
 	uintptr_t page = 4096, start = ((uintptr_t)p + page - 1) & ~(page - 1);
 	uintptr_t end = ((uintptr_t)p + len) & ~(page - 1);
 
-	if (len < ((size_t)1 << 21) || end <= start)
+	if (len < ((size_t)1 << 16) || end <= start)
 		return;
 #ifdef MADV_HUGEPAGE
-	madvise((void *)start, end - start, MADV_HUGEPAGE);
+	if (len >= ((size_t)1 << 21))
+		madvise((void *)start, end - start, MADV_HUGEPAGE);
 #endif
 #ifdef MADV_POPULATE_WRITE
 	madvise((void *)start, end - start, MADV_POPULATE_WRITE);

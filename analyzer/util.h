@@ -132,10 +132,11 @@ int64_t timespec_ns(const struct timespec *ts);
 int read_file(const char *path, char **out, size_t *len, size_t max_len);
 
 /*
- * A large buffer (malloc'ed, 'len' bytes) is about to be filled: fault
- * its pages in now, in one go and in huge pages where the kernel offers
- * them (a page fault at a time costs more than the copy). Only a hint:
- * nothing changes where the system has no such thing.
+ * A large buffer (malloc'ed, 'len' bytes, 64 KB or more) is about to be
+ * filled: fault its pages in now, in one go, and from 2 MB in huge pages
+ * where the kernel offers them (a page fault at a time costs more than
+ * the copy). Only a hint: nothing changes where the system has no such
+ * thing.
  */
 void memory_prefault(void *p, size_t len);
 
