@@ -9,23 +9,20 @@
 #include "util.h"
 #include "banned.h"
 
-#define BLOCK_BYTES (64 * 1024)
-
 void colstore_init(struct colstore *s)
 {
 	memset(s, 0, sizeof(*s));
+	arena_init(&s->text);
 }
 
 void colstore_release(struct colstore *s)
 {
-	for (size_t i = 0; i < s->nr_blocks; i++)
-		free(s->blocks[i]);
 	free(s->rows);
 	free(s->slots);
 	free(s->rels);
 	free(s->strs);
 	free(s->str_slots);
-	free(s->blocks);
+	arena_release(&s->text);
 	colstore_init(s);
 }
 
@@ -55,25 +52,6 @@ static void str_slots_grow(struct colstore *s)
 	free(s->str_slots);
 	s->str_slots = slots;
 	s->str_slots_alloc = alloc;
-}
-
-/* A copy of len + 1 bytes in the blocks, which never move. */
-static char *str_copy(struct colstore *s, const char *str, size_t len)
-{
-	char *p;
-
-	if (!s->nr_blocks || s->block_used + len + 1 > s->block_size) {
-		size_t size = len + 1 > BLOCK_BYTES ? len + 1 : BLOCK_BYTES;
-
-		ALLOC_GROW(s->blocks, s->nr_blocks + 1, s->blocks_alloc);
-		s->blocks[s->nr_blocks++] = xmalloc(size);
-		s->block_size = size;
-		s->block_used = 0;
-	}
-	p = s->blocks[s->nr_blocks - 1] + s->block_used;
-	memcpy(p, str, len + 1);
-	s->block_used += len + 1;
-	return p;
 }
 
 static cs_str str_lookup(const struct colstore *s, const char *str, uint64_t h)
@@ -109,7 +87,7 @@ cs_str colstore_intern(struct colstore *s, const char *str)
 	if (s->nr_strs >= UINT32_MAX - 1)
 		die("too many distinct column strings");
 	ALLOC_GROW(s->strs, s->nr_strs + 1, s->strs_alloc);
-	s->strs[s->nr_strs++] = str_copy(s, str, strlen(str));
+	s->strs[s->nr_strs++] = arena_strdup(&s->text, str);
 	sid = (cs_str)s->nr_strs;
 	str_slot_put(s->str_slots, s->str_slots_alloc, h, sid);
 	return sid;
@@ -330,14 +308,6 @@ int64_t colstore_next(const struct colstore *s, int64_t id)
 
 /* ---- as bytes (a cached catalog's image carries them) ---- */
 
-static void put32(struct strbuf *out, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
-			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
-
-	strbuf_add(out, b, sizeof(b));
-}
-
 /* Each field on its own: a struct's padding is not data. */
 static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
 {
@@ -351,54 +321,35 @@ static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-		put32(out, v[i]);
+		put_u32(out, v[i]);
 }
 
 #define ROW_WORDS 17
 
 void colstore_save(const struct colstore *s, struct strbuf *out)
 {
-	put32(out, (uint32_t)s->nr_strs);
+	put_u32(out, (uint32_t)s->nr_strs);
 	for (size_t i = 0; i < s->nr_strs; i++)
 		strbuf_add(out, s->strs[i], strlen(s->strs[i]) + 1);
-	put32(out, (uint32_t)s->nr);
+	put_u32(out, (uint32_t)s->nr);
 	for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
 		put_row(out, (uint32_t)id, &s->rows[id]);
 }
 
-struct bytes {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static uint32_t get32(struct bytes *b)
-{
-	uint32_t v;
-
-	if (b->end - b->p < 4) {
-		b->bad = true;
-		return 0;
-	}
-	v = (uint32_t)b->p[0] | (uint32_t)b->p[1] << 8 | (uint32_t)b->p[2] << 16 |
-	    (uint32_t)b->p[3] << 24;
-	b->p += 4;
-	return v;
-}
-
 /* A string's sid as saved, as the store now has it; 0 for 0, and a sid
    that names no string makes the bytes bad. */
-static cs_str get_sid(struct bytes *b, const cs_str *map, uint32_t nr)
+static cs_str get_sid(struct reader *b, const cs_str *map, uint32_t nr)
 {
-	uint32_t sid = get32(b);
+	uint32_t sid = rd_u32(b);
 
 	if (sid > nr)
 		b->bad = true;
 	return sid && sid <= nr ? map[sid - 1] : 0;
 }
 
-static int load_strings(struct colstore *s, struct bytes *b, cs_str **map, uint32_t *nr)
+static int load_strings(struct colstore *s, struct reader *b, cs_str **map, uint32_t *nr)
 {
-	*nr = get32(b);
+	*nr = rd_u32(b);
 	if (b->bad || *nr > (size_t)(b->end - b->p))   /* a byte each at least */
 		return -1;
 	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
@@ -413,28 +364,28 @@ static int load_strings(struct colstore *s, struct bytes *b, cs_str **map, uint3
 	return 0;
 }
 
-static int load_row(struct colstore *s, struct bytes *b, const cs_str *map, uint32_t nr,
+static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uint32_t nr,
 		    uint64_t max_id)
 {
 	struct col_row r = { 0 };
-	uint32_t id = get32(b), packed;
+	uint32_t id = rd_u32(b), packed;
 
-	r.rel_id = get32(b);
-	r.attnum = (int32_t)get32(b);
+	r.rel_id = rd_u32(b);
+	r.attnum = (int32_t)rd_u32(b);
 	r.name = get_sid(b, map, nr);
 	r.type = get_sid(b, map, nr);
 	r.type_schema = get_sid(b, map, nr);
 	r.type_name = get_sid(b, map, nr);
-	r.typmod1 = (int32_t)get32(b);
-	r.typmod2 = (int32_t)get32(b);
-	r.array_dims = (int32_t)get32(b);
+	r.typmod1 = (int32_t)rd_u32(b);
+	r.typmod2 = (int32_t)rd_u32(b);
+	r.array_dims = (int32_t)rd_u32(b);
 	r.default_expr = get_sid(b, map, nr);
 	r.generated = get_sid(b, map, nr);
 	r.comment = get_sid(b, map, nr);
-	r.created_file = (int32_t)get32(b);
-	r.line = (int32_t)get32(b);
-	r.file_ref = get32(b);
-	packed = get32(b);
+	r.created_file = (int32_t)rd_u32(b);
+	r.line = (int32_t)rd_u32(b);
+	r.file_ref = rd_u32(b);
+	packed = rd_u32(b);
 	r.default_volatility = (char)(packed & 0xff);
 	r.identity = (char)(packed >> 8 & 0xff);
 	r.flags = (uint8_t)(packed >> 16);
@@ -471,7 +422,7 @@ static void presize(struct colstore *s, uint32_t n, uint32_t last)
 
 int colstore_load(struct colstore *s, const void *data, size_t len)
 {
-	struct bytes b = { data, (const unsigned char *)data + len, false };
+	struct reader b = { data, (const unsigned char *)data + len, false };
 	cs_str *map = NULL;
 	uint32_t nr_strs, nr_rows;
 	uint64_t max_id;
@@ -479,7 +430,7 @@ int colstore_load(struct colstore *s, const void *data, size_t len)
 
 	if (load_strings(s, &b, &map, &nr_strs))
 		goto out;
-	nr_rows = get32(&b);
+	nr_rows = rd_u32(&b);
 	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
 		goto out;
 	/*
@@ -490,8 +441,8 @@ int colstore_load(struct colstore *s, const void *data, size_t len)
 	 */
 	max_id = 16 * (uint64_t)nr_rows + 65536;
 	if (nr_rows && (size_t)(b.end - b.p) == (size_t)nr_rows * 4 * ROW_WORDS) {
-		struct bytes last = { b.end - 4 * ROW_WORDS, b.end, false };
-		uint32_t id = get32(&last);
+		struct reader last = { b.end - 4 * ROW_WORDS, b.end, false };
+		uint32_t id = rd_u32(&last);
 
 		presize(s, nr_rows, id <= max_id ? id : 0);
 	}

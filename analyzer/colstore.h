@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 /* A string's id in the store; 0 is SQL NULL. */
 typedef uint32_t cs_str;
 
@@ -71,10 +73,7 @@ struct colstore {
 	size_t nr_strs, strs_alloc;
 	uint32_t *str_slots;
 	size_t str_slots_alloc;
-	/* the strings' bytes: blocks that never move */
-	char **blocks;
-	size_t nr_blocks, blocks_alloc;
-	size_t block_used, block_size;
+	struct arena text;      /* the strings' bytes, which never move */
 };
 
 void colstore_init(struct colstore *s);
