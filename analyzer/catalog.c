@@ -59,6 +59,40 @@ struct type_slot {
 	char kind;
 };
 
+/* A set of ids (dense from 1, as SQLite's rowids) as bits. */
+struct idbits {
+	uint64_t *w;            /* owned */
+	size_t nr;              /* words */
+};
+
+static void idbits_put(struct idbits *b, cat_id id, bool on)
+{
+	size_t w = (size_t)id / 64;
+
+	if (id <= 0)
+		return;
+	if (w >= b->nr) {
+		size_t words = w + 1 > 2 * b->nr ? w + 1 : 2 * b->nr;
+
+		if (!on)
+			return;
+		b->w = xrealloc(b->w, words * sizeof(*b->w));
+		memset(b->w + b->nr, 0, (words - b->nr) * sizeof(*b->w));
+		b->nr = words;
+	}
+	if (on)
+		b->w[w] |= (uint64_t)1 << (id % 64);
+	else
+		b->w[w] &= ~((uint64_t)1 << (id % 64));
+}
+
+static bool idbits_has(const struct idbits *b, cat_id id)
+{
+	size_t w = (size_t)id / 64;
+
+	return id > 0 && w < b->nr && (b->w[w] >> (id % 64) & 1);
+}
+
 struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
@@ -74,15 +108,13 @@ struct catalog {
 	/* the ids of the relations ever given a child (partition or
 	   inheritance) by cat_rel_set_parent(), the only way to one, as
 	   bits: a relation whose bit is clear has none, without asking */
-	uint64_t *parents;
-	size_t parents_words;
+	struct idbits parents;
 	/* The columns: not in SQLite's tables but here, shown to SQL as the
 	   virtual table "columns" (see the section on it). Owned. */
 	struct colstore colstore;
 	/* the ids of the relations that exist, as bits, kept by the update
 	   hook: a column belongs to one (the foreign key the table had) */
-	uint64_t *live_rels;
-	size_t live_words;
+	struct idbits live_rels;
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
@@ -265,31 +297,12 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
 /* Relation 'id' exists (live) or not: catalog.live_rels. */
 static void rel_live_set(struct catalog *c, cat_id id, bool live)
 {
-	size_t w = (size_t)id / 64;
-
-	if (id <= 0)
-		return;
-	if (w >= c->live_words) {
-		size_t words = w + 1 > 2 * c->live_words ? w + 1 : 2 * c->live_words;
-
-		if (!live)
-			return;
-		c->live_rels = xrealloc(c->live_rels, words * sizeof(*c->live_rels));
-		memset(c->live_rels + c->live_words, 0,
-		       (words - c->live_words) * sizeof(*c->live_rels));
-		c->live_words = words;
-	}
-	if (live)
-		c->live_rels[w] |= (uint64_t)1 << (id % 64);
-	else
-		c->live_rels[w] &= ~((uint64_t)1 << (id % 64));
+	idbits_put(&c->live_rels, id, live);
 }
 
 static bool rel_live(const struct catalog *c, cat_id id)
 {
-	size_t w = (size_t)id / 64;
-
-	return id > 0 && w < c->live_words && (c->live_rels[w] >> (id % 64) & 1);
+	return idbits_has(&c->live_rels, id);
 }
 
 /*
@@ -736,9 +749,9 @@ void catalog_free(struct catalog *c)
 		free(c->paths[i]);
 	free(c->paths);
 	free(c->path_slots);
-	free(c->parents);
+	free(c->parents.w);
 	free(c->names);
-	free(c->live_rels);
+	free(c->live_rels.w);
 	colstore_release(&c->colstore);
 	free(c);
 }
@@ -1012,26 +1025,12 @@ void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind)
 
 static void parent_mark(struct catalog *c, cat_id id)
 {
-	size_t w = (size_t)id / 64;
-
-	if (id <= 0)
-		return;
-	if (w >= c->parents_words) {
-		size_t words = w + 1 > 2 * c->parents_words ? w + 1 : 2 * c->parents_words;
-
-		c->parents = xrealloc(c->parents, words * sizeof(*c->parents));
-		memset(c->parents + c->parents_words, 0,
-		       (words - c->parents_words) * sizeof(*c->parents));
-		c->parents_words = words;
-	}
-	c->parents[w] |= (uint64_t)1 << (id % 64);
+	idbits_put(&c->parents, id, true);
 }
 
 static bool parent_maybe(const struct catalog *c, cat_id id)
 {
-	size_t w = (size_t)id / 64;
-
-	return id > 0 && w < c->parents_words && (c->parents[w] >> (id % 64) & 1);
+	return idbits_has(&c->parents, id);
 }
 
 /* A loaded image's parents. */
