@@ -3034,21 +3034,6 @@ static int rels_live_load(struct catalog *c)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
 /*
  * SQLite's image of the database, then the column store's bytes
  * (colstore_save()), their length and the hash of the schema, each
@@ -3072,14 +3057,14 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 	hold(c);
 	if (!image || schema_hash(c->db, &hash))
 		goto out;
-	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + cols.len + 16)))
+	put_u64(&cols, cols.len);
+	put_u64(&cols, hash);
+	if (!(grown = sqlite3_realloc64(image, (sqlite3_uint64)size + cols.len)))
 		goto out;
 	image = NULL;
 	memcpy(grown + size, cols.buf, cols.len);
-	put_u64(grown + size + cols.len, cols.len);
-	put_u64(grown + size + cols.len + 8, hash);
 	out->data = grown;
-	out->len = (size_t)size + cols.len + 16;
+	out->len = (size_t)size + cols.len;
 	ret = 0;
 out:
 	sqlite3_free(image);
@@ -3132,8 +3117,8 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	*out = NULL;
 	if (len <= 16)
 		goto fail_image;
-	want = get_u64(image + len - 8);
-	cols_len = (size_t)get_u64(image + len - 16);
+	want = get_le(image + len - 8, 8);
+	cols_len = (size_t)get_le(image + len - 16, 8);
 	if (cols_len > len - 16)
 		goto fail_image;
 	db_len = len - 16 - cols_len;

@@ -547,3 +547,58 @@ int64_t timespec_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * 1000000000LL + ts->tv_nsec;
 }
+
+/* ---- little-endian integers ---- */
+
+void put_u32(struct strbuf *sb, uint32_t v)
+{
+	unsigned char b[4];
+
+	for (int i = 0; i < 4; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, sizeof(b));
+}
+
+void put_u64(struct strbuf *sb, uint64_t v)
+{
+	unsigned char b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	strbuf_add(sb, b, sizeof(b));
+}
+
+uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = n - 1; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+const unsigned char *rd_bytes(struct reader *r, size_t n)
+{
+	const unsigned char *p = r->p;
+
+	if (r->bad || (size_t)(r->end - r->p) < n) {
+		r->bad = true;
+		return NULL;
+	}
+	r->p += n;
+	return p;
+}
+
+uint64_t rd_u64(struct reader *r)
+{
+	const unsigned char *p = rd_bytes(r, 8);
+
+	return p ? get_le(p, 8) : 0;
+}
+
+uint32_t rd_u32(struct reader *r)
+{
+	const unsigned char *p = rd_bytes(r, 4);
+
+	return p ? (uint32_t)get_le(p, 4) : 0;
+}

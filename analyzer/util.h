@@ -146,4 +146,22 @@ bool str_ends_with(const char *s, const char *suffix);
 int utf8_chars(const char *s, size_t n);
 bool str_starts_with(const char *s, const char *prefix);
 
+/*
+ * Little-endian integers in byte strings (the cache file, the catalog's
+ * column store): put_* append to a strbuf, a reader takes them back out
+ * without ever reading past 'end' (a short read sets 'bad' and gives 0).
+ */
+void put_u32(struct strbuf *sb, uint32_t v);
+void put_u64(struct strbuf *sb, uint64_t v);
+uint64_t get_le(const unsigned char *p, int n);   /* n bytes at p */
+
+struct reader {
+	const unsigned char *p, *end;
+	bool bad;                   /* the data ended too soon */
+};
+
+const unsigned char *rd_bytes(struct reader *r, size_t n);
+uint64_t rd_u64(struct reader *r);
+uint32_t rd_u32(struct reader *r);
+
 #endif
