@@ -40,7 +40,8 @@ struct schema_slot {
  * cached copy with it, and a row inserted or updated retires every
  * cached "no such object" of its kind, counted by a generation.
  */
-#define REL_CACHE 2048
+#define REL_CACHE 8192
+#define REL_BY_ID 65536   /* power of two; slot numbers fit uint16_t */
 #define TYPE_CACHE 64
 
 struct rel_slot {
@@ -103,7 +104,7 @@ struct catalog {
 	   bits: every slot found holds is reachable from here, so the update
 	   hook forgets a row without searching (a slot whose entry another
 	   row's takes is emptied) */
-	uint16_t rel_by_id[REL_CACHE];
+	uint16_t rel_by_id[REL_BY_ID];
 	struct type_slot types[TYPE_CACHE];
 	/* the ids of the relations ever given a child (partition or
 	   inheritance) by cat_rel_set_parent(), the only way to one, as
@@ -141,6 +142,7 @@ struct catalog {
 	const char *origin_path;
 	cat_id origin_ref;
 	bool views_pending;     /* dropping_views has rows */
+	bool rel_text_update;   /* cat_rel_set_text() under way */
 	bool dropping_views;    /* drop_pending_views() is under way */
 	struct cat_origin origin;
 	int errors;
@@ -149,7 +151,7 @@ struct catalog {
 static void forget_rel(struct catalog *c, cat_id id)
 {
 	struct rel_slot *r;
-	uint16_t i = id ? c->rel_by_id[(uint64_t)id & (REL_CACHE - 1)] : 0;
+	uint16_t i = id ? c->rel_by_id[(uint64_t)id & (REL_BY_ID - 1)] : 0;
 
 	if (!id) {
 		for (int k = 0; k < REL_CACHE; k++)
@@ -164,7 +166,7 @@ static void forget_rel(struct catalog *c, cat_id id)
 /* Slot 'slot' now holds the row of 'id': make it the one by_id finds. */
 static void rel_held(struct catalog *c, struct rel_slot *slot)
 {
-	uint16_t *e = &c->rel_by_id[(uint64_t)slot->rel.id & (REL_CACHE - 1)];
+	uint16_t *e = &c->rel_by_id[(uint64_t)slot->rel.id & (REL_BY_ID - 1)];
 	uint16_t i = (uint16_t)(slot - c->rels + 1);
 
 	if (*e && *e != i && c->rels[*e - 1].found)
@@ -317,6 +319,8 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	struct catalog *c = data;
 
 	(void)db;
+	if (c->rel_text_update && op == SQLITE_UPDATE)
+		return;         /* a comment or a view's text: no cached field */
 	if (op != SQLITE_UPDATE && !strcmp(table, "relations"))
 		rel_live_set(c, row, op == SQLITE_INSERT);
 	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types") ||
@@ -921,6 +925,39 @@ static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 	return found ? 0 : -1;
 }
 
+/*
+ * A new relation's row is known without asking SQLite for it: the next
+ * statement most often names the table this one created.
+ */
+static void rel_created(struct catalog *c, cat_id id, cat_id schema, const char *name,
+			enum rel_kind kind, cat_id table_id)
+{
+	size_t len = strlen(name);
+	struct rel_slot *slot;
+	const char *schema_name = NULL;
+
+	for (int i = 0; i < c->nr_schemas; i++)
+		if (c->schemas[i].id == schema)
+			schema_name = c->schemas[i].name;
+	if (!schema_name || len > NAME_MAX_BYTES)
+		return;
+	slot = &c->rels[fnv1a64(name, len, (uint64_t)schema) & (REL_CACHE - 1)];
+	memset(&slot->rel, 0, sizeof(slot->rel));
+	slot->rel.id = id;
+	slot->rel.schema_id = schema;
+	copy_name(slot->rel.schema, (const unsigned char *)schema_name);
+	copy_name(slot->rel.name, (const unsigned char *)name);
+	slot->rel.kind = kind;
+	slot->rel.table_id = table_id;
+	slot->rel.created_file = c->origin.file_index;
+	slot->rel.in_range = c->origin.in_range;
+	slot->found = true;
+	slot->neg = c->rel_neg;
+	slot->schema = schema;
+	memcpy(slot->name, name, len + 1);
+	rel_held(c, slot);
+}
+
 int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out)
 {
 	sqlite3_stmt *st;
@@ -977,12 +1014,17 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 			     " created_file, in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	char k[2] = { (char)kind, 0 };
 
+	cat_id id;
+
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
 	bind_text(st, 3, k);
 	bind_id(st, 4, table_id);
 	bind_origin(c, st, 5);
-	return run_keyed_insert(c, st, "relations", schema, name);
+	id = run_keyed_insert(c, st, "relations", schema, name);
+	if (id > 0)
+		rel_created(c, id, schema, name, kind, table_id);
+	return id;
 }
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
@@ -1089,7 +1131,9 @@ void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const c
 		BUG("no relation text '%s'", column);
 	sqlite3_bind_int64(st, 1, rel);
 	bind_text(st, 2, text);
+	c->rel_text_update = true;
 	run(c, st);
+	c->rel_text_update = false;
 }
 
 static void bind_char(sqlite3_stmt *st, int i, char ch)
