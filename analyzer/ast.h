@@ -565,6 +565,12 @@ struct stmt {
 	/* ST_SYNTAX_ERROR only */
 	const char *error_message;  /* libpg_query's message */
 	size_t error_offset;        /* byte offset of the parser's cursor */
+	/* start and end as line/column, and source_fingerprint(), worked
+	   out on the thread that read the file; line 0: not yet */
+	struct {
+		int line, col, end_line, end_col;
+		uint64_t hash;
+	} place;
 };
 
 /*

@@ -388,59 +388,6 @@ void report_at(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
 
 /* ---- locations ---- */
 
-/* Length of a comment starting at p (0 if none): -- to end of line,
-   or a block comment (nesting is rare enough to ignore here). */
-static size_t comment_len(const char *p, const char *end)
-{
-	const char *q;
-
-	if (p + 1 < end && p[0] == '-' && p[1] == '-') {
-		for (q = p; q < end && *q != '\n'; q++)
-			;
-		return (size_t)(q - p);
-	}
-	if (p + 1 < end && p[0] == '/' && p[1] == '*') {
-		for (q = p + 2; q + 1 < end && !(q[0] == '*' && q[1] == '/'); q++)
-			;
-		return (size_t)(q + 2 <= end ? q + 2 - p : end - p);
-	}
-	return 0;
-}
-
-/*
- * A statement's fingerprint survives reformatting: comments are left
- * out, runs of white space count as one space, and letters outside
- * string literals are folded to lower case (keywords and unquoted names
- * are case-insensitive).
- */
-static uint64_t stmt_hash(const char *text, size_t start, size_t end)
-{
-	const char *p = text + start, *e = text + end;
-	uint64_t h = FNV1A64_INIT;
-	bool space = false, quoted = false;
-
-	while (p < e) {
-		unsigned char c = (unsigned char)*p;
-		size_t skip = quoted ? 0 : comment_len(p, e);
-
-		if (skip || (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
-			space = true;
-			p += skip ? skip : 1;
-			continue;
-		}
-		if (space)
-			h = fnv1a64_byte(h, ' ');
-		space = false;
-		if (c == '\'')
-			quoted = !quoted;
-		if (!quoted && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		h = fnv1a64_byte(h, c);
-		p++;
-	}
-	return h;
-}
-
 static void make_loc(struct rule_ctx *ctx, size_t start, size_t end, struct loc *loc)
 {
 	struct srcpos a = source_pos(ctx->src, start), b = source_pos(ctx->src, end);
@@ -452,6 +399,26 @@ static void make_loc(struct rule_ctx *ctx, size_t start, size_t end, struct loc 
 	loc->col = a.col;
 	loc->end_line = b.line;
 	loc->end_col = b.col;
+}
+
+/* The statement's place: found on the reading thread, or now. */
+static void stmt_loc(struct rule_ctx *ctx, const struct stmt *st)
+{
+	struct loc *loc = &ctx->loc;
+
+	if (!st->place.line) {
+		make_loc(ctx, st->start, st->end, loc);
+		loc->stmt_hash = source_fingerprint(ctx->src, st->start, st->end);
+		return;
+	}
+	loc->file_index = ctx->file_index;
+	loc->start = st->start;
+	loc->end = st->end;
+	loc->line = st->place.line;
+	loc->col = st->place.col;
+	loc->end_line = st->place.end_line;
+	loc->end_col = st->place.end_col;
+	loc->stmt_hash = st->place.hash;
 }
 
 /* The offending token of a syntax error: from the cursor to a space. */
@@ -782,8 +749,7 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	new_stmt_locks(ctx);
 	if (!ctx->lint)
 		in_range = false;
-	make_loc(ctx, st->start, st->end, &ctx->loc);
-	ctx->loc.stmt_hash = stmt_hash(ctx->src->text, st->start, st->end);
+	stmt_loc(ctx, st);
 	track_transaction(ctx, st);
 	if (st->kind == ST_SYNTAX_ERROR) {
 		ctx->nr_failed++;

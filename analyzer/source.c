@@ -282,3 +282,51 @@ const char *source_line(const struct source_file *sf, int line, size_t *len)
 	*len = end - start;
 	return sf->text + start;
 }
+
+/* Length of a comment starting at p (0 if none): -- to end of line,
+   or a block comment (nesting is rare enough to ignore here). */
+static size_t comment_len(const char *p, const char *end)
+{
+	const char *q;
+
+	if (p + 1 < end && p[0] == '-' && p[1] == '-') {
+		for (q = p; q < end && *q != '\n'; q++)
+			;
+		return (size_t)(q - p);
+	}
+	if (p + 1 < end && p[0] == '/' && p[1] == '*') {
+		for (q = p + 2; q + 1 < end && !(q[0] == '*' && q[1] == '/'); q++)
+			;
+		return (size_t)(q + 2 <= end ? q + 2 - p : end - p);
+	}
+	return 0;
+}
+
+/* Keywords and unquoted names are case-insensitive: folded to lower case. */
+uint64_t source_fingerprint(const struct source_file *sf, size_t start, size_t end)
+{
+	const char *p = sf->text + start, *e = sf->text + end;
+	uint64_t h = FNV1A64_INIT;
+	bool space = false, quoted = false;
+
+	while (p < e) {
+		unsigned char c = (unsigned char)*p;
+		size_t skip = quoted ? 0 : comment_len(p, e);
+
+		if (skip || (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
+			space = true;
+			p += skip ? skip : 1;
+			continue;
+		}
+		if (space)
+			h = fnv1a64_byte(h, ' ');
+		space = false;
+		if (c == '\'')
+			quoted = !quoted;
+		if (!quoted && c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		h = fnv1a64_byte(h, c);
+		p++;
+	}
+	return h;
+}

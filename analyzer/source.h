@@ -55,6 +55,13 @@ void source_release(struct source_file *sf);
 /* Map a byte offset (0..len) to line/column. O(log lines). */
 struct srcpos source_pos(const struct source_file *sf, size_t offset);
 
+/*
+ * The fingerprint of the text in [start, end), which survives
+ * reformatting: comments left out, white space runs as one space, letters
+ * outside string literals in lower case.
+ */
+uint64_t source_fingerprint(const struct source_file *sf, size_t start, size_t end);
+
 /* The text of line 'line' (1-based) without its newline; *len is set. */
 const char *source_line(const struct source_file *sf, int line, size_t *len);
 
