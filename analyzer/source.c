@@ -302,29 +302,62 @@ static size_t comment_len(const char *p, const char *end)
 	return 0;
 }
 
-/* Keywords and unquoted names are case-insensitive: folded to lower case. */
+enum { FP_PLAIN, FP_SPACE, FP_COMMENT, FP_QUOTE, FP_UPPER };
+
+#define FP_UP(ch) [ch] = FP_UPPER
+static const unsigned char fp_class[256] = {
+	[' '] = FP_SPACE, ['\t'] = FP_SPACE, ['\n'] = FP_SPACE, ['\r'] = FP_SPACE,
+	['-'] = FP_COMMENT, ['/'] = FP_COMMENT, ['\''] = FP_QUOTE,
+	FP_UP('A'), FP_UP('B'), FP_UP('C'), FP_UP('D'), FP_UP('E'), FP_UP('F'),
+	FP_UP('G'), FP_UP('H'), FP_UP('I'), FP_UP('J'), FP_UP('K'), FP_UP('L'),
+	FP_UP('M'), FP_UP('N'), FP_UP('O'), FP_UP('P'), FP_UP('Q'), FP_UP('R'),
+	FP_UP('S'), FP_UP('T'), FP_UP('U'), FP_UP('V'), FP_UP('W'), FP_UP('X'),
+	FP_UP('Y'), FP_UP('Z'),
+};
+#undef FP_UP
+
+/*
+ * Keywords and unquoted names are case-insensitive: folded to lower
+ * case. A string literal is taken as it is, quotes included.
+ */
 uint64_t source_fingerprint(const struct source_file *sf, size_t start, size_t end)
 {
-	const char *p = sf->text + start, *e = sf->text + end;
+	const char *p = sf->text + start, *e = sf->text + end, *close;
 	uint64_t h = FNV1A64_INIT;
-	bool space = false, quoted = false;
+	bool space = false;
+	size_t skip;
 
 	while (p < e) {
 		unsigned char c = (unsigned char)*p;
-		size_t skip = quoted ? 0 : comment_len(p, e);
 
-		if (skip || (!quoted && (c == ' ' || c == '\t' || c == '\n' || c == '\r'))) {
+		switch (fp_class[c]) {
+		case FP_SPACE:
 			space = true;
-			p += skip ? skip : 1;
+			p++;
+			continue;
+		case FP_COMMENT:
+			if ((skip = comment_len(p, e))) {
+				space = true;
+				p += skip;
+				continue;
+			}
+			break;
+		case FP_UPPER:
+			c = (unsigned char)(c - 'A' + 'a');
+			break;
+		case FP_QUOTE:
+			close = memchr(p + 1, '\'', (size_t)(e - p - 1));
+			close = close ? close + 1 : e;
+			if (space)
+				h = fnv1a64_byte(h, ' ');
+			space = false;
+			for (; p < close; p++)
+				h = fnv1a64_byte(h, (unsigned char)*p);
 			continue;
 		}
 		if (space)
 			h = fnv1a64_byte(h, ' ');
 		space = false;
-		if (c == '\'')
-			quoted = !quoted;
-		if (!quoted && c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
 		h = fnv1a64_byte(h, c);
 		p++;
 	}

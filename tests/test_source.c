@@ -340,6 +340,43 @@ START_TEST(test_large_file_linear)
 }
 END_TEST
 
+static uint64_t fp(const char *text)
+{
+	struct source_file sf;
+	uint64_t h;
+
+	from_text(&sf, text);
+	h = source_fingerprint(&sf, 0, sf.len);
+	source_release(&sf);
+	return h;
+}
+
+/* FNV-1a of the normalised text, written out by hand */
+static uint64_t fnv(const char *s)
+{
+	return fnv1a64(s, strlen(s), FNV1A64_INIT);
+}
+
+START_TEST(test_fingerprint)
+{
+	/* reformatting, comments and keyword case do not count */
+	ck_assert_uint_eq(fp("ALTER  TABLE t\n\tADD COLUMN a int"),
+			  fnv("alter table t add column a int"));
+	ck_assert_uint_eq(fp("alter table t -- why\n add /* x */ column a INT"),
+			  fnv("alter table t add column a int"));
+	ck_assert_uint_eq(fp("  select 1"), fnv(" select 1"));
+	/* a literal is kept as written: case, spaces and comment markers */
+	ck_assert_uint_eq(fp("SELECT 'A  --b /*c*/'"), fnv("select 'A  --b /*c*/'"));
+	ck_assert_uint_eq(fp("SELECT 'It''S'  X"), fnv("select 'It''S' x"));
+	/* an unterminated literal runs to the end */
+	ck_assert_uint_eq(fp("SELECT 'Ab  C"), fnv("select 'Ab  C"));
+	/* a lone '-' or '/' is text; an unterminated block comment ends it */
+	ck_assert_uint_eq(fp("SELECT 4 - 2 / 1"), fnv("select 4 - 2 / 1"));
+	ck_assert_uint_eq(fp("SELECT 1 /* no end"), fnv("select 1"));
+	ck_assert_uint_ne(fp("SELECT a"), fp("SELECT 'a'"));
+}
+END_TEST
+
 static Suite *source_suite(void)
 {
 	Suite *s = suite_create("source");
@@ -351,6 +388,7 @@ static Suite *source_suite(void)
 	tcase_add_test(pos, test_positions_crlf);
 	tcase_add_test(pos, test_lone_cr);
 	tcase_add_test(pos, test_empty_text);
+	tcase_add_test(pos, test_fingerprint);
 	suite_add_tcase(s, pos);
 
 	tcase_add_checked_fixture(load, setup, teardown);
