@@ -739,6 +739,15 @@ fail:
 	return -1;
 }
 
+const char *catalog_backend_version(void)
+{
+	static char buf[32];
+
+	if (!buf[0])
+		snprintf(buf, sizeof(buf), "SQLite %s", sqlite3_libversion());
+	return buf;
+}
+
 void catalog_free(struct catalog *c)
 {
 	size_t i;

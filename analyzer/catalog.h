@@ -48,6 +48,8 @@ struct cat_origin {
 void catalog_single_thread(void);
 int catalog_open(struct catalog **out);   /* 0 or -1 with a message */
 void catalog_free(struct catalog *c);
+/* "SQLite 3.53.2": the library the catalog (and the SQLite dialect) runs on. */
+const char *catalog_backend_version(void);
 void cat_set_origin(struct catalog *c, const struct cat_origin *o);
 
 /*

@@ -824,7 +824,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "rules"))
 		return cmd_rules(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
-		printf("migsafe %s (%s)\n", PROJECT_VERSION, parse_backend_version());
+		printf("migsafe %s (%s, %s)\n", PROJECT_VERSION, parse_backend_version(),
+		       catalog_backend_version());
 		return 0;
 	}
 	return usage_error("unknown command '%s'", argv[1]);
