@@ -52,8 +52,8 @@ CREATE TABLE relations (
 	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
 	name          TEXT NOT NULL,
 	kind          TEXT NOT NULL,
-	table_id      INTEGER REFERENCES relations(id) ON DELETE CASCADE,
-	parent_id     INTEGER REFERENCES relations(id) ON DELETE SET NULL,
+	table_id      INTEGER,
+	parent_id     INTEGER,
 	unlogged      INTEGER NOT NULL DEFAULT 0,
 	rls_enabled   INTEGER NOT NULL DEFAULT 0,
 	rls_forced    INTEGER NOT NULL DEFAULT 0,
@@ -103,8 +103,8 @@ CREATE VIRTUAL TABLE columns USING migsafe_columns;
 
 -- Index details; the index itself is a row of relations (kind 'i').
 CREATE TABLE indexes (
-	rel_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
-	table_id      INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER PRIMARY KEY,
+	table_id      INTEGER NOT NULL,
 	is_unique     INTEGER NOT NULL DEFAULT 0,
 	is_primary    INTEGER NOT NULL DEFAULT 0,
 	method        TEXT NOT NULL DEFAULT 'btree',
@@ -112,7 +112,7 @@ CREATE TABLE indexes (
 	nulls_not_distinct INTEGER NOT NULL DEFAULT 0,
 	nr_key        INTEGER NOT NULL, -- key columns (INCLUDE ones come after)
 	-- the partitioned table's index this partition's index belongs to
-	parent_index  INTEGER REFERENCES relations(id) ON DELETE CASCADE
+	parent_index  INTEGER
 );
 CREATE INDEX indexes_table ON indexes(table_id);
 CREATE INDEX indexes_parent ON indexes(parent_index) WHERE parent_index IS NOT NULL;
@@ -167,17 +167,17 @@ END;
 --   statement that added the constraint (range rules report there)
 CREATE TABLE constraints (
 	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	kind          TEXT NOT NULL,
 	expr          TEXT,
 	not_null_column TEXT,
 	validated     INTEGER NOT NULL DEFAULT 1,
-	ref_rel_id    INTEGER REFERENCES relations(id) ON DELETE CASCADE,
+	ref_rel_id    INTEGER,
 	on_delete     TEXT,
 	on_update     TEXT,
 	is_deferrable INTEGER NOT NULL DEFAULT 0,
-	index_id      INTEGER REFERENCES relations(id) ON DELETE CASCADE,
+	index_id      INTEGER,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	in_range      INTEGER NOT NULL DEFAULT 0,
 	file_ref      INTEGER,        -- files.id
@@ -219,8 +219,8 @@ END;
 
 -- Which relations and columns a view (or materialized view) reads.
 CREATE TABLE view_deps (
-	view_id       INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
-	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	view_id       INTEGER NOT NULL,
+	rel_id        INTEGER NOT NULL,
 	column_id     INTEGER             -- columns.id
 );
 CREATE INDEX view_deps_rel ON view_deps(rel_id);
@@ -249,7 +249,7 @@ END;
 
 -- A sequence owned by a column goes with that column.
 CREATE TABLE sequence_owners (
-	seq_id        INTEGER PRIMARY KEY REFERENCES relations(id) ON DELETE CASCADE,
+	seq_id        INTEGER PRIMARY KEY,
 	column_id     INTEGER NOT NULL    -- columns.id
 );
 -- ALTER SEQUENCE ... OWNED BY NONE unlinks a sequence and keeps it.
@@ -311,7 +311,7 @@ CREATE TABLE functions (
 
 CREATE TABLE triggers (
 	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	-- the trigger function, when the model holds it: DROP FUNCTION ...
 	-- CASCADE and DROP SCHEMA ... CASCADE take the trigger with it
@@ -322,11 +322,37 @@ CREATE TABLE triggers (
 
 CREATE TABLE policies (
 	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL REFERENCES relations(id) ON DELETE CASCADE,
+	rel_id        INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	UNIQUE (rel_id, name)
 );
+
+-- What refers to a relation goes with it: what ON DELETE CASCADE (and
+-- SET NULL for parent_id) on thirteen foreign keys did. Each foreign key
+-- action is a trigger program of its own, run for every relation row
+-- deleted whether or not a row refers to it (a frame, cursors, a seek):
+-- dropping a table with three indexes ran 54 of them. One trigger does
+-- the same deletes in one program (-2.6% instructions on the 20,000-
+-- statement benchmark). The columns holding these ids no longer say
+-- REFERENCES relations(id); the catalog's code never inserts an id of a
+-- relation that does not exist.
+CREATE TRIGGER relation_gone AFTER DELETE ON relations
+BEGIN
+	DELETE FROM relations WHERE table_id = OLD.id;
+	UPDATE relations SET parent_id = NULL WHERE parent_id = OLD.id;
+	DELETE FROM indexes WHERE rel_id = OLD.id;
+	DELETE FROM indexes WHERE table_id = OLD.id;
+	DELETE FROM indexes WHERE parent_index = OLD.id;
+	DELETE FROM constraints WHERE rel_id = OLD.id;
+	DELETE FROM constraints WHERE ref_rel_id = OLD.id;
+	DELETE FROM constraints WHERE index_id = OLD.id;
+	DELETE FROM view_deps WHERE view_id = OLD.id;
+	DELETE FROM view_deps WHERE rel_id = OLD.id;
+	DELETE FROM sequence_owners WHERE seq_id = OLD.id;
+	DELETE FROM triggers WHERE rel_id = OLD.id;
+	DELETE FROM policies WHERE rel_id = OLD.id;
+END;
 
 -- A relation's columns go with it, and what used them (what the foreign
 -- keys on columns.id did, ON DELETE CASCADE, when it was a table):

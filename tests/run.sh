@@ -29,6 +29,10 @@ if command -v npm >/dev/null &&
 fi
 export MIGSAFE_SARIF_MULTITOOL=$PWD/$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
+# every migsafe the tests start checks, as it ends, that no catalog row
+# refers to a relation that is gone (catalog.c, check_relation_refs)
+export MIGSAFE_CHECK_CATALOG=1
+
 run build
 # fuzz/lsan.supp: libpg_query's own 1-byte leak when PL/pgSQL does not
 # parse (every DO block is parsed with its file, test_parse has such)
