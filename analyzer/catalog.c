@@ -750,11 +750,11 @@ const char *catalog_backend_version(void)
 
 /*
  * MIGSAFE_CHECK_CATALOG (the test suite sets it): no row may refer to a
- * relation that is gone. The ids that refer to relations carry no
- * REFERENCES clause (catalog.sql says why), so this stands in for the
- * check SQLite's foreign keys made.
+ * relation, index or constraint that is gone. The ids that refer to them
+ * carry no REFERENCES clause (catalog.sql says why), so this stands in
+ * for the check SQLite's foreign keys made.
  */
-static void check_relation_refs(struct catalog *c)
+static void check_refs(struct catalog *c)
 {
 	static const char sql[] =
 		"SELECT 'relations.table_id', id FROM relations WHERE table_id NOT IN (SELECT id FROM relations)"
@@ -773,6 +773,14 @@ static void check_relation_refs(struct catalog *c)
 		"  WHERE seq_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'triggers', id FROM triggers WHERE rel_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'policies', id FROM policies WHERE rel_id NOT IN (SELECT id FROM relations)"
+		" UNION ALL SELECT 'index_columns', index_id FROM index_columns"
+		"  WHERE index_id NOT IN (SELECT rel_id FROM indexes)"
+		" UNION ALL SELECT 'index_deps', index_id FROM index_deps"
+		"  WHERE index_id NOT IN (SELECT rel_id FROM indexes)"
+		" UNION ALL SELECT 'constraint_columns', con_id FROM constraint_columns"
+		"  WHERE con_id NOT IN (SELECT id FROM constraints)"
+		" UNION ALL SELECT 'constraints.parent_con', id FROM constraints"
+		"  WHERE parent_con NOT IN (SELECT id FROM constraints)"
 		" LIMIT 1";
 	sqlite3_stmt *st = NULL;
 
@@ -781,7 +789,7 @@ static void check_relation_refs(struct catalog *c)
 	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL))
 		return;
 	if (sqlite3_step(st) == SQLITE_ROW)
-		BUG("catalog: a row of %s (id %lld) refers to a relation that is gone",
+		BUG("catalog: a row of %s (id %lld) refers to a row that is gone",
 		    sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
 }
@@ -793,7 +801,7 @@ void catalog_free(struct catalog *c)
 	if (!c)
 		return;
 	if (getenv("MIGSAFE_CHECK_CATALOG"))
-		check_relation_refs(c);
+		check_refs(c);
 	for (i = 0; i < STMT_CACHE; i++)
 		if (c->cache[i].st)
 			sqlite3_finalize(c->cache[i].st);

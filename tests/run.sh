@@ -30,7 +30,8 @@ fi
 export MIGSAFE_SARIF_MULTITOOL=$PWD/$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
 # every migsafe the tests start checks, as it ends, that no catalog row
-# refers to a relation that is gone (catalog.c, check_relation_refs)
+# refers to a relation, index or constraint that is gone (catalog.c,
+# check_refs)
 export MIGSAFE_CHECK_CATALOG=1
 
 run build
