@@ -32,7 +32,8 @@ typedef void (*cat_describe_fn)(void *data, const char *what);
 
 /* Where the statement being replayed is; copied by cat_set_origin. */
 struct cat_origin {
-	int file_index;         /* -1: before the history */
+	int file_index;         /* -1: before the history (--initial-schema);
+	                           -2: the layout's prelude (engine.c) */
 	bool in_range;
 	const char *file;       /* display path; must outlive the catalog */
 	struct loc loc;

@@ -75,9 +75,9 @@ CREATE TABLE relations (
 -- uses them.
 CREATE INDEX relations_table ON relations(table_id) WHERE table_id IS NOT NULL;
 CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NULL;
--- what the range rules start from: a pre-commit run lints one file of a
--- long history
-CREATE INDEX relations_in_range ON relations(id) WHERE in_range;
+-- what the range rules start from: relations_in_range and
+-- constraints_in_range, partial indexes made when a lint range begins
+-- after a history (catalog.c, range_indexes)
 
 -- Columns of tables, views and composite types (attnum order).
 --   type:        as PostgreSQL's format_type() prints it
@@ -197,7 +197,6 @@ CREATE INDEX constraints_rel ON constraints(rel_id);
 CREATE INDEX constraints_name ON constraints(name);
 CREATE INDEX constraints_parent ON constraints(parent_con) WHERE parent_con IS NOT NULL;
 CREATE INDEX constraints_ref ON constraints(ref_rel_id) WHERE ref_rel_id IS NOT NULL;
-CREATE INDEX constraints_in_range ON constraints(id) WHERE in_range;
 
 --   ref_column_id: for a foreign key, the referenced column at this position
 CREATE TABLE constraint_columns (
