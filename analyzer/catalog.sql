@@ -341,6 +341,15 @@ BEGIN
 	DELETE FROM constraints WHERE parent_con = OLD.id;
 END;
 
+-- The columns of the relations being deleted, while relation_columns_gone
+-- runs: "IN (SELECT id FROM gone_columns)" reads this table's own B-tree,
+-- where "IN (SELECT id FROM columns ...)" built a temporary table for
+-- each of the trigger's six DELETEs.
+CREATE TABLE gone_columns (
+	id            INTEGER PRIMARY KEY,
+	rel_id        INTEGER NOT NULL
+);
+
 -- What refers to a relation goes with it: what ON DELETE CASCADE (and
 -- SET NULL for parent_id) on thirteen foreign keys did. Each foreign key
 -- action is a trigger program of its own, run for every relation row
@@ -374,15 +383,15 @@ END;
 CREATE TRIGGER relation_columns_gone AFTER DELETE ON relations
 WHEN EXISTS (SELECT 1 FROM columns WHERE rel_id = OLD.id)
 BEGIN
-	DELETE FROM index_columns WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM index_deps WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM constraint_columns
-		WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM constraint_columns
-		WHERE ref_column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM view_deps WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM sequence_owners WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
+	INSERT OR IGNORE INTO gone_columns SELECT id, OLD.id FROM columns WHERE rel_id = OLD.id;
+	DELETE FROM index_columns WHERE column_id IN (SELECT id FROM gone_columns);
+	DELETE FROM index_deps WHERE column_id IN (SELECT id FROM gone_columns);
+	DELETE FROM constraint_columns WHERE column_id IN (SELECT id FROM gone_columns);
+	DELETE FROM constraint_columns WHERE ref_column_id IN (SELECT id FROM gone_columns);
+	DELETE FROM view_deps WHERE column_id IN (SELECT id FROM gone_columns);
+	DELETE FROM sequence_owners WHERE column_id IN (SELECT id FROM gone_columns);
 	DELETE FROM columns WHERE rel_id = OLD.id;
+	DELETE FROM gone_columns WHERE rel_id = OLD.id;
 END;
 
 INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
