@@ -651,7 +651,7 @@ static int connect(struct catalog **out)
 		return -1;
 	/* a view on a view goes when the first one goes: triggers that fire
 	   triggers */
-	if (sqlite3_exec(c->db, "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+	if (sqlite3_exec(c->db, "PRAGMA temp_store=MEMORY;"
 			 " PRAGMA recursive_triggers=ON;", NULL, NULL, NULL))
 		return -1;
 	sqlite3_update_hook(c->db, row_changed, c);
@@ -752,23 +752,25 @@ const char *catalog_backend_version(void)
 
 /*
  * MIGSAFE_CHECK_CATALOG (the test suite sets it): no row may refer to a
- * relation, index or constraint that is gone. The ids that refer to them
- * carry no REFERENCES clause (catalog.sql says why), so this stands in
- * for the check SQLite's foreign keys made.
+ * relation, index, constraint, schema, type or function that is gone.
+ * The ids that refer to them carry no REFERENCES clause (catalog.sql
+ * says why), so this stands in for the check SQLite's foreign keys made.
+ * (A NULL is tested apart: "NULL NOT IN (an empty list)" is true.)
  */
 static void check_refs(struct catalog *c)
 {
 	static const char sql[] =
-		"SELECT 'relations.table_id', id FROM relations WHERE table_id NOT IN (SELECT id FROM relations)"
+		"SELECT 'relations.table_id', id FROM relations"
+		"  WHERE table_id IS NOT NULL AND table_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'relations.parent_id', id FROM relations"
-		"  WHERE parent_id NOT IN (SELECT id FROM relations)"
+		"  WHERE parent_id IS NOT NULL AND parent_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'indexes', rel_id FROM indexes WHERE rel_id NOT IN (SELECT id FROM relations)"
-		"  OR table_id NOT IN (SELECT id FROM relations)"
-		"  OR parent_index NOT IN (SELECT id FROM relations)"
+		"  OR table_id IS NOT NULL AND table_id NOT IN (SELECT id FROM relations)"
+		"  OR parent_index IS NOT NULL AND parent_index NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'constraints', id FROM constraints"
 		"  WHERE rel_id NOT IN (SELECT id FROM relations)"
-		"  OR ref_rel_id NOT IN (SELECT id FROM relations)"
-		"  OR index_id NOT IN (SELECT id FROM relations)"
+		"  OR ref_rel_id IS NOT NULL AND ref_rel_id NOT IN (SELECT id FROM relations)"
+		"  OR index_id IS NOT NULL AND index_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'view_deps', view_id FROM view_deps"
 		"  WHERE view_id NOT IN (SELECT id FROM relations) OR rel_id NOT IN (SELECT id FROM relations)"
 		" UNION ALL SELECT 'sequence_owners', seq_id FROM sequence_owners"
@@ -782,7 +784,16 @@ static void check_refs(struct catalog *c)
 		" UNION ALL SELECT 'constraint_columns', con_id FROM constraint_columns"
 		"  WHERE con_id NOT IN (SELECT id FROM constraints)"
 		" UNION ALL SELECT 'constraints.parent_con', id FROM constraints"
-		"  WHERE parent_con NOT IN (SELECT id FROM constraints)"
+		"  WHERE parent_con IS NOT NULL AND parent_con NOT IN (SELECT id FROM constraints)"
+		" UNION ALL SELECT 'relations.schema_id', id FROM relations"
+		"  WHERE schema_id NOT IN (SELECT id FROM schemas)"
+		" UNION ALL SELECT 'types', id FROM types WHERE schema_id NOT IN (SELECT id FROM schemas)"
+		" UNION ALL SELECT 'functions', id FROM functions"
+		"  WHERE schema_id NOT IN (SELECT id FROM schemas)"
+		" UNION ALL SELECT 'enum_values', type_id FROM enum_values"
+		"  WHERE type_id NOT IN (SELECT id FROM types)"
+		" UNION ALL SELECT 'triggers.function_id', id FROM triggers"
+		"  WHERE function_id IS NOT NULL AND function_id NOT IN (SELECT id FROM functions)"
 		" LIMIT 1";
 	sqlite3_stmt *st = NULL;
 

@@ -10,14 +10,14 @@
 --     statement was in the lint range.
 --   * names are stored as PostgreSQL stores them (folded, truncated to 63
 --     bytes).
---   * foreign keys with ON DELETE CASCADE, plus a few triggers, model what
---     PostgreSQL drops together with an object: dropping a table drops its
---     columns, indexes and constraints (and foreign keys that point at it);
---     dropping a column drops the indexes and constraints that use it.
+--   * triggers model what PostgreSQL drops together with an object:
+--     dropping a table drops its columns, indexes and constraints (and
+--     foreign keys that point at it); dropping a column drops the indexes
+--     and constraints that use it. They do what ON DELETE CASCADE foreign
+--     keys did, cheaper (see relation_gone); there are no foreign keys,
+--     and MIGSAFE_CHECK_CATALOG checks the references instead.
 --
 -- Custom rules (config "custom_rules") query these tables read-only.
-
-PRAGMA foreign_keys = ON;
 
 -- The paths objects were created in, each stored once: every table
 -- below that has a "file" column computes it from "file_ref" (the
@@ -49,7 +49,7 @@ CREATE TABLE schemas (
 --   parent_id: for a partition, its partitioned table
 CREATE TABLE relations (
 	id            INTEGER PRIMARY KEY,
-	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	schema_id     INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	kind          TEXT NOT NULL,
 	table_id      INTEGER,
@@ -265,7 +265,7 @@ END;
 -- 'd', 'c'). base_type is a domain's underlying type.
 CREATE TABLE types (
 	id            INTEGER PRIMARY KEY,
-	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	schema_id     INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	kind          TEXT NOT NULL,
 	base_type     TEXT,
@@ -282,7 +282,7 @@ CREATE TABLE types (
 CREATE INDEX types_name ON types(name);
 
 CREATE TABLE enum_values (
-	type_id       INTEGER NOT NULL REFERENCES types(id) ON DELETE CASCADE,
+	type_id       INTEGER NOT NULL,
 	sort_order    REAL NOT NULL,
 	label         TEXT NOT NULL,
 	UNIQUE (type_id, label)
@@ -298,7 +298,7 @@ CREATE TABLE extensions (
 -- Functions and procedures by signature ("(int4,text)").
 CREATE TABLE functions (
 	id            INTEGER PRIMARY KEY,
-	schema_id     INTEGER NOT NULL REFERENCES schemas(id) ON DELETE CASCADE,
+	schema_id     INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	signature     TEXT NOT NULL,
 	kind          TEXT NOT NULL DEFAULT 'f',   -- 'f' function, 'p' procedure
@@ -314,7 +314,7 @@ CREATE TABLE triggers (
 	name          TEXT NOT NULL,
 	-- the trigger function, when the model holds it: DROP FUNCTION ...
 	-- CASCADE and DROP SCHEMA ... CASCADE take the trigger with it
-	function_id   INTEGER REFERENCES functions(id) ON DELETE CASCADE,
+	function_id   INTEGER,
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	UNIQUE (rel_id, name)
 );
@@ -326,6 +326,25 @@ CREATE TABLE policies (
 	created_file  INTEGER NOT NULL DEFAULT -1,
 	UNIQUE (rel_id, name)
 );
+
+-- What ON DELETE CASCADE did for schemas, types and functions (see
+-- relation_gone below for why these are triggers).
+CREATE TRIGGER schema_gone AFTER DELETE ON schemas
+BEGIN
+	DELETE FROM relations WHERE schema_id = OLD.id;
+	DELETE FROM types WHERE schema_id = OLD.id;
+	DELETE FROM functions WHERE schema_id = OLD.id;
+END;
+
+CREATE TRIGGER type_gone AFTER DELETE ON types
+BEGIN
+	DELETE FROM enum_values WHERE type_id = OLD.id;
+END;
+
+CREATE TRIGGER function_gone AFTER DELETE ON functions
+BEGIN
+	DELETE FROM triggers WHERE function_id = OLD.id;
+END;
 
 -- What ON DELETE CASCADE did for the rows of an index and a constraint,
 -- in one trigger program each instead of one per foreign key.
