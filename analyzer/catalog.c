@@ -3130,13 +3130,24 @@ void cat_view_clear_deps(struct catalog *c, cat_id view)
 	by_id(c, "DELETE FROM replacing_views WHERE view_id = ?1", view);
 }
 
+/*
+ * A new owner replaces the old one and the sequence stays. Not INSERT OR
+ * REPLACE: the row it deletes fires sequence_owner_gone, which drops the
+ * sequence (when a foreign key still checked seq_id, that failed the
+ * INSERT and the owner never changed; without it, the new row pointed
+ * at a dropped sequence).
+ */
 void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "INSERT OR REPLACE INTO sequence_owners (seq_id, column_id)"
-			     " VALUES (?1, ?2)");
+	sqlite3_stmt *st;
 
 	if (!col_ref_ok(c, col, false))
 		return;
+	st = q(c, "SELECT EXISTS (SELECT 1 FROM sequence_owners WHERE seq_id = ?1)");
+	sqlite3_bind_int64(st, 1, seq);
+	if (one_int(st, 0))
+		cat_sequence_disown(c, seq);
+	st = q(c, "INSERT INTO sequence_owners (seq_id, column_id) VALUES (?1, ?2)");
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int64(st, 2, col);
 	run(c, st);
