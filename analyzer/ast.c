@@ -3,6 +3,7 @@
  * kinds used in messages.
  */
 #include "ast.h"
+#include "source.h"
 
 #include "banned.h"
 
@@ -22,6 +23,20 @@ void stmt_list_release(struct stmt_list *l)
 			stmt_list_release(l->stmts[i].u.do_block.inner);
 	arena_release(&l->arena);
 	stmt_list_init(l);
+}
+
+void stmt_list_place(struct stmt_list *l, const struct source_file *src)
+{
+	for (int i = 0; i < l->nr; i++) {
+		struct stmt *st = &l->stmts[i];
+		struct srcpos a = source_pos(src, st->start), b = source_pos(src, st->end);
+
+		st->place.line = a.line;
+		st->place.col = a.col;
+		st->place.end_line = b.line;
+		st->place.end_col = b.col;
+		st->place.hash = source_fingerprint(src, st->start, st->end);
+	}
 }
 
 /* As PostgreSQL's own messages name them ("materialized view"). */

@@ -565,8 +565,9 @@ struct stmt {
 	/* ST_SYNTAX_ERROR only */
 	const char *error_message;  /* libpg_query's message */
 	size_t error_offset;        /* byte offset of the parser's cursor */
-	/* start and end as line/column, and source_fingerprint(), worked
-	   out on the thread that read the file; line 0: not yet */
+	/* start and end as line/column, and source_fingerprint(): by
+	   stmt_list_place(), on the thread that read the file when it
+	   parsed it there */
 	struct {
 		int line, col, end_line, end_col;
 		uint64_t hash;
@@ -592,6 +593,12 @@ struct stmt_list {
 
 void stmt_list_init(struct stmt_list *l);
 void stmt_list_release(struct stmt_list *l);
+
+/*
+ * Fill each statement's place (the line and column of its ends, its
+ * source_fingerprint()) from 'src', the text the list was made from.
+ */
+void stmt_list_place(struct stmt_list *l, const struct source_file *src);
 
 const char *obj_kind_name(enum obj_kind k);   /* "table", "index", ... */
 

@@ -401,16 +401,11 @@ static void make_loc(struct rule_ctx *ctx, size_t start, size_t end, struct loc 
 	loc->end_col = b.col;
 }
 
-/* The statement's place: found on the reading thread, or now. */
+/* The statement's place, as read_statements() left it placed. */
 static void stmt_loc(struct rule_ctx *ctx, const struct stmt *st)
 {
 	struct loc *loc = &ctx->loc;
 
-	if (!st->place.line) {
-		make_loc(ctx, st->start, st->end, loc);
-		loc->stmt_hash = source_fingerprint(ctx->src, st->start, st->end);
-		return;
-	}
 	loc->file_index = ctx->file_index;
 	loc->start = st->start;
 	loc->end = st->end;
@@ -852,13 +847,18 @@ static int read_statements(struct rule_ctx *ctx, struct prefetched *f)
 {
 	enum tx_mode tx = ctx->opts->tx_override >= 0 ? (enum tx_mode)ctx->opts->tx_override
 						      : ctx->m->tx;
+	int ret;
 
 	if (ctx->sq)
-		return sqlite_replay_file(ctx->sq, f->src.text, f->src.len, tx, ctx->m->layout,
-					  &f->stmts);
-	if (f->parsed)
-		return f->parse_status;
-	return parse_sql(f->src.text, f->src.len, &f->stmts);
+		ret = sqlite_replay_file(ctx->sq, f->src.text, f->src.len, tx, ctx->m->layout,
+					 &f->stmts);
+	else if (f->parsed)
+		return f->parse_status;         /* placed where it was parsed */
+	else
+		ret = parse_sql(f->src.text, f->src.len, &f->stmts);
+	if (!ret)
+		stmt_list_place(&f->stmts, &f->src);
+	return ret;
 }
 
 static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_result *res,

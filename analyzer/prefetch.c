@@ -72,24 +72,6 @@ struct prefetch {
 
 /* ---- one file ---- */
 
-/*
- * Where each statement starts and ends, and its fingerprint: from the
- * text alone, so here rather than on the thread that replays.
- */
-static void place_stmts(struct stmt_list *l, const struct source_file *src)
-{
-	for (int i = 0; i < l->nr; i++) {
-		struct stmt *st = &l->stmts[i];
-		struct srcpos a = source_pos(src, st->start), b = source_pos(src, st->end);
-
-		st->place.line = a.line;
-		st->place.col = a.col;
-		st->place.end_line = b.line;
-		st->place.end_col = b.col;
-		st->place.hash = source_fingerprint(src, st->start, st->end);
-	}
-}
-
 void prefetch_read(const struct migration *m, bool parse, struct prefetched *out)
 {
 	struct migration copy = *m;
@@ -109,8 +91,9 @@ void prefetch_read(const struct migration *m, bool parse, struct prefetched *out
 		return;
 	out->parsed = true;
 	out->parse_status = parse_sql(out->src.text, out->src.len, &out->stmts);
+	/* from the text alone: here rather than on the thread that replays */
 	if (!out->parse_status)
-		place_stmts(&out->stmts, &out->src);
+		stmt_list_place(&out->stmts, &out->src);
 }
 
 void prefetched_release(struct prefetched *p)
