@@ -1415,37 +1415,26 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	return colstore_add(&c->colstore, &r, 0);
 }
 
-/*
- * What went with a column when it was a row with foreign keys pointing
- * at it (ON DELETE CASCADE): the rows that use it; their tables'
- * triggers take the indexes, constraints, views and sequences along.
- * The trigger relation_columns_gone (catalog.sql) does the same for
- * every column of a relation that goes.
- */
-static void col_dependents_drop(struct catalog *c, cat_id col)
+/* What used the column goes (the trigger column_gone, catalog.sql). */
+static void col_dependents_drop(struct catalog *c, cat_id col, cat_id rel)
 {
-	static const char *const sql[] = {
-		"DELETE FROM index_columns WHERE column_id = ?1",
-		"DELETE FROM index_deps WHERE column_id = ?1",
-		"DELETE FROM constraint_columns WHERE column_id = ?1",
-		"DELETE FROM constraint_columns WHERE ref_column_id = ?1",
-		"DELETE FROM view_deps WHERE column_id = ?1",
-		"DELETE FROM sequence_owners WHERE column_id = ?1",
-	};
+	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO gone_columns (id, rel_id) VALUES (?1, ?2)");
 
-	for (size_t i = 0; i < ARRAY_SIZE(sql); i++) {
-		sqlite3_stmt *st = q(c, sql[i]);
-
-		sqlite3_bind_int64(st, 1, col);
-		step(c, st);
-	}
+	sqlite3_bind_int64(st, 1, col);
+	sqlite3_bind_int64(st, 2, rel);
+	step(c, st);
+	st = q(c, "DELETE FROM gone_columns WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, col);
+	step(c, st);
 }
 
 void cat_col_drop(struct catalog *c, cat_id col)
 {
-	if (!colstore_get(&c->colstore, col))
+	const struct col_row *r = colstore_get(&c->colstore, col);
+
+	if (!r)
 		return;
-	col_dependents_drop(c, col);
+	col_dependents_drop(c, col, r->rel_id);
 	colstore_delete(&c->colstore, col);
 	if (c->views_pending && !c->dropping_views)
 		drop_pending_views(c);

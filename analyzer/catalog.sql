@@ -97,8 +97,8 @@ CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NUL
 --   in_range, file_ref (files.id), file, line
 -- with "id" its rowid, and lookups by id, rel_id and (rel_id, name).
 -- No foreign key can point at it: the ON DELETE CASCADE that the tables
--- below had on their column ids is the trigger relation_columns_gone
--- (a relation's columns, with the relation) and catalog.c (one column).
+-- below had on their column ids is the trigger column_gone, for a
+-- relation's columns (relation_columns_gone) and for one (catalog.c).
 CREATE VIRTUAL TABLE columns USING migsafe_columns;
 
 -- Index details; the index itself is a row of relations (kind 'i').
@@ -360,14 +360,26 @@ BEGIN
 	DELETE FROM constraints WHERE parent_con = OLD.id;
 END;
 
--- The columns of the relations being deleted, while relation_columns_gone
--- runs: "IN (SELECT id FROM gone_columns)" reads this table's own B-tree,
--- where "IN (SELECT id FROM columns ...)" built a temporary table for
--- each of the trigger's six DELETEs.
+-- A column going away, and what used it (what the foreign keys on
+-- columns.id did, ON DELETE CASCADE, when it was a table): the rows
+-- that name it go; their tables' triggers take the indexes, constraints,
+-- views and sequences along. Both ways a column goes come through here:
+-- relation_columns_gone (every column of a relation) and cat_col_drop()
+-- (one column; catalog.c).
 CREATE TABLE gone_columns (
 	id            INTEGER PRIMARY KEY,
 	rel_id        INTEGER NOT NULL
 );
+
+CREATE TRIGGER column_gone AFTER INSERT ON gone_columns
+BEGIN
+	DELETE FROM index_columns WHERE column_id = NEW.id;
+	DELETE FROM index_deps WHERE column_id = NEW.id;
+	DELETE FROM constraint_columns WHERE column_id = NEW.id;
+	DELETE FROM constraint_columns WHERE ref_column_id = NEW.id;
+	DELETE FROM view_deps WHERE column_id = NEW.id;
+	DELETE FROM sequence_owners WHERE column_id = NEW.id;
+END;
 
 -- What refers to a relation goes with it: what ON DELETE CASCADE (and
 -- SET NULL for parent_id) on thirteen foreign keys did. Each foreign key
@@ -396,19 +408,11 @@ BEGIN
 	DELETE FROM policies WHERE rel_id = OLD.id;
 END;
 
--- A relation's columns go with it, and what used them (what the foreign
--- keys on columns.id did, ON DELETE CASCADE, when it was a table):
--- indexes, constraints, views and sequences follow by their triggers.
+-- A relation's columns go with it, and what used them (column_gone).
 CREATE TRIGGER relation_columns_gone AFTER DELETE ON relations
 WHEN EXISTS (SELECT 1 FROM columns WHERE rel_id = OLD.id)
 BEGIN
 	INSERT OR IGNORE INTO gone_columns SELECT id, OLD.id FROM columns WHERE rel_id = OLD.id;
-	DELETE FROM index_columns WHERE column_id IN (SELECT id FROM gone_columns);
-	DELETE FROM index_deps WHERE column_id IN (SELECT id FROM gone_columns);
-	DELETE FROM constraint_columns WHERE column_id IN (SELECT id FROM gone_columns);
-	DELETE FROM constraint_columns WHERE ref_column_id IN (SELECT id FROM gone_columns);
-	DELETE FROM view_deps WHERE column_id IN (SELECT id FROM gone_columns);
-	DELETE FROM sequence_owners WHERE column_id IN (SELECT id FROM gone_columns);
 	DELETE FROM columns WHERE rel_id = OLD.id;
 	DELETE FROM gone_columns WHERE rel_id = OLD.id;
 END;
