@@ -1110,7 +1110,6 @@ cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
 			     " created_file, in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 	char k[2] = { (char)kind, 0 };
-
 	cat_id id;
 
 	sqlite3_bind_int64(st, 1, schema);
