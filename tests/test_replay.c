@@ -1421,6 +1421,20 @@ START_TEST(test_sequence_owned_by_none_survives)
 }
 END_TEST
 
+/* A new owner replaces the old one; the sequence stays (PostgreSQL's
+   ALTER SEQUENCE ... OWNED BY), also when the owner does not change. */
+START_TEST(test_sequence_owner_moves)
+{
+	ok("CREATE TABLE t (a int, b int); CREATE SEQUENCE s OWNED BY t.a;"
+	   "ALTER SEQUENCE s OWNED BY t.a; ALTER SEQUENCE s OWNED BY t.b");
+	ck_assert_int_eq(rel_kind("s"), REL_SEQUENCE);
+	ok("ALTER TABLE t DROP COLUMN a");
+	ck_assert_int_eq(rel_kind("s"), REL_SEQUENCE);
+	ok("ALTER TABLE t DROP COLUMN b");
+	ck_assert_int_eq(rel_kind("s"), 0);
+}
+END_TEST
+
 /* CREATE TABLE AS / SELECT INTO: the columns the query gives. */
 START_TEST(test_create_table_as_columns)
 {
@@ -2160,6 +2174,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_aggregates_are_functions);
 	tcase_add_test(chg, test_identity_set_generated_and_drop);
 	tcase_add_test(chg, test_sequence_owned_by_none_survives);
+	tcase_add_test(chg, test_sequence_owner_moves);
 	tcase_add_test(chg, test_create_table_as_columns);
 	tcase_add_test(chg, test_drop_function_cascade_drops_triggers);
 	tcase_add_test(chg, test_create_table_folds_duplicate_unique);
