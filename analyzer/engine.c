@@ -1238,6 +1238,24 @@ out:
 	strbuf_release(&mine);
 }
 
+/*
+ * A history of 64 KB of SQL or more: the main heap in huge pages
+ * (util.h; -20% CPU on 20,000 statements, -15% on documenso's 230 KB).
+ * A short one would pay for 2 MB pages it hardly uses: a one-file lint
+ * took 3-4 ms longer, a 22 KB history (conductor) the same time.
+ */
+#define HUGE_HEAP_FROM ((uint64_t)64 << 10)
+
+static void size_heap(const struct history *h, int last)
+{
+	uint64_t bytes = 0;
+
+	for (int i = 0; i <= last && i < h->nr; i++)
+		bytes += h->items[i].meta.size;
+	if (bytes >= HUGE_HEAP_FROM)
+		memory_huge_heap();
+}
+
 /* Replay (and lint, when ctx->lint) files 0..last. */
 static int run_files(struct rule_ctx *ctx, int last)
 {
@@ -1247,6 +1265,7 @@ static int run_files(struct rule_ctx *ctx, int last)
 	unsigned preludes_done = 0;
 	int ret = 0, first, start;
 
+	size_heap(ctx->h, last);
 	source_from_text(&ctx->cache, "", xstrdup(""), 0);
 	replay_result_init(&res);
 	if (ctx->lint)

