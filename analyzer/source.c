@@ -175,38 +175,22 @@ void source_release(struct source_file *sf)
 	memset(sf, 0, sizeof(*sf));
 }
 
-/* Refuse what cannot be read as a regular file before reading it. */
-static int check_stat(const char *path, char **why)
-{
-	struct stat st;
-
-	if (stat(path, &st) < 0) {
-		set_why(why, reason_errno("cannot read", errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		set_why(why, xstrdup("cannot read: is a directory"));
-		return -1;
-	}
-	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > SOURCE_MAX_BYTES) {
-		set_why(why, reason_too_large((double)st.st_size));
-		return -1;
-	}
-	return 0;
-}
-
 int source_load(struct source_file *sf, const char *path, char **why)
 {
+	struct stat st;
 	char *text = NULL;
 	size_t len = 0;
 
 	memset(sf, 0, sizeof(*sf));
 	if (why)
 		*why = NULL;
-	if (check_stat(path, why) < 0)
-		return -1;
-	if (read_file(path, &text, &len, SOURCE_MAX_BYTES) < 0) {
-		if (errno == EFBIG)
+	if (read_file_stat(path, &text, &len, SOURCE_MAX_BYTES, &st) < 0) {
+		if (errno == EISDIR)
+			set_why(why, xstrdup("cannot read: is a directory"));
+		else if (errno == EFBIG && S_ISREG(st.st_mode) &&
+			 (uintmax_t)st.st_size > SOURCE_MAX_BYTES)
+			set_why(why, reason_too_large((double)st.st_size));
+		else if (errno == EFBIG)
 			set_why(why, xstrfmt("file too large (more than %u MB)",
 					     (unsigned)(SOURCE_MAX_BYTES / (1024 * 1024))));
 		else

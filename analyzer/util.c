@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -471,38 +473,85 @@ uint64_t fnv1a64(const void *data, size_t len, uint64_t h)
 	return h;
 }
 
-int read_file(const char *path, char **out, size_t *len, size_t max_len)
+/*
+ * Read what is left of 'fd' into a buffer of at least 'hint' + 1 bytes.
+ * On a regular file a read that returns less than it was asked for is
+ * the end (Linux returns short only there), so a file whose size fstat()
+ * gave is read with one read() and no second one to see the end.
+ */
+static int read_fd(int fd, bool regular, size_t hint, size_t max_len, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	struct strbuf sb;
-	char chunk[65536];
-	size_t n;
-	int ret = -1;
+	size_t alloc = (hint < max_len ? hint : max_len) + 1, n = 0;
+	char *buf = xmalloc(alloc + 1);
+	ssize_t got;
 
-	strbuf_init(&sb);
-	if (!f)
-		return -1;
-	errno = 0;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (sb.len + n > max_len) {
-			errno = EFBIG;
-			goto out;
+	for (;;) {
+		if (n == alloc) {
+			if (n > max_len) {
+				errno = EFBIG;
+				goto fail;
+			}
+			alloc = alloc < max_len / 2 ? alloc * 2 : max_len + 1;
+			buf = xrealloc(buf, alloc + 1);
 		}
-		strbuf_add(&sb, chunk, n);
+		got = read(fd, buf + n, alloc - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto fail;
+		if (!got)
+			break;
+		n += (size_t)got;
+		if (regular && n < alloc)
+			break;
 	}
-	if (ferror(f)) {
-		if (!errno)
-			errno = EIO;
+	if (n > max_len) {
+		errno = EFBIG;
+		goto fail;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+fail:
+	free(buf);
+	return -1;
+}
+
+int read_file_stat(const char *path, char **out, size_t *len, size_t max_len,
+		   struct stat *st)
+{
+	/* O_NONBLOCK: opening a FIFO does not wait for a writer */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ret = -1, err;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st) < 0)
+		goto out;
+	if (S_ISDIR(st->st_mode)) {
+		errno = EISDIR;
 		goto out;
 	}
-	*len = sb.len;
-	*out = strbuf_detach(&sb);
-	ret = 0;
+	if (S_ISREG(st->st_mode) && (uintmax_t)st->st_size > max_len) {
+		errno = EFBIG;
+		goto out;
+	}
+	if (!S_ISREG(st->st_mode))
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	ret = read_fd(fd, S_ISREG(st->st_mode),
+		      S_ISREG(st->st_mode) ? (size_t)st->st_size : 4096, max_len, out, len);
 out:
-	if (ret)
-		strbuf_release(&sb);
-	fclose(f);
+	err = errno;
+	close(fd);
+	errno = err;
 	return ret;
+}
+
+int read_file(const char *path, char **out, size_t *len, size_t max_len)
+{
+	struct stat st;
+
+	return read_file_stat(path, out, len, max_len, &st);
 }
 
 #if defined(__has_feature)

@@ -128,8 +128,17 @@ struct timespec;
 /* A time as nanoseconds since the epoch (file times, the clock). */
 int64_t timespec_ns(const struct timespec *ts);
 
-/* Read a whole file; returns 0, or -1 with errno set. *out is NUL-terminated. */
+/*
+ * Read a whole file; returns 0, or -1 with errno set: EISDIR for a
+ * directory, EFBIG for more than max_len bytes. *out is NUL-terminated
+ * (malloc'ed, the caller's). Four system calls for a regular file.
+ */
 int read_file(const char *path, char **out, size_t *len, size_t max_len);
+struct stat;
+/* The same, and what fstat() said of the file (also when it fails after
+   opening it: a directory, a file too large). */
+int read_file_stat(const char *path, char **out, size_t *len, size_t max_len,
+		   struct stat *st);
 
 /*
  * A large buffer (malloc'ed, 'len' bytes, 64 KB or more) is about to be
