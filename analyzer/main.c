@@ -334,6 +334,8 @@ static bool want_writer_thread(const struct report *r)
 	return writer_thread_allowed() && !isatty(fileno(r->out));
 }
 
+static char out_buffer[64 << 10];
+
 static int report_open(struct report *r, const struct cli *c, const struct history *h,
 		       struct baseline *bl, struct summary *sum)
 {
@@ -348,6 +350,12 @@ static int report_open(struct report *r, const struct cli *c, const struct histo
 	finding_list_init(&r->annotations);
 	if (c->output && !(r->out = fopen(c->output, "w")))
 		return error("cannot open '%s' for writing: %s", c->output, strerror(errno));
+	/* not a terminal: the report in 64 KB writes, not 4 KB ones (a
+	   system call costs microseconds here; 15 MB of JSON made 3,800).
+	   glibc ignores the size unless given the buffer; one report per
+	   process, and the buffer outlives stdout. */
+	if (!isatty(fileno(r->out)))
+		setvbuf(r->out, out_buffer, _IOFBF, sizeof(out_buffer));
 	r->files = xcalloc((size_t)h->nr + 1, sizeof(*r->files));
 	for (int i = 0; i < h->nr; i++)
 		if (h->items[i].in_range)
