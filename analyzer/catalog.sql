@@ -391,21 +391,36 @@ END;
 -- REFERENCES relations(id); the catalog's code never inserts an id of a
 -- relation that does not exist, and with MIGSAFE_CHECK_CATALOG set (the
 -- test suite sets it) migsafe checks that as it ends (catalog.c).
+-- An index or a sequence has its own trigger with the few deletes that
+-- can find a row (an index is what most dropped relations are: 13
+-- statements each for nothing cost 1% of the benchmark).
 CREATE TRIGGER relation_gone AFTER DELETE ON relations
+WHEN OLD.kind NOT IN ('i', 'S')
 BEGIN
 	DELETE FROM relations WHERE table_id = OLD.id;
 	UPDATE relations SET parent_id = NULL WHERE parent_id = OLD.id;
-	DELETE FROM indexes WHERE rel_id = OLD.id;
 	DELETE FROM indexes WHERE table_id = OLD.id;
-	DELETE FROM indexes WHERE parent_index = OLD.id;
 	DELETE FROM constraints WHERE rel_id = OLD.id;
 	DELETE FROM constraints WHERE ref_rel_id = OLD.id;
-	DELETE FROM constraints WHERE index_id = OLD.id;
 	DELETE FROM view_deps WHERE view_id = OLD.id;
 	DELETE FROM view_deps WHERE rel_id = OLD.id;
-	DELETE FROM sequence_owners WHERE seq_id = OLD.id;
 	DELETE FROM triggers WHERE rel_id = OLD.id;
 	DELETE FROM policies WHERE rel_id = OLD.id;
+END;
+
+CREATE TRIGGER index_relation_gone AFTER DELETE ON relations
+WHEN OLD.kind = 'i'
+BEGIN
+	DELETE FROM indexes WHERE rel_id = OLD.id;
+	DELETE FROM indexes WHERE parent_index = OLD.id;
+	DELETE FROM constraints WHERE index_id = OLD.id;
+END;
+
+CREATE TRIGGER sequence_relation_gone AFTER DELETE ON relations
+WHEN OLD.kind = 'S'
+BEGIN
+	DELETE FROM view_deps WHERE rel_id = OLD.id;
+	DELETE FROM sequence_owners WHERE seq_id = OLD.id;
 END;
 
 -- A relation's columns go with it, and what used them (column_gone).
