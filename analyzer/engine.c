@@ -65,6 +65,11 @@ struct rule_ctx {
 	struct prefetch *prefetch;
 	bool prefetch_tried;
 	int prefetch_last;
+	/* the statement rules that run, in rule order (listed at the first
+	   statement: every statement asked each of the rules) */
+	const struct rule_impl *stmt_rules[NR_RULES];
+	int nr_stmt_rules;
+	bool stmt_rules_listed;
 };
 
 void lint_opts_init(struct lint_opts *o)
@@ -644,12 +649,17 @@ static bool rule_runs(const struct rule_ctx *ctx, int rule)
 
 static void run_stmt_rules(struct rule_ctx *ctx, const struct replay_result *res)
 {
-	for (int i = 0; i < NR_RULES; i++) {
-		const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
+	if (!ctx->stmt_rules_listed) {
+		ctx->stmt_rules_listed = true;
+		for (int i = 0; i < NR_RULES; i++) {
+			const struct rule_impl *impl = rule_impl_of(&rule_table[i]);
 
-		if (impl && impl->check_stmt && rule_runs(ctx, i))
-			impl->check_stmt(ctx, ctx->st, res->changes, res->nr_changes);
+			if (impl && impl->check_stmt && rule_runs(ctx, i))
+				ctx->stmt_rules[ctx->nr_stmt_rules++] = impl;
+		}
 	}
+	for (int i = 0; i < ctx->nr_stmt_rules; i++)
+		ctx->stmt_rules[i]->check_stmt(ctx, ctx->st, res->changes, res->nr_changes);
 }
 
 static void syntax_error(struct rule_ctx *ctx, const struct stmt *st)
