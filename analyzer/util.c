@@ -578,9 +578,9 @@ void memory_huge_heap(void)
 
 	/*
 	 * Fixed thresholds (glibc's moving ones would hand the top of the
-	 * heap back and take it again as blocks come and go): blocks of 1 MB
-	 * and more are mapped on their own, as before; the heap grows by
-	 * 32 MB at a time and keeps up to 64 MB free.
+	 * heap back and take it again as blocks come and go): the heap
+	 * grows by 32 MB at a time and keeps up to 64 MB free; a block of
+	 * 1 MB or more that its free space cannot hold is mapped on its own.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
