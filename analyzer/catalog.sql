@@ -19,11 +19,6 @@
 --
 -- Custom rules (config "custom_rules") query these tables read-only.
 
--- 16 KB pages: a long history's B-trees are a level shallower, and a
--- lookup or an insert walks one page less (-4% CPU on 200,000
--- statements, -2.5% on 20,000; measured against 4 KB and 8 KB).
-PRAGMA page_size = 16384;
-
 -- The paths objects were created in, each stored once: every table
 -- below that has a "file" column computes it from "file_ref" (the
 -- function is catalog.c's copy of this table), so a long path costs its
