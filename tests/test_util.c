@@ -3,14 +3,18 @@
  * (analyzer/util.h): strbuf_addf() writes the conversions messages use
  * itself and leaves the rest to vsnprintf, so every case here compares
  * it with vsnprintf byte for byte, on an empty buffer and after text
- * already in it.
+ * already in it. And read_file(): a regular file in one read, the end of
+ * what is not a regular file, the limits and errors it reports.
  */
 #include <check.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -187,6 +191,90 @@ START_TEST(test_xstrfmt)
 }
 END_TEST
 
+
+/* ---- read_file ---- */
+
+/* A file of 'n' bytes (every byte value, NULs included) in a new
+   directory; the path is the caller's to free, the file to unlink. */
+static char *file_of(size_t n)
+{
+	char dir[] = "/tmp/migsafe-test-util-XXXXXX", *path;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	path = xstrfmt("%s/f.sql", dir);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < n; i++)
+		fputc((int)(i * 7 % 256), f);
+	ck_assert_int_eq(fclose(f), 0);
+	return path;
+}
+
+static void remove_file(char *path)
+{
+	unlink(path);
+	*strrchr(path, '/') = '\0';
+	rmdir(path);
+	free(path);
+}
+
+START_TEST(test_read_file_sizes)
+{
+	static const size_t sizes[] = { 0, 1, 4095, 4096, 4097, 65536, 300001 };
+
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(*sizes); k++) {
+		char *path = file_of(sizes[k]), *text = NULL;
+		size_t len = 12345;
+
+		ck_assert_int_eq(read_file(path, &text, &len, 1 << 20), 0);
+		ck_assert_uint_eq(len, sizes[k]);
+		ck_assert_int_eq(text[len], '\0');
+		for (size_t i = 0; i < len; i++)
+			ck_assert_int_eq((unsigned char)text[i], (int)(i * 7 % 256));
+		free(text);
+		remove_file(path);
+	}
+}
+END_TEST
+
+START_TEST(test_read_file_limits)
+{
+	char *path = file_of(100), *text = NULL, *dir;
+	struct stat st;
+	size_t len;
+
+	/* exactly the limit is read; one byte over is refused */
+	ck_assert_int_eq(read_file(path, &text, &len, 100), 0);
+	ck_assert_uint_eq(len, 100);
+	free(text);
+	text = NULL;
+	errno = 0;
+	ck_assert_int_eq(read_file_stat(path, &text, &len, 99, &st), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq((int)st.st_size, 100);
+	ck_assert_ptr_null(text);
+	/* what is not a regular file is read to its end, within the limit */
+	errno = 0;
+	ck_assert_int_eq(read_file("/dev/zero", &text, &len, 100000), -1);
+	ck_assert_int_eq(errno, EFBIG);
+	ck_assert_int_eq(read_file("/dev/null", &text, &len, 100), 0);
+	ck_assert_uint_eq(len, 0);
+	free(text);
+	/* a directory, a path that is not there */
+	dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	errno = 0;
+	ck_assert_int_eq(read_file(dir, &text, &len, 100), -1);
+	ck_assert_int_eq(errno, EISDIR);
+	free(dir);
+	remove_file(path);
+	errno = 0;
+	ck_assert_int_eq(read_file("/nonexistent/migsafe.sql", &text, &len, 100), -1);
+	ck_assert_int_eq(errno, ENOENT);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -198,6 +286,10 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, test_addf_fallback);
 	tcase_add_test(tc, test_addf_appends);
 	tcase_add_test(tc, test_xstrfmt);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("read_file");
+	tcase_add_test(tc, test_read_file_sizes);
+	tcase_add_test(tc, test_read_file_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }
