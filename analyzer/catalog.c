@@ -99,6 +99,10 @@ struct catalog {
 	sqlite3 *db;
 	/* generations: start at 1, slots at 0 */
 	uint64_t rel_neg, type_neg;
+	/* cat_has_constrained_domains()'s answer, true while domains_neg
+	   equals type_neg (a type inserted or updated may change it) */
+	uint64_t domains_neg;
+	bool domains_any;
 	uint64_t names_freed;   /* cat_names_freed() */
 	/* rel_cache slots (a power of two, owned), twice as many when the
 	   relations that exist outnumber them, up to REL_CACHE_MAX: a
@@ -2118,6 +2122,18 @@ void cat_con_rename(struct catalog *c, cat_id con, const char *name)
 void cat_con_validate(struct catalog *c, cat_id con)
 {
 	by_id(c, "UPDATE constraints SET validated = 1 WHERE id = ?1", con);
+}
+
+bool cat_has_constrained_domains(struct catalog *c)
+{
+	sqlite3_stmt *st;
+
+	if (c->domains_neg != c->type_neg) {
+		st = q(c, "SELECT EXISTS (SELECT 1 FROM types WHERE kind = 'd' AND constrained)");
+		c->domains_any = one_int(st, 1);
+		c->domains_neg = c->type_neg;
+	}
+	return c->domains_any;
 }
 
 bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column)
