@@ -9,6 +9,7 @@
  * main thread a system call per finding, more than the formatting it
  * hands over.
  */
+#define _GNU_SOURCE   /* pthread_setname_np */
 #include "outq.h"
 
 #include <pthread.h>
@@ -81,6 +82,8 @@ static void *consume(void *arg)
 	struct outq *q = arg;
 	struct batch mine = { 0 }, t;
 
+	/* named for profilers (perf report --sort comm) and top -H */
+	pthread_setname_np(pthread_self(), "migsafe-report");
 	for (;;) {
 		pthread_mutex_lock(&q->lock);
 		while (!q->done && q->in.nr < BATCH) {

@@ -9,7 +9,7 @@
  * mutex guards the counters and the slots; a worker reads and parses
  * its file without holding it.
  */
-#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT */
+#define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT, pthread_setname_np */
 #include "prefetch.h"
 
 #include <errno.h>
@@ -203,6 +203,8 @@ static void *worker(void *data)
 	struct prefetch *pf = data;
 	int i;
 
+	/* named for profilers (perf report --sort comm) and top -H */
+	pthread_setname_np(pthread_self(), "migsafe-read");
 	pthread_mutex_lock(&pf->lock);
 	if (pf->parse)
 		parse_thread_init();   /* one thread at a time: see parse.h */

@@ -10,7 +10,9 @@ bench/run.sh --profile [small|large]; run that, not this.
    into SQLite and libpg_query). Falls back to valgrind --tool=callgrind
    (instruction counts, on at most the small history) when perf cannot
    record here.
-2. A second run under the sqlprof LD_PRELOAD shim (bench/sqlprof.c):
+2. A second run under the sqlprof LD_PRELOAD shim (bench/sqlprof.c), of
+   --sqlprof-migsafe (a build on Debian's shared SQLite: the shim cannot
+   see calls into the SQLite linked into migsafe):
    CPU per distinct catalog SQL statement, with call counts and SQLite's
    query plan - a "SCAN" in a plan on a hot statement is a missing index.
 
@@ -76,6 +78,14 @@ def perf_profile(a, cmd, hist):
     for pcts, rest in report_rows(self_txt)[:15]:
         print(f"  {pcts[0]:6.2f}%  {rest}")
 
+    # the main thread replays and lints, migsafe-read parses ahead,
+    # migsafe-report writes the report: the wall time is at least the
+    # busiest thread's time
+    comm_txt = report("--no-children", "--sort", "comm", "-g", "none")
+    print("\nBy thread (self time; migsafe is the main thread):")
+    for pcts, rest in report_rows(comm_txt)[:4]:
+        print(f"  {pcts[0]:6.2f}%  {rest}")
+
     dso_txt = report("--no-children", "--sort", "dso", "-g", "none")
     print("\nBy library (self time):")
     for pcts, rest in report_rows(dso_txt)[:8]:
@@ -125,6 +135,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--migsafe", required=True)
     ap.add_argument("--sqlprof", required=True)
+    ap.add_argument("--sqlprof-migsafe",
+                    help="the migsafe for the sqlprof run, built on a shared libsqlite3")
     ap.add_argument("--out", required=True)
     ap.add_argument("--size", choices=SIZES, default="large")
     a = ap.parse_args()
@@ -155,9 +167,12 @@ def main():
             print("neither perf nor valgrind is usable: no function profile")
         env = dict(os.environ, LD_PRELOAD=a.sqlprof, SQLPROF_TOP="15", SQLPROF_WIDTH="220",
                    SQLPROF_OUT=os.path.join(a.out, "sqlprof.txt"))
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        print("\nCatalog SQL by time (sqlprof; a SCAN in the plan of a hot statement"
-              " is a missing index):")
+        # the shim interposes on a shared libsqlite3; the migsafe profiled
+        # above has SQLite linked in (third_party/sqlite)
+        subprocess.run([a.sqlprof_migsafe or a.migsafe] + cmd[1:], env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        print("\nCatalog SQL by time (sqlprof, on a migsafe built with Debian's shared"
+              " SQLite; a SCAN in the plan of a hot statement is a missing index):")
         with open(os.path.join(a.out, "sqlprof.txt")) as f:
             sys.stdout.write(f.read())
         print(f"\nreports in {a.out}")

@@ -7,8 +7,9 @@
 #                                 pre-commit case (about 3-5 minutes)
 #   bench/run.sh --quick          small history, corpora, pre-commit; 1 run
 #   bench/run.sh --profile [small|large]
-#                                 perf (or callgrind) top functions and the
-#                                 catalog's SQL by time, on one history
+#                                 perf (or callgrind) top functions, time
+#                                 by thread, and the catalog's SQL by time
+#                                 (on Debian's shared SQLite), on one history
 #   bench/run.sh --no-squawk      skip squawk even where npm exists
 #   bench/run.sh --runs N         median of N runs (default 3)
 #
@@ -51,9 +52,13 @@ cflags=(-O2 -Wall -Wextra)
 if [[ $profile ]]; then
 	pbuild=${build}-prof
 	build_migsafe "$pbuild" -DCMAKE_C_FLAGS="-g -fno-omit-frame-pointer"
+	# the sqlprof shim sees SQLite's calls only in a shared library:
+	# a second migsafe on Debian's libsqlite3 for that pass
+	build_migsafe "$pbuild-shared" -DMIGSAFE_BUNDLED_SQLITE=OFF -DMIGSAFE_STATIC_DEPS=OFF
 	cc "${cflags[@]}" -shared -fPIC -o "$pbuild/sqlprof.so" "$root/bench/sqlprof.c" -ldl
 	exec python3 "$root/bench/profile.py" --migsafe "$pbuild/migsafe" \
-		--sqlprof "$pbuild/sqlprof.so" --out "$pbuild/profile" --size "$size"
+		--sqlprof "$pbuild/sqlprof.so" --sqlprof-migsafe "$pbuild-shared/migsafe" \
+		--out "$pbuild/profile" --size "$size"
 fi
 
 build_migsafe "$build"
