@@ -103,6 +103,14 @@ struct catalog {
 	   equals type_neg (a type inserted or updated may change it) */
 	uint64_t domains_neg;
 	bool domains_any;
+	/* Every name a constraint has had, as a Bloom filter (CON_NAME_BITS
+	   bits, owned; NULL: not kept, as in a catalog loaded from an image):
+	   most names asked for are being chosen for a new constraint and
+	   exist nowhere. Names only join it. An INSERT into constraints that
+	   does not come through the functions that add its name
+	   (con_names_expected) stops it. */
+	uint64_t *con_names;
+	bool con_names_expected;
 	uint64_t names_freed;   /* cat_names_freed() */
 	/* rel_cache slots (a power of two, owned), twice as many when the
 	   relations that exist outnumber them, up to REL_CACHE_MAX: a
@@ -344,6 +352,44 @@ static bool rel_live(const struct catalog *c, cat_id id)
 	return idbits_has(&c->live_rels, id);
 }
 
+#define CON_NAME_BITS ((size_t)1 << 20)
+
+static size_t con_name_bit(uint64_t h, int i)
+{
+	return (h + (uint64_t)i * ((h >> 32) | 1)) & (CON_NAME_BITS - 1);
+}
+
+static void con_names_add(struct catalog *c, const char *name)
+{
+	uint64_t h;
+
+	if (!c->con_names || !name)
+		return;
+	h = fnv1a64(name, strlen(name), 0);
+	for (int i = 0; i < 3; i++) {
+		size_t bit = con_name_bit(h, i);
+
+		c->con_names[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+}
+
+/* false: no constraint anywhere has the name 'name' */
+static bool con_names_may_have(const struct catalog *c, const char *name)
+{
+	uint64_t h;
+
+	if (!c->con_names || !name)
+		return true;
+	h = fnv1a64(name, strlen(name), 0);
+	for (int i = 0; i < 3; i++) {
+		size_t bit = con_name_bit(h, i);
+
+		if (!(c->con_names[bit / 64] >> (bit % 64) & 1))
+			return false;
+	}
+	return true;
+}
+
 /*
  * sqlite3_update_hook: every row inserted, updated or deleted, including
  * the rows that ON DELETE CASCADE / SET NULL and the catalog's triggers
@@ -358,6 +404,11 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	(void)db;
 	if (c->rel_text_update && op == SQLITE_UPDATE)
 		return;         /* a comment or a view's text: no cached field */
+	if (op == SQLITE_INSERT && !c->con_names_expected && c->con_names &&
+	    !strcmp(table, "constraints")) {
+		free(c->con_names);     /* a name it cannot know */
+		c->con_names = NULL;
+	}
 	if (op != SQLITE_UPDATE && !strcmp(table, "relations"))
 		rel_live_set(c, row, op == SQLITE_INSERT);
 	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types") ||
@@ -772,6 +823,8 @@ int catalog_open(struct catalog **out)
 	settle(c);
 	hold(c);
 	c->names_state = NAMES_STALE;
+	/* empty: the image has no constraint */
+	c->con_names = xcalloc(CON_NAME_BITS / 64, sizeof(*c->con_names));
 	*out = c;
 	return 0;
 fail:
@@ -869,6 +922,7 @@ void catalog_free(struct catalog *c)
 	free(c->live_rels.w);
 	free(c->rels);
 	free(c->rel_by_id);
+	free(c->con_names);
 	colstore_release(&c->colstore);
 	free(c);
 }
@@ -2042,8 +2096,12 @@ static int con_row(sqlite3_stmt *st, struct cat_con *o)
 
 int cat_con_find(struct catalog *c, cat_id rel, const char *name, struct cat_con *out)
 {
-	sqlite3_stmt *st = q(c, "SELECT id, rel_id, name, kind, validated, ref_rel_id, index_id,"
-			     " not_null_column FROM constraints WHERE rel_id = ?1 AND name = ?2");
+	sqlite3_stmt *st;
+
+	if (!con_names_may_have(c, name))
+		return -1;
+	st = q(c, "SELECT id, rel_id, name, kind, validated, ref_rel_id, index_id,"
+	       " not_null_column FROM constraints WHERE rel_id = ?1 AND name = ?2");
 
 	sqlite3_bind_int64(st, 1, rel);
 	bind_text(st, 2, name);
@@ -2103,7 +2161,10 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 	sqlite3_bind_int64(st, 19, (int64_t)l->start);
 	sqlite3_bind_int64(st, 20, (int64_t)l->end);
 	bind_text(st, 21, hash);
+	con_names_add(c, d->name);
+	c->con_names_expected = true;
 	id = run_insert(c, st);
+	c->con_names_expected = false;
 	if (id)
 		con_add_columns(c, id, d);
 	return id;
@@ -2116,6 +2177,7 @@ void cat_con_drop(struct catalog *c, cat_id con)
 
 void cat_con_rename(struct catalog *c, cat_id con, const char *name)
 {
+	con_names_add(c, name);
 	by_id_text(c, "UPDATE constraints SET name = ?2 WHERE id = ?1", con, name);
 }
 
@@ -2473,7 +2535,11 @@ int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inh
 		sqlite3_bind_int64(st, 1, ids[i]);
 		sqlite3_bind_int64(st, 2, dst);
 		sqlite3_bind_int(st, 3, inherit);
-		if ((con = run_insert(c, st)))
+		/* the copy's name is its source's, in the filter already */
+		c->con_names_expected = true;
+		con = run_insert(c, st);
+		c->con_names_expected = false;
+		if (con)
 			clone_con_columns(c, ids[i], con, dst);
 	}
 	free(ids);
@@ -2654,8 +2720,12 @@ int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data
 
 bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
 {
-	sqlite3_stmt *st = q(c, "SELECT 1 FROM constraints k JOIN relations r ON r.id = k.rel_id"
-			     " WHERE r.schema_id = ?1 AND k.name = ?2");
+	sqlite3_stmt *st;
+
+	if (!con_names_may_have(c, name))
+		return false;
+	st = q(c, "SELECT 1 FROM constraints k JOIN relations r ON r.id = k.rel_id"
+	       " WHERE r.schema_id = ?1 AND k.name = ?2");
 
 	sqlite3_bind_int64(st, 1, schema);
 	bind_text(st, 2, name);
