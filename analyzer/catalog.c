@@ -242,19 +242,39 @@ static uint64_t name_key(cat_id owner, const char *name, size_t len)
 	return fnv1a64(name, len, (uint64_t)owner);
 }
 
-/* The i-th (of three) bit of a name's key h. */
-static size_t names_bit(const struct catalog *c, uint64_t h, int i)
+/*
+ * A Bloom filter of 'bits' bits (a power of two) in 'w': three bits a
+ * key. The names of relations and types and those of constraints have
+ * one each.
+ */
+static size_t bloom_bit(uint64_t h, int i, size_t bits)
 {
-	return (h + (uint64_t)i * ((h >> 32) | 1)) & (c->names_bits - 1);
+	return (h + (uint64_t)i * ((h >> 32) | 1)) & (bits - 1);
+}
+
+static void bloom_set(uint64_t *w, size_t bits, uint64_t h)
+{
+	for (int i = 0; i < 3; i++) {
+		size_t bit = bloom_bit(h, i, bits);
+
+		w[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+}
+
+static bool bloom_has(const uint64_t *w, size_t bits, uint64_t h)
+{
+	for (int i = 0; i < 3; i++) {
+		size_t bit = bloom_bit(h, i, bits);
+
+		if (!(w[bit / 64] >> (bit % 64) & 1))
+			return false;
+	}
+	return true;
 }
 
 static void names_set(struct catalog *c, uint64_t h)
 {
-	for (int i = 0; i < 3; i++) {
-		size_t bit = names_bit(c, h, i);
-
-		c->names[bit / 64] |= (uint64_t)1 << (bit % 64);
-	}
+	bloom_set(c->names, c->names_bits, h);
 }
 
 static void names_add(struct catalog *c, cat_id owner, const char *name)
@@ -312,13 +332,7 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
 		c->names_state = NAMES_VALID;
 	}
 	h = name_key(owner, name, len);
-	for (int i = 0; i < 3; i++) {
-		size_t bit = names_bit(c, h, i);
-
-		if (!(c->names[bit / 64] & ((uint64_t)1 << (bit % 64))))
-			return false;
-	}
-	return true;
+	return bloom_has(c->names, c->names_bits, h);
 }
 
 /* Relation 'id' exists (live) or not: catalog.live_rels. */
@@ -354,40 +368,17 @@ static bool rel_live(const struct catalog *c, cat_id id)
 
 #define CON_NAME_BITS ((size_t)1 << 20)
 
-static size_t con_name_bit(uint64_t h, int i)
-{
-	return (h + (uint64_t)i * ((h >> 32) | 1)) & (CON_NAME_BITS - 1);
-}
-
 static void con_names_add(struct catalog *c, const char *name)
 {
-	uint64_t h;
-
-	if (!c->con_names || !name)
-		return;
-	h = fnv1a64(name, strlen(name), 0);
-	for (int i = 0; i < 3; i++) {
-		size_t bit = con_name_bit(h, i);
-
-		c->con_names[bit / 64] |= (uint64_t)1 << (bit % 64);
-	}
+	if (c->con_names && name)
+		bloom_set(c->con_names, CON_NAME_BITS, fnv1a64(name, strlen(name), 0));
 }
 
 /* false: no constraint anywhere has the name 'name' */
 static bool con_names_may_have(const struct catalog *c, const char *name)
 {
-	uint64_t h;
-
-	if (!c->con_names || !name)
-		return true;
-	h = fnv1a64(name, strlen(name), 0);
-	for (int i = 0; i < 3; i++) {
-		size_t bit = con_name_bit(h, i);
-
-		if (!(c->con_names[bit / 64] >> (bit % 64) & 1))
-			return false;
-	}
-	return true;
+	return !c->con_names || !name ||
+	       bloom_has(c->con_names, CON_NAME_BITS, fnv1a64(name, strlen(name), 0));
 }
 
 /*
@@ -698,24 +689,12 @@ static int paths_load(struct catalog *c)
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? ret : -1;
 }
 
-/* Under AddressSanitizer SQLite keeps malloc(), which ASan watches. */
-#if defined(__SANITIZE_ADDRESS__)
-#define OWN_SQLITE_MEM 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OWN_SQLITE_MEM 0
-#endif
-#endif
-#ifndef OWN_SQLITE_MEM
-#define OWN_SQLITE_MEM 1
-#endif
-
 void catalog_single_thread(void)
 {
 	if (sqlite3_config(SQLITE_CONFIG_SINGLETHREAD) != SQLITE_OK)
 		return;
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (OWN_SQLITE_MEM)
+	if (!UNDER_ASAN)   /* else SQLite keeps malloc(), which ASan watches */
 		sqlite3_config(SQLITE_CONFIG_MALLOC, sqlite_mem_methods());
 }
 

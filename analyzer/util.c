@@ -554,18 +554,9 @@ int read_file(const char *path, char **out, size_t *len, size_t max_len)
 	return read_file_stat(path, out, len, max_len, &st);
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define NO_HEAP_TUNING 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define NO_HEAP_TUNING 1
-#endif
-
 void memory_huge_heap(void)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(NO_HEAP_TUNING)
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !UNDER_ASAN
 	const uintptr_t huge = (uintptr_t)2 << 20;
 	static bool done;
 	void *start, *blocks[64];

@@ -29,6 +29,22 @@
 #define NORETURN
 #endif
 
+/*
+ * 1 in a build under AddressSanitizer (GCC's or clang's, the tests' and
+ * the fuzz targets'): memory stays glibc's malloc() as it is, which ASan
+ * watches (no allocator of SQLite's own, no heap tuning).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *p, size_t n);
