@@ -40,7 +40,7 @@ struct schema_slot {
  * cached copy with it, and a row inserted or updated retires every
  * cached "no such object" of its kind, counted by a generation.
  */
-#define REL_CACHE 8192         /* slots to begin with */
+#define REL_CACHE 1024         /* slots to begin with */
 #define REL_CACHE_MAX 65536
 #define REL_BY_ID_PER_SLOT 8    /* rel_by_id entries a slot (powers of two) */
 #define TYPE_CACHE 64
