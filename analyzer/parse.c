@@ -28,6 +28,23 @@
 #include "banned.h"
 
 /*
+ * libpg_query's pg_query_parse.o holds pg_query_parse_protobuf() too,
+ * whose call to pg_query_nodes_to_protobuf() made the static link take
+ * the protobuf output and its descriptor tables: 182 KB of pointers that
+ * the dynamic loader relocated on every run (10,000 relocations, 45
+ * pages written), for a format migsafe never asks for. Defined here,
+ * the archive's definition is not linked; only pg_query_parse_protobuf()
+ * could call this one. (A link that still needs the archive's object
+ * for another symbol fails as a duplicate definition: loud, not wrong.)
+ */
+PgQueryProtobuf pg_query_nodes_to_protobuf(const void *obj);
+PgQueryProtobuf pg_query_nodes_to_protobuf(const void *obj)
+{
+	(void)obj;
+	BUG("pg_query_nodes_to_protobuf() called: migsafe links no protobuf output");
+}
+
+/*
  * A file's tree is thousands of nodes. The trees add_tree() decodes live
  * only inside it, so while one is decoded the thread's tree nodes (from
  * pgjson_parse(), and from cJSON for a DO block's PL/pgSQL tree) come
