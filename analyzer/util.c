@@ -554,42 +554,45 @@ int read_file(const char *path, char **out, size_t *len, size_t max_len)
 	return read_file_stat(path, out, len, max_len, &st);
 }
 
-void memory_huge_heap(void)
+void memory_huge_heap(size_t bytes)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !UNDER_ASAN
 	const uintptr_t huge = (uintptr_t)2 << 20;
 	static bool done;
-	void *start, *blocks[64];
+	void *start, *blocks[HUGE_HEAP_MAX_MB];
+	size_t mb = bytes >> 20;
 	uintptr_t lo, hi;
 	int n = 0;
 
 	if (done)
 		return;
 	done = true;
+	mb = mb < HUGE_HEAP_MIN_MB ? HUGE_HEAP_MIN_MB : mb > HUGE_HEAP_MAX_MB ? HUGE_HEAP_MAX_MB : mb;
 
 	/*
 	 * Fixed thresholds (glibc's moving ones would hand the top of the
 	 * heap back and take it again as blocks come and go): the heap
-	 * grows by 32 MB at a time and keeps up to 64 MB free; a block of
+	 * grows by 'mb' at a time and keeps up to 64 MB free; a block of
 	 * 1 MB or more that its free space cannot hold is mapped on its own.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	mallopt(M_TRIM_THRESHOLD, 64 << 20);
-	mallopt(M_TOP_PAD, 32 << 20);
+	mallopt(M_TOP_PAD, (int)(mb << 20));
 	start = sbrk(0);
 	if (start == (void *)-1)
 		return;
 	/* take what the heap has free until it grows (by the block and the
 	   pad); only the blocks' headers are touched */
-	while (n < 64 && sbrk(0) == start && (blocks[n] = malloc((size_t)1000 * 1000)))
+	while (n < HUGE_HEAP_MAX_MB && sbrk(0) == start &&
+	       (blocks[n] = malloc((size_t)1000 * 1000)))
 		n++;
 	hi = (uintptr_t)sbrk(0) & ~(huge - 1);
 	while (n)
 		free(blocks[--n]);
-	/* the whole 2 MB pages of those 32 MB, and no more: a history of
-	   200,000 statements stays near the size it has in 4 KB pages
-	   (73-75 MB, 69-71 without), and the catalog's hot pages are the
-	   ones allocated first */
+	/* the whole 2 MB pages of those 'mb', and no more: the heap beyond
+	   them, if any, in 4 KB pages (the peak RSS stays near what 4 KB
+	   pages give), and the catalog's hot pages are the ones allocated
+	   first */
 	lo = ((uintptr_t)start + huge - 1) & ~(huge - 1);
 	if (hi > lo)
 		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);

@@ -166,15 +166,18 @@ int read_file_stat(const char *path, char **out, size_t *len, size_t max_len,
 void memory_prefault(void *p, size_t len);
 
 /*
- * Put the next 32 MB of the main heap in transparent huge pages (2 MB)
- * where the kernel gives them on request (THP "madvise", Debian's
- * default): the heap is grown by 32 MB of address space at once and
- * that is advised. On 20,000 statements 4 KB pages cost a fifth of the CPU time
- * (page faults, and TLB misses in the catalog's B-trees on the main
- * thread). Only the first call does anything, and nothing in a sanitizer
- * build or on a libc that is not glibc.
+ * Put the next 'bytes' of the main heap (rounded down to MB, between
+ * HUGE_HEAP_MIN_MB and HUGE_HEAP_MAX_MB) in transparent huge pages
+ * (2 MB) where the kernel gives them on request (THP "madvise",
+ * Debian's default): the heap is grown by that much address space at
+ * once and that is advised. On 20,000 statements 4 KB pages cost a fifth
+ * of the CPU time (page faults, and TLB misses in the catalog's B-trees
+ * on the main thread). Only the first call does anything, and nothing
+ * in a sanitizer build or on a libc that is not glibc.
  */
-void memory_huge_heap(void);
+#define HUGE_HEAP_MIN_MB 32
+#define HUGE_HEAP_MAX_MB 128
+void memory_huge_heap(size_t bytes);
 
 bool str_ends_with(const char *s, const char *suffix);
 /* Characters in s[0..n): every byte that is not a UTF-8 continuation
