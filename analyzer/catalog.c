@@ -45,13 +45,23 @@ struct schema_slot {
 #define REL_BY_ID_PER_SLOT 8    /* rel_by_id entries a slot (powers of two) */
 #define TYPE_CACHE 64
 
+/* A cached relation: struct cat_rel without its schema's name, which
+   comes from the schema cache (120 bytes a slot instead of 192). */
+struct rel_entry {
+	cat_id id, schema_id, table_id;
+	int created_file;
+	enum rel_kind kind;
+	bool in_range, columns_unknown;
+	char name[NAMEBUF];
+};
+
 /* The key is rel.schema_id and rel.name, for a "none" too. Two slots
    (ways) a key: the pair at its hash, even index first. */
 struct rel_slot {
 	bool found;             /* or: none while neg equals catalog.rel_neg */
 	bool recent;            /* the way of its pair used last */
 	uint64_t neg;
-	struct cat_rel rel;
+	struct rel_entry rel;
 };
 
 struct type_slot {
@@ -119,8 +129,8 @@ struct catalog {
 	   of 20,000, and a cache of the small one's size sent a third of its
 	   lookups to SQLite (cat_rel_find 38x the instructions for 10x the
 	   statements); its 62,000 relations still sent 32,000 lookups
-	   there through 32,768 slots (direct-mapped), hence 65,536 of 192
-	   bytes (12.6 MB at most) */
+	   there through 32,768 slots (direct-mapped), hence 65,536 of 120
+	   bytes (7.9 MB at most) */
 	struct rel_slot *rels;
 	size_t rel_cache;
 	size_t nr_live_rels;    /* bits set in live_rels */
@@ -191,15 +201,9 @@ static struct rel_slot *rel_cached(const struct catalog *c, cat_id id)
 
 static void forget_rel(struct catalog *c, cat_id id)
 {
-	struct rel_slot *r;
+	struct rel_slot *r = rel_cached(c, id);
 
-	if (!id) {
-		for (size_t k = 0; k < c->rel_cache; k++)
-			if (c->rels[k].found)
-				c->rels[k].found = false, c->rels[k].neg = 0;
-		return;
-	}
-	if ((r = rel_cached(c, id)))
+	if (r)
 		r->found = false, r->neg = 0;
 }
 
@@ -504,8 +508,8 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 			c->type_neg++;
 		if (op != SQLITE_INSERT)
 			forget_type(c, row);
-	} else if (!strcmp(table, "schemas") && op == SQLITE_UPDATE) {
-		forget_rel(c, 0);
+	} else if (!strcmp(table, "schemas")) {
+		c->nr_schemas = 0;      /* names by id, and ids by name */
 	} else if (!strcmp(table, "dropping_views") && op == SQLITE_INSERT) {
 		c->views_pending = true;
 	}
@@ -1179,6 +1183,66 @@ static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 	return found ? 0 : -1;
 }
 
+/* A schema's name by id: the schema cache, or SQLite (kept there). */
+static void schema_name(struct catalog *c, cat_id id, char *out)
+{
+	sqlite3_stmt *st;
+	struct schema_slot *slot;
+
+	for (int i = 0; i < c->nr_schemas; i++)
+		if (c->schemas[i].id == id) {
+			memcpy(out, c->schemas[i].name, strlen(c->schemas[i].name) + 1);
+			return;
+		}
+	st = q(c, "SELECT name FROM schemas WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	out[0] = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		copy_name(out, sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (out[0] && c->nr_schemas < SCHEMA_CACHE) {
+		slot = &c->schemas[c->nr_schemas++];
+		memcpy(slot->name, out, strlen(out) + 1);
+		slot->id = id;
+	}
+}
+
+/* A relation's row into the cache, and out of it. */
+static void rel_keep(struct catalog *c, struct rel_entry *e, const struct cat_rel *r)
+{
+	struct schema_slot *slot;
+
+	e->id = r->id;
+	e->schema_id = r->schema_id;
+	e->table_id = r->table_id;
+	e->created_file = r->created_file;
+	e->kind = r->kind;
+	e->in_range = r->in_range;
+	e->columns_unknown = r->columns_unknown;
+	memcpy(e->name, r->name, sizeof(e->name));
+	for (int i = 0; i < c->nr_schemas; i++)
+		if (c->schemas[i].id == r->schema_id)
+			return;
+	if (c->nr_schemas < SCHEMA_CACHE) {
+		slot = &c->schemas[c->nr_schemas++];
+		memcpy(slot->name, r->schema, sizeof(slot->name));
+		slot->id = r->schema_id;
+	}
+}
+
+static void rel_give(struct catalog *c, const struct rel_entry *e, struct cat_rel *out)
+{
+	out->id = e->id;
+	out->schema_id = e->schema_id;
+	schema_name(c, e->schema_id, out->schema);
+	memcpy(out->name, e->name, sizeof(out->name));
+	out->kind = e->kind;
+	out->table_id = e->table_id;
+	out->created_file = e->created_file;
+	out->in_range = e->in_range;
+	out->columns_unknown = e->columns_unknown;
+}
+
 /*
  * A new relation's row is known without asking SQLite for it: the next
  * statement most often names the table this one created.
@@ -1188,12 +1252,8 @@ static void rel_created(struct catalog *c, cat_id id, cat_id schema, const char 
 {
 	size_t len = strlen(name);
 	struct rel_slot *pair, *slot;
-	const char *schema_name = NULL;
 
-	for (int i = 0; i < c->nr_schemas; i++)
-		if (c->schemas[i].id == schema)
-			schema_name = c->schemas[i].name;
-	if (!schema_name || len > NAME_MAX_BYTES)
+	if (len > NAME_MAX_BYTES)
 		return;
 	rel_cache_fit(c);
 	pair = rel_pair(c, schema, name, len);
@@ -1201,7 +1261,6 @@ static void rel_created(struct catalog *c, cat_id id, cat_id schema, const char 
 	memset(&slot->rel, 0, sizeof(slot->rel));
 	slot->rel.id = id;
 	slot->rel.schema_id = schema;
-	copy_name(slot->rel.schema, (const unsigned char *)schema_name);
 	copy_name(slot->rel.name, (const unsigned char *)name);
 	slot->rel.kind = kind;
 	slot->rel.table_id = table_id;
@@ -1217,6 +1276,7 @@ int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_
 {
 	sqlite3_stmt *st;
 	struct rel_slot *pair, *slot;
+	struct cat_rel row;
 	size_t len = name ? strlen(name) : 0;
 	int ret;
 
@@ -1237,9 +1297,11 @@ int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_
 		       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
 		sqlite3_bind_int64(st, 1, schema);
 		bind_text(st, 2, name);
-		slot->found = !rel_row(st, &slot->rel);
-		if (slot->found)
+		slot->found = !rel_row(st, &row);
+		if (slot->found) {
+			rel_keep(c, &slot->rel, &row);
 			rel_held(c, slot);
+		}
 	}
 	slot->neg = c->rel_neg;
 	slot->rel.schema_id = schema;
@@ -1248,7 +1310,7 @@ out:
 	rel_used(pair, slot);
 	ret = slot->found ? 0 : -1;
 	if (!ret && out)
-		*out = slot->rel;
+		rel_give(c, &slot->rel, out);
 	return ret;
 }
 
@@ -1259,7 +1321,7 @@ int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
 
 	if (slot) {
 		if (out)
-			*out = slot->rel;
+			rel_give(c, &slot->rel, out);
 		return 0;
 	}
 	st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
