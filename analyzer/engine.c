@@ -1259,9 +1259,9 @@ out:
  * How much of the heap: the main thread's heap holds about three bytes
  * for each byte of SQL replayed (the catalog, its caches, the findings
  * on their way out). 32 MB covered the 20,000-statement history and a
- * third of the 200,000 one, whose 11,000 further page faults (4 KB,
- * about 6 us each on this machine kind) went with 72 MB: -3% CPU, -4%
- * wall there, peak RSS +4 MB.
+ * third of the 200,000 one, whose 7,000 further page faults (4 KB,
+ * about 6 us each on this machine kind) went with 72 MB: -4% CPU, -3%
+ * wall there, peak RSS +1.5 MB.
  */
 #define HUGE_HEAP_PER_BYTE 3
 
