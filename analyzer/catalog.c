@@ -1013,6 +1013,11 @@ static void range_indexes(struct catalog *c)
 		c->errors++;
 }
 
+bool cat_range_indexed(const struct catalog *c)
+{
+	return c->range_indexes;
+}
+
 void cat_set_origin(struct catalog *c, const struct cat_origin *o)
 {
 	c->origin = *o;
