@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -193,18 +194,19 @@ static unsigned long long unsigned_arg(va_list *ap, enum fmt_len len)
 }
 
 /*
- * Where the fast path's text goes: counted only while buf is NULL, then
- * written to buf (sized by the count) on the second pass.
+ * Where the fast path's text goes: counted only while buf is NULL, else
+ * written to buf, up to 'cap' bytes (the rest only counted).
  */
 struct fmt_out {
 	char *buf;
 	size_t len;
+	size_t cap;
 };
 
 static void put(struct fmt_out *o, const char *s, size_t n)
 {
-	if (o->buf && n)
-		memcpy(o->buf + o->len, s, n);
+	if (o->buf && n && o->len < o->cap)
+		memcpy(o->buf + o->len, s, n < o->cap - o->len ? n : o->cap - o->len);
 	o->len += n;
 }
 
@@ -298,7 +300,7 @@ static bool fast_format(struct fmt_out *o, const char *fmt, va_list *ap)
  */
 static bool fast_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
-	struct fmt_out o = { NULL, 0 };
+	struct fmt_out o = { NULL, 0, SIZE_MAX };
 	va_list cp;
 	bool ok;
 
@@ -346,6 +348,33 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
+}
+
+int fmt_vbuf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	struct fmt_out o = { size ? buf : NULL, 0, size ? size - 1 : 0 };
+	va_list cp;
+	bool ok;
+
+	va_copy(cp, ap);
+	ok = fast_format(&o, fmt, &cp);
+	va_end(cp);
+	if (!ok || o.len > INT_MAX)
+		return vsnprintf(buf, size, fmt, ap);
+	if (size)
+		buf[o.len < size ? o.len : size - 1] = '\0';
+	return (int)o.len;
+}
+
+int fmt_buf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = fmt_vbuf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }
 
 char *strbuf_detach(struct strbuf *sb)

@@ -3,7 +3,9 @@
  * (analyzer/util.h): strbuf_addf() writes the conversions messages use
  * itself and leaves the rest to vsnprintf, so every case here compares
  * it with vsnprintf byte for byte, on an empty buffer and after text
- * already in it. And read_file(): a regular file in one read, the end of
+ * already in it; and fmt_buf(), the same fast path into a buffer of a
+ * given size, with snprintf() at sizes that cut the text at either end
+ * and in the middle. And read_file(): a regular file in one read, the end of
  * what is not a regular file, the limits and errors it reports.
  */
 #include <check.h>
@@ -21,6 +23,29 @@
 #include "banned.h"
 
 static void expect_same(const char *prefix, const char *fmt, ...) PRINTF_LIKE(2, 3);
+
+/* fmt_vbuf() against vsnprintf() into buffers of 'size' bytes (and a
+   guard after them): the same return value and the same bytes. */
+static void expect_same_buf(size_t size, const char *fmt, va_list ap)
+{
+	size_t room = size + 16;
+	char *got = xmalloc(room), *want = xmalloc(room);
+	va_list cp;
+	int n, m;
+
+	memset(got, 'Z', room);
+	memset(want, 'Z', room);
+	va_copy(cp, ap);
+	n = vsnprintf(size ? want : NULL, size, fmt, cp);
+	va_end(cp);
+	va_copy(cp, ap);
+	m = fmt_vbuf(size ? got : NULL, size, fmt, cp);
+	va_end(cp);
+	ck_assert_msg(n == m, "'%s' in %zu bytes: %d, vsnprintf %d", fmt, size, m, n);
+	ck_assert_msg(!memcmp(got, want, room), "'%s' in %zu bytes: other bytes", fmt, size);
+	free(got);
+	free(want);
+}
 
 /* strbuf_vaddf() after 'prefix' against vsnprintf(). */
 static void expect_same(const char *prefix, const char *fmt, ...)
@@ -40,6 +65,17 @@ static void expect_same(const char *prefix, const char *fmt, ...)
 	va_copy(cp, ap);
 	vsnprintf(want, (size_t)n + 1, fmt, cp);
 	va_end(cp);
+	/* fmt_buf(): room for all of it, for none, and cut at each end
+	   and in the middle */
+	{
+		size_t sizes[] = { 0, 1, 2, (size_t)n / 2, (size_t)n, (size_t)n + 1, (size_t)n + 2, 64 };
+
+		for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			va_copy(cp, ap);
+			expect_same_buf(sizes[i], fmt, cp);
+			va_end(cp);
+		}
+	}
 	strbuf_init(&sb);
 	strbuf_addstr(&sb, prefix);
 	strbuf_vaddf(&sb, fmt, ap);
