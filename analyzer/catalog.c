@@ -2269,6 +2269,14 @@ static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_
 	}
 }
 
+/* "%016llx", without snprintf() (a call per constraint). */
+static void hex16(char out[17], uint64_t v)
+{
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = "0123456789abcdef"[v & 15];
+	out[16] = '\0';
+}
+
 cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
@@ -2280,7 +2288,7 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 	char hash[17];
 	cat_id id;
 
-	snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)l->stmt_hash);
+	hex16(hash, l->stmt_hash);
 	sqlite3_bind_int64(st, 1, rel);
 	bind_text(st, 2, d->name);
 	bind_char(st, 3, (char)d->kind);
@@ -2903,7 +2911,7 @@ static void fk_columns(struct catalog *c, struct cat_fk *fk)
 		strbuf_addf(&sb, "\"%s\"", sqlite3_column_text(st, 1));
 	}
 	sqlite3_reset(st);
-	snprintf(fk->columns, sizeof(fk->columns), "%s", sb.buf);
+	fmt_buf(fk->columns, sizeof(fk->columns), "%s", sb.buf);
 	strbuf_release(&sb);
 }
 

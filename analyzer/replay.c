@@ -419,7 +419,7 @@ static void make_object_name(char *out, const char *name1, const char *name2, co
 	}
 	if (label)
 		strbuf_addf(&sb, "_%s", label);
-	snprintf(out, NAMEBUF, "%s", sb.buf);
+	fmt_buf(out, NAMEBUF, "%s", sb.buf);
 	strbuf_release(&sb);
 }
 
@@ -431,9 +431,9 @@ static struct name_hint *name_hint(struct rctx *x, int what, const char *name1,
 	struct name_hint *hint;
 
 	/* names are at most NAMEBUF - 1 bytes: the key is never cut */
-	snprintf(key, sizeof(key), "%d %lld %zu:%s %d:%s %zu:%s", what, (long long)schema,
-		 strlen(name1), name1, name2 ? (int)strlen(name2) : -1, name2 ? name2 : "",
-		 strlen(label), label);
+	fmt_buf(key, sizeof(key), "%d %lld %zu:%s %d:%s %zu:%s", what, (long long)schema,
+		strlen(name1), name1, name2 ? (int)strlen(name2) : -1, name2 ? name2 : "",
+		strlen(label), label);
 	if (!x->r->hints)
 		x->r->hints = xcalloc(NAME_HINTS, sizeof(*x->r->hints));
 	hint = &x->r->hints[fnv1a64(key, strlen(key), FNV1A64_INIT) & (NAME_HINTS - 1)];
@@ -451,9 +451,9 @@ static void nth_name(char *out, const char *name1, const char *name2, const char
 	char modlabel[NAMEBUF];
 
 	if (n)
-		snprintf(modlabel, sizeof(modlabel), "%s%d", label, n);
+		fmt_buf(modlabel, sizeof(modlabel), "%s%d", label, n);
 	else
-		snprintf(modlabel, sizeof(modlabel), "%s", label);
+		fmt_buf(modlabel, sizeof(modlabel), "%s", label);
 	make_object_name(out, name1, name2, modlabel);
 }
 
@@ -491,7 +491,7 @@ static void join_names(char *out, size_t size, const char *const *names, int n)
 
 	out[0] = '\0';
 	for (int i = 0; i < n && len < NAMEBUF; i++) {
-		int w = snprintf(out + len, size - len, "%s%s", i ? "_" : "", names[i]);
+		int w = fmt_buf(out + len, size - len, "%s%s", i ? "_" : "", names[i]);
 
 		if (w < 0 || (size_t)w >= size - len)
 			break;
@@ -619,7 +619,7 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 			struct cat_rel s;
 
 			cat_rel_get(x->cat, seq, &s);
-			snprintf(seqname, sizeof(seqname), "%s", s.name);
+			fmt_buf(seqname, sizeof(seqname), "%s", s.name);
 			dflt = rfmt(x, "nextval('%s'::regclass)", seqname);
 			def.default_volatility = 'v';
 		}
@@ -882,7 +882,7 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 		return add_constraint_using_index(x, table, cd);
 	if (cd->kind == CON_CHECK) {
 		n = check_columns(x, table, cd->check, names, cols, 64);
-		snprintf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
+		fmt_buf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
 	} else {
 		if (resolve_columns(x, table, cd->columns, n, cols, cd->start))
 			return -1;
@@ -892,7 +892,7 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 			constraint_index_names(cd, joined, sizeof(joined));
 	}
 	if (cd->name) {
-		snprintf(name, sizeof(name), "%s", cd->name);
+		fmt_buf(name, sizeof(name), "%s", cd->name);
 		if (cat_con_name_taken(x->cat, table->id, name)) {
 			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
 				object_name(x, table->schema, table->name, name),
@@ -1061,7 +1061,7 @@ static void clone_index(struct rctx *x, const struct cat_rel *table,
 		if (ix->cols[i].expr)
 			figure_colname(ix->cols[i].expr, names[i], NAMEBUF);
 		else
-			snprintf(names[i], NAMEBUF, "%s", ix->cols[i].name);
+			fmt_buf(names[i], NAMEBUF, "%s", ix->cols[i].name);
 		key_names[i] = names[i];
 		ic[i].expr = ix->cols[i].expr;
 		ic[i].include = ix->cols[i].include;
@@ -1870,25 +1870,25 @@ static void figure_colname(const char *text, char *out, size_t size)
 	while (*text == '(' && closes_at_end(text, 0)) {
 		size_t len = strlen(text);
 
-		snprintf(out, size, "%.*s", (int)(len - 2), text + 1);
+		fmt_buf(out, size, "%.*s", (int)(len - 2), text + 1);
 		figure_colname(out, out, size);
 		return;
 	}
 	n = ident_len(text);
 	if (n && (text[n] == '(' && closes_at_end(text, n))) {
-		snprintf(out, size, "%.*s", (int)n, text);
+		fmt_buf(out, size, "%.*s", (int)n, text);
 		return;
 	}
 	if (n && (!text[n] || (text[n] == ':' && text[n + 1] == ':'))) {
 		const char *p = text[0] == '"' ? text + 1 : text;
 
-		snprintf(out, size, "%.*s", (int)(text[0] == '"' ? n - 2 : n), p);
+		fmt_buf(out, size, "%.*s", (int)(text[0] == '"' ? n - 2 : n), p);
 		return;
 	}
 	if (!strncmp(text, "case ", 5))
-		snprintf(out, size, "case");
+		fmt_buf(out, size, "case");
 	else
-		snprintf(out, size, "expr");
+		fmt_buf(out, size, "expr");
 }
 
 /*
@@ -1904,12 +1904,12 @@ static void index_column_names(const struct index_elem *elems, int ne, const cha
 		char orig[NAMEBUF];
 
 		if (i >= ne)
-			snprintf(orig, sizeof(orig), "%s", include[i - ne]);
+			fmt_buf(orig, sizeof(orig), "%s", include[i - ne]);
 		else if (elems[i].column)
-			snprintf(orig, sizeof(orig), "%s", elems[i].column);
+			fmt_buf(orig, sizeof(orig), "%s", elems[i].column);
 		else
 			figure_colname(elems[i].expr ? elems[i].expr->text : "", orig, sizeof(orig));
-		snprintf(names[n], NAMEBUF, "%s", orig);
+		fmt_buf(names[n], NAMEBUF, "%s", orig);
 		for (int k = 1;; k++) {
 			bool clash = false;
 
@@ -1919,9 +1919,9 @@ static void index_column_names(const struct index_elem *elems, int ne, const cha
 				break;
 			char num[16];
 
-			snprintf(num, sizeof(num), "%d", k);
-			snprintf(names[n], NAMEBUF, "%.*s%s", (int)(NAME_MAX_BYTES - strlen(num)),
-				 orig, num);
+			fmt_buf(num, sizeof(num), "%d", k);
+			fmt_buf(names[n], NAMEBUF, "%.*s%s", (int)(NAME_MAX_BYTES - strlen(num)),
+				orig, num);
 		}
 	}
 }
@@ -2011,7 +2011,7 @@ static void create_index(struct rctx *x)
 	index_column_names(ix->elems, ix->nr_elems, ix->include, ix->nr_include, names, 64);
 	join_index_names(joined, sizeof(joined), names, n);
 	if (ix->name) {
-		snprintf(name, sizeof(name), "%s", ix->name);
+		fmt_buf(name, sizeof(name), "%s", ix->name);
 		if (!cat_rel_name_free(x->cat, t.schema_id, name)) {
 			if (!ix->if_not_exists)
 				problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
