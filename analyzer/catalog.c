@@ -1094,10 +1094,30 @@ uint64_t cat_names_freed(const struct catalog *c)
 
 /* ---- schemas ---- */
 
+/* The schema cache's name for schema 'id', or NULL. */
+static const char *schema_cached(const struct catalog *c, cat_id id)
+{
+	for (int i = 0; i < c->nr_schemas; i++)
+		if (c->schemas[i].id == id)
+			return c->schemas[i].name;
+	return NULL;
+}
+
+/* Into the schema cache while it has room (id 0: no such schema). */
+static void schema_remember(struct catalog *c, cat_id id, const char *name)
+{
+	struct schema_slot *slot;
+
+	if (c->nr_schemas >= SCHEMA_CACHE)
+		return;
+	slot = &c->schemas[c->nr_schemas++];
+	memcpy(slot->name, name, strlen(name) + 1);
+	slot->id = id;
+}
+
 cat_id cat_schema_find(struct catalog *c, const char *name)
 {
 	sqlite3_stmt *st;
-	struct schema_slot *slot;
 	cat_id id;
 
 	if (!name || strlen(name) > NAME_MAX_BYTES)
@@ -1108,11 +1128,7 @@ cat_id cat_schema_find(struct catalog *c, const char *name)
 	st = q(c, "SELECT id FROM schemas WHERE name = ?1");
 	bind_text(st, 1, name);
 	id = one_int(st, 0);
-	if (c->nr_schemas < SCHEMA_CACHE) {
-		slot = &c->schemas[c->nr_schemas++];
-		memcpy(slot->name, name, strlen(name) + 1);
-		slot->id = id;
-	}
+	schema_remember(c, id, name);
 	return id;
 }
 
@@ -1191,32 +1207,26 @@ static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
 /* A schema's name by id: the schema cache, or SQLite (kept there). */
 static void schema_name(struct catalog *c, cat_id id, char *out)
 {
+	const char *cached = schema_cached(c, id);
 	sqlite3_stmt *st;
-	struct schema_slot *slot;
 
-	for (int i = 0; i < c->nr_schemas; i++)
-		if (c->schemas[i].id == id) {
-			memcpy(out, c->schemas[i].name, strlen(c->schemas[i].name) + 1);
-			return;
-		}
+	if (cached) {
+		memcpy(out, cached, strlen(cached) + 1);
+		return;
+	}
 	st = q(c, "SELECT name FROM schemas WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, id);
 	out[0] = 0;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		copy_name(out, sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
-	if (out[0] && c->nr_schemas < SCHEMA_CACHE) {
-		slot = &c->schemas[c->nr_schemas++];
-		memcpy(slot->name, out, strlen(out) + 1);
-		slot->id = id;
-	}
+	if (out[0])
+		schema_remember(c, id, out);
 }
 
 /* A relation's row into the cache, and out of it. */
 static void rel_keep(struct catalog *c, struct rel_entry *e, const struct cat_rel *r)
 {
-	struct schema_slot *slot;
-
 	e->id = r->id;
 	e->schema_id = r->schema_id;
 	e->table_id = r->table_id;
@@ -1225,14 +1235,8 @@ static void rel_keep(struct catalog *c, struct rel_entry *e, const struct cat_re
 	e->in_range = r->in_range;
 	e->columns_unknown = r->columns_unknown;
 	memcpy(e->name, r->name, sizeof(e->name));
-	for (int i = 0; i < c->nr_schemas; i++)
-		if (c->schemas[i].id == r->schema_id)
-			return;
-	if (c->nr_schemas < SCHEMA_CACHE) {
-		slot = &c->schemas[c->nr_schemas++];
-		memcpy(slot->name, r->schema, sizeof(slot->name));
-		slot->id = r->schema_id;
-	}
+	if (!schema_cached(c, r->schema_id))
+		schema_remember(c, r->schema_id, r->schema);
 }
 
 static void rel_give(struct catalog *c, const struct rel_entry *e, struct cat_rel *out)
