@@ -75,9 +75,9 @@ int baseline_write(const char *path, const struct finding_list *fl)
 
 	for (int i = 0; i < fl->nr; i++) {
 		const struct finding *f = &fl->items[i];
-		char fp[17];
+		char fp[HEX_U64];
 
-		snprintf(fp, sizeof(fp), "%016llx", (unsigned long long)f->fingerprint);
+		hex_u64(fp, f->fingerprint);
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:i, s:s}", "rule", f->rule->id,
 						      "fingerprint", fp, "file", f->file, "line",
 						      f->loc.line, "message", f->message));

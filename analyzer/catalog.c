@@ -2273,14 +2273,6 @@ static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_
 	}
 }
 
-/* "%016llx", without snprintf() (a call per constraint). */
-static void hex16(char out[17], uint64_t v)
-{
-	for (int i = 15; i >= 0; i--, v >>= 4)
-		out[i] = "0123456789abcdef"[v & 15];
-	out[16] = '\0';
-}
-
 cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 {
 	sqlite3_stmt *st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
@@ -2289,10 +2281,10 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
 		" ?17, ?18, ?19, ?20, ?21)");
 	const struct loc *l = &c->origin.loc;
-	char hash[17];
+	char hash[HEX_U64];
 	cat_id id;
 
-	hex16(hash, l->stmt_hash);
+	hex_u64(hash, l->stmt_hash);	/* not snprintf(): a call per constraint */
 	sqlite3_bind_int64(st, 1, rel);
 	bind_text(st, 2, d->name);
 	bind_char(st, 3, (char)d->kind);

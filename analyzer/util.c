@@ -144,6 +144,15 @@ char *decimal_digits(char *end, unsigned long long v, bool negative)
 	return p;
 }
 
+void hex_u64(char out[HEX_U64], uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (int i = HEX_U64 - 2; i >= 0; i--, v >>= 4)
+		out[i] = digits[v & 0xf];
+	out[HEX_U64 - 1] = '\0';
+}
+
 static char *hex_digits(char *end, unsigned long long v)
 {
 	static const char digits[] = "0123456789abcdef";

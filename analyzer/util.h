@@ -140,6 +140,9 @@ uint64_t fnv1a64(const void *data, size_t len, uint64_t h);
  * No NUL.
  */
 char *decimal_digits(char *end, unsigned long long v, bool negative);
+/* v as 16 lower-case hex digits ("%016" PRIx64) and a NUL. */
+#define HEX_U64 17
+void hex_u64(char out[HEX_U64], uint64_t v);
 
 /* One byte more of an FNV-1a hash, for loops that pick their bytes. */
 static inline uint64_t fnv1a64_byte(uint64_t h, unsigned char c)

@@ -67,11 +67,7 @@ size_t report_utf8_len(const char *str)
 
 void report_fingerprint_hex(char hex[REPORT_FP_HEX], uint64_t fp)
 {
-	static const char digits[] = "0123456789abcdef";
-
-	for (int i = REPORT_FP_HEX - 2; i >= 0; i--, fp >>= 4)
-		hex[i] = digits[fp & 0xf];
-	hex[REPORT_FP_HEX - 1] = '\0';
+	hex_u64(hex, fp);
 }
 
 int report_finish(const struct report_opts *ro)

@@ -21,6 +21,7 @@
 #include <stdio.h>
 
 #include "finding.h"
+#include "util.h"
 
 struct report_opts {
 	FILE *out;
@@ -83,7 +84,7 @@ size_t report_utf8_len(const char *s);
  * A fingerprint as every format shows it: 16 lower-case hex digits
  * ("%016" PRIx64) and a NUL, without printf's cost.
  */
-#define REPORT_FP_HEX 17
+#define REPORT_FP_HEX HEX_U64
 void report_fingerprint_hex(char hex[REPORT_FP_HEX], uint64_t fp);
 /*
  * Flush ro->out and check it for write errors: 0 or -1. Prints nothing
