@@ -1656,12 +1656,11 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 }
 
 /* What used the column goes (the trigger column_gone, catalog.sql). */
-static void col_dependents_drop(struct catalog *c, cat_id col, cat_id rel)
+static void col_dependents_drop(struct catalog *c, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO gone_columns (id, rel_id) VALUES (?1, ?2)");
+	sqlite3_stmt *st = q(c, "INSERT OR IGNORE INTO gone_columns (id) VALUES (?1)");
 
 	sqlite3_bind_int64(st, 1, col);
-	sqlite3_bind_int64(st, 2, rel);
 	step(c, st);
 	st = q(c, "DELETE FROM gone_columns WHERE id = ?1");
 	sqlite3_bind_int64(st, 1, col);
@@ -1674,7 +1673,7 @@ void cat_col_drop(struct catalog *c, cat_id col)
 
 	if (!r)
 		return;
-	col_dependents_drop(c, col, r->rel_id);
+	col_dependents_drop(c, col);
 	colstore_delete(&c->colstore, col);
 	if (c->views_pending && !c->dropping_views)
 		drop_pending_views(c);

@@ -366,8 +366,7 @@ END;
 -- views and sequences along. cat_col_drop() (one column; catalog.c)
 -- comes through here; a relation's columns go with relation_columns_gone.
 CREATE TABLE gone_columns (
-	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL
+	id            INTEGER PRIMARY KEY
 );
 
 CREATE TRIGGER column_gone AFTER INSERT ON gone_columns
