@@ -194,10 +194,10 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *def)
 void cat_con_drop(struct catalog *c, cat_id con);
 void cat_con_rename(struct catalog *c, cat_id con, const char *name);
 void cat_con_validate(struct catalog *c, cat_id con);
-/* A validated CHECK (col IS NOT NULL) on rel exists? */
 /* Is there a domain with NOT NULL or CHECK constraints? (Answered from
    C until a type is added or changed.) */
 bool cat_has_constrained_domains(struct catalog *c);
+/* A validated CHECK (col IS NOT NULL) on rel exists? */
 bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column);
 /* Primary key columns of rel, in order (malloc'ed); 0 found, -1 none. */
 int cat_primary_key(struct catalog *c, cat_id rel, cat_id **cols, int *nr);

@@ -31,7 +31,7 @@
  * libpg_query's pg_query_parse.o holds pg_query_parse_protobuf() too,
  * whose call to pg_query_nodes_to_protobuf() made the static link take
  * the protobuf output and its descriptor tables: 182 KB of pointers that
- * the dynamic loader relocated on every run (10,000 relocations, 45
+ * the dynamic loader relocated on every run (7,800 relocations, 45
  * pages written), for a format migsafe never asks for. Defined here,
  * the archive's definition is not linked; only pg_query_parse_protobuf()
  * could call this one. (A link that still needs the archive's object
