@@ -6,6 +6,7 @@
  */
 #include "catalog.h"
 #include "colstore.h"
+#include "linkstore.h"
 #include "sqlite_mem.h"
 
 #include <sqlite3.h>
@@ -148,6 +149,9 @@ struct catalog {
 	/* The columns: not in SQLite's tables but here, shown to SQL as the
 	   virtual table "columns" (see the section on it). Owned. */
 	struct colstore colstore;
+	/* index_columns and constraint_columns, the same way (virtual
+	   tables of those names). Owned. */
+	struct linkstore index_cols, con_cols;
 	/* the ids of the relations that exist, as bits, kept by the update
 	   hook: a column belongs to one (the foreign key the table had) */
 	struct idbits live_rels;
@@ -783,7 +787,7 @@ void catalog_single_thread(void)
 }
 
 /* An empty in-memory database with the connection set up for the catalog. */
-static const sqlite3_module col_module;
+static const sqlite3_module col_module, link_module;
 
 static int connect(struct catalog **out)
 {
@@ -794,6 +798,8 @@ static int connect(struct catalog **out)
 	c->rel_neg = c->type_neg = 1;
 	rel_cache_make(c, REL_CACHE);
 	colstore_init(&c->colstore);
+	linkstore_init(&c->index_cols);
+	linkstore_init(&c->con_cols);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -810,7 +816,9 @@ static int connect(struct catalog **out)
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 				    c, file_fn, NULL, NULL))
 		return -1;
-	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c))
+	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_index_columns", &link_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_constraint_columns", &link_module, c))
 		return -1;
 	return 0;
 }
@@ -988,6 +996,8 @@ void catalog_free(struct catalog *c)
 	free(c->rel_by_id);
 	free(c->con_names);
 	colstore_release(&c->colstore);
+	linkstore_release(&c->index_cols);
+	linkstore_release(&c->con_cols);
 	free(c);
 }
 
@@ -2214,6 +2224,374 @@ static const sqlite3_module col_module = {
 	.xUpdate = col_update,
 };
 
+/* ---- "index_columns", "constraint_columns": virtual tables that show
+   catalog.index_cols and catalog.con_cols (linkstore.h) to SQL ---- */
+
+/*
+ * The SQL written against the tables they were keeps working: the same
+ * columns in the same order, rows in the order the table and its
+ * indexes gave them (a parent's by position; by a key, the order they
+ * were added; a scan, the same). Lookups by parent, by parent and
+ * position, and by each key (= or IS) cost what an index's did.
+ *
+ * Only the triggers that clear what a gone index or constraint had
+ * write them, and only DELETE; anything else gets an error (no SQL of a
+ * rule or a user can: catalog_query() runs only statements that do not
+ * write). That a column going takes its indexes and constraints along
+ * is column_gone's, in catalog.sql (no trigger on a virtual table).
+ */
+enum { LF_PARENT, LF_POS, LF_KEY0 };
+
+struct link_table {
+	const char *module;
+	const char *decl;
+	int key_field[LS_KEYS];         /* the field of key k, -1: none */
+	void (*column)(sqlite3_context *ctx, const struct linkstore *s,
+		       const struct link_row *r, int field);
+};
+
+/* index_columns: expr, is_include (flag bit 0), descending (bit 1) */
+#define IC_INCLUDE 1u
+#define IC_DESC    2u
+
+static void index_col_field(sqlite3_context *ctx, const struct linkstore *s,
+			    const struct link_row *r, int field)
+{
+	const char *expr = linkstore_str(s, r->str);
+
+	switch (field) {
+	case 3:
+		if (expr)
+			sqlite3_result_text(ctx, expr, -1, SQLITE_STATIC);
+		else
+			sqlite3_result_null(ctx);
+		break;
+	case 4: sqlite3_result_int(ctx, !!(r->flags & IC_INCLUDE)); break;
+	case 5: sqlite3_result_int(ctx, !!(r->flags & IC_DESC)); break;
+	default: sqlite3_result_null(ctx); break;
+	}
+}
+
+static void con_col_field(sqlite3_context *ctx, const struct linkstore *s,
+			  const struct link_row *r, int field)
+{
+	(void)s;
+	if (field == 3 && r->key[1])
+		sqlite3_result_int64(ctx, r->key[1]);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static const struct link_table index_cols_table = {
+	"migsafe_index_columns",
+	"CREATE TABLE x(index_id INTEGER, pos INTEGER, column_id INTEGER, expr TEXT,"
+	" is_include INTEGER, descending INTEGER)",
+	{ LF_KEY0, -1 }, index_col_field,
+};
+
+static const struct link_table con_cols_table = {
+	"migsafe_constraint_columns",
+	"CREATE TABLE x(con_id INTEGER, pos INTEGER, column_id INTEGER, ref_column_id INTEGER)",
+	{ LF_KEY0, 3 }, con_col_field,
+};
+
+/* xBestIndex's plans (idxNum bits) */
+#define LP_PARENT 1
+#define LP_POS    2
+#define LP_KEY    4     /* idxNum >> LP_KEY_SHIFT is the key */
+#define LP_IS     8     /* the key compared with IS: NULL finds NULL */
+#define LP_KEY_SHIFT 8
+
+struct link_vtab {
+	sqlite3_vtab base;
+	struct linkstore *s;
+	const struct link_table *t;
+};
+
+/* The rows a plan matched, taken when the scan starts (xFilter); a row
+   deleted while it runs is skipped (ids are never given again). */
+struct link_cursor {
+	sqlite3_vtab_cursor base;
+	const struct linkstore *s;
+	const struct link_table *t;
+	bool scan;              /* ids cur .. end - 1 */
+	uint32_t cur, end;
+	uint32_t *ids;          /* else ids[i]; owned unless == one */
+	uint32_t one[16];
+	size_t nr, i, alloc;
+};
+
+static int link_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+			sqlite3_vtab **out, char **err)
+{
+	struct catalog *c = aux;
+	bool index = argc > 0 && !strcmp(argv[0], index_cols_table.module);
+	const struct link_table *t = index ? &index_cols_table : &con_cols_table;
+	struct link_vtab *v;
+	int rc;
+
+	(void)err;
+	if ((rc = sqlite3_declare_vtab(db, t->decl)) != SQLITE_OK)
+		return rc;
+	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+	if (!(v = sqlite3_malloc(sizeof(*v))))
+		return SQLITE_NOMEM;
+	memset(v, 0, sizeof(*v));
+	v->s = index ? &c->index_cols : &c->con_cols;
+	v->t = t;
+	*out = &v->base;
+	return SQLITE_OK;
+}
+
+/* The usable constraint on 'field' with operator 'op', or -1. */
+static int link_usable(const sqlite3_index_info *info, int field, int op)
+{
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+
+		if (k->usable && k->op == op && k->iColumn == field)
+			return i;
+	}
+	return -1;
+}
+
+/* Costs as SQLite's own for indexed lookups in a large table (see
+   col_best_index()); SQLite checks the constraints again (omit 0). */
+static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
+{
+	const struct link_table *t = ((struct link_vtab *)tab)->t;
+	int parent = link_usable(info, LF_PARENT, SQLITE_INDEX_CONSTRAINT_EQ);
+	int pos = link_usable(info, LF_POS, SQLITE_INDEX_CONSTRAINT_EQ);
+
+	if (parent >= 0) {
+		info->idxNum = LP_PARENT;
+		info->aConstraintUsage[parent].argvIndex = 1;
+		info->estimatedCost = 10;
+		info->estimatedRows = 4;
+		if (pos >= 0) {
+			info->idxNum |= LP_POS;
+			info->aConstraintUsage[pos].argvIndex = 2;
+			info->estimatedCost = 2;
+			info->estimatedRows = 1;
+			info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+		}
+		return SQLITE_OK;
+	}
+	for (int k = 0; k < LS_KEYS; k++) {
+		int eq = t->key_field[k] < 0 ? -1 :
+			link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_EQ);
+		int is = t->key_field[k] < 0 ? -1 :
+			link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_IS);
+
+		if (eq < 0 && is < 0)
+			continue;
+		info->idxNum = LP_KEY | (eq < 0 ? LP_IS : 0) | (k << LP_KEY_SHIFT);
+		info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
+		info->estimatedCost = 60;
+		info->estimatedRows = 10;
+		return SQLITE_OK;
+	}
+	info->idxNum = 0;
+	info->estimatedCost = 1e6;
+	info->estimatedRows = 1000000;
+	return SQLITE_OK;
+}
+
+static int link_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+{
+	struct link_vtab *v = (struct link_vtab *)tab;
+	struct link_cursor *k = sqlite3_malloc(sizeof(*k));
+
+	if (!k)
+		return SQLITE_NOMEM;
+	memset(k, 0, sizeof(*k));
+	k->s = v->s;
+	k->t = v->t;
+	k->ids = k->one;
+	*out = &k->base;
+	return SQLITE_OK;
+}
+
+static void link_reset(struct link_cursor *k)
+{
+	if (k->ids != k->one)
+		free(k->ids);
+	k->ids = k->one;
+	k->nr = k->i = k->alloc = 0;
+	k->scan = false;
+	k->cur = k->end = 0;
+}
+
+static int link_close(sqlite3_vtab_cursor *cur)
+{
+	link_reset((struct link_cursor *)cur);
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+static void link_add(struct link_cursor *k, uint32_t id)
+{
+	if (k->nr == ARRAY_SIZE(k->one) && k->ids == k->one) {
+		k->alloc = 4 * ARRAY_SIZE(k->one);
+		k->ids = xmalloc(k->alloc * sizeof(*k->ids));
+		memcpy(k->ids, k->one, sizeof(k->one));
+	}
+	if (k->ids != k->one)
+		ALLOC_GROW(k->ids, k->nr + 1, k->alloc);
+	k->ids[k->nr++] = id;
+}
+
+static void link_scan(struct link_cursor *k)
+{
+	k->scan = true;
+	k->cur = 1;
+	k->end = (uint32_t)k->s->nr_rows;
+	while (k->cur < k->end && !linkstore_get(k->s, k->cur))
+		k->cur++;
+}
+
+/* A parent's rows (at position argv[1] when LP_POS). */
+static void link_filter_parent(struct link_cursor *k, int plan, sqlite3_value **argv)
+{
+	cat_id parent = 0, pos = 0;
+	int known = value_id(argv[0], &parent), known_pos = 1;
+
+	if (plan & LP_POS)
+		known_pos = value_id(argv[1], &pos);
+	if (known < 0) {
+		link_scan(k);
+		return;
+	}
+	if (!known || !known_pos || parent <= 0)
+		return;
+	for (uint32_t id = linkstore_first(k->s, (uint64_t)parent); id; id = k->s->rows[id].next)
+		if (!(plan & LP_POS) || known_pos < 0 || k->s->rows[id].pos == pos)
+			link_add(k, id);
+}
+
+/* The rows whose key equals argv[0] (with IS, NULL finds NULL). */
+static void link_filter_key(struct link_cursor *k, int plan, sqlite3_value **argv)
+{
+	int key = plan >> LP_KEY_SHIFT;
+	bool null = sqlite3_value_type(argv[0]) == SQLITE_NULL;
+	cat_id value = 0;
+	int known = null ? 0 : value_id(argv[0], &value);
+	uint32_t id;
+
+	if (known < 0) {
+		link_scan(k);
+		return;
+	}
+	if (null ? !(plan & LP_IS) : known <= 0 || value <= 0)
+		return;
+	for (id = linkstore_key_first(k->s, key, (uint64_t)value); id;
+	     id = k->s->rows[id].key_next[key])
+		link_add(k, id);
+}
+
+static int link_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
+		       sqlite3_value **argv)
+{
+	struct link_cursor *k = (struct link_cursor *)cur;
+
+	(void)plan_str, (void)argc;
+	link_reset(k);
+	if (plan & LP_PARENT)
+		link_filter_parent(k, plan, argv);
+	else if (plan & LP_KEY)
+		link_filter_key(k, plan, argv);
+	else
+		link_scan(k);
+	return SQLITE_OK;
+}
+
+/* The row under the cursor, 0 at the end (a taken row may be gone). */
+static uint32_t link_row_id(struct link_cursor *k)
+{
+	if (k->scan)
+		return k->cur < k->end ? k->cur : 0;
+	while (k->i < k->nr && !linkstore_get(k->s, k->ids[k->i]))
+		k->i++;
+	return k->i < k->nr ? k->ids[k->i] : 0;
+}
+
+static int link_next(sqlite3_vtab_cursor *cur)
+{
+	struct link_cursor *k = (struct link_cursor *)cur;
+
+	if (k->scan) {
+		while (++k->cur < k->end && !linkstore_get(k->s, k->cur))
+			;
+		return SQLITE_OK;
+	}
+	k->i++;
+	return SQLITE_OK;
+}
+
+static int link_eof(sqlite3_vtab_cursor *cur)
+{
+	return !link_row_id((struct link_cursor *)cur);
+}
+
+static int link_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
+{
+	struct link_cursor *k = (struct link_cursor *)cur;
+	const struct link_row *r = linkstore_get(k->s, link_row_id(k));
+
+	if (!r) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	switch (field) {
+	case LF_PARENT: sqlite3_result_int64(ctx, r->parent); break;
+	case LF_POS: sqlite3_result_int(ctx, r->pos); break;
+	case LF_KEY0: result_opt_int(ctx, r->key[0] != 0, r->key[0]); break;
+	default: k->t->column(ctx, k->s, r, field); break;
+	}
+	return SQLITE_OK;
+}
+
+static int link_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = link_row_id((struct link_cursor *)cur);
+	return SQLITE_OK;
+}
+
+/* DELETE (a trigger's, when what the rows belong to is gone); nothing else. */
+static int link_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
+{
+	struct link_vtab *v = (struct link_vtab *)tab;
+	sqlite3_int64 id = sqlite3_value_int64(argv[0]);
+
+	(void)rowid;
+	if (argc != 1) {
+		sqlite3_free(tab->zErrMsg);
+		tab->zErrMsg = sqlite3_mprintf("table %s may not be modified",
+					       v->t->module + strlen("migsafe_"));
+		return SQLITE_READONLY;
+	}
+	if (id > 0 && id <= UINT32_MAX)
+		linkstore_delete(v->s, (uint32_t)id);
+	return SQLITE_OK;
+}
+
+static const sqlite3_module link_module = {
+	.iVersion = 0,
+	.xCreate = link_connect,
+	.xConnect = link_connect,
+	.xBestIndex = link_best_index,
+	.xDisconnect = col_disconnect,
+	.xDestroy = col_disconnect,
+	.xOpen = link_open,
+	.xClose = link_close,
+	.xFilter = link_filter,
+	.xNext = link_next,
+	.xEof = link_eof,
+	.xColumn = link_column,
+	.xRowid = link_rowid,
+	.xUpdate = link_update,
+};
+
 /* ---- constraints ---- */
 
 static int con_row(sqlite3_stmt *st, struct cat_con *o)
@@ -2256,19 +2634,13 @@ bool cat_con_name_taken(struct catalog *c, cat_id rel, const char *name)
 
 static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_def *d)
 {
-	sqlite3_stmt *st;
-
 	for (int i = 0; i < d->nr_columns; i++) {
-		if (!col_ref_ok(c, d->columns[i], false) ||
-		    !col_ref_ok(c, d->ref_columns ? d->ref_columns[i] : 0, true))
+		cat_id ref = d->ref_columns ? d->ref_columns[i] : 0;
+		uint32_t key[LS_KEYS] = { (uint32_t)d->columns[i], (uint32_t)ref };
+
+		if (!col_ref_ok(c, d->columns[i], false) || !col_ref_ok(c, ref, true))
 			continue;
-		st = q(c, "INSERT INTO constraint_columns (con_id, pos, column_id, ref_column_id)"
-		       " VALUES (?1, ?2, ?3, ?4)");
-		sqlite3_bind_int64(st, 1, con);
-		sqlite3_bind_int(st, 2, i + 1);
-		sqlite3_bind_int64(st, 3, d->columns[i]);
-		bind_id(st, 4, d->ref_columns ? d->ref_columns[i] : 0);
-		run(c, st);
+		linkstore_add(&c->con_cols, (uint32_t)con, i + 1, key, NULL, 0);
 	}
 }
 
@@ -2393,17 +2765,12 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 	sqlite3_bind_int(st, 7, nr_key);
 	run(c, st);
 	for (int i = 0; i < nr_cols; i++) {
+		uint32_t key[LS_KEYS] = { (uint32_t)cols[i].column_id, 0 };
+
 		if (!col_ref_ok(c, cols[i].column_id, true))
 			continue;
-		st = q(c, "INSERT INTO index_columns (index_id, pos, column_id, expr, is_include,"
-		       " descending) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int(st, 2, i + 1);
-		bind_id(st, 3, cols[i].column_id);
-		bind_text(st, 4, cols[i].expr);
-		sqlite3_bind_int(st, 5, cols[i].include);
-		sqlite3_bind_int(st, 6, cols[i].desc);
-		run(c, st);
+		linkstore_add(&c->index_cols, (uint32_t)id, i + 1, key, cols[i].expr,
+			      (cols[i].include ? IC_INCLUDE : 0) | (cols[i].desc ? IC_DESC : 0));
 	}
 	return id;
 }
@@ -2426,20 +2793,19 @@ void cat_index_set_primary(struct catalog *c, cat_id index)
 
 int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *nr)
 {
-	sqlite3_stmt *st = q(c, "SELECT column_id FROM index_columns WHERE index_id = ?1"
-			     " AND NOT is_include ORDER BY pos");
+	const struct linkstore *s = &c->index_cols;
 	cat_id *v = NULL;
 	size_t alloc = 0;
 	int n = 0, ret = 0;
 
-	sqlite3_bind_int64(st, 1, index);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (uint32_t id = linkstore_first(s, (uint64_t)index); id; id = s->rows[id].next) {
+		if (s->rows[id].flags & IC_INCLUDE)
+			continue;
 		ALLOC_GROW(v, (size_t)n + 1, alloc);
-		v[n] = sqlite3_column_int64(st, 0);
+		v[n] = s->rows[id].key[0];
 		if (!v[n++])
 			ret = -1;
 	}
-	sqlite3_reset(st);
 	*cols = v;
 	*nr = n;
 	return ret;
@@ -2447,18 +2813,16 @@ int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *n
 
 static bool fk_refs_exactly(struct catalog *c, cat_id con, const cat_id *cols, int nr)
 {
-	sqlite3_stmt *st = q(c, "SELECT ref_column_id FROM constraint_columns WHERE con_id = ?1");
+	const struct linkstore *s = &c->con_cols;
 	int n = 0, hits = 0;
 
-	sqlite3_bind_int64(st, 1, con);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cat_id id = sqlite3_column_int64(st, 0);
+	for (uint32_t id = linkstore_first(s, (uint64_t)con); id; id = s->rows[id].next) {
+		cat_id ref = s->rows[id].key[1];
 
 		n++;
 		for (int i = 0; i < nr; i++)
-			hits += cols[i] == id;
+			hits += cols[i] == ref;
 	}
-	sqlite3_reset(st);
 	return n == nr && hits == nr;
 }
 
@@ -2631,18 +2995,20 @@ void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
 	run(c, st);
 }
 
-/* Copy one constraint's columns onto 'con' of 'dst', matched by name. */
+/* Copy one constraint's columns onto 'con' of 'dst', matched by name
+   (a column 'dst' does not have is left out). */
 static void clone_con_columns(struct catalog *c, cat_id from, cat_id con, cat_id dst)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO constraint_columns (con_id, pos, column_id, ref_column_id)"
-			     " SELECT ?2, cc.pos, d.id, cc.ref_column_id FROM constraint_columns cc"
-			     " JOIN columns s ON s.id = cc.column_id"
-			     " JOIN columns d ON d.rel_id = ?3 AND d.name = s.name WHERE cc.con_id = ?1");
+	struct linkstore *s = &c->con_cols;
 
-	sqlite3_bind_int64(st, 1, from);
-	sqlite3_bind_int64(st, 2, con);
-	sqlite3_bind_int64(st, 3, dst);
-	run(c, st);
+	for (uint32_t id = linkstore_first(s, (uint64_t)from); id; id = s->rows[id].next) {
+		const struct col_row *src = colstore_get(&c->colstore, s->rows[id].key[0]);
+		uint32_t key[LS_KEYS] = { 0, s->rows[id].key[1] };
+
+		if (!src || !(key[0] = (uint32_t)colstore_find(&c->colstore, dst, src->name)))
+			continue;
+		linkstore_add(s, (uint32_t)con, s->rows[id].pos, key, NULL, 0);
+	}
 }
 
 int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inherit)
@@ -3457,7 +3823,8 @@ static int rels_live_load(struct catalog *c)
 }
 
 /*
- * SQLite's image of the database, then the column store's bytes
+ * SQLite's image of the database, then the bytes of the index columns,
+ * the constraint columns (linkstore_save()) and the columns
  * (colstore_save()), their length and the hash of the schema, each
  * eight bytes little-endian: SQLite's own copy of the database, grown
  * (no second copy of it).
@@ -3477,6 +3844,8 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 	   the empty catalog tools/catalog_image.c saves) */
 	if (c->before_range)
 		range_indexes(c);
+	linkstore_save(&c->index_cols, &cols);
+	linkstore_save(&c->con_cols, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -3537,7 +3906,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len;
+	size_t db_len, cols_len, n, m;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -3551,7 +3920,9 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	if (connect(&c))
 		goto fail_image;
 	/* before SQLite owns the buffer: the database may grow over them */
-	if (colstore_load(&c->colstore, image + db_len, cols_len))
+	if (!(n = linkstore_load(&c->index_cols, image + db_len, cols_len)) ||
+	    !(m = linkstore_load(&c->con_cols, image + db_len + n, cols_len - n)) ||
+	    colstore_load(&c->colstore, image + db_len + n + m, cols_len - n - m))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,

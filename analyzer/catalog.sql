@@ -124,24 +124,13 @@ BEGIN
 	DELETE FROM relations WHERE id = OLD.rel_id;
 END;
 
---   column_id NULL: an expression (expr holds its normalised text)
-CREATE TABLE index_columns (
-	index_id      INTEGER NOT NULL,
-	pos           INTEGER NOT NULL,   -- 1-based
-	column_id     INTEGER,            -- columns.id
-	expr          TEXT,
-	is_include    INTEGER NOT NULL DEFAULT 0,
-	descending    INTEGER NOT NULL DEFAULT 0,
-	PRIMARY KEY (index_id, pos)
-);
-CREATE INDEX index_columns_column ON index_columns(column_id);
-
--- Dropping a column drops every index that uses it.
-CREATE TRIGGER index_column_gone AFTER DELETE ON index_columns
-WHEN OLD.column_id IS NOT NULL
-BEGIN
-	DELETE FROM relations WHERE id = OLD.index_id;
-END;
+-- An index's columns, kept in C like the columns (linkstore.h; the
+-- virtual table's code is in catalog.c) and shown as a table of
+--   index_id, pos (1-based), column_id (columns.id; NULL: an expression,
+--   whose normalised text is expr), expr, is_include, descending
+-- found by index_id (rows by pos), by index_id and pos, by column_id.
+-- Dropping a column drops every index that uses it: column_gone.
+CREATE VIRTUAL TABLE index_columns USING migsafe_index_columns;
 
 -- Columns an index uses in an expression or in its predicate.
 CREATE TABLE index_deps (
@@ -198,23 +187,13 @@ CREATE INDEX constraints_name ON constraints(name);
 CREATE INDEX constraints_parent ON constraints(parent_con) WHERE parent_con IS NOT NULL;
 CREATE INDEX constraints_ref ON constraints(ref_rel_id) WHERE ref_rel_id IS NOT NULL;
 
---   ref_column_id: for a foreign key, the referenced column at this position
-CREATE TABLE constraint_columns (
-	con_id        INTEGER NOT NULL,
-	pos           INTEGER NOT NULL,
-	column_id     INTEGER NOT NULL,   -- columns.id
-	ref_column_id INTEGER,            -- columns.id
-	PRIMARY KEY (con_id, pos)
-);
-CREATE INDEX constraint_columns_column ON constraint_columns(column_id);
-CREATE INDEX constraint_columns_ref ON constraint_columns(ref_column_id)
-	WHERE ref_column_id IS NOT NULL;
-
--- Dropping a column drops the constraints that use it.
-CREATE TRIGGER constraint_column_gone AFTER DELETE ON constraint_columns
-BEGIN
-	DELETE FROM constraints WHERE id = OLD.con_id;
-END;
+-- A constraint's columns, in C as index_columns is:
+--   con_id, pos, column_id (columns.id), ref_column_id (for a foreign
+--   key, the referenced column at this position; columns.id)
+-- found by con_id (rows by pos), by con_id and pos, by column_id, by
+-- ref_column_id. Dropping a column drops the constraints that use it:
+-- column_gone.
+CREATE VIRTUAL TABLE constraint_columns USING migsafe_constraint_columns;
 
 -- Which relations and columns a view (or materialized view) reads.
 CREATE TABLE view_deps (
@@ -371,10 +350,13 @@ CREATE TABLE gone_columns (
 
 CREATE TRIGGER column_gone AFTER INSERT ON gone_columns
 BEGIN
-	DELETE FROM index_columns WHERE column_id = NEW.id;
+	DELETE FROM relations WHERE id IN
+		(SELECT index_id FROM index_columns WHERE column_id = NEW.id);
 	DELETE FROM index_deps WHERE column_id = NEW.id;
-	DELETE FROM constraint_columns WHERE column_id = NEW.id;
-	DELETE FROM constraint_columns WHERE ref_column_id = NEW.id;
+	DELETE FROM constraints WHERE id IN
+		(SELECT con_id FROM constraint_columns WHERE column_id = NEW.id
+		 UNION ALL
+		 SELECT con_id FROM constraint_columns WHERE ref_column_id = NEW.id);
 	DELETE FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM sequence_owners WHERE column_id = NEW.id;
 END;

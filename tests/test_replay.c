@@ -1996,6 +1996,114 @@ START_TEST(test_columns_read_only)
 }
 END_TEST
 
+/* index_columns and constraint_columns (linkstore.h through catalog.c's
+   virtual tables): every column, each lookup as the indexes had them,
+   rows in the order the tables gave them. */
+#define ALL_INDEX_COLUMNS "SELECT group_concat(r, ' ') FROM (SELECT i.name || ':'" \
+	" || ic.pos || ',' || quote(c.name) || ',' || quote(ic.expr) || ','" \
+	" || ic.is_include || ',' || ic.descending AS r FROM relations i" \
+	" JOIN index_columns ic ON ic.index_id = i.id LEFT JOIN columns c" \
+	" ON c.id = ic.column_id ORDER BY i.name, ic.pos)"
+
+START_TEST(test_index_columns_table)
+{
+	char sql[256];
+
+	ok("CREATE TABLE t (a int, b int, c text);"
+	   "CREATE INDEX t_x ON t (b DESC, lower(c)) INCLUDE (a);"
+	   "CREATE UNIQUE INDEX t_y ON t (a, b); CREATE INDEX t_z ON t ((a + b))");
+	ck_assert_str_eq(q1(ALL_INDEX_COLUMNS),
+		"t_x:1,'b',NULL,0,1 t_x:2,NULL,'lower(c)',0,0 t_x:3,'a',NULL,1,0"
+		" t_y:1,'a',NULL,0,0 t_y:2,'b',NULL,0,0 t_z:1,NULL,'a + b',0,0");
+	ck_assert_str_eq(q1("SELECT typeof(index_id) || typeof(pos) || typeof(column_id) ||"
+			    " typeof(expr) || typeof(is_include) FROM index_columns WHERE pos = 2"
+			    " AND expr IS NOT NULL"), "integerintegernulltextinteger");
+	/* by index, without ORDER BY: by position */
+	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM index_columns WHERE"
+		 " index_id = %lld", (long long)rel_id("t_x"));
+	ck_assert_str_eq(q1(sql), "1,2,3");
+	snprintf(sql, sizeof(sql), "SELECT quote(expr) FROM index_columns WHERE"
+		 " index_id = '%lld' AND pos = 2.0", (long long)rel_id("t_x"));
+	ck_assert_str_eq(q1(sql), "'lower(c)'");
+	/* by column: in the order added; IS NULL finds the expressions */
+	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM index_columns ic JOIN"
+		 " relations r ON r.id = ic.index_id WHERE ic.column_id = %lld",
+		 (long long)col_id("t", "a"));
+	ck_assert_str_eq(q1(sql), "t_x,t_y");
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE column_id IS NULL"), "2");
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE column_id = NULL"), "0");
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE index_id = 1.5"), "0");
+	/* a column dropped takes the indexes that use it, and their rows */
+	ok("ALTER TABLE t DROP COLUMN c");
+	ck_assert_int_eq(rel_kind("t_x"), 0);
+	ck_assert_str_eq(q1(ALL_INDEX_COLUMNS),
+		"t_y:1,'a',NULL,0,0 t_y:2,'b',NULL,0,0 t_z:1,NULL,'a + b',0,0");
+	ok("DROP INDEX t_y");
+	ck_assert_str_eq(q1("SELECT count(*) || ',' || count(DISTINCT index_id)"
+			    " FROM index_columns"), "1,1");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+}
+END_TEST
+
+START_TEST(test_constraint_columns_table)
+{
+	char sql[256];
+
+	ok("CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));"
+	   "CREATE TABLE c (x int, y int, z int, FOREIGN KEY (y, x) REFERENCES p (a, b),"
+	   " CONSTRAINT c_u UNIQUE (z, y))");
+	ck_assert_str_eq(q1("SELECT group_concat(r, ' ') FROM (SELECT k.name || ':' || cc.pos"
+			    " || ',' || c.name || ',' || coalesce(f.name, '-') AS r"
+			    " FROM constraints k JOIN constraint_columns cc ON cc.con_id = k.id"
+			    " JOIN columns c ON c.id = cc.column_id LEFT JOIN columns f"
+			    " ON f.id = cc.ref_column_id ORDER BY k.name, cc.pos)"),
+			 "c_u:1,z,- c_u:2,y,- c_y_x_fkey:1,y,a c_y_x_fkey:2,x,b"
+			 " p_pkey:1,a,- p_pkey:2,b,-");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(k.name) FROM constraint_columns cc"
+		 " JOIN constraints k ON k.id = cc.con_id WHERE cc.ref_column_id = %lld",
+		 (long long)col_id("p", "b"));
+	ck_assert_str_eq(q1(sql), "c_y_x_fkey");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(k.name) FROM constraint_columns cc"
+		 " JOIN constraints k ON k.id = cc.con_id WHERE cc.column_id = %lld",
+		 (long long)col_id("c", "y"));
+	ck_assert_str_eq(q1(sql), "c_y_x_fkey,c_u");
+	ck_assert_str_eq(q1("SELECT count(*) FROM constraint_columns WHERE ref_column_id IS NULL"),
+			 "4");
+	/* a referenced column dropped takes the foreign key; a column the
+	   unique constraint has, that one */
+	ok("ALTER TABLE p DROP COLUMN b CASCADE");
+	ck_assert_int_eq(con_kind("c", "c_y_x_fkey"), 0);
+	ck_assert_int_eq(con_kind("c", "c_u"), 'u');
+	ok("ALTER TABLE c DROP COLUMN z");
+	ck_assert_int_eq(con_kind("c", "c_u"), 0);
+	ck_assert_str_eq(q1("SELECT count(*) FROM constraint_columns"), "0");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+}
+END_TEST
+
+START_TEST(test_link_tables_read_only)
+{
+	static const char *const writes[] = {
+		"DELETE FROM index_columns",
+		"UPDATE index_columns SET pos = 3",
+		"INSERT INTO index_columns (index_id, pos) VALUES (1, 9)",
+		"DELETE FROM constraint_columns",
+		"INSERT INTO constraint_columns (con_id, pos, column_id) VALUES (1, 9, 1)",
+	};
+	char *err;
+
+	ok("CREATE TABLE t (a int PRIMARY KEY)");
+	for (size_t i = 0; i < ARRAY_SIZE(writes); i++) {
+		err = NULL;
+		ck_assert_int_ne(catalog_query(cat, writes[i], first_value, NULL, &err), 0);
+		ck_assert_ptr_nonnull(err);
+		free(err);
+	}
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns"), "1");
+	ck_assert_str_eq(q1("SELECT count(*) FROM constraint_columns"), "1");
+}
+END_TEST
+
 START_TEST(test_columns_saved_and_loaded)
 {
 	struct cat_image img;
@@ -2005,7 +2113,7 @@ START_TEST(test_columns_saved_and_loaded)
 
 	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
 	   " price numeric(10, 2), tags text[]); CREATE TABLE u (a int, b text);"
-	   "ALTER TABLE u DROP COLUMN a");
+	   "ALTER TABLE u DROP COLUMN a; CREATE INDEX ON u (lower(b) DESC)");
 	snprintf(before, sizeof(before), "%s", q1(ALL_COLUMNS));
 	ck_assert_int_eq(catalog_save(cat, &img), 0);
 	copy = cat_image_alloc(img.len);
@@ -2014,6 +2122,12 @@ START_TEST(test_columns_saved_and_loaded)
 	ck_assert_str_eq(q1_in(c2, ALL_COLUMNS), before);
 	ck_assert_str_eq(q1_in(c2, "SELECT count(*) FROM columns c JOIN relations r"
 			       " ON r.id = c.rel_id WHERE r.name = 't'"), "4");
+	/* and the index and constraint columns */
+	ck_assert_str_eq(q1_in(c2, ALL_INDEX_COLUMNS), "t_pkey:1,'id',NULL,0,0"
+			 " u_lower_idx:1,NULL,'lower(b)',0,1");
+	ck_assert_str_eq(q1_in(c2, "SELECT group_concat(k.name || ':' || cc.pos || ':' ||"
+			       " c.name) FROM constraints k JOIN constraint_columns cc"
+			       " ON cc.con_id = k.id JOIN columns c ON c.id = cc.column_id"), "t_pkey:1:id");
 	/* a relation dropped in the loaded catalog takes its columns */
 	cat_rel_drop(c2, rel_id("t"));
 	ck_assert_str_eq(q1_in(c2, "SELECT group_concat(name) FROM columns"), "b");
@@ -2052,7 +2166,7 @@ START_TEST(test_damaged_column_bytes_refused)
 	ck_assert_int_eq(load_changed(&img, end - 1, 0x00), 0);    /* the same */
 	ck_assert_int_eq(load_changed(&img, end - 4 * 17 + 3, 0x7f), -1);  /* its id, far out */
 	ck_assert_int_eq(load_changed(&img, end - 4 * 17, 0x00), -1);      /* ... or before */
-	ck_assert_int_eq(load_changed(&img, end - cols_len, 0xff), -1);    /* string count */
+	ck_assert_int_eq(load_changed(&img, end - cols_len, 0xff), -1);    /* index columns count */
 	ck_assert_int_eq(load_changed(&img, img.len - 9, 0x7f), -1);       /* the length */
 	cat_image_release(&img);
 }
@@ -2183,6 +2297,9 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_columns_attnum_and_ids);
 	tcase_add_test(chg, test_columns_go_with_their_relation);
 	tcase_add_test(chg, test_columns_read_only);
+	tcase_add_test(chg, test_index_columns_table);
+	tcase_add_test(chg, test_constraint_columns_table);
+	tcase_add_test(chg, test_link_tables_read_only);
 	tcase_add_test(chg, test_columns_saved_and_loaded);
 	tcase_add_test(chg, test_damaged_column_bytes_refused);
 	suite_add_tcase(s, chg);

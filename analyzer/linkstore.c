@@ -1,0 +1,280 @@
+/*
+ * linkstore.c - an index's or a constraint's columns in C (see
+ * linkstore.h).
+ */
+#include "linkstore.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "banned.h"
+
+void linkstore_init(struct linkstore *s)
+{
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->text);
+}
+
+static void map_release(struct ls_map *m)
+{
+	free(m->ids);
+	free(m->first);
+}
+
+void linkstore_release(struct linkstore *s)
+{
+	free(s->rows);
+	map_release(&s->parents);
+	for (int k = 0; k < LS_KEYS; k++)
+		map_release(&s->keys[k]);
+	free(s->strs);
+	arena_release(&s->text);
+	linkstore_init(s);
+}
+
+/* ---- id -> first row ---- */
+
+static size_t map_home(const struct ls_map *m, uint32_t id)
+{
+	return (size_t)((id * 0x9E3779B1u) & (m->alloc - 1));
+}
+
+/* The slot of 'id', or of the free slot where it would go. */
+static size_t map_slot(const struct ls_map *m, uint32_t id)
+{
+	size_t i = map_home(m, id);
+
+	while (m->ids[i] && m->ids[i] != id)
+		i = (i + 1) & (m->alloc - 1);
+	return i;
+}
+
+static void map_grow(struct ls_map *m)
+{
+	struct ls_map old = *m;
+
+	m->alloc = old.alloc ? 2 * old.alloc : 64;
+	m->ids = xcalloc(m->alloc, sizeof(*m->ids));
+	m->first = xmalloc(m->alloc * sizeof(*m->first));
+	for (size_t i = 0; i < old.alloc; i++) {
+		size_t j;
+
+		if (!old.ids[i])
+			continue;
+		j = map_slot(m, old.ids[i]);
+		m->ids[j] = old.ids[i];
+		m->first[j] = old.first[i];
+	}
+	map_release(&old);
+}
+
+static uint32_t map_get(const struct ls_map *m, uint32_t id)
+{
+	size_t i;
+
+	if (!m->alloc)
+		return 0;
+	i = map_slot(m, id);
+	return m->ids[i] ? m->first[i] : 0;
+}
+
+/* The first row's place for 'id', made if need be (an id stays in the
+   map once there: a parent or key without rows has first 0). */
+static uint32_t *map_at(struct ls_map *m, uint32_t id)
+{
+	size_t i;
+
+	if (2 * (m->nr + 1) > m->alloc)
+		map_grow(m);
+	i = map_slot(m, id);
+	if (!m->ids[i]) {
+		m->ids[i] = id;
+		m->first[i] = 0;
+		m->nr++;
+	}
+	return &m->first[i];
+}
+
+/* ---- rows ---- */
+
+static uint32_t *key_head(struct linkstore *s, int k, uint32_t value)
+{
+	return value ? map_at(&s->keys[k], value) : &s->null_first[k];
+}
+
+static void key_append(struct linkstore *s, int k, uint32_t id)
+{
+	struct link_row *r = &s->rows[id];
+	uint32_t *head = key_head(s, k, r->key[k]);
+
+	r->key_next[k] = 0;
+	if (!*head) {
+		*head = id;
+		r->key_prev[k] = id;
+		return;
+	}
+	r->key_prev[k] = s->rows[*head].key_prev[k];
+	s->rows[r->key_prev[k]].key_next[k] = id;
+	s->rows[*head].key_prev[k] = id;
+}
+
+static void key_unlink(struct linkstore *s, int k, uint32_t id)
+{
+	struct link_row *r = &s->rows[id];
+	uint32_t *head = key_head(s, k, r->key[k]);
+	uint32_t next = r->key_next[k], prev = r->key_prev[k];
+
+	if (*head == id) {
+		*head = next;
+		if (next)
+			s->rows[next].key_prev[k] = prev;
+		return;
+	}
+	s->rows[prev].key_next[k] = next;
+	s->rows[next ? next : *head].key_prev[k] = prev;
+}
+
+/* Into the parent's list after the last row of a lower position (rows
+   mostly come in order: the walk ends at once or at the end). */
+static void parent_link(struct linkstore *s, uint32_t id)
+{
+	struct link_row *r = &s->rows[id];
+	uint32_t *at = map_at(&s->parents, r->parent);
+
+	while (*at && s->rows[*at].pos <= r->pos)
+		at = &s->rows[*at].next;
+	r->next = *at;
+	*at = id;
+}
+
+static void parent_unlink(struct linkstore *s, uint32_t id)
+{
+	uint32_t *at = map_at(&s->parents, s->rows[id].parent);
+
+	while (*at && *at != id)
+		at = &s->rows[*at].next;
+	if (*at)
+		*at = s->rows[id].next;
+}
+
+static uint32_t str_add(struct linkstore *s, const char *str)
+{
+	if (!str)
+		return 0;
+	ALLOC_GROW(s->strs, s->nr_strs + 1, s->strs_alloc);
+	s->strs[s->nr_strs++] = arena_strdup(&s->text, str);
+	return (uint32_t)s->nr_strs;
+}
+
+uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
+		       const uint32_t key[LS_KEYS], const char *str, uint32_t flags)
+{
+	struct link_row *r;
+	uint32_t id;
+
+	if (!parent)
+		BUG("linkstore_add() without a parent");
+	if (!s->nr_rows)
+		s->nr_rows = 1;
+	if (s->nr_rows >= UINT32_MAX)
+		die("too many index or constraint columns");
+	ALLOC_GROW(s->rows, s->nr_rows + 1, s->rows_alloc);
+	id = (uint32_t)s->nr_rows++;
+	r = &s->rows[id];
+	memset(r, 0, sizeof(*r));
+	r->parent = parent;
+	r->pos = pos;
+	memcpy(r->key, key, sizeof(r->key));
+	r->str = str_add(s, str);
+	r->flags = flags;
+	parent_link(s, id);
+	for (int k = 0; k < LS_KEYS; k++)
+		key_append(s, k, id);
+	s->live++;
+	return id;
+}
+
+void linkstore_delete(struct linkstore *s, uint32_t id)
+{
+	if (!linkstore_get(s, id))
+		return;
+	parent_unlink(s, id);
+	for (int k = 0; k < LS_KEYS; k++)
+		key_unlink(s, k, id);
+	s->rows[id].parent = 0;
+	s->live--;
+}
+
+uint32_t linkstore_first(const struct linkstore *s, uint64_t parent)
+{
+	return parent && parent <= UINT32_MAX ? map_get(&s->parents, (uint32_t)parent) : 0;
+}
+
+uint32_t linkstore_key_first(const struct linkstore *s, int k, uint64_t value)
+{
+	if (!value)
+		return s->null_first[k];
+	return value <= UINT32_MAX ? map_get(&s->keys[k], (uint32_t)value) : 0;
+}
+
+/* ---- bytes ---- */
+
+void linkstore_save(const struct linkstore *s, struct strbuf *out)
+{
+	put_u32(out, (uint32_t)s->live);
+	for (size_t id = 1; id < s->nr_rows; id++) {
+		const struct link_row *r = &s->rows[id];
+		const char *str = linkstore_str(s, r->str);
+
+		if (!r->parent)
+			continue;
+		put_u32(out, r->parent);
+		put_u32(out, (uint32_t)r->pos);
+		for (int k = 0; k < LS_KEYS; k++)
+			put_u32(out, r->key[k]);
+		put_u32(out, r->flags);
+		put_u32(out, str ? (uint32_t)strlen(str) + 1 : 0);
+		if (str)
+			strbuf_addstr(out, str);
+	}
+}
+
+/* parent, pos, keys, flags, string length */
+#define ROW_WORDS (4 + LS_KEYS)
+
+static int load_row(struct linkstore *s, struct reader *b)
+{
+	uint32_t parent = rd_u32(b), key[LS_KEYS], flags, len;
+	int32_t pos = (int32_t)rd_u32(b);
+	const unsigned char *text;
+	char *str = NULL;
+
+	for (int k = 0; k < LS_KEYS; k++)
+		key[k] = rd_u32(b);
+	flags = rd_u32(b);
+	len = rd_u32(b);
+	if (b->bad || !parent)
+		return -1;
+	if (len) {
+		if (!(text = rd_bytes(b, len - 1)) || memchr(text, '\0', len - 1))
+			return -1;
+		str = xstrndup((const char *)text, len - 1);
+	}
+	linkstore_add(s, parent, pos, key, str, flags);
+	free(str);
+	return 0;
+}
+
+size_t linkstore_load(struct linkstore *s, const void *data, size_t len)
+{
+	struct reader b = { data, (const unsigned char *)data + len, false };
+	uint32_t nr = rd_u32(&b);
+
+	if (b.bad || nr > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
+		return 0;
+	for (uint32_t i = 0; i < nr; i++)
+		if (load_row(s, &b))
+			return 0;
+	return (size_t)(b.p - (const unsigned char *)data);
+}

@@ -1,0 +1,111 @@
+/*
+ * linkstore.h - the rows that list, in order, what a catalog object is
+ * made of: an index's columns, a constraint's columns. The catalog
+ * keeps "index_columns" and "constraint_columns" in one each and shows
+ * them to SQL as virtual tables of those names (catalog.c); nothing
+ * else uses this.
+ *
+ * A row belongs to a parent (an index's or a constraint's id) at a
+ * position, names up to LS_KEYS other ids, its keys (a column; for a
+ * foreign key also the column it references), and carries one string
+ * and a few flag bits. Three ways in, each a list through the rows: a
+ * parent's rows in position order; the rows with one value of a key
+ * (NULL, 0, included) in the order they were added; every row in that
+ * order (ids ascending). A SQLite table with an index on each key gave
+ * rows in these orders.
+ *
+ * Row ids are handed out ascending and never given again: a row that
+ * goes stays in the array, marked gone, so that a scan which took ids
+ * before a delete finds the row gone rather than another one. Strings
+ * are not freed before the store.
+ *
+ * Lifecycle: linkstore_init() (no allocation), linkstore_release().
+ */
+#ifndef MIGSAFE_LINKSTORE_H
+#define MIGSAFE_LINKSTORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+#define LS_KEYS 2
+
+struct link_row {
+	uint32_t parent;                /* 0: the row is gone */
+	int32_t pos;
+	uint32_t key[LS_KEYS];          /* 0: NULL */
+	uint32_t str;                   /* strs[str - 1]; 0: NULL */
+	uint32_t flags;                 /* the caller's */
+	uint32_t next;                  /* the parent's next row, 0: none */
+	uint32_t key_next[LS_KEYS];     /* the next row with this key, 0: none */
+	uint32_t key_prev[LS_KEYS];     /* the previous one; the first row's
+					   is the last row (O(1) append) */
+};
+
+/* id -> first row, open addressing (id 0 marks a free slot) */
+struct ls_map {
+	uint32_t *ids, *first;
+	size_t alloc, nr;
+};
+
+struct linkstore {
+	struct link_row *rows;          /* rows[id], rows[0] unused */
+	size_t nr_rows;                 /* ids below this were given */
+	size_t rows_alloc;
+	size_t live;                    /* rows not gone */
+	struct ls_map parents;
+	struct ls_map keys[LS_KEYS];
+	uint32_t null_first[LS_KEYS];   /* the rows whose key is NULL */
+	const char **strs;
+	size_t nr_strs, strs_alloc;
+	struct arena text;
+};
+
+void linkstore_init(struct linkstore *s);
+void linkstore_release(struct linkstore *s);
+
+/* Add a row (parent != 0; str copied, NULL for none). Returns its id. */
+uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
+		       const uint32_t key[LS_KEYS], const char *str, uint32_t flags);
+/* Take a row out (an id that is gone or was never given: nothing). */
+void linkstore_delete(struct linkstore *s, uint32_t id);
+
+/* The row with this id, or NULL (gone, or never given). */
+static inline const struct link_row *linkstore_get(const struct linkstore *s, uint64_t id)
+{
+	const struct link_row *r = id && id < s->nr_rows ? &s->rows[id] : NULL;
+
+	return r && r->parent ? r : NULL;
+}
+
+static inline const char *linkstore_str(const struct linkstore *s, uint32_t sid)
+{
+	return sid ? s->strs[sid - 1] : NULL;
+}
+
+/* A parent's first row (position order), or 0; then rows[id].next. */
+uint32_t linkstore_first(const struct linkstore *s, uint64_t parent);
+/* The first row whose key k is 'value' (0: NULL), or 0; then
+   rows[id].key_next[k]. */
+uint32_t linkstore_key_first(const struct linkstore *s, int k, uint64_t value);
+
+struct strbuf;
+
+/*
+ * The rows as bytes, appended to 'out': their number, then each row
+ * (parent, position, keys, flags, the string's length + 1 or 0, its
+ * bytes), integers four bytes little-endian, ids ascending. What a
+ * cached catalog keeps of the store (catalog_save()); ids are not kept.
+ */
+void linkstore_save(const struct linkstore *s, struct strbuf *out);
+/*
+ * Fill an empty store from linkstore_save()'s bytes; returns how many
+ * bytes it read, or 0 when they cannot be a store (too short, a row
+ * without a parent, a string past the end): the store is then partly
+ * filled, to be released.
+ */
+size_t linkstore_load(struct linkstore *s, const void *data, size_t len);
+
+#endif
