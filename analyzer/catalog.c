@@ -2355,8 +2355,22 @@ static int link_usable(const sqlite3_index_info *info, int field, int op)
 	return -1;
 }
 
+/* Whether the ORDER BY is the order of one parent's rows: pos, or
+   the parent then pos, ascending. */
+static bool link_parent_order(const sqlite3_index_info *info)
+{
+	int n = info->nOrderBy, first = 0;
+
+	if (n == 2 && info->aOrderBy[0].iColumn == LF_PARENT && !info->aOrderBy[0].desc)
+		first = 1;
+	else if (n != 1)
+		return false;
+	return info->aOrderBy[first].iColumn == LF_POS && !info->aOrderBy[first].desc;
+}
+
 /* Costs as SQLite's own for indexed lookups in a large table (see
-   col_best_index()); SQLite checks the constraints again (omit 0). */
+   col_best_index()); SQLite checks the constraints again (omit 0). A
+   parent's rows come by pos: a sort for that is not needed. */
 static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
 	const struct link_table *t = ((struct link_vtab *)tab)->t;
@@ -2368,6 +2382,7 @@ static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 		info->aConstraintUsage[parent].argvIndex = 1;
 		info->estimatedCost = 10;
 		info->estimatedRows = 4;
+		info->orderByConsumed = link_parent_order(info);
 		if (pos >= 0) {
 			info->idxNum |= LP_POS;
 			info->aConstraintUsage[pos].argvIndex = 2;
@@ -2450,22 +2465,25 @@ static void link_scan(struct link_cursor *k)
 		k->cur++;
 }
 
-/* A parent's rows (at position argv[1] when LP_POS). */
+/* An integer that can equal v in an INTEGER column: text as the
+   column's affinity makes it (SQLite checks each row again). */
+static bool link_value(sqlite3_value *v, cat_id *id)
+{
+	if (sqlite3_value_type(v) == SQLITE_TEXT)
+		sqlite3_value_numeric_type(v);
+	return value_id(v, id) > 0;
+}
+
+/* A parent's rows, in pos order (at position argv[1] when LP_POS). */
 static void link_filter_parent(struct link_cursor *k, int plan, sqlite3_value **argv)
 {
 	cat_id parent = 0, pos = 0;
-	int known = value_id(argv[0], &parent), known_pos = 1;
 
-	if (plan & LP_POS)
-		known_pos = value_id(argv[1], &pos);
-	if (known < 0) {
-		link_scan(k);
-		return;
-	}
-	if (!known || !known_pos || parent <= 0)
+	if (!link_value(argv[0], &parent) || parent <= 0 ||
+	    ((plan & LP_POS) && !link_value(argv[1], &pos)))
 		return;
 	for (uint32_t id = linkstore_first(k->s, (uint64_t)parent); id; id = k->s->rows[id].next)
-		if (!(plan & LP_POS) || known_pos < 0 || k->s->rows[id].pos == pos)
+		if (!(plan & LP_POS) || k->s->rows[id].pos == pos)
 			link_add(k, id);
 }
 
@@ -2475,14 +2493,9 @@ static void link_filter_key(struct link_cursor *k, int plan, sqlite3_value **arg
 	int key = plan >> LP_KEY_SHIFT;
 	bool null = sqlite3_value_type(argv[0]) == SQLITE_NULL;
 	cat_id value = 0;
-	int known = null ? 0 : value_id(argv[0], &value);
 	uint32_t id;
 
-	if (known < 0) {
-		link_scan(k);
-		return;
-	}
-	if (null ? !(plan & LP_IS) : known <= 0 || value <= 0)
+	if (null ? !(plan & LP_IS) : !link_value(argv[0], &value) || value <= 0)
 		return;
 	for (id = linkstore_key_first(k->s, key, (uint64_t)value); id;
 	     id = k->s->rows[id].key_next[key])
@@ -2886,7 +2899,7 @@ static bool ids_cover(const cat_id *have, int n, const cat_id *cols, int nr)
 /* Whether a whole index of 'table' starts with 'col'. */
 static bool index_starts_with(struct catalog *c, cat_id table, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "SELECT 1 FROM index_columns ic JOIN indexes i"
+	sqlite3_stmt *st = q(c, "SELECT 1 FROM index_columns ic CROSS JOIN indexes i"
 			     " ON i.rel_id = ic.index_id WHERE ic.column_id = ?1"
 			     " AND ic.pos = 1 AND ic.is_include = 0 AND i.table_id = ?2"
 			     " AND i.predicate IS NULL AND i.nr_key >= 1");

@@ -2025,6 +2025,13 @@ START_TEST(test_index_columns_table)
 	snprintf(sql, sizeof(sql), "SELECT quote(expr) FROM index_columns WHERE"
 		 " index_id = '%lld' AND pos = 2.0", (long long)rel_id("t_x"));
 	ck_assert_str_eq(q1(sql), "'lower(c)'");
+	/* ORDER BY pos is the order a parent's rows come in; DESC is sorted */
+	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
+		 " WHERE index_id = ' %lld' ORDER BY pos)", (long long)rel_id("t_x"));
+	ck_assert_str_eq(q1(sql), "1,2,3");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
+		 " WHERE index_id = %lld ORDER BY index_id, pos DESC)", (long long)rel_id("t_x"));
+	ck_assert_str_eq(q1(sql), "3,2,1");
 	/* by column: in the order added; IS NULL finds the expressions */
 	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM index_columns ic JOIN"
 		 " relations r ON r.id = ic.index_id WHERE ic.column_id = %lld",
