@@ -152,6 +152,8 @@ struct catalog {
 	/* index_columns and constraint_columns, the same way (virtual
 	   tables of those names). Owned. */
 	struct linkstore index_cols, con_cols;
+	/* view_deps too (its trigger's work is now done where rows go) */
+	struct linkstore view_deps;
 	/* the ids of the relations that exist, as bits, kept by the update
 	   hook: a column belongs to one (the foreign key the table had) */
 	struct idbits live_rels;
@@ -800,6 +802,7 @@ static int connect(struct catalog **out)
 	colstore_init(&c->colstore);
 	linkstore_init(&c->index_cols);
 	linkstore_init(&c->con_cols);
+	linkstore_init(&c->view_deps);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -818,7 +821,8 @@ static int connect(struct catalog **out)
 		return -1;
 	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
 	    sqlite3_create_module(c->db, "migsafe_index_columns", &link_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_constraint_columns", &link_module, c))
+	    sqlite3_create_module(c->db, "migsafe_constraint_columns", &link_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_view_deps", &link_module, c))
 		return -1;
 	return 0;
 }
@@ -998,6 +1002,7 @@ void catalog_free(struct catalog *c)
 	colstore_release(&c->colstore);
 	linkstore_release(&c->index_cols);
 	linkstore_release(&c->con_cols);
+	linkstore_release(&c->view_deps);
 	free(c);
 }
 
@@ -2240,12 +2245,14 @@ static const sqlite3_module col_module = {
  * write). That a column going takes its indexes and constraints along
  * is column_gone's, in catalog.sql (no trigger on a virtual table).
  */
-enum { LF_PARENT, LF_POS, LF_KEY0 };
+#define LF_PARENT 0             /* every table's first column */
 
 struct link_table {
 	const char *module;
 	const char *decl;
+	int pos_field;                  /* -1: none (rows by when added) */
 	int key_field[LS_KEYS];         /* the field of key k, -1: none */
+	/* any other field, NULL: none */
 	void (*column)(sqlite3_context *ctx, const struct linkstore *s,
 		       const struct link_row *r, int field);
 };
@@ -2272,27 +2279,24 @@ static void index_col_field(sqlite3_context *ctx, const struct linkstore *s,
 	}
 }
 
-static void con_col_field(sqlite3_context *ctx, const struct linkstore *s,
-			  const struct link_row *r, int field)
-{
-	(void)s;
-	if (field == 3 && r->key[1])
-		sqlite3_result_int64(ctx, r->key[1]);
-	else
-		sqlite3_result_null(ctx);
-}
-
 static const struct link_table index_cols_table = {
 	"migsafe_index_columns",
 	"CREATE TABLE x(index_id INTEGER, pos INTEGER, column_id INTEGER, expr TEXT,"
 	" is_include INTEGER, descending INTEGER)",
-	{ LF_KEY0, -1 }, index_col_field,
+	1, { 2, -1 }, index_col_field,
 };
 
 static const struct link_table con_cols_table = {
 	"migsafe_constraint_columns",
 	"CREATE TABLE x(con_id INTEGER, pos INTEGER, column_id INTEGER, ref_column_id INTEGER)",
-	{ LF_KEY0, 3 }, con_col_field,
+	1, { 2, 3 }, NULL,
+};
+
+/* view_deps: no position, a view's rows as they were added */
+static const struct link_table view_deps_table = {
+	"migsafe_view_deps",
+	"CREATE TABLE x(view_id INTEGER, rel_id INTEGER, column_id INTEGER)",
+	-1, { 1, 2 }, NULL,
 };
 
 /* xBestIndex's plans (idxNum bits) */
@@ -2325,19 +2329,27 @@ static int link_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 			sqlite3_vtab **out, char **err)
 {
 	struct catalog *c = aux;
-	bool index = argc > 0 && !strcmp(argv[0], index_cols_table.module);
-	const struct link_table *t = index ? &index_cols_table : &con_cols_table;
+	const char *module = argc > 0 ? argv[0] : "";
+	const struct link_table *t = &con_cols_table;
+	struct linkstore *s = &c->con_cols;
 	struct link_vtab *v;
 	int rc;
 
 	(void)err;
+	if (!strcmp(module, index_cols_table.module)) {
+		t = &index_cols_table;
+		s = &c->index_cols;
+	} else if (!strcmp(module, view_deps_table.module)) {
+		t = &view_deps_table;
+		s = &c->view_deps;
+	}
 	if ((rc = sqlite3_declare_vtab(db, t->decl)) != SQLITE_OK)
 		return rc;
 	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
 	if (!(v = sqlite3_malloc(sizeof(*v))))
 		return SQLITE_NOMEM;
 	memset(v, 0, sizeof(*v));
-	v->s = index ? &c->index_cols : &c->con_cols;
+	v->s = s;
 	v->t = t;
 	*out = &v->base;
 	return SQLITE_OK;
@@ -2357,15 +2369,17 @@ static int link_usable(const sqlite3_index_info *info, int field, int op)
 
 /* Whether the ORDER BY is the order of one parent's rows: pos, or
    the parent then pos, ascending. */
-static bool link_parent_order(const sqlite3_index_info *info)
+static bool link_parent_order(const struct link_table *t, const sqlite3_index_info *info)
 {
 	int n = info->nOrderBy, first = 0;
 
+	if (t->pos_field < 0)
+		return false;
 	if (n == 2 && info->aOrderBy[0].iColumn == LF_PARENT && !info->aOrderBy[0].desc)
 		first = 1;
 	else if (n != 1)
 		return false;
-	return info->aOrderBy[first].iColumn == LF_POS && !info->aOrderBy[first].desc;
+	return info->aOrderBy[first].iColumn == t->pos_field && !info->aOrderBy[first].desc;
 }
 
 /* Costs as SQLite's own for indexed lookups in a large table (see
@@ -2375,14 +2389,14 @@ static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
 	const struct link_table *t = ((struct link_vtab *)tab)->t;
 	int parent = link_usable(info, LF_PARENT, SQLITE_INDEX_CONSTRAINT_EQ);
-	int pos = link_usable(info, LF_POS, SQLITE_INDEX_CONSTRAINT_EQ);
+	int pos = t->pos_field < 0 ? -1 : link_usable(info, t->pos_field, SQLITE_INDEX_CONSTRAINT_EQ);
 
 	if (parent >= 0) {
 		info->idxNum = LP_PARENT;
 		info->aConstraintUsage[parent].argvIndex = 1;
 		info->estimatedCost = 10;
 		info->estimatedRows = 4;
-		info->orderByConsumed = link_parent_order(info);
+		info->orderByConsumed = link_parent_order(t, info);
 		if (pos >= 0) {
 			info->idxNum |= LP_POS;
 			info->aConstraintUsage[pos].argvIndex = 2;
@@ -2555,12 +2569,23 @@ static int link_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field
 		sqlite3_result_null(ctx);
 		return SQLITE_OK;
 	}
-	switch (field) {
-	case LF_PARENT: sqlite3_result_int64(ctx, r->parent); break;
-	case LF_POS: sqlite3_result_int(ctx, r->pos); break;
-	case LF_KEY0: result_opt_int(ctx, r->key[0] != 0, r->key[0]); break;
-	default: k->t->column(ctx, k->s, r, field); break;
+	if (field == LF_PARENT) {
+		sqlite3_result_int64(ctx, r->parent);
+		return SQLITE_OK;
 	}
+	if (field == k->t->pos_field) {
+		sqlite3_result_int(ctx, r->pos);
+		return SQLITE_OK;
+	}
+	for (int i = 0; i < LS_KEYS; i++)
+		if (field == k->t->key_field[i]) {
+			result_opt_int(ctx, r->key[i] != 0, r->key[i]);
+			return SQLITE_OK;
+		}
+	if (k->t->column)
+		k->t->column(ctx, k->s, r, field);
+	else
+		sqlite3_result_null(ctx);
 	return SQLITE_OK;
 }
 
@@ -3748,21 +3773,21 @@ void cat_policy_rename(struct catalog *c, cat_id pol, const char *name)
 
 void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO view_deps (view_id, rel_id, column_id) VALUES (?1, ?2, ?3)");
+	uint32_t key[LS_KEYS] = { (uint32_t)rel, (uint32_t)col };
 
 	if (!col_ref_ok(c, col, true))
 		return;
-	sqlite3_bind_int64(st, 1, view);
-	sqlite3_bind_int64(st, 2, rel);
-	bind_id(st, 3, col);
-	run(c, st);
+	linkstore_add(&c->view_deps, (uint32_t)view, 0, key, NULL, 0);
 }
 
+/* Its rows go without taking the view along (they are not deleted
+   through SQL, whose cascades would drop it). */
 void cat_view_clear_deps(struct catalog *c, cat_id view)
 {
-	by_id(c, "INSERT OR IGNORE INTO replacing_views VALUES (?1)", view);
-	by_id(c, "DELETE FROM view_deps WHERE view_id = ?1", view);
-	by_id(c, "DELETE FROM replacing_views WHERE view_id = ?1", view);
+	uint32_t id;
+
+	while ((id = linkstore_first(&c->view_deps, (uint64_t)view)))
+		linkstore_delete(&c->view_deps, id);
 }
 
 /*
@@ -3837,7 +3862,8 @@ static int rels_live_load(struct catalog *c)
 
 /*
  * SQLite's image of the database, then the bytes of the index columns,
- * the constraint columns (linkstore_save()) and the columns
+ * the constraint columns, the views' dependencies (linkstore_save())
+ * and the columns
  * (colstore_save()), their length and the hash of the schema, each
  * eight bytes little-endian: SQLite's own copy of the database, grown
  * (no second copy of it).
@@ -3859,6 +3885,7 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 		range_indexes(c);
 	linkstore_save(&c->index_cols, &cols);
 	linkstore_save(&c->con_cols, &cols);
+	linkstore_save(&c->view_deps, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -3919,7 +3946,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len, n, m;
+	size_t db_len, cols_len, n, m, v;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -3935,7 +3962,8 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	/* before SQLite owns the buffer: the database may grow over them */
 	if (!(n = linkstore_load(&c->index_cols, image + db_len, cols_len)) ||
 	    !(m = linkstore_load(&c->con_cols, image + db_len + n, cols_len - n)) ||
-	    colstore_load(&c->colstore, image + db_len + n + m, cols_len - n - m))
+	    !(v = linkstore_load(&c->view_deps, image + db_len + n + m, cols_len - n - m)) ||
+	    colstore_load(&c->colstore, image + db_len + n + m + v, cols_len - n - m - v))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,

@@ -195,20 +195,14 @@ CREATE INDEX constraints_ref ON constraints(ref_rel_id) WHERE ref_rel_id IS NOT 
 -- column_gone.
 CREATE VIRTUAL TABLE constraint_columns USING migsafe_constraint_columns;
 
--- Which relations and columns a view (or materialized view) reads.
-CREATE TABLE view_deps (
-	view_id       INTEGER NOT NULL,
-	rel_id        INTEGER NOT NULL,
-	column_id     INTEGER             -- columns.id
-);
-CREATE INDEX view_deps_rel ON view_deps(rel_id);
-CREATE INDEX view_deps_column ON view_deps(column_id) WHERE column_id IS NOT NULL;
-
--- Views whose dependencies are being replaced (CREATE OR REPLACE VIEW):
--- their old dependency rows go without taking the view along.
-CREATE TABLE replacing_views (
-	view_id       INTEGER PRIMARY KEY
-);
+-- Which relations and columns a view (or materialized view) reads, in C
+-- as index_columns is: view_id, rel_id, column_id (columns.id; NULL:
+-- the relation as a whole), found by each. A view goes with what it
+-- reads (only reachable by CASCADE in PostgreSQL): where a trigger
+-- deletes rows of it, it first puts their views in dropping_views (a
+-- view's own rows, replaced by CREATE OR REPLACE VIEW, go in C without
+-- it: cat_view_clear_deps()).
+CREATE VIRTUAL TABLE view_deps USING migsafe_view_deps;
 
 -- Views whose dependencies went, to go too: catalog.c drops them after
 -- the statement, round by round, and empties this table. Dropping them
@@ -217,13 +211,6 @@ CREATE TABLE replacing_views (
 CREATE TABLE dropping_views (
 	view_id       INTEGER PRIMARY KEY
 );
-
--- A view goes with what it reads (only reachable by CASCADE in PostgreSQL).
-CREATE TRIGGER view_dep_gone AFTER DELETE ON view_deps
-WHEN OLD.view_id NOT IN (SELECT view_id FROM replacing_views)
-BEGIN
-	INSERT OR IGNORE INTO dropping_views VALUES (OLD.view_id);
-END;
 
 -- A sequence owned by a column goes with that column.
 CREATE TABLE sequence_owners (
@@ -357,6 +344,8 @@ BEGIN
 		(SELECT con_id FROM constraint_columns WHERE column_id = NEW.id
 		 UNION ALL
 		 SELECT con_id FROM constraint_columns WHERE ref_column_id = NEW.id);
+	INSERT OR IGNORE INTO dropping_views
+		SELECT view_id FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM sequence_owners WHERE column_id = NEW.id;
 END;
@@ -383,6 +372,8 @@ BEGIN
 	DELETE FROM constraints WHERE rel_id = OLD.id;
 	DELETE FROM constraints WHERE ref_rel_id = OLD.id;
 	DELETE FROM view_deps WHERE view_id = OLD.id;
+	INSERT OR IGNORE INTO dropping_views
+		SELECT view_id FROM view_deps WHERE rel_id = OLD.id;
 	DELETE FROM view_deps WHERE rel_id = OLD.id;
 	DELETE FROM triggers WHERE rel_id = OLD.id;
 	DELETE FROM policies WHERE rel_id = OLD.id;
@@ -399,6 +390,8 @@ END;
 CREATE TRIGGER sequence_relation_gone AFTER DELETE ON relations
 WHEN OLD.kind = 'S'
 BEGIN
+	INSERT OR IGNORE INTO dropping_views
+		SELECT view_id FROM view_deps WHERE rel_id = OLD.id;
 	DELETE FROM view_deps WHERE rel_id = OLD.id;
 	DELETE FROM sequence_owners WHERE seq_id = OLD.id;
 END;
@@ -426,6 +419,5 @@ INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
 -- by profiling: without them each is a scan, and histories grow
 -- quadratically).
 CREATE INDEX constraints_index ON constraints(index_id) WHERE index_id IS NOT NULL;
-CREATE INDEX view_deps_view ON view_deps(view_id);
 CREATE INDEX sequence_owners_column ON sequence_owners(column_id);
 CREATE INDEX triggers_function ON triggers(function_id);

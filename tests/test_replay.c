@@ -2088,6 +2088,39 @@ START_TEST(test_constraint_columns_table)
 }
 END_TEST
 
+START_TEST(test_view_deps_table)
+{
+	char sql[256];
+
+	ok("CREATE TABLE t (a int, b int); CREATE TABLE u (x int);"
+	   "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT v.a, u.x FROM v, u");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name || '.' || coalesce(c.name, '*'))"
+		 " FROM view_deps d JOIN relations r ON r.id = d.rel_id LEFT JOIN columns c"
+		 " ON c.id = d.column_id WHERE d.view_id = %lld", (long long)rel_id("w"));
+	ck_assert_str_eq(q1(sql), "v.*,u.x");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM view_deps d JOIN relations r"
+		 " ON r.id = d.view_id WHERE d.rel_id = %lld AND d.column_id IS NULL",
+		 (long long)rel_id("v"));
+	ck_assert_str_eq(q1(sql), "w");
+	/* replaced, a view keeps going; what it read no longer takes it */
+	ok("CREATE OR REPLACE VIEW w AS SELECT u.x FROM u");
+	ck_assert_int_eq(rel_kind("w"), 'v');
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM view_deps WHERE rel_id = %lld",
+		 (long long)rel_id("v"));
+	ck_assert_str_eq(q1(sql), "0");
+	/* a column dropped takes the views that read it, and theirs */
+	ok("CREATE VIEW y AS SELECT a FROM v; ALTER TABLE t DROP COLUMN a CASCADE");
+	ck_assert_int_eq(rel_kind("v"), 0);
+	ck_assert_int_eq(rel_kind("y"), 0);
+	ck_assert_int_eq(rel_kind("w"), 'v');
+	ok("DROP TABLE u CASCADE");
+	ck_assert_int_eq(rel_kind("w"), 0);
+	ck_assert_str_eq(q1("SELECT count(*) FROM view_deps"), "0");
+	ck_assert_str_eq(q1("SELECT count(*) FROM dropping_views"), "0");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+}
+END_TEST
+
 START_TEST(test_link_tables_read_only)
 {
 	static const char *const writes[] = {
@@ -2096,6 +2129,7 @@ START_TEST(test_link_tables_read_only)
 		"INSERT INTO index_columns (index_id, pos) VALUES (1, 9)",
 		"DELETE FROM constraint_columns",
 		"INSERT INTO constraint_columns (con_id, pos, column_id) VALUES (1, 9, 1)",
+		"DELETE FROM view_deps",
 	};
 	char *err;
 
@@ -2306,6 +2340,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_columns_read_only);
 	tcase_add_test(chg, test_index_columns_table);
 	tcase_add_test(chg, test_constraint_columns_table);
+	tcase_add_test(chg, test_view_deps_table);
 	tcase_add_test(chg, test_link_tables_read_only);
 	tcase_add_test(chg, test_columns_saved_and_loaded);
 	tcase_add_test(chg, test_damaged_column_bytes_refused);
