@@ -594,7 +594,6 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 	struct type_ref type = cd->type;
 	const char *dflt;
 	cat_id seq = 0, col;
-	char seqname[NAMEBUF];
 
 	if (!cat_col_find(x->cat, table->id, cd->name, NULL)) {
 		if (!if_not_exists)
@@ -617,10 +616,13 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 		seq = add_sequence_for(x, table, cd->name);
 		if (cd->type.serial && seq) {
 			struct cat_rel s;
+			struct strbuf sb;
 
 			cat_rel_get(x->cat, seq, &s);
-			fmt_buf(seqname, sizeof(seqname), "%s", s.name);
-			dflt = rfmt(x, "nextval('%s'::regclass)", seqname);
+			strbuf_init(&sb);
+			serial_default_format(&sb, s.schema, s.name);
+			dflt = rdup(x, sb.buf);
+			strbuf_release(&sb);
 			def.default_volatility = 'v';
 		}
 	}

@@ -27,17 +27,19 @@ static const struct type_spelling spellings[] = {
 	{ "timetz", "time", " with time zone" },
 };
 
+/* quote_identifier()'s test, without its keyword lookup: '$' is not
+   safe either ("abc$" prints quoted). */
 static bool needs_quotes(const char *s)
 {
 	if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
 		return true;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '$'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
 			return true;
 	return false;
 }
 
-static void add_ident(struct strbuf *out, const char *s)
+void add_ident(struct strbuf *out, const char *s)
 {
 	if (!needs_quotes(s)) {
 		strbuf_addstr(out, s);
@@ -128,6 +130,26 @@ void type_format(const struct type_ref *t, struct strbuf *out)
 	}
 	if (t->array_dims)
 		strbuf_addstr(out, "[]");
+}
+
+void serial_default_format(struct strbuf *out, const char *schema, const char *seq)
+{
+	struct strbuf rel;
+
+	strbuf_init(&rel);
+	if (schema && strcmp(schema, "public")) {
+		add_ident(&rel, schema);
+		strbuf_addch(&rel, '.');
+	}
+	add_ident(&rel, seq);
+	strbuf_addstr(out, "nextval('");
+	for (const char *p = rel.buf; *p; p++) {   /* a string literal: ' doubled */
+		if (*p == '\'')
+			strbuf_addch(out, '\'');
+		strbuf_addch(out, *p);
+	}
+	strbuf_addstr(out, "'::regclass)");
+	strbuf_release(&rel);
 }
 
 const char *type_str(const struct type_ref *t)

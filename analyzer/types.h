@@ -1,7 +1,8 @@
 /*
  * types.h - PostgreSQL type knowledge that needs no catalog: how
- * format_type() spells a type, what an ALTER COLUMN TYPE does to the
- * stored values, and the volatility of built-in functions.
+ * format_type() spells a type (and quote_identifier() a name), what an
+ * ALTER COLUMN TYPE does to the stored values, the default a serial
+ * column gets, and the volatility of built-in functions.
  */
 #ifndef MIGSAFE_TYPES_H
 #define MIGSAFE_TYPES_H
@@ -14,6 +15,26 @@ void type_format(const struct type_ref *t, struct strbuf *out);
 
 /* The same, into a static rotating buffer (for messages; 8 slots). */
 const char *type_str(const struct type_ref *t);
+
+/*
+ * Append the name 's' as PostgreSQL's quote_identifier() prints it (what
+ * format_type() and regclass output use): bare when it is only a-z, 0-9
+ * and '_' and does not start with a digit; otherwise double-quoted, inner
+ * double quotes doubled ("Users", "my table", "abc$", any non-ASCII
+ * name). Unlike quote_identifier() it does not know the keywords: a
+ * reserved one (user, order) comes out bare where PostgreSQL quotes it.
+ */
+void add_ident(struct strbuf *out, const char *s);
+
+/*
+ * Append the default of a serial column whose sequence is schema.seq
+ * (schema NULL: public), as pg_get_expr() prints it with a fresh
+ * session's search path: nextval() of a regclass constant that names the
+ * sequence qualified outside public, each part through add_ident()
+ * (nextval('orders_id_seq'::regclass),
+ * nextval('billing."Order_id_seq"'::regclass)).
+ */
+void serial_default_format(struct strbuf *out, const char *schema, const char *seq);
 
 enum type_change {
 	TC_SAME,        /* no change */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "types.h"
 #include "banned.h"
 
 /* 'table "users"', 'column "users"."email"', ... */
@@ -103,16 +104,23 @@ static int add_default(void *data, int ncols, const char *const *names,
 /*
  * Column defaults that call nextval() of a dropped sequence: CASCADE
  * removes them (replay lists only relations and constraints). Read from
- * the catalog after the statement, where the defaults are still recorded.
+ * the catalog after the statement, where the defaults are still recorded:
+ * a serial column's as PostgreSQL prints it (serial_default_format(),
+ * qualified outside public, quoted), one a migration wrote as written,
+ * naming the sequence bare or qualified.
  */
 static void sequence_defaults(struct rule_ctx *ctx, const struct change *ch, struct strbuf *out)
 {
-	struct strbuf sql;
+	struct strbuf sql, serial;
 
 	strbuf_init(&sql);
+	strbuf_init(&serial);
+	serial_default_format(&serial, ch->rel.schema, ch->rel.name);
 	strbuf_addstr(&sql, "SELECT s.name, r.name, c.name FROM columns c"
 		      " JOIN relations r ON r.id = c.rel_id JOIN schemas s ON s.id = r.schema_id"
-		      " WHERE instr(c.default_expr, 'nextval(''");
+		      " WHERE instr(c.default_expr, '");
+	add_sql_quoted(&sql, serial.buf);
+	strbuf_addstr(&sql, "') > 0 OR instr(c.default_expr, 'nextval(''");
 	add_sql_quoted(&sql, ch->rel.name);
 	strbuf_addstr(&sql, "''') > 0 OR instr(c.default_expr, 'nextval(''");
 	add_sql_quoted(&sql, ch->rel.schema);
@@ -121,6 +129,7 @@ static void sequence_defaults(struct rule_ctx *ctx, const struct change *ch, str
 	strbuf_addstr(&sql, "''') > 0 ORDER BY r.name, c.attnum");
 	catalog_query(ctx_catalog(ctx), sql.buf, add_default, out, NULL);
 	strbuf_release(&sql);
+	strbuf_release(&serial);
 }
 
 static void check_change(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch)

@@ -67,6 +67,19 @@ KNOWN = {
     #     # reason it cannot be closed
     #     "artifact.digest type: pg says ..., migsafe says ...",
     # ],
+    "renames": [
+        # PostgreSQL keeps the sequence of a nextval() default by OID, so
+        # its text follows ALTER SEQUENCE ... RENAME and ALTER TABLE ...
+        # SET SCHEMA (which moves the owned sequence) / ALTER SCHEMA ...
+        # RENAME; migsafe keeps the text the default was created with.
+        # Closable (rewrite the defaults that name a sequence when it is
+        # renamed or moved); not done yet, so listed here rather than
+        # hidden.
+        "attic.bill.id default sequence: pg says attic.invoice_id_seq, "
+        "migsafe says public.invoice_id_seq",
+        "client.client_id default sequence: pg says public.client_client_id_seq, "
+        "migsafe says public.customer_id_seq",
+    ],
 }
 
 ROOT = os.path.abspath(os.environ.get("MIGSAFE_SOURCE_DIR") or os.getcwd())
@@ -426,6 +439,51 @@ def cols_equal(pg_cols, ms_cols, table_cols):
     return True
 
 
+NEXTVAL = re.compile(r"^nextval\('((?:[^']|'')*)'")
+REGCLASS_PART = re.compile(r'"((?:[^"]|"")*)"|([^".]+)')
+ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def nextval_sequence(expr):
+    """The sequence a nextval('...') default calls, as schema.name, read
+    the way PostgreSQL reads the regclass literal: a quoted part as
+    written, an unquoted one folded to lower case, a bare name found in
+    public (a fresh session's search path). None when the default is not
+    such a call or the literal is not a name."""
+    m = NEXTVAL.match(expr or "")
+    if not m:
+        return None
+    text, parts, pos = m.group(1).replace("''", "'"), [], 0
+    while True:
+        p = REGCLASS_PART.match(text, pos)
+        if not p:
+            return None
+        parts.append(p.group(1).replace('""', '"') if p.group(1) is not None
+                     else p.group(2).translate(ASCII_LOWER))
+        pos = p.end()
+        if pos == len(text):
+            break
+        if text[pos] != ".":
+            return None
+        pos += 1
+    if len(parts) == 1:
+        parts.insert(0, "public")
+    return ".".join(parts) if len(parts) == 2 else None
+
+
+def compare_default(c, col, pd, md):
+    """Defaults by presence (their spelling is left open,
+    docs/inspect-json.md); one that calls nextval() (a serial column's)
+    also by the sequence it names, both texts read as PostgreSQL reads
+    the regclass literal: a missing schema or an unquoted mixed-case name
+    names another sequence."""
+    c.eq(f"{col} default", "present" if pd is not None else None,
+         "present" if md is not None else None)
+    seq = nextval_sequence(pd)
+    if seq is not None and md is not None:
+        c.eq(f"{col} default sequence", seq, nextval_sequence(md) or md)
+
+
 def compare_table(c, t, pt, mt):
     c.eq(f"{t} kind", pt.get("kind"), mt.get("kind"))
     c.eq(f"{t} partition_of", qref(pt.get("partition_of")), qref(mt.get("partition_of")))
@@ -442,8 +500,7 @@ def compare_table(c, t, pt, mt):
             continue
         c.eq(f"{col} type", pc.get("type"), mc.get("type"))
         c.eq(f"{col} not_null", pc.get("not_null"), mc.get("not_null"))
-        c.eq(f"{col} default", "present" if pc.get("default") is not None else None,
-             "present" if mc.get("default") is not None else None)
+        compare_default(c, col, pc.get("default"), mc.get("default"))
         c.eq(f"{col} identity", pc.get("identity"), mc.get("identity"))
         c.eq(f"{col} generated", "present" if pc.get("generated") is not None else None,
              "present" if mc.get("generated") is not None else None)

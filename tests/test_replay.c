@@ -222,6 +222,22 @@ static const char *enum_labels(const char *name)
 	return enumbuf;
 }
 
+/* The default of column 'column' of schema.table as stored, "" if none
+   (reuses enum_row and its buffer). */
+static const char *col_default(const char *schema, const char *table, const char *column)
+{
+	char *sql = xstrfmt("SELECT coalesce(c.default_expr, '') FROM columns c"
+			    " JOIN relations r ON r.id = c.rel_id JOIN schemas s ON s.id = r.schema_id"
+			    " WHERE s.name = '%s' AND r.name = '%s' AND c.name = '%s'",
+			    schema, table, column);
+	char *err = NULL;
+
+	enumbuf[0] = '\0';
+	ck_assert_msg(!catalog_query(cat, sql, enum_row, NULL, &err), "%s", err ? err : "?");
+	free(sql);
+	return enumbuf;
+}
+
 /* The last statement's change of kind 'kind' (NULL if none). */
 static const struct change *change_of(enum change_kind kind)
 {
@@ -494,6 +510,29 @@ START_TEST(test_names_serial)
 	ok("DROP TABLE s");
 	ck_assert_int_eq(rel_kind("s_n_seq"), 0);
 	ck_assert_int_eq(rel_kind("s_g_seq"), 0);
+}
+END_TEST
+
+/* A serial default names its sequence as PostgreSQL 15's pg_get_expr()
+   prints it (checked there): qualified outside public, quoted. */
+START_TEST(test_names_serial_default)
+{
+	ok("CREATE TABLE customers (id serial);"
+	   "CREATE TABLE \"Customers\" (id bigserial);"
+	   "CREATE SCHEMA billing;"
+	   "CREATE TABLE billing.customers (id serial);"
+	   "CREATE TABLE billing.\"Order\" (id smallserial);"
+	   "ALTER TABLE billing.customers ADD COLUMN n serial");
+	ck_assert_str_eq(col_default("public", "customers", "id"),
+			 "nextval('customers_id_seq'::regclass)");
+	ck_assert_str_eq(col_default("public", "Customers", "id"),
+			 "nextval('\"Customers_id_seq\"'::regclass)");
+	ck_assert_str_eq(col_default("billing", "customers", "id"),
+			 "nextval('billing.customers_id_seq'::regclass)");
+	ck_assert_str_eq(col_default("billing", "Order", "id"),
+			 "nextval('billing.\"Order_id_seq\"'::regclass)");
+	ck_assert_str_eq(col_default("billing", "customers", "n"),
+			 "nextval('billing.customers_n_seq'::regclass)");
 }
 END_TEST
 
@@ -2275,6 +2314,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_names_after_table_rename);
 	tcase_add_test(names, test_names_alter_table);
 	tcase_add_test(names, test_names_serial);
+	tcase_add_test(names, test_names_serial_default);
 	tcase_add_test(names, test_names_serial_avoids_taken_name);
 	tcase_add_test(names, test_names_truncated);
 	tcase_add_test(names, test_names_truncated_multibyte);

@@ -1,7 +1,8 @@
 /*
  * test_types.c - PostgreSQL type knowledge (analyzer/types.h): how
- * format_type() spells a type, and what ALTER COLUMN ... TYPE does to
- * the stored values.
+ * format_type() spells a type (and quote_identifier() a name), the
+ * default of a serial column, and what ALTER COLUMN ... TYPE does to the
+ * stored values.
  *
  * Expected spellings are what PostgreSQL 15's format_type(atttypid,
  * atttypmod) prints for a column declared with that type. Expected
@@ -126,6 +127,7 @@ START_TEST(test_format_user_types)
 	ck_fmt(user("Billing", "money2"), "\"Billing\".money2");
 	ck_fmt(user("public", "my type"), "\"my type\"");
 	ck_fmt(user("public", "a\"b"), "\"a\"\"b\"");
+	ck_fmt(user("public", "ty$"), "\"ty$\"");
 	ck_fmt(arr(user("public", "mood"), 1), "mood[]");
 	/* a user type named like a built-in one is not respelled */
 	ck_fmt(user("app", "int4"), "app.int4");
@@ -148,6 +150,66 @@ START_TEST(test_format_internal_char)
 	ck_fmt(t, "\"char\"");
 	t.array_dims = 1;
 	ck_fmt(t, "\"char\"[]");
+}
+END_TEST
+
+static const char *ident(const char *name)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_ident(&sb, name);
+	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb.buf);
+	strbuf_release(&sb);
+	return fmtbuf;
+}
+
+/* quote_identifier()'s output, keywords aside. */
+START_TEST(test_add_ident)
+{
+	ck_assert_str_eq(ident("users"), "users");
+	ck_assert_str_eq(ident("_x1"), "_x1");
+	ck_assert_str_eq(ident("Users"), "\"Users\"");
+	ck_assert_str_eq(ident("1abc"), "\"1abc\"");
+	ck_assert_str_eq(ident("abc$"), "\"abc$\"");
+	ck_assert_str_eq(ident("my table"), "\"my table\"");
+	ck_assert_str_eq(ident("a\"b"), "\"a\"\"b\"");
+	ck_assert_str_eq(ident("\xc3\xa9t\xc3\xa9"), "\"\xc3\xa9t\xc3\xa9\"");   /* "ete" with accents */
+	ck_assert_str_eq(ident(""), "\"\"");
+}
+END_TEST
+
+static const char *serial_default(const char *schema, const char *seq)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	serial_default_format(&sb, schema, seq);
+	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb.buf);
+	strbuf_release(&sb);
+	return fmtbuf;
+}
+
+/* What PostgreSQL 15's pg_get_expr() prints for the default of a serial
+   column, search_path public. */
+START_TEST(test_serial_default)
+{
+	ck_assert_str_eq(serial_default("public", "customers_id_seq"),
+			 "nextval('customers_id_seq'::regclass)");
+	ck_assert_str_eq(serial_default(NULL, "customers_id_seq"),
+			 "nextval('customers_id_seq'::regclass)");
+	ck_assert_str_eq(serial_default("public", "Customers_id_seq"),
+			 "nextval('\"Customers_id_seq\"'::regclass)");
+	ck_assert_str_eq(serial_default("billing", "customers_id_seq"),
+			 "nextval('billing.customers_id_seq'::regclass)");
+	ck_assert_str_eq(serial_default("billing", "Order_id_seq"),
+			 "nextval('billing.\"Order_id_seq\"'::regclass)");
+	ck_assert_str_eq(serial_default("Sales Dept", "deals_id_seq"),
+			 "nextval('\"Sales Dept\".deals_id_seq'::regclass)");
+	ck_assert_str_eq(serial_default("public", "we'ird_id_seq"),
+			 "nextval('\"we''ird_id_seq\"'::regclass)");
+	ck_assert_str_eq(serial_default("public", "back\\slash_id_seq"),
+			 "nextval('\"back\\slash_id_seq\"'::regclass)");
 }
 END_TEST
 
@@ -378,6 +440,8 @@ static Suite *types_suite(void)
 	tcase_add_test(f, test_format_user_types);
 	tcase_add_test(f, test_format_bpchar_without_length);
 	tcase_add_test(f, test_format_internal_char);
+	tcase_add_test(f, test_add_ident);
+	tcase_add_test(f, test_serial_default);
 	tcase_add_test(f, test_type_str);
 	tcase_add_test(f, test_type_equal);
 	suite_add_tcase(s, f);
