@@ -152,8 +152,9 @@ struct catalog {
 	/* index_columns and constraint_columns, the same way (virtual
 	   tables of those names). Owned. */
 	struct linkstore index_cols, con_cols;
-	/* view_deps too (its trigger's work is now done where rows go) */
-	struct linkstore view_deps;
+	/* view_deps too (its trigger's work is now done where rows go),
+	   and indexes (a table's, in the order added) */
+	struct linkstore view_deps, indexes;
 	/* the ids of the relations that exist, as bits, kept by the update
 	   hook: a column belongs to one (the foreign key the table had) */
 	struct idbits live_rels;
@@ -803,6 +804,8 @@ static int connect(struct catalog **out)
 	linkstore_init(&c->index_cols);
 	linkstore_init(&c->con_cols);
 	linkstore_init(&c->view_deps);
+	linkstore_init(&c->indexes);
+	c->indexes.by_pos = false;
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -822,7 +825,8 @@ static int connect(struct catalog **out)
 	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
 	    sqlite3_create_module(c->db, "migsafe_index_columns", &link_module, c) ||
 	    sqlite3_create_module(c->db, "migsafe_constraint_columns", &link_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_view_deps", &link_module, c))
+	    sqlite3_create_module(c->db, "migsafe_view_deps", &link_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_indexes", &link_module, c))
 		return -1;
 	return 0;
 }
@@ -1003,6 +1007,7 @@ void catalog_free(struct catalog *c)
 	linkstore_release(&c->index_cols);
 	linkstore_release(&c->con_cols);
 	linkstore_release(&c->view_deps);
+	linkstore_release(&c->indexes);
 	free(c);
 }
 
@@ -2245,13 +2250,17 @@ static const sqlite3_module col_module = {
  * write). That a column going takes its indexes and constraints along
  * is column_gone's, in catalog.sql (no trigger on a virtual table).
  */
-#define LF_PARENT 0             /* every table's first column */
-
 struct link_table {
 	const char *module;
 	const char *decl;
-	int pos_field;                  /* -1: none (rows by when added) */
+	int parent_field;
+	int pos_field;                  /* -1: none */
+	/* the field a parent's rows come in ascending order of, -1: none */
+	int order_field;
 	int key_field[LS_KEYS];         /* the field of key k, -1: none */
+	/* key 0 is the row's own id (indexes.rel_id): looked up by first,
+	   and the rowid SQL sees */
+	bool key0_unique;
 	/* any other field, NULL: none */
 	void (*column)(sqlite3_context *ctx, const struct linkstore *s,
 		       const struct link_row *r, int field);
@@ -2264,7 +2273,7 @@ struct link_table {
 static void index_col_field(sqlite3_context *ctx, const struct linkstore *s,
 			    const struct link_row *r, int field)
 {
-	const char *expr = linkstore_str(s, r->str);
+	const char *expr = linkstore_str(s, r->str[0]);
 
 	switch (field) {
 	case 3:
@@ -2283,20 +2292,57 @@ static const struct link_table index_cols_table = {
 	"migsafe_index_columns",
 	"CREATE TABLE x(index_id INTEGER, pos INTEGER, column_id INTEGER, expr TEXT,"
 	" is_include INTEGER, descending INTEGER)",
-	1, { 2, -1 }, index_col_field,
+	0, 1, 1, { 2, -1 }, false, index_col_field,
 };
 
 static const struct link_table con_cols_table = {
 	"migsafe_constraint_columns",
 	"CREATE TABLE x(con_id INTEGER, pos INTEGER, column_id INTEGER, ref_column_id INTEGER)",
-	1, { 2, 3 }, NULL,
+	0, 1, 1, { 2, 3 }, false, NULL,
 };
 
 /* view_deps: no position, a view's rows as they were added */
 static const struct link_table view_deps_table = {
 	"migsafe_view_deps",
 	"CREATE TABLE x(view_id INTEGER, rel_id INTEGER, column_id INTEGER)",
-	-1, { 1, 2 }, NULL,
+	0, -1, -1, { 1, 2 }, false, NULL,
+};
+
+/*
+ * indexes: a table's (the parent's) rows as added, which is by rel_id
+ * (key 0, the index's relation); parent_index is key 1, nr_key the
+ * position (not an order), predicate and method the strings.
+ */
+#define IX_UNIQUE  1u
+#define IX_PRIMARY 2u
+#define IX_NND     4u
+
+static void index_field(sqlite3_context *ctx, const struct linkstore *s,
+			const struct link_row *r, int field)
+{
+	const char *str;
+
+	switch (field) {
+	case 2: sqlite3_result_int(ctx, !!(r->flags & IX_UNIQUE)); break;
+	case 3: sqlite3_result_int(ctx, !!(r->flags & IX_PRIMARY)); break;
+	case 4:
+	case 5:
+		if ((str = linkstore_str(s, r->str[field == 4 ? 1 : 0])))
+			sqlite3_result_text(ctx, str, -1, SQLITE_STATIC);
+		else
+			sqlite3_result_null(ctx);
+		break;
+	case 6: sqlite3_result_int(ctx, !!(r->flags & IX_NND)); break;
+	default: sqlite3_result_null(ctx); break;
+	}
+}
+
+static const struct link_table indexes_table = {
+	"migsafe_indexes",
+	"CREATE TABLE x(rel_id INTEGER, table_id INTEGER, is_unique INTEGER,"
+	" is_primary INTEGER, method TEXT, predicate TEXT, nulls_not_distinct INTEGER,"
+	" nr_key INTEGER, parent_index INTEGER)",
+	1, 7, 0, { 0, 8 }, true, index_field,
 };
 
 /* xBestIndex's plans (idxNum bits) */
@@ -2339,6 +2385,9 @@ static int link_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 	if (!strcmp(module, index_cols_table.module)) {
 		t = &index_cols_table;
 		s = &c->index_cols;
+	} else if (!strcmp(module, indexes_table.module)) {
+		t = &indexes_table;
+		s = &c->indexes;
 	} else if (!strcmp(module, view_deps_table.module)) {
 		t = &view_deps_table;
 		s = &c->view_deps;
@@ -2367,19 +2416,39 @@ static int link_usable(const sqlite3_index_info *info, int field, int op)
 	return -1;
 }
 
-/* Whether the ORDER BY is the order of one parent's rows: pos, or
-   the parent then pos, ascending. */
+/* Whether the ORDER BY is the order of one parent's rows: its order
+   field, or the parent then that, ascending. */
 static bool link_parent_order(const struct link_table *t, const sqlite3_index_info *info)
 {
 	int n = info->nOrderBy, first = 0;
 
-	if (t->pos_field < 0)
+	if (t->order_field < 0)
 		return false;
-	if (n == 2 && info->aOrderBy[0].iColumn == LF_PARENT && !info->aOrderBy[0].desc)
+	if (n == 2 && info->aOrderBy[0].iColumn == t->parent_field && !info->aOrderBy[0].desc)
 		first = 1;
 	else if (n != 1)
 		return false;
-	return info->aOrderBy[first].iColumn == t->pos_field && !info->aOrderBy[first].desc;
+	return info->aOrderBy[first].iColumn == t->order_field && !info->aOrderBy[first].desc;
+}
+
+/* The plan for a lookup by key k (= or IS), false when none is usable. */
+static bool link_key_plan(const struct link_table *t, sqlite3_index_info *info, int k)
+{
+	int eq = t->key_field[k] < 0 ? -1 :
+		link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_EQ);
+	int is = t->key_field[k] < 0 ? -1 :
+		link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_IS);
+	bool unique = !k && t->key0_unique;
+
+	if (eq < 0 && is < 0)
+		return false;
+	info->idxNum = LP_KEY | (eq < 0 ? LP_IS : 0) | (k << LP_KEY_SHIFT);
+	info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
+	info->estimatedCost = unique ? 1 : 60;
+	info->estimatedRows = unique ? 1 : 10;
+	if (unique)
+		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+	return true;
 }
 
 /* Costs as SQLite's own for indexed lookups in a large table (see
@@ -2388,9 +2457,11 @@ static bool link_parent_order(const struct link_table *t, const sqlite3_index_in
 static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
 	const struct link_table *t = ((struct link_vtab *)tab)->t;
-	int parent = link_usable(info, LF_PARENT, SQLITE_INDEX_CONSTRAINT_EQ);
+	int parent = link_usable(info, t->parent_field, SQLITE_INDEX_CONSTRAINT_EQ);
 	int pos = t->pos_field < 0 ? -1 : link_usable(info, t->pos_field, SQLITE_INDEX_CONSTRAINT_EQ);
 
+	if (t->key0_unique && link_key_plan(t, info, 0))
+		return SQLITE_OK;
 	if (parent >= 0) {
 		info->idxNum = LP_PARENT;
 		info->aConstraintUsage[parent].argvIndex = 1;
@@ -2406,20 +2477,9 @@ static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 		}
 		return SQLITE_OK;
 	}
-	for (int k = 0; k < LS_KEYS; k++) {
-		int eq = t->key_field[k] < 0 ? -1 :
-			link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_EQ);
-		int is = t->key_field[k] < 0 ? -1 :
-			link_usable(info, t->key_field[k], SQLITE_INDEX_CONSTRAINT_IS);
-
-		if (eq < 0 && is < 0)
-			continue;
-		info->idxNum = LP_KEY | (eq < 0 ? LP_IS : 0) | (k << LP_KEY_SHIFT);
-		info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
-		info->estimatedCost = 60;
-		info->estimatedRows = 10;
-		return SQLITE_OK;
-	}
+	for (int k = 0; k < LS_KEYS; k++)
+		if (link_key_plan(t, info, k))
+			return SQLITE_OK;
 	info->idxNum = 0;
 	info->estimatedCost = 1e6;
 	info->estimatedRows = 1000000;
@@ -2569,7 +2629,7 @@ static int link_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field
 		sqlite3_result_null(ctx);
 		return SQLITE_OK;
 	}
-	if (field == LF_PARENT) {
+	if (field == k->t->parent_field) {
 		sqlite3_result_int64(ctx, r->parent);
 		return SQLITE_OK;
 	}
@@ -2591,7 +2651,10 @@ static int link_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field
 
 static int link_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
-	*rowid = link_row_id((struct link_cursor *)cur);
+	struct link_cursor *k = (struct link_cursor *)cur;
+	uint32_t id = link_row_id(k);
+
+	*rowid = id && k->t->key0_unique ? k->s->rows[id].key[0] : id;
 	return SQLITE_OK;
 }
 
@@ -2608,6 +2671,8 @@ static int link_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite
 					       v->t->module + strlen("migsafe_"));
 		return SQLITE_READONLY;
 	}
+	if (id > 0 && id <= UINT32_MAX && v->t->key0_unique)
+		id = linkstore_key_first(v->s, 0, (uint64_t)id);
 	if (id > 0 && id <= UINT32_MAX)
 		linkstore_delete(v->s, (uint32_t)id);
 	return SQLITE_OK;
@@ -2785,29 +2850,23 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 		     const struct cat_index_col *cols, int nr_cols)
 {
 	cat_id id = cat_rel_create(c, schema, name, REL_INDEX, table);
-	sqlite3_stmt *st;
+	uint32_t key[LS_KEYS] = { (uint32_t)id, 0 };
+	const char *str[LS_STRS] = { predicate, method ? method : "btree" };
 	int nr_key = 0;
 
 	if (!id)
 		return 0;
 	for (int i = 0; i < nr_cols; i++)
 		nr_key += !cols[i].include;
-	st = q(c, "INSERT INTO indexes (rel_id, table_id, is_unique, is_primary, method,"
-	       " predicate, nr_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, table);
-	sqlite3_bind_int(st, 3, unique);
-	sqlite3_bind_int(st, 4, primary);
-	bind_text(st, 5, method ? method : "btree");
-	bind_text(st, 6, predicate);
-	sqlite3_bind_int(st, 7, nr_key);
-	run(c, st);
+	linkstore_add(&c->indexes, (uint32_t)table, nr_key, key, str,
+		      (unique ? IX_UNIQUE : 0) | (primary ? IX_PRIMARY : 0));
 	for (int i = 0; i < nr_cols; i++) {
-		uint32_t key[LS_KEYS] = { (uint32_t)cols[i].column_id, 0 };
+		uint32_t col[LS_KEYS] = { (uint32_t)cols[i].column_id, 0 };
+		const char *expr[LS_STRS] = { cols[i].expr, NULL };
 
 		if (!col_ref_ok(c, cols[i].column_id, true))
 			continue;
-		linkstore_add(&c->index_cols, (uint32_t)id, i + 1, key, cols[i].expr,
+		linkstore_add(&c->index_cols, (uint32_t)id, i + 1, col, expr,
 			      (cols[i].include ? IC_INCLUDE : 0) | (cols[i].desc ? IC_DESC : 0));
 	}
 	return id;
@@ -2824,9 +2883,18 @@ void cat_index_dep(struct catalog *c, cat_id index, cat_id column)
 	run(c, st);
 }
 
+/* The row of index 'index' in the indexes store, or 0. */
+static uint32_t index_row(const struct catalog *c, cat_id index)
+{
+	return index > 0 ? linkstore_key_first(&c->indexes, 0, (uint64_t)index) : 0;
+}
+
 void cat_index_set_primary(struct catalog *c, cat_id index)
 {
-	by_id(c, "UPDATE indexes SET is_primary = 1, is_unique = 1 WHERE rel_id = ?1", index);
+	uint32_t id = index_row(c, index);
+
+	if (id)
+		c->indexes.rows[id].flags |= IX_PRIMARY | IX_UNIQUE;
 }
 
 int cat_index_key_columns(struct catalog *c, cat_id index, cat_id **cols, int *nr)
@@ -3026,11 +3094,10 @@ void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con)
 
 void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
 {
-	sqlite3_stmt *st = q(c, "UPDATE indexes SET parent_index = ?2 WHERE rel_id = ?1");
+	uint32_t id = index_row(c, index);
 
-	sqlite3_bind_int64(st, 1, index);
-	bind_id(st, 2, parent_index);
-	run(c, st);
+	if (id)
+		linkstore_set_key(&c->indexes, id, 1, (uint32_t)(parent_index > 0 ? parent_index : 0));
 }
 
 /* Copy one constraint's columns onto 'con' of 'dst', matched by name
@@ -3097,9 +3164,9 @@ void cat_detach(struct catalog *c, cat_id child)
 
 	sqlite3_bind_int64(st, 1, child);
 	run(c, st);
-	st = q(c, "UPDATE indexes SET parent_index = NULL WHERE table_id = ?1");
-	sqlite3_bind_int64(st, 1, child);
-	run(c, st);
+	for (uint32_t id = linkstore_first(&c->indexes, (uint64_t)child); id;
+	     id = c->indexes.rows[id].next)
+		linkstore_set_key(&c->indexes, id, 1, 0);
 	cat_rel_set_parent(c, child, 0);
 }
 
@@ -3862,8 +3929,8 @@ static int rels_live_load(struct catalog *c)
 
 /*
  * SQLite's image of the database, then the bytes of the index columns,
- * the constraint columns, the views' dependencies (linkstore_save())
- * and the columns
+ * the constraint columns, the views' dependencies, the indexes
+ * (linkstore_save()) and the columns
  * (colstore_save()), their length and the hash of the schema, each
  * eight bytes little-endian: SQLite's own copy of the database, grown
  * (no second copy of it).
@@ -3886,6 +3953,7 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 	linkstore_save(&c->index_cols, &cols);
 	linkstore_save(&c->con_cols, &cols);
 	linkstore_save(&c->view_deps, &cols);
+	linkstore_save(&c->indexes, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -3946,7 +4014,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len, n, m, v;
+	size_t db_len, cols_len, n, m, v, x;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -3963,7 +4031,10 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	if (!(n = linkstore_load(&c->index_cols, image + db_len, cols_len)) ||
 	    !(m = linkstore_load(&c->con_cols, image + db_len + n, cols_len - n)) ||
 	    !(v = linkstore_load(&c->view_deps, image + db_len + n + m, cols_len - n - m)) ||
-	    colstore_load(&c->colstore, image + db_len + n + m + v, cols_len - n - m - v))
+	    !(x = linkstore_load(&c->indexes, image + db_len + n + m + v,
+				 cols_len - n - m - v)) ||
+	    colstore_load(&c->colstore, image + db_len + n + m + v + x,
+			  cols_len - n - m - v - x))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,

@@ -102,27 +102,16 @@ CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NUL
 CREATE VIRTUAL TABLE columns USING migsafe_columns;
 
 -- Index details; the index itself is a row of relations (kind 'i').
-CREATE TABLE indexes (
-	rel_id        INTEGER PRIMARY KEY,
-	table_id      INTEGER NOT NULL,
-	is_unique     INTEGER NOT NULL DEFAULT 0,
-	is_primary    INTEGER NOT NULL DEFAULT 0,
-	method        TEXT NOT NULL DEFAULT 'btree',
-	predicate     TEXT,            -- partial index WHERE, normalised
-	nulls_not_distinct INTEGER NOT NULL DEFAULT 0,
-	nr_key        INTEGER NOT NULL, -- key columns (INCLUDE ones come after)
-	-- the partitioned table's index this partition's index belongs to
-	parent_index  INTEGER
-);
-CREATE INDEX indexes_table ON indexes(table_id);
-CREATE INDEX indexes_parent ON indexes(parent_index) WHERE parent_index IS NOT NULL;
-
--- An index partition goes with its parent index.
-CREATE TRIGGER index_partition_gone AFTER DELETE ON indexes
-WHEN OLD.parent_index IS NOT NULL
-BEGIN
-	DELETE FROM relations WHERE id = OLD.rel_id;
-END;
+-- Kept in C as index_columns is (a linkstore; catalog.c), shown as
+--   rel_id (the index's relation; also the rowid), table_id, is_unique,
+--   is_primary, method, predicate (partial index WHERE, normalised),
+--   nulls_not_distinct, nr_key (key columns; INCLUDE ones come after),
+--   parent_index (the partitioned table's index this partition's index
+--   belongs to)
+-- found by rel_id, by table_id (rows by rel_id), by parent_index. What
+-- goes with an index (its columns, its partitions' indexes) is
+-- index_relation_gone's.
+CREATE VIRTUAL TABLE indexes USING migsafe_indexes;
 
 -- An index's columns, kept in C like the columns (linkstore.h; the
 -- virtual table's code is in catalog.c) and shown as a table of
@@ -312,14 +301,8 @@ BEGIN
 	DELETE FROM triggers WHERE function_id = OLD.id;
 END;
 
--- What ON DELETE CASCADE did for the rows of an index and a constraint,
--- in one trigger program each instead of one per foreign key.
-CREATE TRIGGER index_gone AFTER DELETE ON indexes
-BEGIN
-	DELETE FROM index_columns WHERE index_id = OLD.rel_id;
-	DELETE FROM index_deps WHERE index_id = OLD.rel_id;
-END;
-
+-- What ON DELETE CASCADE did for the rows of a constraint, in one
+-- trigger program instead of one per foreign key.
 CREATE TRIGGER constraint_gone AFTER DELETE ON constraints
 BEGIN
 	DELETE FROM constraint_columns WHERE con_id = OLD.id;
@@ -383,7 +366,11 @@ CREATE TRIGGER index_relation_gone AFTER DELETE ON relations
 WHEN OLD.kind = 'i'
 BEGIN
 	DELETE FROM indexes WHERE rel_id = OLD.id;
-	DELETE FROM indexes WHERE parent_index = OLD.id;
+	DELETE FROM index_columns WHERE index_id = OLD.id;
+	DELETE FROM index_deps WHERE index_id = OLD.id;
+	-- an index partition goes with its parent index
+	DELETE FROM relations WHERE id IN
+		(SELECT rel_id FROM indexes WHERE parent_index = OLD.id);
 	DELETE FROM constraints WHERE index_id = OLD.id;
 END;
 

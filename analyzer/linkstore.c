@@ -13,6 +13,7 @@
 void linkstore_init(struct linkstore *s)
 {
 	memset(s, 0, sizeof(*s));
+	s->by_pos = true;
 	arena_init(&s->text);
 }
 
@@ -24,6 +25,8 @@ static void map_release(struct ls_map *m)
 
 void linkstore_release(struct linkstore *s)
 {
+	bool by_pos = s->by_pos;
+
 	free(s->rows);
 	map_release(&s->parents);
 	for (int k = 0; k < LS_KEYS; k++)
@@ -31,6 +34,7 @@ void linkstore_release(struct linkstore *s)
 	free(s->strs);
 	arena_release(&s->text);
 	linkstore_init(s);
+	s->by_pos = by_pos;
 }
 
 /* ---- id -> first row ---- */
@@ -103,10 +107,13 @@ static uint32_t *key_head(struct linkstore *s, int k, uint32_t value)
 	return value ? map_at(&s->keys[k], value) : &s->null_first[k];
 }
 
+/* Into its key value's rows by id: at the end, but for a key changed
+   (linkstore_set_key()) on a row older than the last. */
 static void key_append(struct linkstore *s, int k, uint32_t id)
 {
 	struct link_row *r = &s->rows[id];
 	uint32_t *head = key_head(s, k, r->key[k]);
+	uint32_t last, at;
 
 	r->key_next[k] = 0;
 	if (!*head) {
@@ -114,9 +121,26 @@ static void key_append(struct linkstore *s, int k, uint32_t id)
 		r->key_prev[k] = id;
 		return;
 	}
-	r->key_prev[k] = s->rows[*head].key_prev[k];
-	s->rows[r->key_prev[k]].key_next[k] = id;
-	s->rows[*head].key_prev[k] = id;
+	last = s->rows[*head].key_prev[k];
+	if (last < id) {
+		r->key_prev[k] = last;
+		s->rows[last].key_next[k] = id;
+		s->rows[*head].key_prev[k] = id;
+		return;
+	}
+	if (*head > id) {               /* the new first */
+		r->key_next[k] = *head;
+		r->key_prev[k] = last;
+		s->rows[*head].key_prev[k] = id;
+		*head = id;
+		return;
+	}
+	for (at = *head; s->rows[at].key_next[k] < id; at = s->rows[at].key_next[k])
+		;
+	r->key_next[k] = s->rows[at].key_next[k];
+	r->key_prev[k] = at;
+	s->rows[r->key_next[k]].key_prev[k] = id;
+	s->rows[at].key_next[k] = id;
 }
 
 static void key_unlink(struct linkstore *s, int k, uint32_t id)
@@ -142,7 +166,7 @@ static void parent_link(struct linkstore *s, uint32_t id)
 	struct link_row *r = &s->rows[id];
 	uint32_t *at = map_at(&s->parents, r->parent);
 
-	while (*at && s->rows[*at].pos <= r->pos)
+	while (*at && (!s->by_pos || s->rows[*at].pos <= r->pos))
 		at = &s->rows[*at].next;
 	r->next = *at;
 	*at = id;
@@ -168,7 +192,8 @@ static uint32_t str_add(struct linkstore *s, const char *str)
 }
 
 uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
-		       const uint32_t key[LS_KEYS], const char *str, uint32_t flags)
+		       const uint32_t key[LS_KEYS], const char *const str[LS_STRS],
+		       uint32_t flags)
 {
 	struct link_row *r;
 	uint32_t id;
@@ -186,13 +211,23 @@ uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
 	r->parent = parent;
 	r->pos = pos;
 	memcpy(r->key, key, sizeof(r->key));
-	r->str = str_add(s, str);
+	for (int i = 0; str && i < LS_STRS; i++)
+		r->str[i] = str_add(s, str[i]);
 	r->flags = flags;
 	parent_link(s, id);
 	for (int k = 0; k < LS_KEYS; k++)
 		key_append(s, k, id);
 	s->live++;
 	return id;
+}
+
+void linkstore_set_key(struct linkstore *s, uint32_t id, int k, uint32_t value)
+{
+	if (!linkstore_get(s, id) || s->rows[id].key[k] == value)
+		return;
+	key_unlink(s, k, id);
+	s->rows[id].key[k] = value;
+	key_append(s, k, id);
 }
 
 void linkstore_delete(struct linkstore *s, uint32_t id)
@@ -225,7 +260,6 @@ void linkstore_save(const struct linkstore *s, struct strbuf *out)
 	put_u32(out, (uint32_t)s->live);
 	for (size_t id = 1; id < s->nr_rows; id++) {
 		const struct link_row *r = &s->rows[id];
-		const char *str = linkstore_str(s, r->str);
 
 		if (!r->parent)
 			continue;
@@ -234,36 +268,55 @@ void linkstore_save(const struct linkstore *s, struct strbuf *out)
 		for (int k = 0; k < LS_KEYS; k++)
 			put_u32(out, r->key[k]);
 		put_u32(out, r->flags);
-		put_u32(out, str ? (uint32_t)strlen(str) + 1 : 0);
-		if (str)
-			strbuf_addstr(out, str);
+		for (int i = 0; i < LS_STRS; i++) {
+			const char *str = linkstore_str(s, r->str[i]);
+
+			put_u32(out, str ? (uint32_t)strlen(str) + 1 : 0);
+			if (str)
+				strbuf_addstr(out, str);
+		}
 	}
 }
 
-/* parent, pos, keys, flags, string length */
-#define ROW_WORDS (4 + LS_KEYS)
+/* parent, pos, keys, flags, string lengths */
+#define ROW_WORDS (3 + LS_KEYS + LS_STRS)
+
+/* A saved string: NULL for length 0, *bad for one that is not there. */
+static char *load_str(struct reader *b, bool *bad)
+{
+	uint32_t len = rd_u32(b);
+	const unsigned char *text;
+
+	if (b->bad || !len)
+		return NULL;
+	if (!(text = rd_bytes(b, len - 1)) || memchr(text, '\0', len - 1)) {
+		*bad = true;
+		return NULL;
+	}
+	return xstrndup((const char *)text, len - 1);
+}
 
 static int load_row(struct linkstore *s, struct reader *b)
 {
-	uint32_t parent = rd_u32(b), key[LS_KEYS], flags, len;
+	uint32_t parent = rd_u32(b), key[LS_KEYS], flags;
 	int32_t pos = (int32_t)rd_u32(b);
-	const unsigned char *text;
-	char *str = NULL;
+	char *str[LS_STRS] = { NULL };
+	bool bad = false;
+	int ret = -1;
 
 	for (int k = 0; k < LS_KEYS; k++)
 		key[k] = rd_u32(b);
 	flags = rd_u32(b);
-	len = rd_u32(b);
-	if (b->bad || !parent)
-		return -1;
-	if (len) {
-		if (!(text = rd_bytes(b, len - 1)) || memchr(text, '\0', len - 1))
-			return -1;
-		str = xstrndup((const char *)text, len - 1);
-	}
-	linkstore_add(s, parent, pos, key, str, flags);
-	free(str);
-	return 0;
+	for (int i = 0; i < LS_STRS; i++)
+		str[i] = load_str(b, &bad);
+	if (b->bad || bad || !parent)
+		goto out;
+	linkstore_add(s, parent, pos, key, (const char *const *)str, flags);
+	ret = 0;
+out:
+	for (int i = 0; i < LS_STRS; i++)
+		free(str[i]);
+	return ret;
 }
 
 size_t linkstore_load(struct linkstore *s, const void *data, size_t len)

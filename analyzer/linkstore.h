@@ -7,12 +7,14 @@
  *
  * A row belongs to a parent (an index's or a constraint's id) at a
  * position, names up to LS_KEYS other ids, its keys (a column; for a
- * foreign key also the column it references), and carries one string
- * and a few flag bits. Three ways in, each a list through the rows: a
- * parent's rows in position order; the rows with one value of a key
- * (NULL, 0, included) in the order they were added; every row in that
- * order (ids ascending). A SQLite table with an index on each key gave
- * rows in these orders.
+ * foreign key also the column it references), and carries up to
+ * LS_STRS strings, a number and a few flag bits. Three ways in, each a
+ * list through the rows: a parent's rows in position order (or, with
+ * by_pos false, in the order they were added); the rows with one value
+ * of a key (NULL, 0, included) in the order of their ids; every row in
+ * that order. A SQLite table with an index on each key gave rows in
+ * these orders. The same store holds the indexes (a table's, with its
+ * index's id as a key): see catalog.c.
  *
  * Row ids are handed out ascending and never given again: a row that
  * goes stays in the array, marked gone, so that a scan which took ids
@@ -31,12 +33,13 @@
 #include "util.h"
 
 #define LS_KEYS 2
+#define LS_STRS 2
 
 struct link_row {
 	uint32_t parent;                /* 0: the row is gone */
 	int32_t pos;
 	uint32_t key[LS_KEYS];          /* 0: NULL */
-	uint32_t str;                   /* strs[str - 1]; 0: NULL */
+	uint32_t str[LS_STRS];          /* strs[str - 1]; 0: NULL */
 	uint32_t flags;                 /* the caller's */
 	uint32_t next;                  /* the parent's next row, 0: none */
 	uint32_t key_next[LS_KEYS];     /* the next row with this key, 0: none */
@@ -55,6 +58,7 @@ struct linkstore {
 	size_t nr_rows;                 /* ids below this were given */
 	size_t rows_alloc;
 	size_t live;                    /* rows not gone */
+	bool by_pos;                    /* a parent's rows by pos (the default) */
 	struct ls_map parents;
 	struct ls_map keys[LS_KEYS];
 	uint32_t null_first[LS_KEYS];   /* the rows whose key is NULL */
@@ -63,12 +67,18 @@ struct linkstore {
 	struct arena text;
 };
 
+/* by_pos is set: a parent's rows come by position */
 void linkstore_init(struct linkstore *s);
 void linkstore_release(struct linkstore *s);
 
-/* Add a row (parent != 0; str copied, NULL for none). Returns its id. */
+/* Add a row (parent != 0; strings copied, NULL for none: str may be
+   NULL for no strings). Returns its id. */
 uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
-		       const uint32_t key[LS_KEYS], const char *str, uint32_t flags);
+		       const uint32_t key[LS_KEYS], const char *const str[LS_STRS],
+		       uint32_t flags);
+/* Give a row's key k another value (its place among that value's rows
+   is by id, as for a row added). */
+void linkstore_set_key(struct linkstore *s, uint32_t id, int k, uint32_t value);
 /* Take a row out (an id that is gone or was never given: nothing). */
 void linkstore_delete(struct linkstore *s, uint32_t id);
 
@@ -95,8 +105,8 @@ struct strbuf;
 
 /*
  * The rows as bytes, appended to 'out': their number, then each row
- * (parent, position, keys, flags, the string's length + 1 or 0, its
- * bytes), integers four bytes little-endian, ids ascending. What a
+ * (parent, position, keys, flags, then each string's length + 1 or 0
+ * and its bytes), integers four bytes little-endian, ids ascending. What a
  * cached catalog keeps of the store (catalog_save()); ids are not kept.
  */
 void linkstore_save(const struct linkstore *s, struct strbuf *out);

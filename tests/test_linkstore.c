@@ -31,8 +31,9 @@ static void teardown(void)
 static uint32_t add(uint32_t parent, int32_t pos, uint32_t k0, uint32_t k1, const char *str)
 {
 	uint32_t key[LS_KEYS] = { k0, k1 };
+	const char *strs[LS_STRS] = { str, pos == 3 ? "third" : NULL };
 
-	return linkstore_add(&s, parent, pos, key, str, pos * 10u);
+	return linkstore_add(&s, parent, pos, key, strs, pos * 10u);
 }
 
 /* "pos,pos,..." of a parent's rows */
@@ -92,8 +93,8 @@ START_TEST(test_key_chains)
 	ck_assert_str_eq(key_list(&s, 0, 0), "3:2");
 	ck_assert_str_eq(key_list(&s, 1, 6), "2:1,3:2");
 	ck_assert_str_eq(key_list(&s, 1, 0), "1:1,3:1");
-	ck_assert_str_eq(linkstore_str(&s, s.rows[b].str), "lower(x)");
-	ck_assert_ptr_null(linkstore_str(&s, s.rows[a].str));
+	ck_assert_str_eq(linkstore_str(&s, s.rows[b].str[0]), "lower(x)");
+	ck_assert_ptr_null(linkstore_str(&s, s.rows[a].str[0]));
 	/* the middle, the head, the tail; then one added goes last */
 	linkstore_delete(&s, b);
 	ck_assert_str_eq(key_list(&s, 0, 5), "1:1,3:1");
@@ -128,6 +129,35 @@ START_TEST(test_ids_not_given_again)
 	ck_assert_ptr_null(linkstore_get(&s, b));
 	ck_assert_str_eq(parent_list(&s, 1), "1,2");
 	ck_assert_uint_eq(s.live, 2);
+}
+END_TEST
+
+/* a key changed keeps its value's rows in id order; a store not by_pos
+   keeps a parent's rows as they came */
+START_TEST(test_set_key_and_added_order)
+{
+	uint32_t a, b, c, d;
+
+	s.by_pos = false;
+	a = add(1, 5, 10, 0, NULL);
+	b = add(1, 2, 11, 0, NULL);
+	c = add(1, 9, 12, 0, NULL);
+	d = add(2, 1, 13, 0, NULL);
+	ck_assert_str_eq(parent_list(&s, 1), "5,2,9");
+	linkstore_set_key(&s, c, 1, 7);
+	linkstore_set_key(&s, a, 1, 7);         /* before c */
+	linkstore_set_key(&s, d, 1, 7);         /* after it */
+	linkstore_set_key(&s, b, 1, 7);         /* between */
+	ck_assert_str_eq(key_list(&s, 1, 7), "1:5,1:2,1:9,2:1");
+	ck_assert_str_eq(key_list(&s, 1, 0), "");
+	linkstore_set_key(&s, b, 1, 0);
+	ck_assert_str_eq(key_list(&s, 1, 7), "1:5,1:9,2:1");
+	ck_assert_str_eq(key_list(&s, 1, 0), "1:2");
+	linkstore_set_key(&s, a, 1, 0);
+	ck_assert_str_eq(key_list(&s, 1, 0), "1:5,1:2");
+	linkstore_delete(&s, c);
+	ck_assert_str_eq(key_list(&s, 1, 7), "2:1");
+	ck_assert_str_eq(parent_list(&s, 1), "5,2");
 }
 END_TEST
 
@@ -172,19 +202,21 @@ START_TEST(test_bytes_round_trip)
 	add(3, 2, 10, 0, "a + b");
 	add(3, 1, 11, 12, NULL);
 	add(4, 1, 10, 0, "");
+	add(9, 3, 10, 0, NULL);
 	linkstore_delete(&s, add(5, 1, 10, 0, "gone"));
 	strbuf_init(&sb);
 	linkstore_save(&s, &sb);
 	strbuf_addstr(&sb, "after");
 	linkstore_init(&t);
 	ck_assert_uint_eq(linkstore_load(&t, sb.buf, sb.len), sb.len - 5);
-	ck_assert_uint_eq(t.live, 3);
+	ck_assert_uint_eq(t.live, 4);
 	ck_assert_str_eq(parent_list(&t, 3), "1,2");
-	ck_assert_str_eq(key_list(&t, 0, 10), "3:2,4:1");
+	ck_assert_str_eq(key_list(&t, 0, 10), "3:2,4:1,9:3");
 	ck_assert_str_eq(key_list(&t, 1, 12), "3:1");
-	ck_assert_str_eq(linkstore_str(&t, t.rows[linkstore_first(&t, 4)].str), "");
-	ck_assert_str_eq(linkstore_str(&t, t.rows[linkstore_first(&t, 3)].str) ? "x" : "null",
+	ck_assert_str_eq(linkstore_str(&t, t.rows[linkstore_first(&t, 4)].str[0]), "");
+	ck_assert_str_eq(linkstore_str(&t, t.rows[linkstore_first(&t, 3)].str[0]) ? "x" : "null",
 			 "null");
+	ck_assert_str_eq(linkstore_str(&t, t.rows[linkstore_first(&t, 9)].str[1]), "third");
 	ck_assert_uint_eq(t.rows[linkstore_first(&t, 4)].flags, 10);
 	linkstore_release(&t);
 	strbuf_release(&sb);
@@ -206,7 +238,8 @@ START_TEST(test_damaged_bytes_refused)
 {
 	struct strbuf sb;
 	unsigned char *p;
-	size_t row = 4 * (4 + LS_KEYS);
+	size_t row = 4 * (3 + LS_KEYS + LS_STRS);     /* and the strings' bytes */
+	size_t len0 = 4 + 4 * (3 + LS_KEYS);          /* the first string's length */
 
 	add(3, 1, 10, 0, "abc");
 	strbuf_init(&sb);
@@ -222,10 +255,10 @@ START_TEST(test_damaged_bytes_refused)
 	p[4] = 0;                                               /* no parent */
 	ck_assert_uint_eq(load_bytes(p, sb.len), 0);
 	p[4] = 3;
-	p[4 + row - 4] = 9;                                     /* the string's length */
+	p[len0] = 9;                                            /* the string's length */
 	ck_assert_uint_eq(load_bytes(p, sb.len), 0);
-	p[4 + row - 4] = 4;
-	p[4 + row + 1] = 0;                                     /* a NUL in it */
+	p[len0] = 4;
+	p[len0 + 5] = 0;                                        /* a NUL in it */
 	ck_assert_uint_eq(load_bytes(p, sb.len), 0);
 	strbuf_release(&sb);
 }
@@ -240,6 +273,7 @@ static Suite *linkstore_suite(void)
 	tcase_add_test(tc, test_parent_order);
 	tcase_add_test(tc, test_key_chains);
 	tcase_add_test(tc, test_ids_not_given_again);
+	tcase_add_test(tc, test_set_key_and_added_order);
 	tcase_add_test(tc, test_many);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("bytes");

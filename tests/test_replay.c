@@ -2160,6 +2160,58 @@ START_TEST(test_view_deps_table)
 }
 END_TEST
 
+START_TEST(test_indexes_table)
+{
+	char sql[320];
+
+	ok("CREATE TABLE p (id int, at date, code text) PARTITION BY RANGE (at);"
+	   "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');"
+	   "CREATE INDEX p_at ON p (at) WHERE code IS NOT NULL;"
+	   "CREATE UNIQUE INDEX p_id ON p USING btree (id, at) INCLUDE (code);"
+	   "CREATE INDEX p_code ON p USING hash (code)");
+	ck_assert_str_eq(q1("SELECT group_concat(r, ' ') FROM (SELECT r.name || ':' || t.name || ','"
+			    " || i.is_unique || i.is_primary || ',' || i.method || ',' ||"
+			    " quote(i.predicate) || ',' || i.nr_key || ',' || coalesce(pi.name, '-') AS r"
+			    " FROM indexes i JOIN relations r ON r.id = i.rel_id JOIN relations t"
+			    " ON t.id = i.table_id LEFT JOIN relations pi ON pi.id = i.parent_index"
+			    " ORDER BY r.name)"),
+			 "p1_at_idx:p1,00,btree,'code is not null',1,p_at"
+			 " p1_code_idx:p1,00,hash,NULL,1,p_code p1_id_at_code_idx:p1,10,btree,NULL,2,p_id"
+			 " p_at:p,00,btree,'code is not null',1,- p_code:p,00,hash,NULL,1,-"
+			 " p_id:p,10,btree,NULL,2,-");
+	/* the rowid is rel_id; by table in rel_id order; by parent_index */
+	snprintf(sql, sizeof(sql), "SELECT rowid = rel_id FROM indexes WHERE rel_id = %lld",
+		 (long long)rel_id("p_id"));
+	ck_assert_str_eq(q1(sql), "1");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM indexes i JOIN relations r"
+		 " ON r.id = i.rel_id WHERE i.table_id = %lld", (long long)rel_id("p"));
+	ck_assert_str_eq(q1(sql), "p_at,p_id,p_code");
+	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM indexes i JOIN relations r"
+		 " ON r.id = i.rel_id WHERE i.parent_index = %lld", (long long)rel_id("p_id"));
+	ck_assert_str_eq(q1(sql), "p1_id_at_code_idx");
+	ck_assert_str_eq(q1("SELECT count(*) FROM indexes WHERE parent_index IS NULL"), "3");
+	/* a partitioned table's index takes its partitions' along */
+	ok("DROP INDEX p_code");
+	ck_assert_int_eq(rel_kind("p1_code_idx"), 0);
+	/* a detached partition's indexes are its own */
+	ok("ALTER TABLE p DETACH PARTITION p1");
+	ck_assert_str_eq(q1("SELECT count(*) FROM indexes WHERE parent_index IS NOT NULL"), "0");
+	ok("DROP INDEX p_id");
+	ck_assert_int_eq(rel_kind("p1_id_at_code_idx"), 'i');
+	/* a primary key made from a unique index */
+	ok("CREATE TABLE t (a int NOT NULL); CREATE UNIQUE INDEX t_a ON t (a);"
+	   "ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_a");
+	snprintf(sql, sizeof(sql), "SELECT is_unique || is_primary FROM indexes WHERE rel_id = %lld",
+		 (long long)rel_id("t_pk"));
+	ck_assert_str_eq(q1(sql), "11");
+	ok("DROP TABLE p1; DROP TABLE t");
+	ck_assert_str_eq(q1("SELECT group_concat(r.name) FROM indexes i JOIN relations r"
+			    " ON r.id = i.rel_id"), "p_at");
+	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns"), "1");
+	ck_assert_str_eq(q1(ORPHANS), "0");
+}
+END_TEST
+
 START_TEST(test_link_tables_read_only)
 {
 	static const char *const writes[] = {
@@ -2169,6 +2221,8 @@ START_TEST(test_link_tables_read_only)
 		"DELETE FROM constraint_columns",
 		"INSERT INTO constraint_columns (con_id, pos, column_id) VALUES (1, 9, 1)",
 		"DELETE FROM view_deps",
+		"UPDATE indexes SET is_unique = 0",
+		"DELETE FROM indexes",
 	};
 	char *err;
 
@@ -2381,6 +2435,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_index_columns_table);
 	tcase_add_test(chg, test_constraint_columns_table);
 	tcase_add_test(chg, test_view_deps_table);
+	tcase_add_test(chg, test_indexes_table);
 	tcase_add_test(chg, test_link_tables_read_only);
 	tcase_add_test(chg, test_columns_saved_and_loaded);
 	tcase_add_test(chg, test_damaged_column_bytes_refused);
