@@ -318,15 +318,28 @@ CREATE TABLE gone_columns (
 	id            INTEGER PRIMARY KEY
 );
 
-CREATE TRIGGER column_gone AFTER INSERT ON gone_columns
+-- The indexes and constraints that use the column go first (each IN
+-- list is a temporary table, made only when there is a row for it).
+CREATE TRIGGER column_indexes_gone AFTER INSERT ON gone_columns
+WHEN EXISTS (SELECT 1 FROM index_columns WHERE column_id = NEW.id)
 BEGIN
 	DELETE FROM relations WHERE id IN
 		(SELECT index_id FROM index_columns WHERE column_id = NEW.id);
-	DELETE FROM index_deps WHERE column_id = NEW.id;
+END;
+
+CREATE TRIGGER column_constraints_gone AFTER INSERT ON gone_columns
+WHEN EXISTS (SELECT 1 FROM constraint_columns WHERE column_id = NEW.id)
+  OR EXISTS (SELECT 1 FROM constraint_columns WHERE ref_column_id = NEW.id)
+BEGIN
 	DELETE FROM constraints WHERE id IN
 		(SELECT con_id FROM constraint_columns WHERE column_id = NEW.id
 		 UNION ALL
 		 SELECT con_id FROM constraint_columns WHERE ref_column_id = NEW.id);
+END;
+
+CREATE TRIGGER column_gone AFTER INSERT ON gone_columns
+BEGIN
+	DELETE FROM index_deps WHERE column_id = NEW.id;
 	INSERT OR IGNORE INTO dropping_views
 		SELECT view_id FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM view_deps WHERE column_id = NEW.id;
@@ -368,10 +381,16 @@ BEGIN
 	DELETE FROM indexes WHERE rel_id = OLD.id;
 	DELETE FROM index_columns WHERE index_id = OLD.id;
 	DELETE FROM index_deps WHERE index_id = OLD.id;
-	-- an index partition goes with its parent index
+	DELETE FROM constraints WHERE index_id = OLD.id;
+END;
+
+-- An index partition goes with its parent index (a trigger of its own:
+-- the IN list is a temporary table made whether or not a row is found).
+CREATE TRIGGER index_partitions_gone AFTER DELETE ON relations
+WHEN OLD.kind = 'i' AND EXISTS (SELECT 1 FROM indexes WHERE parent_index = OLD.id)
+BEGIN
 	DELETE FROM relations WHERE id IN
 		(SELECT rel_id FROM indexes WHERE parent_index = OLD.id);
-	DELETE FROM constraints WHERE index_id = OLD.id;
 END;
 
 CREATE TRIGGER sequence_relation_gone AFTER DELETE ON relations
