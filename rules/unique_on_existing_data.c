@@ -135,7 +135,8 @@ static bool in_key(const struct key *k, const char *col)
 	return false;
 }
 
-/* One row per key column of each unique, non-partial index:
+/* One row per key column of each unique, non-partial index, an index's
+   rows together (their order does not matter):
    index id, created_file, line, column name (NULL: expression), not_null. */
 static int subset_row(void *data, int ncols, const char *const *names, const char *const *v)
 {
@@ -169,7 +170,7 @@ static bool covered_by_unique_index(struct rule_ctx *ctx, const struct rel_ref *
 				 " JOIN index_columns ic ON ic.index_id = i.rel_id AND ic.is_include = 0"
 				 " LEFT JOIN columns c ON c.id = ic.column_id"
 				 " WHERE i.table_id = ?1 AND i.is_unique = 1 AND i.predicate IS NULL"
-				 " ORDER BY i.rel_id, ic.pos", rel->id, NULL, NULL, subset_row, &s))
+				 " ORDER BY i.rel_id", rel->id, NULL, NULL, subset_row, &s))
 		s.found = false;
 	s.found |= s.cur[0] && s.ok;
 	return s.found;
