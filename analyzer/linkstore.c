@@ -89,7 +89,7 @@ static uint32_t *map_at(struct ls_map *m, uint32_t id)
 {
 	size_t i;
 
-	if (2 * (m->nr + 1) > m->alloc)
+	if (4 * (m->nr + 1) > 3 * m->alloc)      /* at most 3/4 full */
 		map_grow(m);
 	i = map_slot(m, id);
 	if (!m->ids[i]) {
