@@ -3,8 +3,8 @@
  * replay (see prefetch.h).
  *
  * File i (first <= i <= last) lives in slots[(i - first) %
- * PREFETCH_MAX_FILES] from the moment a worker claims it until the main
- * thread takes it. The claimed files are next_take..next_claim-1, never
+ * PREFETCH_MAX_FILES] from the moment a worker (or the main thread,
+ * waiting for an earlier one) claims it until the main thread takes it. The claimed files are next_take..next_claim-1, never
  * more than PREFETCH_MAX_FILES of them, so no two share a slot. One
  * mutex guards the counters and the slots; a worker reads and parses
  * its file without holding it.
@@ -198,6 +198,20 @@ static void read_ref(const struct file_ref *ref, bool parse, struct prefetched *
 	prefetch_read(&m, parse, out);
 }
 
+/* Under the lock: read file i (claimed: its slot SLOT_BUSY) without
+   it, and leave the result in its slot. */
+static void read_claimed(struct prefetch *pf, int i)
+{
+	struct prefetched f;
+
+	pthread_mutex_unlock(&pf->lock);
+	read_ref(&pf->files[i - pf->first], pf->parse, &f);
+	pthread_mutex_lock(&pf->lock);
+	slot_of(pf, i)->f = f;
+	slot_of(pf, i)->state = SLOT_DONE;
+	pf->bytes_ahead += f.src.len;
+}
+
 static void *worker(void *data)
 {
 	struct prefetch *pf = data;
@@ -209,14 +223,7 @@ static void *worker(void *data)
 	if (pf->parse)
 		parse_thread_init();   /* one thread at a time: see parse.h */
 	while ((i = claim(pf)) >= 0) {
-		struct prefetched f;
-
-		pthread_mutex_unlock(&pf->lock);
-		read_ref(&pf->files[i - pf->first], pf->parse, &f);
-		pthread_mutex_lock(&pf->lock);
-		slot_of(pf, i)->f = f;
-		slot_of(pf, i)->state = SLOT_DONE;
-		pf->bytes_ahead += f.src.len;
+		read_claimed(pf, i);
 		pthread_cond_signal(&pf->done);
 	}
 	pthread_mutex_unlock(&pf->lock);
@@ -280,13 +287,29 @@ struct prefetch *prefetch_start(const struct history *h, int first, int last, bo
 	return pf;
 }
 
-/* Under the lock: move file next_take's result out once it is done. */
+/*
+ * Under the lock: move file next_take's result out once it is done.
+ * While a worker is still on it, the main thread does not just wait: it
+ * reads the next file no worker has claimed (replay, not parsing, is
+ * the main thread's to do, but when the workers are the slower side
+ * this shares their work out; the result is the same on any thread,
+ * both go through prefetch_read()).
+ */
 static void take_next(struct prefetch *pf, struct prefetched *out)
 {
 	struct slot *s = slot_of(pf, pf->next_take);
 
-	while (s->state != SLOT_DONE)
+	while (s->state != SLOT_DONE) {
+		/* the file itself when no worker has claimed it yet */
+		if (pf->next_claim <= pf->last && has_room(pf)) {
+			int i = pf->next_claim++;
+
+			slot_of(pf, i)->state = SLOT_BUSY;
+			read_claimed(pf, i);
+			continue;
+		}
 		pthread_cond_wait(&pf->done, &pf->lock);
+	}
 	*out = s->f;
 	memset(&s->f, 0, sizeof(s->f));
 	s->state = SLOT_FREE;

@@ -7,7 +7,9 @@
  * file alone. So up to PREFETCH_MAX_FILES files (and about
  * PREFETCH_MAX_BYTES of their text) past the one being replayed are
  * read, masked and parsed by worker threads; the main thread takes each
- * result in history order.
+ * result in history order, and while it waits for one it reads the next
+ * file no worker has claimed itself (when the workers are the slower
+ * side, the parsing is shared out).
  *
  * Workers never print and never write shared state: what reading a file
  * would have reported (it could not be read) and what migration_mask()
