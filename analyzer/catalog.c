@@ -1769,6 +1769,80 @@ void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text)
 		r->type = colstore_intern(&c->colstore, text ? text : "");
 }
 
+/*
+ * cat_col_defaults_follow(): each sequence's default, as the interned
+ * text at its old place and at its new one, sorted by the old, so that
+ * one pass over the columns moves them all.
+ */
+struct default_move {
+	cs_str from, to;
+};
+
+static int default_move_cmp(const void *a, const void *b)
+{
+	cs_str x = ((const struct default_move *)a)->from;
+	cs_str y = ((const struct default_move *)b)->from;
+
+	return (x > y) - (x < y);
+}
+
+/* serial_default_format() of schema.name interned, or with 'add' false
+   its sid if interned (0: no column has that default). */
+static cs_str seq_default_sid(struct catalog *c, const char *schema, const char *name, bool add)
+{
+	struct strbuf sb;
+	cs_str sid;
+
+	strbuf_init(&sb);
+	serial_default_format(&sb, schema, name);
+	sid = add ? colstore_intern(&c->colstore, sb.buf) : colstore_str_find(&c->colstore, sb.buf);
+	strbuf_release(&sb);
+	return sid;
+}
+
+static void col_defaults_move(struct catalog *c, struct default_move *m, size_t n)
+{
+	struct colstore *s = &c->colstore;
+	struct default_move key, *hit;
+
+	qsort(m, n, sizeof(*m), default_move_cmp);
+	for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id)) {
+		key.from = s->rows[id].default_expr;
+		if (key.from && (hit = bsearch(&key, m, n, sizeof(*m), default_move_cmp)))
+			s->rows[id].default_expr = hit->to;
+	}
+}
+
+void cat_col_defaults_follow(struct catalog *c, cat_id rel, cat_id sid, const char *schema,
+			     const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT r.id, s.name, r.name FROM relations r"
+			     " JOIN schemas s ON s.id = r.schema_id WHERE r.kind = 'S'"
+			     " AND (r.id = ?1 OR r.table_id = ?1 OR r.schema_id = ?2)");
+	struct default_move *m = NULL;
+	size_t n = 0, alloc = 0;
+
+	bind_id(st, 1, rel);
+	bind_id(st, 2, sid);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *old_schema = (const char *)sqlite3_column_text(st, 1);
+		const char *old_name = (const char *)sqlite3_column_text(st, 2);
+		bool renamed = name && sqlite3_column_int64(st, 0) == rel;
+		cs_str from = seq_default_sid(c, old_schema, old_name, false);
+
+		if (!from)
+			continue;
+		ALLOC_GROW(m, n + 1, alloc);
+		m[n].from = from;
+		m[n++].to = seq_default_sid(c, schema ? schema : old_schema,
+					    renamed ? name : old_name, true);
+	}
+	sqlite3_reset(st);
+	if (n)
+		col_defaults_move(c, m, n);
+	free(m);
+}
+
 /* ---- "columns": the virtual table that shows catalog.colstore to SQL ---- */
 
 /*

@@ -159,6 +159,18 @@ void cat_col_set_generated(struct catalog *c, cat_id col, const char *expr);
 /* Show the column's type as 'text' (SQLite: the type as declared, which
    type_format() cannot spell); type_name and the modifiers stay. */
 void cat_col_set_type_text(struct catalog *c, cat_id col, const char *text);
+/*
+ * PostgreSQL holds the sequence of a nextval() default by its OID: the
+ * text pg_get_expr() prints follows the sequence when it is renamed or
+ * moved. Call before such a change: relation 'rel' (a sequence renamed
+ * to 'name', NULL: keeping its name) and the sequences cat_rel_set_schema()
+ * moves with it go to the schema named 'schema' (NULL: stay), or, rel 0,
+ * schema 'sid' is renamed to 'schema'. Every column whose default is
+ * serial_default_format() of such a sequence (replay writes a serial
+ * column's and a resolved nextval('...')'s so) gets the new text.
+ */
+void cat_col_defaults_follow(struct catalog *c, cat_id rel, cat_id sid, const char *schema,
+			     const char *name);
 
 /* ---- constraints ---- */
 struct cat_con {

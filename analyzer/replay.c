@@ -563,6 +563,34 @@ static bool is_domain(struct rctx *x, const struct type_ref *t)
 }
 
 /*
+ * A default that is only nextval() of a constant naming a sequence the
+ * model holds: the constant is a regclass, resolved on the search path
+ * when the default is made, and PostgreSQL keeps the sequence's OID.
+ * Written as pg_get_expr() prints it (serial_default_format()), so that
+ * it follows the sequence (cat_col_defaults_follow()); else as written.
+ */
+static const char *nextval_default(struct rctx *x, const char *text)
+{
+	char schema[NAMEBUF], name[NAMEBUF];
+	struct qname qn = { NULL, name };
+	struct cat_rel seq;
+	struct strbuf sb;
+	const char *out;
+
+	if (nextval_default_parse(text, schema, name, sizeof(name)))
+		return text;
+	if (schema[0])
+		qn.schema = schema;
+	if (find_rel(x, &qn, &seq) || seq.kind != REL_SEQUENCE)
+		return text;
+	strbuf_init(&sb);
+	serial_default_format(&sb, seq.schema, seq.name);
+	out = rdup(x, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+/*
  * The default PostgreSQL stores for a column of type 't', or NULL. It
  * stores none when the expression cooks to a bare null constant
  * (AddRelationNewConstraints skips those): DEFAULT NULL, or NULL::T with
@@ -570,7 +598,7 @@ static bool is_domain(struct rctx *x, const struct type_ref *t)
  * wrapped in a length coercion (varchar(26) DEFAULT NULL shows as
  * NULL::character varying), except for interval, whose input takes the
  * modifier; so does a domain, whose CoerceToDomain overrides its own
- * default.
+ * default. nextval() of a sequence is stored as nextval_default() has it.
  */
 static const char *stored_default(struct rctx *x, const struct type_ref *t, const struct expr *e)
 {
@@ -578,7 +606,7 @@ static const char *stored_default(struct rctx *x, const struct type_ref *t, cons
 	bool typmod = t->nr_mods && (t->schema || !t->name || strcmp(t->name, "interval"));
 
 	if (!e || !e->is_null || e->nr_casts > 1 || typmod || is_domain(x, t))
-		return e ? e->text : NULL;
+		return e ? nextval_default(x, e->text) : NULL;
 	if (!e->nr_casts)
 		return NULL;
 	cast = e->cast;
@@ -2287,6 +2315,8 @@ static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 	rel_ref_from(x, &ch->rel, &rel);
 	ch->name = ch->rel.name;
 	ch->new_name = rn->newname;
+	if (rel.kind == REL_SEQUENCE)
+		cat_col_defaults_follow(x->cat, rel.id, 0, NULL, rn->newname);
 	cat_rel_rename(x->cat, rel.id, rn->newname);
 	if (rel.kind == REL_INDEX && (con = cat_index_constraint(x->cat, rel.id)))
 		cat_con_rename(x->cat, con, rn->newname);
@@ -2365,6 +2395,7 @@ static void rename_schema(struct rctx *x, const struct rename_stmt *rn)
 			"schema \"%s\" already exists", rn->newname);
 		return;
 	}
+	cat_col_defaults_follow(x->cat, 0, sid, rn->newname, NULL);
 	cat_schema_rename(x->cat, sid, rn->newname);
 }
 
@@ -2748,8 +2779,10 @@ static void set_schema(struct rctx *x)
 	case OBJ_VIEW:
 	case OBJ_MATVIEW:
 	case OBJ_SEQUENCE:
-		if (!find_rel(x, qn, &rel))
+		if (!find_rel(x, qn, &rel)) {
+			cat_col_defaults_follow(x->cat, rel.id, 0, to, NULL);
 			cat_rel_set_schema(x->cat, rel.id, sid);
+		}
 		break;
 	default:
 		break;

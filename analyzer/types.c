@@ -152,6 +152,92 @@ void serial_default_format(struct strbuf *out, const char *schema, const char *s
 	strbuf_release(&rel);
 }
 
+/* scanner_isspace(): what regclass input skips around a name */
+static bool regclass_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f';
+}
+
+/*
+ * One name of a qualified name at *p, as SplitIdentifierString() reads
+ * it (quoted as written, else up to a '.' or a space, folded); *p moves
+ * past it and the spaces after. -1 when empty or too long for 'size'.
+ */
+static int regclass_part(const char **p, char *out, size_t size)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (regclass_space(*s))
+		s++;
+	if (*s == '"') {
+		for (s++; *s && (*s != '"' || s[1] == '"'); s++) {
+			s += *s == '"';
+			if (n + 1 >= size)
+				return -1;
+			out[n++] = *s;
+		}
+		if (*s++ != '"')
+			return -1;
+	} else {
+		for (; *s && *s != '.' && !regclass_space(*s); s++) {
+			if (n + 1 >= size)
+				return -1;
+			out[n++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+		}
+	}
+	while (regclass_space(*s))
+		s++;
+	out[n] = '\0';
+	*p = s;
+	return n ? 0 : -1;
+}
+
+/* The constant of nextval('...') or nextval('...'::regclass), its ''
+   undone, into 'lit'. */
+static int nextval_literal(const char *text, struct strbuf *lit)
+{
+	static const char call[] = "nextval('", cast[] = "::regclass";
+	const char *p;
+
+	if (strncmp(text, call, sizeof(call) - 1))
+		return -1;
+	for (p = text + sizeof(call) - 1; *p && (*p != '\'' || p[1] == '\''); p++) {
+		p += *p == '\'';
+		strbuf_addch(lit, *p);
+	}
+	if (*p++ != '\'')
+		return -1;
+	if (!strncmp(p, cast, sizeof(cast) - 1))
+		p += sizeof(cast) - 1;
+	return strcmp(p, ")") ? -1 : 0;
+}
+
+int nextval_default_parse(const char *text, char *schema, char *name, size_t size)
+{
+	struct strbuf lit;
+	const char *p;
+	int ret = -1;
+
+	strbuf_init(&lit);
+	if (!text || nextval_literal(text, &lit))
+		goto out;
+	p = lit.buf;
+	schema[0] = '\0';
+	if (regclass_part(&p, name, size))
+		goto out;
+	if (*p == '.') {
+		memcpy(schema, name, strlen(name) + 1);
+		p++;
+		if (regclass_part(&p, name, size))
+			goto out;
+	}
+	ret = *p ? -1 : 0;
+out:
+	strbuf_release(&lit);
+	return ret;
+}
+
 const char *type_str(const struct type_ref *t)
 {
 	static char ring[8][160];

@@ -2,7 +2,8 @@
  * types.h - PostgreSQL type knowledge that needs no catalog: how
  * format_type() spells a type (and quote_identifier() a name), what an
  * ALTER COLUMN TYPE does to the stored values, the default a serial
- * column gets, and the volatility of built-in functions.
+ * column gets (and the sequence a nextval() default names), and the
+ * volatility of built-in functions.
  */
 #ifndef MIGSAFE_TYPES_H
 #define MIGSAFE_TYPES_H
@@ -35,6 +36,18 @@ void add_ident(struct strbuf *out, const char *s);
  * nextval('billing."Order_id_seq"'::regclass)).
  */
 void serial_default_format(struct strbuf *out, const char *schema, const char *seq);
+
+/*
+ * The sequence a default names when it is only nextval() of a constant,
+ * as parse.c spells it (nextval('s'), nextval('billing.s'::regclass)),
+ * the constant read as regclass input reads it: a part in double quotes
+ * as written ("" for "), one without folded to lower case (ASCII
+ * letters), spaces around a part ignored. Fills name and schema ("" when
+ * not qualified), 'size' bytes each. Returns 0, or -1 for a default of
+ * another shape or a constant it does not read (three parts, an empty
+ * part, one of 'size' bytes or more, where PostgreSQL would cut it).
+ */
+int nextval_default_parse(const char *text, char *schema, char *name, size_t size);
 
 enum type_change {
 	TC_SAME,        /* no change */

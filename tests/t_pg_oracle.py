@@ -67,19 +67,6 @@ KNOWN = {
     #     # reason it cannot be closed
     #     "artifact.digest type: pg says ..., migsafe says ...",
     # ],
-    "renames": [
-        # PostgreSQL keeps the sequence of a nextval() default by OID, so
-        # its text follows ALTER SEQUENCE ... RENAME and ALTER TABLE ...
-        # SET SCHEMA (which moves the owned sequence) / ALTER SCHEMA ...
-        # RENAME; migsafe keeps the text the default was created with.
-        # Closable (rewrite the defaults that name a sequence when it is
-        # renamed or moved); not done yet, so listed here rather than
-        # hidden.
-        "attic.bill.id default sequence: pg says attic.invoice_id_seq, "
-        "migsafe says public.invoice_id_seq",
-        "client.client_id default sequence: pg says public.client_client_id_seq, "
-        "migsafe says public.customer_id_seq",
-    ],
 }
 
 ROOT = os.path.abspath(os.environ.get("MIGSAFE_SOURCE_DIR") or os.getcwd())

@@ -536,6 +536,61 @@ START_TEST(test_names_serial_default)
 }
 END_TEST
 
+/*
+ * A nextval() default follows its sequence: renamed (ALTER SEQUENCE or
+ * ALTER TABLE), moved (ALTER SEQUENCE ... SET SCHEMA, or with the table
+ * that owns it), its schema renamed, public included. One written by
+ * hand names the sequence found on the search path, as PostgreSQL 15's
+ * pg_get_expr() prints it after the same statements (checked there).
+ */
+START_TEST(test_names_sequence_default_follows)
+{
+	ok("CREATE TABLE orders (id serial, n bigserial);"
+	   "CREATE SEQUENCE s; CREATE SEQUENCE s2;"
+	   "CREATE SCHEMA billing; CREATE TABLE billing.inv (id serial);"
+	   "SET search_path TO billing, public; CREATE SEQUENCE hand;"
+	   "CREATE TABLE tickets (a int DEFAULT nextval('HAND'), b int DEFAULT nextval('s'),"
+	   " c int DEFAULT nextval('s2'::regclass), d int DEFAULT nextval('public.s'));"
+	   "RESET search_path;"
+	   "CREATE TABLE orders_copy (LIKE orders INCLUDING DEFAULTS);"
+	   "CREATE TABLE other (x int DEFAULT nextval('nosuch'), y int DEFAULT nextval('s'::text));"
+	   "ALTER SEQUENCE orders_id_seq RENAME TO \"Order_Ids\";"
+	   "ALTER TABLE orders_n_seq RENAME TO orders_no;"
+	   "ALTER SEQUENCE s SET SCHEMA billing;"
+	   "ALTER TABLE billing.inv SET SCHEMA public;"
+	   "ALTER SCHEMA billing RENAME TO \"Billing Dept\";"
+	   "ALTER TABLE orders RENAME TO purchases");
+	ck_assert_str_eq(col_default("Billing Dept", "tickets", "a"),
+			 "nextval('\"Billing Dept\".hand'::regclass)");
+	ck_assert_str_eq(col_default("Billing Dept", "tickets", "b"),
+			 "nextval('\"Billing Dept\".s'::regclass)");
+	ck_assert_str_eq(col_default("Billing Dept", "tickets", "c"), "nextval('s2'::regclass)");
+	ck_assert_str_eq(col_default("Billing Dept", "tickets", "d"),
+			 "nextval('\"Billing Dept\".s'::regclass)");
+	ck_assert_str_eq(col_default("public", "inv", "id"), "nextval('inv_id_seq'::regclass)");
+	ck_assert_str_eq(col_default("public", "purchases", "id"),
+			 "nextval('\"Order_Ids\"'::regclass)");
+	ck_assert_str_eq(col_default("public", "purchases", "n"), "nextval('orders_no'::regclass)");
+	ck_assert_str_eq(col_default("public", "orders_copy", "id"),
+			 "nextval('\"Order_Ids\"'::regclass)");
+	ck_assert_str_eq(col_default("public", "orders_copy", "n"), "nextval('orders_no'::regclass)");
+	/* no sequence of that name, or not a regclass constant: as written */
+	ck_assert_str_eq(col_default("public", "other", "x"), "nextval('nosuch')");
+	ck_assert_str_eq(col_default("public", "other", "y"), "nextval('s'::text)");
+
+	ok("ALTER SCHEMA public RENAME TO app;"
+	   "ALTER SCHEMA \"Billing Dept\" RENAME TO public");
+	ck_assert_str_eq(col_default("app", "inv", "id"), "nextval('app.inv_id_seq'::regclass)");
+	ck_assert_str_eq(col_default("app", "purchases", "id"),
+			 "nextval('app.\"Order_Ids\"'::regclass)");
+	ck_assert_str_eq(col_default("app", "orders_copy", "n"), "nextval('app.orders_no'::regclass)");
+	ck_assert_str_eq(col_default("public", "tickets", "a"), "nextval('hand'::regclass)");
+	ck_assert_str_eq(col_default("public", "tickets", "b"), "nextval('s'::regclass)");
+	ck_assert_str_eq(col_default("public", "tickets", "c"), "nextval('app.s2'::regclass)");
+	ck_assert_str_eq(col_default("public", "tickets", "d"), "nextval('s'::regclass)");
+}
+END_TEST
+
 START_TEST(test_names_serial_avoids_taken_name)
 {
 	ok("CREATE SEQUENCE s_id_seq;"
@@ -2369,6 +2424,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_names_alter_table);
 	tcase_add_test(names, test_names_serial);
 	tcase_add_test(names, test_names_serial_default);
+	tcase_add_test(names, test_names_sequence_default_follows);
 	tcase_add_test(names, test_names_serial_avoids_taken_name);
 	tcase_add_test(names, test_names_truncated);
 	tcase_add_test(names, test_names_truncated_multibyte);

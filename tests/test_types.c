@@ -1,8 +1,8 @@
 /*
  * test_types.c - PostgreSQL type knowledge (analyzer/types.h): how
  * format_type() spells a type (and quote_identifier() a name), the
- * default of a serial column, and what ALTER COLUMN ... TYPE does to the
- * stored values.
+ * default of a serial column (and the sequence a nextval() default
+ * names), and what ALTER COLUMN ... TYPE does to the stored values.
  *
  * Expected spellings are what PostgreSQL 15's format_type(atttypid,
  * atttypmod) prints for a column declared with that type. Expected
@@ -210,6 +210,51 @@ START_TEST(test_serial_default)
 			 "nextval('\"we''ird_id_seq\"'::regclass)");
 	ck_assert_str_eq(serial_default("public", "back\\slash_id_seq"),
 			 "nextval('\"back\\slash_id_seq\"'::regclass)");
+}
+END_TEST
+
+static char parsed_schema[64], parsed_name[64];
+
+static int parse_nextval(const char *text)
+{
+	return nextval_default_parse(text, parsed_schema, parsed_name, sizeof(parsed_name));
+}
+
+#define ck_nextval(text, schema, name)                                  \
+	do {                                                            \
+		ck_assert_int_eq(parse_nextval(text), 0);               \
+		ck_assert_str_eq(parsed_schema, schema);                \
+		ck_assert_str_eq(parsed_name, name);                    \
+	} while (0)
+
+/* The sequence a nextval() default names, read as regclass input reads
+   it (PostgreSQL 15 resolves nextval(' Billing . "Seq" ') to
+   billing."Seq", nextval('"a.b"') to the sequence "a.b"). */
+START_TEST(test_nextval_default_parse)
+{
+	ck_nextval("nextval('s')", "", "s");
+	ck_nextval("nextval('s'::regclass)", "", "s");
+	ck_nextval("nextval('Billing.Orders_ID')", "billing", "orders_id");
+	ck_nextval("nextval(' Billing . \"Seq\" ')", "billing", "Seq");
+	ck_nextval("nextval('\"a.b\"')", "", "a.b");
+	ck_nextval("nextval('\"q\"\"s\"')", "", "q\"s");
+	ck_nextval("nextval('o''s')", "", "o's");
+	ck_nextval("nextval('\"Sales Dept\".deal_id_seq'::regclass)", "Sales Dept", "deal_id_seq");
+	ck_nextval("nextval('caf\xc3\xa9_id_seq')", "", "caf\xc3\xa9_id_seq");
+	/* another shape: left as written */
+	ck_assert_int_eq(parse_nextval("nextval('s'::text)"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('s') + 1"), -1);
+	ck_assert_int_eq(parse_nextval("currval('s')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('s'"), -1);
+	/* names it does not read */
+	ck_assert_int_eq(parse_nextval("nextval('db.billing.s')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('billing.')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('\"s')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('a b')"), -1);
+	ck_assert_int_eq(parse_nextval("nextval('"
+				       "a123456789012345678901234567890123456789012345678901234567890123"
+				       "')"), -1);
 }
 END_TEST
 
@@ -442,6 +487,7 @@ static Suite *types_suite(void)
 	tcase_add_test(f, test_format_internal_char);
 	tcase_add_test(f, test_add_ident);
 	tcase_add_test(f, test_serial_default);
+	tcase_add_test(f, test_nextval_default_parse);
 	tcase_add_test(f, test_type_str);
 	tcase_add_test(f, test_type_equal);
 	suite_add_tcase(s, f);
