@@ -30,3 +30,10 @@ SET search_path TO "Books 2", public;
 CREATE TABLE posting (id int DEFAULT nextval('entry_ref'));
 RESET search_path;
 ALTER SEQUENCE "Books 2".entry_ref RENAME TO posting_ref;
+
+-- A sequence tied to a column by OWNED BY (not serial) moves with its
+-- table, and the default with it.
+CREATE TABLE journal (id int);
+CREATE SEQUENCE journal_seq OWNED BY journal.id;
+ALTER TABLE journal ALTER COLUMN id SET DEFAULT nextval('journal_seq');
+ALTER TABLE journal SET SCHEMA "Books 2";
