@@ -1892,14 +1892,45 @@ struct col_vtab {
 
 /* The ids a plan matched, taken when the scan starts (xFilter): rows
    deleted while it runs (a DELETE's own, a trigger's) are skipped. */
+/* The ids of the rows a virtual table's scan matched, taken at xFilter
+   (the columns' and the link tables' cursors): ids[i] is the row. */
+struct id_list {
+	uint32_t *ids;          /* owned unless == one */
+	uint32_t one[16];
+	size_t nr, i, alloc;
+};
+
+static void id_list_init(struct id_list *l)
+{
+	l->ids = l->one;
+	l->nr = l->i = l->alloc = 0;
+}
+
+static void id_list_reset(struct id_list *l)
+{
+	if (l->ids != l->one)
+		free(l->ids);
+	id_list_init(l);
+}
+
+static void id_list_add(struct id_list *l, uint32_t id)
+{
+	if (l->nr == ARRAY_SIZE(l->one) && l->ids == l->one) {
+		l->alloc = 4 * ARRAY_SIZE(l->one);
+		l->ids = xmalloc(l->alloc * sizeof(*l->ids));
+		memcpy(l->ids, l->one, sizeof(l->one));
+	}
+	if (l->ids != l->one)
+		ALLOC_GROW(l->ids, l->nr + 1, l->alloc);
+	l->ids[l->nr++] = id;
+}
+
 struct col_cursor {
 	sqlite3_vtab_cursor base;
 	struct catalog *c;
 	bool scan;              /* every column in id order: cur is the row */
 	cat_id cur;
-	uint32_t *ids;          /* else: ids[i] is the row; owned unless == one */
-	uint32_t one[16];
-	size_t nr, i, alloc;
+	struct id_list list;    /* else */
 };
 
 static int col_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -2009,17 +2040,14 @@ static int col_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
 		return SQLITE_NOMEM;
 	memset(k, 0, sizeof(*k));
 	k->c = ((struct col_vtab *)tab)->c;
-	k->ids = k->one;
+	id_list_init(&k->list);
 	*out = &k->base;
 	return SQLITE_OK;
 }
 
 static void cursor_reset(struct col_cursor *k)
 {
-	if (k->ids != k->one)
-		free(k->ids);
-	k->ids = k->one;
-	k->nr = k->i = k->alloc = 0;
+	id_list_reset(&k->list);
 	k->scan = false;
 	k->cur = 0;
 }
@@ -2054,18 +2082,6 @@ static int value_id(sqlite3_value *v, cat_id *id)
 	}
 }
 
-static void cursor_add(struct col_cursor *k, uint32_t id)
-{
-	if (k->nr == ARRAY_SIZE(k->one) && k->ids == k->one) {
-		k->alloc = 4 * ARRAY_SIZE(k->one);
-		k->ids = xmalloc(k->alloc * sizeof(*k->ids));
-		memcpy(k->ids, k->one, sizeof(k->one));
-	}
-	if (k->ids != k->one)
-		ALLOC_GROW(k->ids, k->nr + 1, k->alloc);
-	k->ids[k->nr++] = id;
-}
-
 struct named_id {
 	const char *name;
 	uint32_t id;
@@ -2081,20 +2097,20 @@ static int by_name(const void *a, const void *b)
 static void sort_by_name(struct col_cursor *k, size_t from)
 {
 	const struct colstore *s = &k->c->colstore;
-	struct named_id few[ARRAY_SIZE(k->one)], *v = few;
-	size_t n = k->nr - from;
+	struct named_id few[ARRAY_SIZE(k->list.one)], *v = few;
+	size_t n = k->list.nr - from;
 
 	if (n < 2)
 		return;
 	if (n > ARRAY_SIZE(few))
 		v = xmalloc(n * sizeof(*v));
 	for (size_t i = 0; i < n; i++) {
-		v[i].id = k->ids[from + i];
+		v[i].id = k->list.ids[from + i];
 		v[i].name = colstore_str(s, s->rows[v[i].id].name);
 	}
 	qsort(v, n, sizeof(*v), by_name);
 	for (size_t i = 0; i < n; i++)
-		k->ids[from + i] = v[i].id;
+		k->list.ids[from + i] = v[i].id;
 	if (v != few)
 		free(v);
 }
@@ -2103,10 +2119,10 @@ static void sort_by_name(struct col_cursor *k, size_t from)
 static void add_rel(struct col_cursor *k, int plan, cat_id rel)
 {
 	const struct colstore *s = &k->c->colstore;
-	size_t from = k->nr;
+	size_t from = k->list.nr;
 
 	for (uint32_t id = colstore_first(s, rel); id; id = s->rows[id].next)
-		cursor_add(k, id);
+		id_list_add(&k->list, id);
 	if (plan & IN_REL_NAME)
 		sort_by_name(k, from);
 }
@@ -2129,7 +2145,7 @@ static void filter_rel(struct col_cursor *k, int plan, sqlite3_value **argv)
 				(const char *)sqlite3_value_text(argv[1])));
 
 		if (id)
-			cursor_add(k, (uint32_t)id);
+			id_list_add(&k->list, (uint32_t)id);
 		return;
 	}
 	add_rel(k, plan, rel);
@@ -2147,7 +2163,7 @@ static int col_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, 
 	if (plan & BY_ID) {
 		known = value_id(argv[0], &id);
 		if (known > 0 && colstore_get(&k->c->colstore, id))
-			cursor_add(k, (uint32_t)id);
+			id_list_add(&k->list, (uint32_t)id);
 		k->scan = known < 0;
 	} else if (plan & BY_REL) {
 		filter_rel(k, plan, argv);
@@ -2171,7 +2187,7 @@ static int col_next(sqlite3_vtab_cursor *cur)
 		k->cur = colstore_next(s, k->cur);
 		return SQLITE_OK;
 	}
-	while (++k->i < k->nr && !colstore_get(s, k->ids[k->i]))
+	while (++k->list.i < k->list.nr && !colstore_get(s, k->list.ids[k->list.i]))
 		;
 	return SQLITE_OK;
 }
@@ -2181,9 +2197,9 @@ static cat_id cursor_id(struct col_cursor *k)
 {
 	if (k->scan)
 		return k->cur;
-	while (k->i < k->nr && !colstore_get(&k->c->colstore, k->ids[k->i]))
-		k->i++;
-	return k->i < k->nr ? k->ids[k->i] : 0;
+	while (k->list.i < k->list.nr && !colstore_get(&k->c->colstore, k->list.ids[k->list.i]))
+		k->list.i++;
+	return k->list.i < k->list.nr ? k->list.ids[k->list.i] : 0;
 }
 
 static int col_eof(sqlite3_vtab_cursor *cur)
@@ -2446,9 +2462,7 @@ struct link_cursor {
 	const struct link_table *t;
 	bool scan;              /* ids cur .. end - 1 */
 	uint32_t cur, end;
-	uint32_t *ids;          /* else ids[i]; owned unless == one */
-	uint32_t one[16];
-	size_t nr, i, alloc;
+	struct id_list list;    /* else */
 };
 
 static int link_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -2576,17 +2590,14 @@ static int link_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
 	memset(k, 0, sizeof(*k));
 	k->s = v->s;
 	k->t = v->t;
-	k->ids = k->one;
+	id_list_init(&k->list);
 	*out = &k->base;
 	return SQLITE_OK;
 }
 
 static void link_reset(struct link_cursor *k)
 {
-	if (k->ids != k->one)
-		free(k->ids);
-	k->ids = k->one;
-	k->nr = k->i = k->alloc = 0;
+	id_list_reset(&k->list);
 	k->scan = false;
 	k->cur = k->end = 0;
 }
@@ -2596,18 +2607,6 @@ static int link_close(sqlite3_vtab_cursor *cur)
 	link_reset((struct link_cursor *)cur);
 	sqlite3_free(cur);
 	return SQLITE_OK;
-}
-
-static void link_add(struct link_cursor *k, uint32_t id)
-{
-	if (k->nr == ARRAY_SIZE(k->one) && k->ids == k->one) {
-		k->alloc = 4 * ARRAY_SIZE(k->one);
-		k->ids = xmalloc(k->alloc * sizeof(*k->ids));
-		memcpy(k->ids, k->one, sizeof(k->one));
-	}
-	if (k->ids != k->one)
-		ALLOC_GROW(k->ids, k->nr + 1, k->alloc);
-	k->ids[k->nr++] = id;
 }
 
 static void link_scan(struct link_cursor *k)
@@ -2638,7 +2637,7 @@ static void link_filter_parent(struct link_cursor *k, int plan, sqlite3_value **
 		return;
 	for (uint32_t id = linkstore_first(k->s, (uint64_t)parent); id; id = k->s->rows[id].next)
 		if (!(plan & LP_POS) || k->s->rows[id].pos == pos)
-			link_add(k, id);
+			id_list_add(&k->list, id);
 }
 
 /* The rows whose key equals argv[0] (with IS, NULL finds NULL). */
@@ -2653,7 +2652,7 @@ static void link_filter_key(struct link_cursor *k, int plan, sqlite3_value **arg
 		return;
 	for (id = linkstore_key_first(k->s, key, (uint64_t)value); id;
 	     id = k->s->rows[id].key_next[key])
-		link_add(k, id);
+		id_list_add(&k->list, id);
 }
 
 static int link_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
@@ -2677,9 +2676,9 @@ static uint32_t link_row_id(struct link_cursor *k)
 {
 	if (k->scan)
 		return k->cur < k->end ? k->cur : 0;
-	while (k->i < k->nr && !linkstore_get(k->s, k->ids[k->i]))
-		k->i++;
-	return k->i < k->nr ? k->ids[k->i] : 0;
+	while (k->list.i < k->list.nr && !linkstore_get(k->s, k->list.ids[k->list.i]))
+		k->list.i++;
+	return k->list.i < k->list.nr ? k->list.ids[k->list.i] : 0;
 }
 
 static int link_next(sqlite3_vtab_cursor *cur)
@@ -2691,7 +2690,7 @@ static int link_next(sqlite3_vtab_cursor *cur)
 			;
 		return SQLITE_OK;
 	}
-	k->i++;
+	k->list.i++;
 	return SQLITE_OK;
 }
 
