@@ -11,6 +11,7 @@
  * ChooseIndexColumnNames() in PostgreSQL's source.
  */
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1977,6 +1978,19 @@ static const char *q1(const char *sql)
 	return q1_in(cat, sql);
 }
 
+/* q1() of the SQL printf() makes of fmt. */
+static const char *q1f(const char *fmt, ...) PRINTF_LIKE(1, 2);
+static const char *q1f(const char *fmt, ...)
+{
+	char sql[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return q1(sql);
+}
+
 /* Every column's row, in id order, as text with each value's type. */
 #define ALL_COLUMNS "SELECT group_concat(r, ' ') FROM (SELECT id || ',' || rel_id || ','" \
 	" || attnum || ',' || name || ',' || type || ',' || quote(type_schema) || ','" \
@@ -2109,8 +2123,6 @@ END_TEST
 
 START_TEST(test_index_columns_table)
 {
-	char sql[256];
-
 	ok("CREATE TABLE t (a int, b int, c text);"
 	   "CREATE INDEX t_x ON t (b DESC, lower(c)) INCLUDE (a);"
 	   "CREATE UNIQUE INDEX t_y ON t (a, b); CREATE INDEX t_z ON t ((a + b))");
@@ -2121,24 +2133,19 @@ START_TEST(test_index_columns_table)
 			    " typeof(expr) || typeof(is_include) FROM index_columns WHERE pos = 2"
 			    " AND expr IS NOT NULL"), "integerintegernulltextinteger");
 	/* by index, without ORDER BY: by position */
-	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM index_columns WHERE"
-		 " index_id = %lld", (long long)rel_id("t_x"));
-	ck_assert_str_eq(q1(sql), "1,2,3");
-	snprintf(sql, sizeof(sql), "SELECT quote(expr) FROM index_columns WHERE"
-		 " index_id = '%lld' AND pos = 2.0", (long long)rel_id("t_x"));
-	ck_assert_str_eq(q1(sql), "'lower(c)'");
+	ck_assert_str_eq(q1f("SELECT group_concat(pos) FROM index_columns WHERE"
+		 " index_id = %lld", (long long)rel_id("t_x")), "1,2,3");
+	ck_assert_str_eq(q1f("SELECT quote(expr) FROM index_columns WHERE"
+		 " index_id = '%lld' AND pos = 2.0", (long long)rel_id("t_x")), "'lower(c)'");
 	/* ORDER BY pos is the order a parent's rows come in; DESC is sorted */
-	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
-		 " WHERE index_id = ' %lld' ORDER BY pos)", (long long)rel_id("t_x"));
-	ck_assert_str_eq(q1(sql), "1,2,3");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
-		 " WHERE index_id = %lld ORDER BY index_id, pos DESC)", (long long)rel_id("t_x"));
-	ck_assert_str_eq(q1(sql), "3,2,1");
+	ck_assert_str_eq(q1f("SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
+		 " WHERE index_id = ' %lld' ORDER BY pos)", (long long)rel_id("t_x")), "1,2,3");
+	ck_assert_str_eq(q1f("SELECT group_concat(pos) FROM (SELECT pos FROM index_columns"
+		 " WHERE index_id = %lld ORDER BY index_id, pos DESC)", (long long)rel_id("t_x")), "3,2,1");
 	/* by column: in the order added; IS NULL finds the expressions */
-	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM index_columns ic JOIN"
+	ck_assert_str_eq(q1f("SELECT group_concat(r.name) FROM index_columns ic JOIN"
 		 " relations r ON r.id = ic.index_id WHERE ic.column_id = %lld",
-		 (long long)col_id("t", "a"));
-	ck_assert_str_eq(q1(sql), "t_x,t_y");
+		 (long long)col_id("t", "a")), "t_x,t_y");
 	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE column_id IS NULL"), "2");
 	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE column_id = NULL"), "0");
 	ck_assert_str_eq(q1("SELECT count(*) FROM index_columns WHERE index_id = 1.5"), "0");
@@ -2156,8 +2163,6 @@ END_TEST
 
 START_TEST(test_constraint_columns_table)
 {
-	char sql[256];
-
 	ok("CREATE TABLE p (a int, b int, PRIMARY KEY (a, b));"
 	   "CREATE TABLE c (x int, y int, z int, FOREIGN KEY (y, x) REFERENCES p (a, b),"
 	   " CONSTRAINT c_u UNIQUE (z, y))");
@@ -2168,14 +2173,12 @@ START_TEST(test_constraint_columns_table)
 			    " ON f.id = cc.ref_column_id ORDER BY k.name, cc.pos)"),
 			 "c_u:1,z,- c_u:2,y,- c_y_x_fkey:1,y,a c_y_x_fkey:2,x,b"
 			 " p_pkey:1,a,- p_pkey:2,b,-");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(k.name) FROM constraint_columns cc"
+	ck_assert_str_eq(q1f("SELECT group_concat(k.name) FROM constraint_columns cc"
 		 " JOIN constraints k ON k.id = cc.con_id WHERE cc.ref_column_id = %lld",
-		 (long long)col_id("p", "b"));
-	ck_assert_str_eq(q1(sql), "c_y_x_fkey");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(k.name) FROM constraint_columns cc"
+		 (long long)col_id("p", "b")), "c_y_x_fkey");
+	ck_assert_str_eq(q1f("SELECT group_concat(k.name) FROM constraint_columns cc"
 		 " JOIN constraints k ON k.id = cc.con_id WHERE cc.column_id = %lld",
-		 (long long)col_id("c", "y"));
-	ck_assert_str_eq(q1(sql), "c_y_x_fkey,c_u");
+		 (long long)col_id("c", "y")), "c_y_x_fkey,c_u");
 	ck_assert_str_eq(q1("SELECT count(*) FROM constraint_columns WHERE ref_column_id IS NULL"),
 			 "4");
 	/* a referenced column dropped takes the foreign key; a column the
@@ -2192,24 +2195,19 @@ END_TEST
 
 START_TEST(test_view_deps_table)
 {
-	char sql[256];
-
 	ok("CREATE TABLE t (a int, b int); CREATE TABLE u (x int);"
 	   "CREATE VIEW v AS SELECT a FROM t; CREATE VIEW w AS SELECT v.a, u.x FROM v, u");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name || '.' || coalesce(c.name, '*'))"
+	ck_assert_str_eq(q1f("SELECT group_concat(r.name || '.' || coalesce(c.name, '*'))"
 		 " FROM view_deps d JOIN relations r ON r.id = d.rel_id LEFT JOIN columns c"
-		 " ON c.id = d.column_id WHERE d.view_id = %lld", (long long)rel_id("w"));
-	ck_assert_str_eq(q1(sql), "v.*,u.x");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM view_deps d JOIN relations r"
+		 " ON c.id = d.column_id WHERE d.view_id = %lld", (long long)rel_id("w")), "v.*,u.x");
+	ck_assert_str_eq(q1f("SELECT group_concat(r.name) FROM view_deps d JOIN relations r"
 		 " ON r.id = d.view_id WHERE d.rel_id = %lld AND d.column_id IS NULL",
-		 (long long)rel_id("v"));
-	ck_assert_str_eq(q1(sql), "w");
+		 (long long)rel_id("v")), "w");
 	/* replaced, a view keeps going; what it read no longer takes it */
 	ok("CREATE OR REPLACE VIEW w AS SELECT u.x FROM u");
 	ck_assert_int_eq(rel_kind("w"), 'v');
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM view_deps WHERE rel_id = %lld",
-		 (long long)rel_id("v"));
-	ck_assert_str_eq(q1(sql), "0");
+	ck_assert_str_eq(q1f("SELECT count(*) FROM view_deps WHERE rel_id = %lld",
+		 (long long)rel_id("v")), "0");
 	/* a column dropped takes the views that read it, and theirs */
 	ok("CREATE VIEW y AS SELECT a FROM v; ALTER TABLE t DROP COLUMN a CASCADE");
 	ck_assert_int_eq(rel_kind("v"), 0);
@@ -2225,8 +2223,6 @@ END_TEST
 
 START_TEST(test_indexes_table)
 {
-	char sql[320];
-
 	ok("CREATE TABLE p (id int, at date, code text) PARTITION BY RANGE (at);"
 	   "CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');"
 	   "CREATE INDEX p_at ON p (at) WHERE code IS NOT NULL;"
@@ -2243,15 +2239,12 @@ START_TEST(test_indexes_table)
 			 " p_at:p,00,btree,'code is not null',1,- p_code:p,00,hash,NULL,1,-"
 			 " p_id:p,10,btree,NULL,2,-");
 	/* the rowid is rel_id; by table in rel_id order; by parent_index */
-	snprintf(sql, sizeof(sql), "SELECT rowid = rel_id FROM indexes WHERE rel_id = %lld",
-		 (long long)rel_id("p_id"));
-	ck_assert_str_eq(q1(sql), "1");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM indexes i JOIN relations r"
-		 " ON r.id = i.rel_id WHERE i.table_id = %lld", (long long)rel_id("p"));
-	ck_assert_str_eq(q1(sql), "p_at,p_id,p_code");
-	snprintf(sql, sizeof(sql), "SELECT group_concat(r.name) FROM indexes i JOIN relations r"
-		 " ON r.id = i.rel_id WHERE i.parent_index = %lld", (long long)rel_id("p_id"));
-	ck_assert_str_eq(q1(sql), "p1_id_at_code_idx");
+	ck_assert_str_eq(q1f("SELECT rowid = rel_id FROM indexes WHERE rel_id = %lld",
+		 (long long)rel_id("p_id")), "1");
+	ck_assert_str_eq(q1f("SELECT group_concat(r.name) FROM indexes i JOIN relations r"
+		 " ON r.id = i.rel_id WHERE i.table_id = %lld", (long long)rel_id("p")), "p_at,p_id,p_code");
+	ck_assert_str_eq(q1f("SELECT group_concat(r.name) FROM indexes i JOIN relations r"
+		 " ON r.id = i.rel_id WHERE i.parent_index = %lld", (long long)rel_id("p_id")), "p1_id_at_code_idx");
 	ck_assert_str_eq(q1("SELECT count(*) FROM indexes WHERE parent_index IS NULL"), "3");
 	/* a partitioned table's index takes its partitions' along */
 	ok("DROP INDEX p_code");
@@ -2264,9 +2257,8 @@ START_TEST(test_indexes_table)
 	/* a primary key made from a unique index */
 	ok("CREATE TABLE t (a int NOT NULL); CREATE UNIQUE INDEX t_a ON t (a);"
 	   "ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_a");
-	snprintf(sql, sizeof(sql), "SELECT is_unique || is_primary FROM indexes WHERE rel_id = %lld",
-		 (long long)rel_id("t_pk"));
-	ck_assert_str_eq(q1(sql), "11");
+	ck_assert_str_eq(q1f("SELECT is_unique || is_primary FROM indexes WHERE rel_id = %lld",
+		 (long long)rel_id("t_pk")), "11");
 	ok("DROP TABLE p1; DROP TABLE t");
 	ck_assert_str_eq(q1("SELECT group_concat(r.name) FROM indexes i JOIN relations r"
 			    " ON r.id = i.rel_id"), "p_at");
