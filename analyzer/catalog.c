@@ -10,6 +10,7 @@
 #include "sqlite_mem.h"
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -790,7 +791,10 @@ void catalog_single_thread(void)
 }
 
 /* An empty in-memory database with the connection set up for the catalog. */
-static const sqlite3_module col_module, link_module;
+static const sqlite3_module col_module;
+static void links_init(struct catalog *c);
+static int links_register(struct catalog *c);
+static void links_release(struct catalog *c);
 
 static int connect(struct catalog **out)
 {
@@ -801,11 +805,7 @@ static int connect(struct catalog **out)
 	c->rel_neg = c->type_neg = 1;
 	rel_cache_make(c, REL_CACHE);
 	colstore_init(&c->colstore);
-	linkstore_init(&c->index_cols);
-	linkstore_init(&c->con_cols);
-	linkstore_init(&c->view_deps);
-	linkstore_init(&c->indexes);
-	c->indexes.by_pos = false;
+	links_init(c);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
 	if (sqlite3_open_v2(":memory:", &c->db,
@@ -823,10 +823,7 @@ static int connect(struct catalog **out)
 				    c, file_fn, NULL, NULL))
 		return -1;
 	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_index_columns", &link_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_constraint_columns", &link_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_view_deps", &link_module, c) ||
-	    sqlite3_create_module(c->db, "migsafe_indexes", &link_module, c))
+	    links_register(c))
 		return -1;
 	return 0;
 }
@@ -1004,10 +1001,7 @@ void catalog_free(struct catalog *c)
 	free(c->rel_by_id);
 	free(c->con_names);
 	colstore_release(&c->colstore);
-	linkstore_release(&c->index_cols);
-	linkstore_release(&c->con_cols);
-	linkstore_release(&c->view_deps);
-	linkstore_release(&c->indexes);
+	links_release(c);
 	free(c);
 }
 
@@ -1890,8 +1884,6 @@ struct col_vtab {
 	struct catalog *c;
 };
 
-/* The ids a plan matched, taken when the scan starts (xFilter): rows
-   deleted while it runs (a DELETE's own, a trigger's) are skipped. */
 /* The ids of the rows a virtual table's scan matched, taken at xFilter
    (the columns' and the link tables' cursors): ids[i] is the row. */
 struct id_list {
@@ -1925,6 +1917,8 @@ static void id_list_add(struct id_list *l, uint32_t id)
 	l->ids[l->nr++] = id;
 }
 
+/* The ids a plan matched, taken when the scan starts (xFilter): rows
+   deleted while it runs (a DELETE's own, a trigger's) are skipped. */
 struct col_cursor {
 	sqlite3_vtab_cursor base;
 	struct catalog *c;
@@ -2330,8 +2324,8 @@ static const sqlite3_module col_module = {
 	.xUpdate = col_update,
 };
 
-/* ---- "index_columns", "constraint_columns": virtual tables that show
-   catalog.index_cols and catalog.con_cols (linkstore.h) to SQL ---- */
+/* ---- "index_columns", "constraint_columns", "view_deps", "indexes":
+   virtual tables that show the catalog's linkstores to SQL ---- */
 
 /*
  * The SQL written against the tables they were keeps working: the same
@@ -2360,6 +2354,7 @@ struct link_table {
 	/* any other field, NULL: none */
 	void (*column)(sqlite3_context *ctx, const struct linkstore *s,
 		       const struct link_row *r, int field);
+	size_t store;                   /* offsetof() the catalog's store */
 };
 
 /* index_columns: expr, is_include (flag bit 0), descending (bit 1) */
@@ -2388,20 +2383,20 @@ static const struct link_table index_cols_table = {
 	"migsafe_index_columns",
 	"CREATE TABLE x(index_id INTEGER, pos INTEGER, column_id INTEGER, expr TEXT,"
 	" is_include INTEGER, descending INTEGER)",
-	0, 1, 1, { 2, -1 }, false, index_col_field,
+	0, 1, 1, { 2, -1 }, false, index_col_field, offsetof(struct catalog, index_cols),
 };
 
 static const struct link_table con_cols_table = {
 	"migsafe_constraint_columns",
 	"CREATE TABLE x(con_id INTEGER, pos INTEGER, column_id INTEGER, ref_column_id INTEGER)",
-	0, 1, 1, { 2, 3 }, false, NULL,
+	0, 1, 1, { 2, 3 }, false, NULL, offsetof(struct catalog, con_cols),
 };
 
 /* view_deps: no position, a view's rows as they were added */
 static const struct link_table view_deps_table = {
 	"migsafe_view_deps",
 	"CREATE TABLE x(view_id INTEGER, rel_id INTEGER, column_id INTEGER)",
-	0, -1, -1, { 1, 2 }, false, NULL,
+	0, -1, -1, { 1, 2 }, false, NULL, offsetof(struct catalog, view_deps),
 };
 
 /*
@@ -2438,8 +2433,57 @@ static const struct link_table indexes_table = {
 	"CREATE TABLE x(rel_id INTEGER, table_id INTEGER, is_unique INTEGER,"
 	" is_primary INTEGER, method TEXT, predicate TEXT, nulls_not_distinct INTEGER,"
 	" nr_key INTEGER, parent_index INTEGER)",
-	1, 7, 0, { 0, 8 }, true, index_field,
+	1, 7, 0, { 0, 8 }, true, index_field, offsetof(struct catalog, indexes),
 };
+
+/* Every link table, in the order a saved catalog has their bytes. */
+static const struct link_table *const link_tables[] = {
+	&index_cols_table, &con_cols_table, &view_deps_table, &indexes_table,
+};
+
+static struct linkstore *link_store(struct catalog *c, const struct link_table *t)
+{
+	return (struct linkstore *)((char *)c + t->store);
+}
+
+static void links_init(struct catalog *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables); i++) {
+		const struct link_table *t = link_tables[i];
+		struct linkstore *s = link_store(c, t);
+
+		linkstore_init(s);
+		/* a parent's rows by position when that is their order,
+		   else as added */
+		s->by_pos = t->order_field == t->pos_field;
+	}
+}
+
+static void links_release(struct catalog *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables); i++)
+		linkstore_release(link_store(c, link_tables[i]));
+}
+
+static void links_save(struct catalog *c, struct strbuf *out)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables); i++)
+		linkstore_save(link_store(c, link_tables[i]), out);
+}
+
+/* The stores from catalog_save()'s bytes: how many it read, 0 when
+   they are not stores. */
+static size_t links_load(struct catalog *c, const unsigned char *data, size_t len)
+{
+	size_t at = 0, n;
+
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables); i++) {
+		if (!(n = linkstore_load(link_store(c, link_tables[i]), data + at, len - at)))
+			return 0;
+		at += n;
+	}
+	return at;
+}
 
 /* xBestIndex's plans (idxNum bits) */
 #define LP_PARENT 1
@@ -2470,29 +2514,23 @@ static int link_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
 {
 	struct catalog *c = aux;
 	const char *module = argc > 0 ? argv[0] : "";
-	const struct link_table *t = &con_cols_table;
-	struct linkstore *s = &c->con_cols;
+	const struct link_table *t = NULL;
 	struct link_vtab *v;
 	int rc;
 
 	(void)err;
-	if (!strcmp(module, index_cols_table.module)) {
-		t = &index_cols_table;
-		s = &c->index_cols;
-	} else if (!strcmp(module, indexes_table.module)) {
-		t = &indexes_table;
-		s = &c->indexes;
-	} else if (!strcmp(module, view_deps_table.module)) {
-		t = &view_deps_table;
-		s = &c->view_deps;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables) && !t; i++)
+		if (!strcmp(module, link_tables[i]->module))
+			t = link_tables[i];
+	if (!t)
+		return SQLITE_ERROR;
 	if ((rc = sqlite3_declare_vtab(db, t->decl)) != SQLITE_OK)
 		return rc;
 	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
 	if (!(v = sqlite3_malloc(sizeof(*v))))
 		return SQLITE_NOMEM;
 	memset(v, 0, sizeof(*v));
-	v->s = s;
+	v->s = link_store(c, t);
 	v->t = t;
 	*out = &v->base;
 	return SQLITE_OK;
@@ -2547,7 +2585,8 @@ static bool link_key_plan(const struct link_table *t, sqlite3_index_info *info, 
 
 /* Costs as SQLite's own for indexed lookups in a large table (see
    col_best_index()); SQLite checks the constraints again (omit 0). A
-   parent's rows come by pos: a sort for that is not needed. */
+   parent's rows come in their order field's order: a sort for that is
+   not needed. */
 static int link_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
 	const struct link_table *t = ((struct link_vtab *)tab)->t;
@@ -2773,6 +2812,14 @@ static const sqlite3_module link_module = {
 	.xRowid = link_rowid,
 	.xUpdate = link_update,
 };
+
+static int links_register(struct catalog *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(link_tables); i++)
+		if (sqlite3_create_module(c->db, link_tables[i]->module, &link_module, c))
+			return -1;
+	return 0;
+}
 
 /* ---- constraints ---- */
 
@@ -4029,10 +4076,7 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 	   the empty catalog tools/catalog_image.c saves) */
 	if (c->before_range)
 		range_indexes(c);
-	linkstore_save(&c->index_cols, &cols);
-	linkstore_save(&c->con_cols, &cols);
-	linkstore_save(&c->view_deps, &cols);
-	linkstore_save(&c->indexes, &cols);
+	links_save(c, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -4093,7 +4137,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len, n, m, v, x;
+	size_t db_len, cols_len, links;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -4107,13 +4151,8 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	if (connect(&c))
 		goto fail_image;
 	/* before SQLite owns the buffer: the database may grow over them */
-	if (!(n = linkstore_load(&c->index_cols, image + db_len, cols_len)) ||
-	    !(m = linkstore_load(&c->con_cols, image + db_len + n, cols_len - n)) ||
-	    !(v = linkstore_load(&c->view_deps, image + db_len + n + m, cols_len - n - m)) ||
-	    !(x = linkstore_load(&c->indexes, image + db_len + n + m + v,
-				 cols_len - n - m - v)) ||
-	    colstore_load(&c->colstore, image + db_len + n + m + v + x,
-			  cols_len - n - m - v - x))
+	if (!(links = links_load(c, image + db_len, cols_len)) ||
+	    colstore_load(&c->colstore, image + db_len + links, cols_len - links))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,
