@@ -1396,13 +1396,17 @@ void cat_rel_rename(struct catalog *c, cat_id rel, const char *name)
 	by_id_text(c, "UPDATE relations SET name = ?2 WHERE id = ?1", rel, name);
 }
 
-/* Its indexes and the sequences its columns own (serial, or OWNED BY)
-   go along, as in PostgreSQL. */
+/* The relations that move with relation ?1 (a condition on
+   relations): its indexes and the sequences its columns own (serial,
+   or OWNED BY), as in PostgreSQL. cat_col_defaults_follow() moves the
+   defaults of the same sequences. */
+#define MOVES_WITH_1 "(id = ?1 OR table_id = ?1 OR id IN (SELECT so.seq_id" \
+	" FROM sequence_owners so JOIN columns cl ON cl.id = so.column_id" \
+	" WHERE cl.rel_id = ?1))"
+
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)
 {
-	sqlite3_stmt *st = q(c, "UPDATE relations SET schema_id = ?2 WHERE id = ?1 OR table_id = ?1"
-			     " OR id IN (SELECT so.seq_id FROM sequence_owners so JOIN columns cl"
-			     " ON cl.id = so.column_id WHERE cl.rel_id = ?1)");
+	sqlite3_stmt *st = q(c, "UPDATE relations SET schema_id = ?2 WHERE " MOVES_WITH_1);
 
 	names_stale(c);
 	sqlite3_bind_int64(st, 1, rel);
@@ -1816,9 +1820,8 @@ void cat_col_defaults_follow(struct catalog *c, cat_id rel, cat_id sid, const ch
 {
 	sqlite3_stmt *st = q(c, "SELECT r.id, s.name, r.name FROM relations r"
 			     " JOIN schemas s ON s.id = r.schema_id WHERE r.kind = 'S'"
-			     " AND (r.id = ?1 OR r.table_id = ?1 OR r.schema_id = ?2 OR r.id IN"
-			     " (SELECT so.seq_id FROM sequence_owners so JOIN columns cl"
-			     " ON cl.id = so.column_id WHERE cl.rel_id = ?1))");
+			     " AND (r.schema_id = ?2 OR r.id IN"
+			     " (SELECT id FROM relations WHERE " MOVES_WITH_1 "))");
 	struct default_move *m = NULL;
 	size_t n = 0, alloc = 0;
 

@@ -1,5 +1,6 @@
 /*
- * linkstore.c - an index's or a constraint's columns in C (see
+ * linkstore.c - lists of catalog rows by parent and by key, in C: the
+ * index and constraint columns, views' dependencies, indexes (see
  * linkstore.h).
  */
 #include "linkstore.h"

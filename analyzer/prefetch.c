@@ -4,10 +4,10 @@
  *
  * File i (first <= i <= last) lives in slots[(i - first) %
  * PREFETCH_MAX_FILES] from the moment a worker (or the main thread,
- * waiting for an earlier one) claims it until the main thread takes it. The claimed files are next_take..next_claim-1, never
- * more than PREFETCH_MAX_FILES of them, so no two share a slot. One
- * mutex guards the counters and the slots; a worker reads and parses
- * its file without holding it.
+ * waiting for an earlier one) claims it until the main thread takes
+ * it. The claimed files are next_take..next_claim-1, never more than
+ * PREFETCH_MAX_FILES of them, so no two share a slot. One mutex guards
+ * the counters and the slots; a file is read and parsed without it.
  */
 #define _GNU_SOURCE   /* sched_getaffinity, CPU_COUNT, pthread_setname_np */
 #include "prefetch.h"

@@ -562,6 +562,20 @@ static bool is_domain(struct rctx *x, const struct type_ref *t)
 	return t->name && t->schema && find_type(x, &qn, &kind) && kind == 'd';
 }
 
+/* The default nextval() of sequence schema.name has, as PostgreSQL
+   prints it (owned by the replay). */
+static const char *seq_default(struct rctx *x, const char *schema, const char *name)
+{
+	struct strbuf sb;
+	const char *out;
+
+	strbuf_init(&sb);
+	serial_default_format(&sb, schema, name);
+	out = rdup(x, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
 /*
  * A default that is only nextval() of a constant naming a sequence the
  * model holds: the constant is a regclass, resolved on the search path
@@ -574,8 +588,6 @@ static const char *nextval_default(struct rctx *x, const char *text)
 	char schema[NAMEBUF], name[NAMEBUF];
 	struct qname qn = { NULL, name };
 	struct cat_rel seq;
-	struct strbuf sb;
-	const char *out;
 
 	if (nextval_default_parse(text, schema, name, sizeof(name)))
 		return text;
@@ -583,11 +595,7 @@ static const char *nextval_default(struct rctx *x, const char *text)
 		qn.schema = schema;
 	if (find_rel(x, &qn, &seq) || seq.kind != REL_SEQUENCE)
 		return text;
-	strbuf_init(&sb);
-	serial_default_format(&sb, seq.schema, seq.name);
-	out = rdup(x, sb.buf);
-	strbuf_release(&sb);
-	return out;
+	return seq_default(x, seq.schema, seq.name);
 }
 
 /*
@@ -644,13 +652,9 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 		seq = add_sequence_for(x, table, cd->name);
 		if (cd->type.serial && seq) {
 			struct cat_rel s;
-			struct strbuf sb;
 
 			cat_rel_get(x->cat, seq, &s);
-			strbuf_init(&sb);
-			serial_default_format(&sb, s.schema, s.name);
-			dflt = rdup(x, sb.buf);
-			strbuf_release(&sb);
+			dflt = seq_default(x, s.schema, s.name);
 			def.default_volatility = 'v';
 		}
 	}
