@@ -655,7 +655,7 @@ static void by_id(struct catalog *c, const char *sql, cat_id id)
 
 /*
  * The views the last statement left without what they read (the
- * view_dep_gone trigger queued them), then the views that leaves so,
+ * triggers that delete view_deps rows queued them), then the views that leaves so,
  * round by round, until none is left: however long a chain of views is,
  * no trigger program nests another.
  */

@@ -318,8 +318,9 @@ CREATE TABLE gone_columns (
 	id            INTEGER PRIMARY KEY
 );
 
--- The indexes and constraints that use the column go first (each IN
--- list is a temporary table, made only when there is a row for it).
+-- The indexes and constraints that use the column go too, in triggers
+-- of their own (each IN list is a temporary table, made only when there
+-- is a row for it).
 CREATE TRIGGER column_indexes_gone AFTER INSERT ON gone_columns
 WHEN EXISTS (SELECT 1 FROM index_columns WHERE column_id = NEW.id)
 BEGIN
