@@ -50,15 +50,21 @@ static struct type_ref user(const char *schema, const char *name)
 
 static char fmtbuf[256];
 
+/* sb's text, kept in fmtbuf; sb released. */
+static const char *kept(struct strbuf *sb)
+{
+	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb->buf);
+	strbuf_release(sb);
+	return fmtbuf;
+}
+
 static const char *fmt(struct type_ref t)
 {
 	struct strbuf sb;
 
 	strbuf_init(&sb);
 	type_format(&t, &sb);
-	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb.buf);
-	strbuf_release(&sb);
-	return fmtbuf;
+	return kept(&sb);
 }
 
 #define ck_fmt(t, want) ck_assert_str_eq(fmt(t), (want))
@@ -159,9 +165,7 @@ static const char *ident(const char *name)
 
 	strbuf_init(&sb);
 	add_ident(&sb, name);
-	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb.buf);
-	strbuf_release(&sb);
-	return fmtbuf;
+	return kept(&sb);
 }
 
 /* quote_identifier()'s output, keywords aside. */
@@ -185,9 +189,7 @@ static const char *serial_default(const char *schema, const char *seq)
 
 	strbuf_init(&sb);
 	serial_default_format(&sb, schema, seq);
-	snprintf(fmtbuf, sizeof(fmtbuf), "%s", sb.buf);
-	strbuf_release(&sb);
-	return fmtbuf;
+	return kept(&sb);
 }
 
 /* What PostgreSQL 15's pg_get_expr() prints for the default of a serial
