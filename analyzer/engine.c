@@ -24,6 +24,14 @@ struct stmt_locks {
 	int first, nr;
 };
 
+#define FP_STARTS 32
+
+struct fp_start {
+	const struct rule_info *rule;   /* NULL: empty */
+	const char *file;
+	uint64_t h;
+};
+
 struct rule_ctx {
 	const struct lint_opts *opts;
 	bool lint;              /* false: replay only (inspect) */
@@ -70,6 +78,8 @@ struct rule_ctx {
 	const struct rule_impl *stmt_rules[NR_RULES];
 	int nr_stmt_rules;
 	bool stmt_rules_listed;
+	/* fingerprints: the hash of a rule's id and a file's name, kept */
+	struct fp_start fp_starts[FP_STARTS];
 };
 
 void lint_opts_init(struct lint_opts *o)
@@ -214,14 +224,25 @@ static void keep_stmt_locks(struct rule_ctx *ctx)
 
 /* ---- findings ---- */
 
-static uint64_t fingerprint(const struct rule_info *r, const char *file, const struct loc *loc,
-			    const char *object)
+/*
+ * A finding's fingerprint: FNV-1a of its rule's id, its file's name (both
+ * with their NUL), its statement's hash and its object. Findings of a
+ * rule come in runs in one file, so the hash of the first two (most of
+ * the bytes: file names are long) is kept per rule and file.
+ */
+static uint64_t fingerprint(struct rule_ctx *ctx, const struct rule_info *r, const char *file,
+			    const struct loc *loc, const char *object)
 {
-	uint64_t h = FNV1A64_INIT;
+	struct fp_start *s = &ctx->fp_starts[(uintptr_t)r / sizeof(*r) % FP_STARTS];
+	uint64_t h;
 
-	h = fnv1a64(r->id, strlen(r->id) + 1, h);
-	h = fnv1a64(file, strlen(file) + 1, h);
-	h = fnv1a64(&loc->stmt_hash, sizeof(loc->stmt_hash), h);
+	if (s->rule != r || s->file != file) {
+		h = fnv1a64(r->id, strlen(r->id) + 1, FNV1A64_INIT);
+		s->h = fnv1a64(file, strlen(file) + 1, h);
+		s->rule = r;
+		s->file = file;
+	}
+	h = fnv1a64(&loc->stmt_hash, sizeof(loc->stmt_hash), s->h);
 	if (object)
 		h = fnv1a64(object, strlen(object), h);
 	return h;
@@ -330,7 +351,7 @@ static void add_finding_as(struct rule_ctx *ctx, const struct rule_info *r, enum
 	f->object = object ? xstrdup(object) : NULL;
 	f->file = ctx->h->items[loc->file_index].display;
 	f->loc = *loc;
-	f->fingerprint = fingerprint(r, f->file, loc, object);
+	f->fingerprint = fingerprint(ctx, r, f->file, loc, object);
 	if (!ctx->opts->no_snippets)
 		set_snippet(ctx, f);
 	ctx->sum->by_severity[sev]++;
