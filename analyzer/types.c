@@ -108,7 +108,7 @@ void type_format(const struct type_ref *t, struct strbuf *out)
 		return;
 	}
 	if (!t->schema)
-		for (size_t i = 0; i < ARRAY_SIZE(spellings); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(spellings) && !sp; i++)
 			if (!strcmp(spellings[i].name, t->name))
 				sp = &spellings[i];
 	if (sp && !strcmp(t->name, "bpchar") && t->nr_mods <= 0)
