@@ -3395,8 +3395,7 @@ int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col, cat_describe_f
 	st = q(c, "SELECT EXISTS (SELECT 1 FROM view_deps WHERE rel_id = ?1"
 	       "  AND (?2 = 0 OR column_id = ?2))"
 	       " OR EXISTS (SELECT 1 FROM constraints WHERE ref_rel_id = ?1 AND kind = 'f'"
-	       "  AND rel_id <> ?1)"
-	       " OR (?2 <> 0 AND EXISTS (SELECT 1 FROM sequence_owners WHERE column_id = ?2))");
+	       "  AND rel_id <> ?1)");
 	sqlite3_bind_int64(st, 1, rel);
 	sqlite3_bind_int64(st, 2, col);
 	if (!one_int(st, 1))
@@ -3411,12 +3410,38 @@ int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col, cat_describe_f
 		"   AND (?2 = 0 OR EXISTS (SELECT 1 FROM constraint_columns cc WHERE cc.con_id = k.id"
 		"        AND cc.ref_column_id = ?2))"
 		" UNION ALL SELECT CASE r.kind WHEN 'm' THEN 'materialized view' ELSE 'view' END"
-		"   || ' \"' || r.name || '\"' FROM relations r WHERE r.id IN deps"
-		" UNION ALL SELECT 'sequence \"' || r.name || '\"' FROM sequence_owners so"
-		"   JOIN relations r ON r.id = so.seq_id JOIN columns cl ON cl.id = so.column_id"
-		"   WHERE ?2 <> 0 AND so.column_id = ?2");
+		"   || ' \"' || r.name || '\"' FROM relations r WHERE r.id IN deps");
 	sqlite3_bind_int64(st, 1, rel);
 	sqlite3_bind_int64(st, 2, col);
+	return describe_rows(st, fn, data);
+}
+
+int cat_col_goes_with(struct catalog *c, cat_id col, cat_describe_fn fn, void *data)
+{
+	sqlite3_stmt *st;
+
+	/* most columns dropped have none: the IN lists below are temporary
+	   tables made whether or not they find a row */
+	st = q(c, "SELECT EXISTS (SELECT 1 FROM index_columns WHERE column_id = ?1)"
+	       " OR EXISTS (SELECT 1 FROM index_deps WHERE column_id = ?1)"
+	       " OR EXISTS (SELECT 1 FROM constraint_columns WHERE column_id = ?1)"
+	       " OR EXISTS (SELECT 1 FROM sequence_owners WHERE column_id = ?1)");
+	sqlite3_bind_int64(st, 1, col);
+	if (!one_int(st, 1))
+		return 0;
+	st = q(c,
+		"WITH ix(id) AS (SELECT index_id FROM index_columns WHERE column_id = ?1"
+		"  UNION SELECT index_id FROM index_deps WHERE column_id = ?1)"
+		" SELECT d FROM ("
+		"  SELECT 1 AS o, r.id AS i, 'index \"' || r.name || '\"' AS d FROM relations r"
+		"   WHERE r.id IN ix AND NOT EXISTS (SELECT 1 FROM constraints k WHERE k.index_id = r.id)"
+		"  UNION ALL SELECT 2, k.id, 'constraint \"' || k.name || '\"' FROM constraints k"
+		"   WHERE k.id IN (SELECT con_id FROM constraint_columns WHERE column_id = ?1)"
+		"   OR k.index_id IN ix"
+		"  UNION ALL SELECT 3, r.id, 'sequence \"' || r.name || '\"' FROM sequence_owners so"
+		"   JOIN relations r ON r.id = so.seq_id WHERE so.column_id = ?1)"
+		" ORDER BY o, i");
+	sqlite3_bind_int64(st, 1, col);
 	return describe_rows(st, fn, data);
 }
 

@@ -296,15 +296,24 @@ void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con);
 
 /* ---- dependency queries ---- */
 /*
- * Describe every object a DROP ... CASCADE of relation 'rel' (or column
- * 'col' when col != 0) would remove beyond the object itself: foreign
- * keys of other tables that reference it, views reading it, owned
- * sequences. Calls fn(data, description) for each, e.g.
- * 'constraint "orders_user_id_fkey" on table "orders"', 'view "v"'.
+ * Describe every object that depends on relation 'rel' (or on its column
+ * 'col' when col != 0): what PostgreSQL refuses to drop it for without
+ * CASCADE, and removes with CASCADE: foreign keys of other tables that
+ * reference it, views reading it. Calls fn(data, description) for each,
+ * e.g. 'constraint "orders_user_id_fkey" on table "orders"', 'view "v"'.
  * Returns how many.
  */
 int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col,
 		       cat_describe_fn fn, void *data);
+/*
+ * Describe what goes with column 'col' when it is dropped, CASCADE or
+ * not: the indexes that use it (in their keys, expressions or
+ * predicate) and no constraint owns, the table's constraints that use
+ * it or whose index does, and the sequences it owns; e.g. 'index "i"',
+ * 'constraint "t_a_key"', 'sequence "t_id_seq"', in that order, each
+ * kind in id order. Returns how many.
+ */
+int cat_col_goes_with(struct catalog *c, cat_id col, cat_describe_fn fn, void *data);
 
 /* Tables referenced by the foreign keys of 'rel' that use column 'col'. */
 int cat_fk_parents_of_column(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn,

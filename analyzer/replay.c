@@ -1500,18 +1500,24 @@ static void collect_dep(void *data, const char *what)
 	d->items[d->nr++] = rdup(d->x, what);
 }
 
-/* Move the collected list into the arena, attach it to the change. */
-static void attach_deps(struct rctx *x, struct change *ch, struct dep_collect *d)
+/* Move the collected list into the arena: *list and *nr. */
+static void attach_list(struct rctx *x, const char ***list, int *nr, struct dep_collect *d)
 {
 	if (d->nr) {
 		const char **v = arena_alloc(&x->res->arena, sizeof(*v) * (size_t)d->nr);
 
 		memcpy(v, d->items, sizeof(*v) * (size_t)d->nr);
-		ch->dropped = v;
-		ch->nr_dropped = d->nr;
+		*list = v;
+		*nr = d->nr;
 	}
 	free(d->items);
 	d->items = NULL;
+}
+
+/* The collected list as what depends on the change's object. */
+static void attach_deps(struct rctx *x, struct change *ch, struct dep_collect *d)
+{
+	attach_list(x, &ch->dropped, &ch->nr_dropped, d);
 }
 
 static void at_add_column(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
@@ -1531,17 +1537,17 @@ static void at_add_column(struct rctx *x, const struct cat_rel *t, const struct 
 static void at_drop_column(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
 			   const struct alter_cmd *cmd)
 {
-	struct dep_collect d = { x, NULL, 0, 0 };
-	struct cat_col col;
-	struct change *ch;
-
+	struct dep_collect d = { x, NULL, 0, 0 }, with = { x, NULL, 0, 0 };
 	struct dep_collect parents = { x, NULL, 0, 0 };
 	struct change tmp = { 0 };
+	struct cat_col col;
+	struct change *ch;
 
 	if (ref->known) {
 		if (find_column(x, t, cmd->column, cmd->if_exists, cmd->start, &col))
 			return;
 		cat_rel_dependents(x->cat, t->id, col.id, collect_dep, &d);
+		cat_col_goes_with(x->cat, col.id, collect_dep, &with);
 		/* its foreign keys go too, locking the tables they reference */
 		cat_fk_parents_of_column(x->cat, t->id, col.id, collect_dep, &parents);
 	}
@@ -1559,6 +1565,7 @@ static void at_drop_column(struct rctx *x, const struct cat_rel *t, const struct
 		cat_col_drop(x->cat, col.id);
 	}
 	attach_deps(x, ch, &d);
+	attach_list(x, &ch->goes_with, &ch->nr_goes_with, &with);
 }
 
 static void at_alter_type(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,

@@ -84,8 +84,15 @@ struct change {
 	                                 (col IS NOT NULL) existed before */
 	bool was_not_null;            /* SET NOT NULL: column already NOT NULL */
 	bool if_exists;
-	const char **dropped;         /* objects removed along with it */
+	const char **dropped;         /* objects that depend on it: removed
+	                                 with CASCADE, else PostgreSQL refuses
+	                                 the DROP (DROP SCHEMA, TRUNCATE: what
+	                                 CASCADE reaches) */
 	int nr_dropped;
+	const char **goes_with;       /* DROP COLUMN: the indexes, constraints
+	                                 and sequences that go with the column,
+	                                 CASCADE or not */
+	int nr_goes_with;
 	const char **parents;         /* DROP TABLE: tables its foreign keys
 	                                 reference (they are locked too) */
 	int nr_parents;

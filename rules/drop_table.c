@@ -2,13 +2,30 @@
 #include "helpers.h"
 #include "banned.h"
 
+static void add_list(struct strbuf *sb, const char *const *items, int n, bool more)
+{
+	for (int i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", i || more ? ", " : "", items[i]);
+}
+
+/*
+ * What else the DROP does: what goes with the object anyway (a column's
+ * indexes, constraints and sequences), and what depends on it, which
+ * CASCADE removes too and without which PostgreSQL refuses the DROP.
+ */
 void append_dropped(struct strbuf *sb, const struct change *ch)
 {
-	if (!ch->nr_dropped)
-		return;
-	strbuf_addstr(sb, "; it also removes ");
-	for (int i = 0; i < ch->nr_dropped; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", ch->dropped[i]);
+	if (ch->nr_goes_with || (ch->cascade && ch->nr_dropped)) {
+		strbuf_addstr(sb, "; it also removes ");
+		add_list(sb, ch->goes_with, ch->nr_goes_with, false);
+		if (ch->cascade)
+			add_list(sb, ch->dropped, ch->nr_dropped, ch->nr_goes_with > 0);
+	}
+	if (!ch->cascade && ch->nr_dropped) {
+		strbuf_addstr(sb, "; PostgreSQL refuses it without CASCADE: ");
+		add_list(sb, ch->dropped, ch->nr_dropped, false);
+		strbuf_addstr(sb, ch->nr_dropped == 1 ? " depends on it" : " depend on it");
+	}
 }
 
 static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)

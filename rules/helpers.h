@@ -13,7 +13,9 @@
  */
 bool names_table(struct rule_ctx *ctx, const struct qname *q, const struct rel_ref *rel);
 
-/* "; it also removes constraint "x" on table "y", view "v"" */
+/* "; it also removes index "i", view "v"" (what goes with the object,
+   and with CASCADE what depends on it), or "; PostgreSQL refuses it
+   without CASCADE: view "v" depends on it" */
 void append_dropped(struct strbuf *sb, const struct change *ch);
 
 /*
