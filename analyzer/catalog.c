@@ -6,6 +6,7 @@
  */
 #include "catalog.h"
 #include "colstore.h"
+#include "constore.h"
 #include "linkstore.h"
 #include "sqlite_mem.h"
 
@@ -119,11 +120,9 @@ struct catalog {
 	/* Every name a constraint has had, as a Bloom filter (CON_NAME_BITS
 	   bits, owned; NULL: not kept, as in a catalog loaded from an image):
 	   most names asked for are being chosen for a new constraint and
-	   exist nowhere. Names only join it. An INSERT into constraints that
-	   does not come through the functions that add its name
-	   (con_names_expected) stops it. */
+	   exist nowhere. Names only join it (constraints are written only
+	   by the cat_con_* functions, which add them). */
 	uint64_t *con_names;
-	bool con_names_expected;
 	uint64_t names_freed;   /* cat_names_freed() */
 	/* rel_cache slots (a power of two, owned), twice as many when the
 	   relations that exist outnumber them, up to REL_CACHE_MAX: a
@@ -156,6 +155,8 @@ struct catalog {
 	/* view_deps too (its trigger's work is now done where rows go),
 	   and indexes (a table's, in the order added) */
 	struct linkstore view_deps, indexes;
+	/* the constraints too (virtual table "constraints"). Owned. */
+	struct constore cons;
 	/* the ids of the relations that exist, as bits, kept by the update
 	   hook: a column belongs to one (the foreign key the table had) */
 	struct idbits live_rels;
@@ -487,15 +488,11 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	(void)db;
 	if (c->rel_text_update && op == SQLITE_UPDATE)
 		return;         /* a comment or a view's text: no cached field */
-	if (op == SQLITE_INSERT && !c->con_names_expected && c->con_names &&
-	    !strcmp(table, "constraints")) {
-		free(c->con_names);     /* a name it cannot know */
-		c->con_names = NULL;
-	}
 	if (op != SQLITE_UPDATE && !strcmp(table, "relations"))
 		rel_live_set(c, row, op == SQLITE_INSERT);
-	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types") ||
-				    !strcmp(table, "constraints")))
+	/* a constraint's name is freed in con_gone() and cat_con_rename()
+	   (the hook does not see a virtual table) */
+	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types")))
 		c->names_freed++;
 	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
 		retire_none(c, table, c->key_owner, c->key_name);
@@ -792,6 +789,7 @@ void catalog_single_thread(void)
 
 /* An empty in-memory database with the connection set up for the catalog. */
 static const sqlite3_module col_module;
+static const sqlite3_module con_module;
 static void links_init(struct catalog *c);
 static int links_register(struct catalog *c);
 static void links_release(struct catalog *c);
@@ -805,6 +803,7 @@ static int connect(struct catalog **out)
 	c->rel_neg = c->type_neg = 1;
 	rel_cache_make(c, REL_CACHE);
 	colstore_init(&c->colstore);
+	constore_init(&c->cons);
 	links_init(c);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
@@ -823,6 +822,7 @@ static int connect(struct catalog **out)
 				    c, file_fn, NULL, NULL))
 		return -1;
 	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_constraints", &con_module, c) ||
 	    links_register(c))
 		return -1;
 	return 0;
@@ -1001,20 +1001,22 @@ void catalog_free(struct catalog *c)
 	free(c->rel_by_id);
 	free(c->con_names);
 	colstore_release(&c->colstore);
+	constore_release(&c->cons);
 	links_release(c);
 	free(c);
 }
 
 /*
  * The rules that look at what the lint range created (redundant-index,
- * missing-fk-index; custom rules with "WHERE in_range") find it by these
- * partial indexes, which pay for themselves when the range is the tail
- * of a long history (a pre-commit run). When the range starts with the
+ * missing-fk-index; custom rules with "WHERE in_range") find it by this
+ * partial index, which pays for itself when the range is the tail of a
+ * long history (a pre-commit run). When the range starts with the
  * history every row is in range and a scan does as well, while keeping
- * the indexes costs each relation and constraint inserted (1.5% of a
- * whole-history lint). So they are made when a range begins after a
- * history, or before a history is saved for the next run (whose range
- * begins where it ends).
+ * the index costs each relation inserted (1.5% of a whole-history lint
+ * when the constraints had one too). So it is made when a range begins
+ * after a history, or before a history is saved for the next run (whose
+ * range begins where it ends). The constraints, kept in C (constore.h),
+ * have none: a scan of them costs far less than one of SQLite's table.
  */
 static void range_indexes(struct catalog *c)
 {
@@ -1022,8 +1024,7 @@ static void range_indexes(struct catalog *c)
 		return;
 	c->range_indexes = true;
 	if (sqlite3_exec(c->db, "CREATE INDEX IF NOT EXISTS relations_in_range ON relations(id)"
-			 " WHERE in_range; CREATE INDEX IF NOT EXISTS constraints_in_range"
-			 " ON constraints(id) WHERE in_range", NULL, NULL, NULL))
+			 " WHERE in_range", NULL, NULL, NULL))
 		c->errors++;
 }
 
@@ -1930,22 +1931,29 @@ struct col_cursor {
 	struct id_list list;    /* else */
 };
 
-static int col_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-		       sqlite3_vtab **out, char **err)
+/* A virtual table of catalog 'c' declared as 'decl' ("columns",
+   "constraints": a struct col_vtab each). */
+static int vtab_connect(sqlite3 *db, struct catalog *c, const char *decl, sqlite3_vtab **out)
 {
 	struct col_vtab *t;
 	int rc;
 
-	(void)argc, (void)argv, (void)err;
-	if ((rc = sqlite3_declare_vtab(db, col_table_sql)) != SQLITE_OK)
+	if ((rc = sqlite3_declare_vtab(db, decl)) != SQLITE_OK)
 		return rc;
 	sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
 	if (!(t = sqlite3_malloc(sizeof(*t))))
 		return SQLITE_NOMEM;
 	memset(t, 0, sizeof(*t));
-	t->c = aux;
+	t->c = c;
 	*out = &t->base;
 	return SQLITE_OK;
+}
+
+static int col_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+		       sqlite3_vtab **out, char **err)
+{
+	(void)argc, (void)argv, (void)err;
+	return vtab_connect(db, aux, col_table_sql, out);
 }
 
 static int col_disconnect(sqlite3_vtab *tab)
@@ -2826,37 +2834,377 @@ static int links_register(struct catalog *c)
 
 /* ---- constraints ---- */
 
-static int con_row(sqlite3_stmt *st, struct cat_con *o)
-{
-	int found = sqlite3_step(st) == SQLITE_ROW;
+/*
+ * "constraints": a virtual table that shows the catalog's constore to
+ * SQL with the columns the table had, in the same order ("file" is
+ * computed from file_ref, as the table's generated column was). Rows
+ * come in id order, which is what the table and its indexes gave a
+ * lookup by one value of a key: by id, rel_id, name, ref_rel_id,
+ * index_id or parent_con (= or IS; IN is = once per value), each as
+ * cheap as an index's. A scan is in id order too.
+ *
+ * Only DELETE comes from SQL (the triggers of what a constraint belongs
+ * to: its relation, the relation it references, its index, a column it
+ * uses); it takes what the trigger constraint_gone took (con_gone()).
+ * The cat_con_* functions write it in C; any other write gets an error.
+ */
+enum con_field {
+	KF_ID, KF_REL_ID, KF_NAME, KF_KIND, KF_EXPR, KF_NOT_NULL_COLUMN, KF_VALIDATED,
+	KF_REF_REL_ID, KF_ON_DELETE, KF_ON_UPDATE, KF_IS_DEFERRABLE, KF_INDEX_ID,
+	KF_CREATED_FILE, KF_IN_RANGE, KF_FILE_REF, KF_FILE, KF_LINE, KF_COL, KF_END_LINE,
+	KF_END_COL, KF_START_OFFSET, KF_END_OFFSET, KF_STMT_HASH, KF_PARENT_CON,
+};
 
-	if (found && o) {
-		memset(o, 0, sizeof(*o));
-		o->id = sqlite3_column_int64(st, 0);
-		o->rel_id = sqlite3_column_int64(st, 1);
-		copy_name(o->name, sqlite3_column_text(st, 2));
-		o->kind = (enum con_kind)sqlite3_column_text(st, 3)[0];
-		o->validated = sqlite3_column_int(st, 4);
-		o->ref_rel_id = sqlite3_column_int64(st, 5);
-		o->index_id = sqlite3_column_int64(st, 6);
-		copy_name(o->not_null_column, sqlite3_column_text(st, 7));
+static const char con_table_sql[] =
+	"CREATE TABLE x(id INTEGER, rel_id INTEGER, name TEXT, kind TEXT, expr TEXT,"
+	" not_null_column TEXT, validated INTEGER, ref_rel_id INTEGER, on_delete TEXT,"
+	" on_update TEXT, is_deferrable INTEGER, index_id INTEGER, created_file INTEGER,"
+	" in_range INTEGER, file_ref INTEGER, file TEXT, line INTEGER, col INTEGER,"
+	" end_line INTEGER, end_col INTEGER, start_offset INTEGER, end_offset INTEGER,"
+	" stmt_hash TEXT, parent_con INTEGER)";
+
+/* the field of each key (enum con_key) */
+static const int con_key_field[CON_KEYS] = {
+	[CK_REL] = KF_REL_ID, [CK_NAME] = KF_NAME, [CK_REF] = KF_REF_REL_ID,
+	[CK_INDEX] = KF_INDEX_ID, [CK_PARENT] = KF_PARENT_CON,
+};
+/* the keys in the order xBestIndex tries them: those with the fewest
+   rows a value first */
+static const enum con_key con_key_order[CON_KEYS] = {
+	CK_INDEX, CK_NAME, CK_PARENT, CK_REF, CK_REL,
+};
+
+/* xBestIndex's plans (idxNum bits) */
+#define KP_ID  1
+#define KP_KEY 2        /* idxNum >> KP_KEY_SHIFT is the key */
+#define KP_IS  4        /* the key compared with IS: NULL (a scan) too */
+#define KP_KEY_SHIFT 8
+
+/* The ids a plan matched, taken at xFilter (a row deleted while the
+   scan runs, a DELETE's own or a cascade's, is skipped). */
+struct con_cursor {
+	sqlite3_vtab_cursor base;
+	struct catalog *c;
+	bool scan;              /* every row in id order: cur is the row */
+	cat_id cur;
+	struct id_list list;    /* else */
+};
+
+static int con_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+		       sqlite3_vtab **out, char **err)
+{
+	(void)argc, (void)argv, (void)err;
+	return vtab_connect(db, aux, con_table_sql, out);
+}
+
+/* The usable constraint on 'field' with operator 'op', or -1 (on
+   "name", only one that compares as the store does: BINARY). */
+static int con_usable(sqlite3_index_info *info, int field, int op)
+{
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+		int col = k->iColumn < 0 ? KF_ID : k->iColumn;
+
+		if (!k->usable || k->op != op || col != field)
+			continue;
+		if (field != KF_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
+			return i;
 	}
-	sqlite3_reset(st);
-	return found ? 0 : -1;
+	return -1;
+}
+
+/* The plan for a lookup by key k (= or IS), false when none is usable. */
+static bool con_key_plan(sqlite3_index_info *info, enum con_key k)
+{
+	int field = con_key_field[k];
+	int eq = con_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ);
+	int is = eq >= 0 ? -1 : con_usable(info, field, SQLITE_INDEX_CONSTRAINT_IS);
+
+	if (eq < 0 && is < 0)
+		return false;
+	info->idxNum = KP_KEY | (eq < 0 ? KP_IS : 0) | ((int)k << KP_KEY_SHIFT);
+	info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
+	info->estimatedCost = 60;
+	info->estimatedRows = 10;
+	return true;
+}
+
+/* Costs as SQLite's own for a large table (see col_best_index()); SQLite
+   checks the constraints again (omit stays 0). */
+static int con_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
+{
+	int id = con_usable(info, KF_ID, SQLITE_INDEX_CONSTRAINT_EQ);
+
+	(void)tab;
+	if (id >= 0) {
+		info->idxNum = KP_ID;
+		info->aConstraintUsage[id].argvIndex = 1;
+		info->estimatedCost = 1;
+		info->estimatedRows = 1;
+		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+		return SQLITE_OK;
+	}
+	for (int i = 0; i < CON_KEYS; i++)
+		if (con_key_plan(info, con_key_order[i]))
+			return SQLITE_OK;
+	info->idxNum = 0;
+	info->estimatedCost = 1e6;
+	info->estimatedRows = 1000000;
+	return SQLITE_OK;
+}
+
+static int con_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+{
+	struct con_cursor *k = sqlite3_malloc(sizeof(*k));
+
+	if (!k)
+		return SQLITE_NOMEM;
+	memset(k, 0, sizeof(*k));
+	k->c = ((struct col_vtab *)tab)->c;
+	id_list_init(&k->list);
+	*out = &k->base;
+	return SQLITE_OK;
+}
+
+static void con_reset(struct con_cursor *k)
+{
+	id_list_reset(&k->list);
+	k->scan = false;
+	k->cur = 0;
+}
+
+static int con_close(sqlite3_vtab_cursor *cur)
+{
+	con_reset((struct con_cursor *)cur);
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+/* The rows whose key equals argv[0]; a value the store cannot look up
+   (a NULL with IS, a name that is not text) is a scan. */
+static void con_filter_key(struct con_cursor *k, int plan, sqlite3_value **argv)
+{
+	const struct constore *s = &k->c->cons;
+	enum con_key key = (enum con_key)(plan >> KP_KEY_SHIFT);
+	int type = sqlite3_value_type(argv[0]);
+	cat_id value = 0;
+
+	if (type == SQLITE_NULL || (key == CK_NAME && type != SQLITE_TEXT)) {
+		k->scan = (plan & KP_IS) || key == CK_NAME;
+		return;
+	}
+	if (key == CK_NAME)
+		value = constore_str_find(s, (const char *)sqlite3_value_text(argv[0]));
+	else if (!link_value(argv[0], &value) || value <= 0)
+		return;
+	for (uint32_t id = constore_key_first(s, key, (uint64_t)value); id;
+	     id = s->rows[id].key_next[key])
+		id_list_add(&k->list, id);
+}
+
+static int con_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
+		      sqlite3_value **argv)
+{
+	struct con_cursor *k = (struct con_cursor *)cur;
+	cat_id id;
+	int known;
+
+	(void)plan_str, (void)argc;
+	con_reset(k);
+	if (plan & KP_ID) {
+		known = value_id(argv[0], &id);
+		if (known > 0 && constore_get(&k->c->cons, id))
+			id_list_add(&k->list, (uint32_t)id);
+		k->scan = known < 0;
+	} else if (plan & KP_KEY) {
+		con_filter_key(k, plan, argv);
+	} else {
+		k->scan = true;
+	}
+	if (k->scan)
+		k->cur = constore_next(&k->c->cons, 0);
+	return SQLITE_OK;
+}
+
+/* The row under the cursor: with a snapshot, the first one may be gone. */
+static cat_id con_cursor_id(struct con_cursor *k)
+{
+	if (k->scan)
+		return k->cur;
+	while (k->list.i < k->list.nr && !constore_get(&k->c->cons, k->list.ids[k->list.i]))
+		k->list.i++;
+	return k->list.i < k->list.nr ? k->list.ids[k->list.i] : 0;
+}
+
+static int con_next(sqlite3_vtab_cursor *cur)
+{
+	struct con_cursor *k = (struct con_cursor *)cur;
+
+	if (k->scan)
+		k->cur = constore_next(&k->c->cons, k->cur);
+	else
+		k->list.i++;
+	return SQLITE_OK;
+}
+
+static int con_eof(sqlite3_vtab_cursor *cur)
+{
+	return !con_cursor_id((struct con_cursor *)cur);
+}
+
+/* The fields that are strings. */
+static void con_text(sqlite3_context *ctx, const struct catalog *c, const struct con_row *r,
+		     int field)
+{
+	const struct constore *s = &c->cons;
+	char hash[HEX_U64];
+	const char *str = NULL;
+
+	switch (field) {
+	case KF_NAME: str = constore_str(s, r->key[CK_NAME]); break;
+	case KF_KIND: result_char(ctx, r->kind); return;
+	case KF_EXPR: str = constore_str(s, r->expr); break;
+	case KF_NOT_NULL_COLUMN: str = constore_str(s, r->not_null_column); break;
+	case KF_ON_DELETE: result_char(ctx, r->on_delete); return;
+	case KF_ON_UPDATE: result_char(ctx, r->on_update); return;
+	case KF_FILE: result_file(ctx, c, r->file_ref); return;
+	case KF_STMT_HASH:
+		hex_u64(hash, r->stmt_hash);
+		sqlite3_result_text(ctx, hash, -1, SQLITE_TRANSIENT);
+		return;
+	default: break;
+	}
+	if (str)
+		sqlite3_result_text(ctx, str, -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static int con_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
+{
+	struct con_cursor *k = (struct con_cursor *)cur;
+	cat_id id = con_cursor_id(k);
+	const struct con_row *r = constore_get(&k->c->cons, id);
+
+	if (!r) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	switch (field) {
+	case KF_ID: sqlite3_result_int64(ctx, id); break;
+	case KF_REL_ID: sqlite3_result_int64(ctx, r->key[CK_REL]); break;
+	case KF_VALIDATED: sqlite3_result_int(ctx, r->validated); break;
+	case KF_REF_REL_ID: result_opt_int(ctx, r->key[CK_REF], r->key[CK_REF]); break;
+	case KF_IS_DEFERRABLE: sqlite3_result_int(ctx, r->is_deferrable); break;
+	case KF_INDEX_ID: result_opt_int(ctx, r->key[CK_INDEX], r->key[CK_INDEX]); break;
+	case KF_CREATED_FILE: sqlite3_result_int(ctx, r->created_file); break;
+	case KF_IN_RANGE: sqlite3_result_int(ctx, r->in_range); break;
+	case KF_FILE_REF: result_opt_int(ctx, r->file_ref, r->file_ref); break;
+	case KF_LINE: sqlite3_result_int(ctx, r->line); break;
+	case KF_COL: sqlite3_result_int(ctx, r->col); break;
+	case KF_END_LINE: sqlite3_result_int(ctx, r->end_line); break;
+	case KF_END_COL: sqlite3_result_int(ctx, r->end_col); break;
+	case KF_START_OFFSET: sqlite3_result_int64(ctx, r->start_offset); break;
+	case KF_END_OFFSET: sqlite3_result_int64(ctx, r->end_offset); break;
+	case KF_PARENT_CON: result_opt_int(ctx, r->key[CK_PARENT], r->key[CK_PARENT]); break;
+	default: con_text(ctx, k->c, r, field); break;
+	}
+	return SQLITE_OK;
+}
+
+static int con_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+{
+	*rowid = con_cursor_id((struct con_cursor *)cur);
+	return SQLITE_OK;
+}
+
+/*
+ * A constraint goes, with what the trigger constraint_gone took along:
+ * its columns, and the constraints that inherit it (theirs too). Its
+ * name is freed (the update hook counted that for the table).
+ */
+static void con_gone(struct catalog *c, cat_id con)
+{
+	uint32_t id;
+
+	if (!constore_get(&c->cons, con))
+		return;
+	constore_delete(&c->cons, con);
+	c->names_freed++;
+	while ((id = linkstore_first(&c->con_cols, (uint64_t)con)))
+		linkstore_delete(&c->con_cols, id);
+	while ((id = constore_key_first(&c->cons, CK_PARENT, (uint64_t)con)))
+		con_gone(c, id);
+}
+
+/* DELETE (a trigger's, when what the constraint belongs to is gone);
+   nothing else. */
+static int con_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
+{
+	(void)rowid;
+	if (argc != 1) {
+		sqlite3_free(tab->zErrMsg);
+		tab->zErrMsg = sqlite3_mprintf("table constraints may not be modified");
+		return SQLITE_READONLY;
+	}
+	con_gone(((struct col_vtab *)tab)->c, sqlite3_value_int64(argv[0]));
+	return SQLITE_OK;
+}
+
+static const sqlite3_module con_module = {
+	.iVersion = 0,
+	.xCreate = con_connect,
+	.xConnect = con_connect,
+	.xBestIndex = con_best_index,
+	.xDisconnect = col_disconnect,
+	.xDestroy = col_disconnect,
+	.xOpen = con_open,
+	.xClose = con_close,
+	.xFilter = con_filter,
+	.xNext = con_next,
+	.xEof = con_eof,
+	.xColumn = con_column,
+	.xRowid = con_rowid,
+	.xUpdate = con_update,
+};
+
+/* The row of constraint 'con' as struct cat_con. */
+static void con_fill(const struct catalog *c, cat_id con, const struct con_row *r,
+		     struct cat_con *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = con;
+	o->rel_id = r->key[CK_REL];
+	copy_name(o->name, (const unsigned char *)constore_str(&c->cons, r->key[CK_NAME]));
+	o->kind = (enum con_kind)r->kind;
+	o->validated = r->validated;
+	o->ref_rel_id = r->key[CK_REF];
+	o->index_id = r->key[CK_INDEX];
+	copy_name(o->not_null_column,
+		  (const unsigned char *)constore_str(&c->cons, r->not_null_column));
+}
+
+/* The first constraint (by id) of 'rel' whose name has the sid 'name',
+   or 0: a relation's names are few, a name's relations mostly one. */
+static uint32_t con_by_name(const struct constore *s, cat_id rel, uint32_t name)
+{
+	for (uint32_t id = constore_key_first(s, CK_NAME, name); id;
+	     id = s->rows[id].key_next[CK_NAME])
+		if (s->rows[id].key[CK_REL] == rel)
+			return id;
+	return 0;
 }
 
 int cat_con_find(struct catalog *c, cat_id rel, const char *name, struct cat_con *out)
 {
-	sqlite3_stmt *st;
+	uint32_t id;
 
-	if (!con_names_may_have(c, name))
+	if (!name || !con_names_may_have(c, name) ||
+	    !(id = con_by_name(&c->cons, rel, constore_str_find(&c->cons, name))))
 		return -1;
-	st = q(c, "SELECT id, rel_id, name, kind, validated, ref_rel_id, index_id,"
-	       " not_null_column FROM constraints WHERE rel_id = ?1 AND name = ?2");
-
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, name);
-	return con_row(st, out);
+	if (out)
+		con_fill(c, id, &c->cons.rows[id], out);
+	return 0;
 }
 
 bool cat_con_name_taken(struct catalog *c, cat_id rel, const char *name)
@@ -2876,59 +3224,75 @@ static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_
 	}
 }
 
+/* A key's value as the store keeps it: 0 (NULL) for none or one that
+   cannot be an id (no row has it). */
+static uint32_t con_key_id(cat_id id)
+{
+	return id > 0 && id < UINT32_MAX ? (uint32_t)id : 0;
+}
+
 cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
-		" validated, ref_rel_id, on_delete, on_update, is_deferrable, index_id, created_file,"
-		" in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset, stmt_hash)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-		" ?17, ?18, ?19, ?20, ?21)");
 	const struct loc *l = &c->origin.loc;
-	char hash[HEX_U64];
+	struct con_row r = { 0 };
 	cat_id id;
 
-	hex_u64(hash, l->stmt_hash);	/* not snprintf(): a call per constraint */
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, d->name);
-	bind_char(st, 3, (char)d->kind);
-	bind_text(st, 4, d->expr);
-	bind_text(st, 5, d->not_null_column);
-	sqlite3_bind_int(st, 6, d->validated);
-	bind_id(st, 7, d->ref_rel_id);
-	bind_char(st, 8, d->kind == CON_FOREIGN ? d->on_delete : 0);
-	bind_char(st, 9, d->kind == CON_FOREIGN ? d->on_update : 0);
-	sqlite3_bind_int(st, 10, d->deferrable);
-	bind_id(st, 11, d->index_id);
-	bind_origin(c, st, 12);
-	sqlite3_bind_int(st, 16, l->col);
-	sqlite3_bind_int(st, 17, l->end_line);
-	sqlite3_bind_int(st, 18, l->end_col);
-	sqlite3_bind_int64(st, 19, (int64_t)l->start);
-	sqlite3_bind_int64(st, 20, (int64_t)l->end);
-	bind_text(st, 21, hash);
+	/* what the table's NOT NULL columns refused */
+	if (!con_key_id(rel) || !d->name || !d->kind) {
+		col_refused(c, "a constraint without a relation, a name or a kind");
+		return 0;
+	}
+	r.key[CK_REL] = (uint32_t)rel;
+	r.key[CK_NAME] = constore_intern(&c->cons, d->name);
+	r.key[CK_REF] = con_key_id(d->ref_rel_id);
+	r.key[CK_INDEX] = con_key_id(d->index_id);
+	r.kind = (char)d->kind;
+	r.expr = constore_intern(&c->cons, d->expr);
+	r.not_null_column = constore_intern(&c->cons, d->not_null_column);
+	r.validated = d->validated;
+	r.on_delete = d->kind == CON_FOREIGN ? d->on_delete : 0;
+	r.on_update = d->kind == CON_FOREIGN ? d->on_update : 0;
+	r.is_deferrable = d->deferrable;
+	r.created_file = c->origin.file_index;
+	r.in_range = c->origin.in_range;
+	r.file_ref = (uint32_t)c->origin_ref;
+	r.line = l->line;
+	r.col = l->col;
+	r.end_line = l->end_line;
+	r.end_col = l->end_col;
+	r.start_offset = (int64_t)l->start;
+	r.end_offset = (int64_t)l->end;
+	r.stmt_hash = l->stmt_hash;
 	con_names_add(c, d->name);
-	c->con_names_expected = true;
-	id = run_insert(c, st);
-	c->con_names_expected = false;
-	if (id)
-		con_add_columns(c, id, d);
+	id = constore_add(&c->cons, &r, 0);
+	con_add_columns(c, id, d);
 	return id;
 }
 
 void cat_con_drop(struct catalog *c, cat_id con)
 {
-	by_id(c, "DELETE FROM constraints WHERE id = ?1", con);
+	con_gone(c, con);
 }
 
 void cat_con_rename(struct catalog *c, cat_id con, const char *name)
 {
+	if (!constore_get(&c->cons, con))
+		return;
+	if (!name) {
+		col_refused(c, "a constraint without a name");
+		return;
+	}
 	con_names_add(c, name);
-	by_id_text(c, "UPDATE constraints SET name = ?2 WHERE id = ?1", con, name);
+	constore_set_key(&c->cons, con, CK_NAME, constore_intern(&c->cons, name));
+	c->names_freed++;
 }
 
 void cat_con_validate(struct catalog *c, cat_id con)
 {
-	by_id(c, "UPDATE constraints SET validated = 1 WHERE id = ?1", con);
+	struct con_row *r = constore_get(&c->cons, con);
+
+	if (r)
+		r->validated = 1;
 }
 
 bool cat_has_constrained_domains(struct catalog *c)
@@ -3214,11 +3578,7 @@ int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
 
 void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con)
 {
-	sqlite3_stmt *st = q(c, "UPDATE constraints SET parent_con = ?2 WHERE id = ?1");
-
-	sqlite3_bind_int64(st, 1, con);
-	bind_id(st, 2, parent_con);
-	run(c, st);
+	constore_set_key(&c->cons, con, CK_PARENT, con_key_id(parent_con));
 }
 
 void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
@@ -3245,43 +3605,47 @@ static void clone_con_columns(struct catalog *c, cat_id from, cat_id con, cat_id
 	}
 }
 
-int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inherit)
+/* The ids of src's constraints of kind 'kind' whose names dst has not,
+   in id order (taken before any is copied). */
+static int con_clone_ids(const struct constore *s, cat_id src, cat_id dst, char kind,
+			 uint32_t **ids)
 {
-	sqlite3_stmt *st = q(c, "SELECT id FROM constraints WHERE rel_id = ?1 AND kind = ?2"
-			     " AND name NOT IN (SELECT name FROM constraints WHERE rel_id = ?3)"
-			     " ORDER BY id");
-	cat_id *ids = NULL;
 	size_t alloc = 0;
 	int n = 0;
-	char k[2] = { kind, 0 };
 
-	sqlite3_bind_int64(st, 1, src);
-	bind_text(st, 2, k);
-	sqlite3_bind_int64(st, 3, dst);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ALLOC_GROW(ids, (size_t)n + 1, alloc);
-		ids[n++] = sqlite3_column_int64(st, 0);
+	*ids = NULL;
+	for (uint32_t id = constore_key_first(s, CK_REL, (uint64_t)src); id;
+	     id = s->rows[id].key_next[CK_REL]) {
+		const struct con_row *r = &s->rows[id];
+
+		if (r->kind != kind || con_by_name(s, dst, r->key[CK_NAME]))
+			continue;
+		ALLOC_GROW(*ids, (size_t)n + 1, alloc);
+		(*ids)[n++] = id;
 	}
-	sqlite3_reset(st);
+	return n;
+}
+
+int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inherit)
+{
+	uint32_t *ids = NULL;
+	int n = src > 0 ? con_clone_ids(&c->cons, src, dst, kind, &ids) : 0;
+
+	if (n && !con_key_id(dst)) {
+		col_refused(c, "a constraint without a relation");
+		n = 0;
+	}
 	for (int i = 0; i < n; i++) {
+		/* all but the index: the copy's name is its source's, in the
+		   filter already */
+		struct con_row r = c->cons.rows[ids[i]];
 		cat_id con;
 
-		st = q(c, "INSERT INTO constraints (rel_id, name, kind, expr, not_null_column,"
-		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
-		       " in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset,"
-		       " stmt_hash, parent_con) SELECT ?2, name, kind, expr, not_null_column,"
-		       " validated, ref_rel_id, on_delete, on_update, is_deferrable, created_file,"
-		       " in_range, file_ref, line, col, end_line, end_col, start_offset, end_offset,"
-		       " stmt_hash, CASE WHEN ?3 THEN id END FROM constraints WHERE id = ?1");
-		sqlite3_bind_int64(st, 1, ids[i]);
-		sqlite3_bind_int64(st, 2, dst);
-		sqlite3_bind_int(st, 3, inherit);
-		/* the copy's name is its source's, in the filter already */
-		c->con_names_expected = true;
-		con = run_insert(c, st);
-		c->con_names_expected = false;
-		if (con)
-			clone_con_columns(c, ids[i], con, dst);
+		r.key[CK_REL] = (uint32_t)dst;
+		r.key[CK_INDEX] = 0;
+		r.key[CK_PARENT] = inherit ? ids[i] : 0;
+		con = constore_add(&c->cons, &r, 0);
+		clone_con_columns(c, ids[i], con, dst);
 	}
 	free(ids);
 	return n;
@@ -3289,10 +3653,11 @@ int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inh
 
 void cat_detach(struct catalog *c, cat_id child)
 {
-	sqlite3_stmt *st = q(c, "UPDATE constraints SET parent_con = NULL WHERE rel_id = ?1");
+	struct constore *s = &c->cons;
 
-	sqlite3_bind_int64(st, 1, child);
-	run(c, st);
+	for (uint32_t id = constore_key_first(s, CK_REL, (uint64_t)child); id;
+	     id = s->rows[id].key_next[CK_REL])
+		constore_set_key(s, id, CK_PARENT, 0);
 	for (uint32_t id = linkstore_first(&c->indexes, (uint64_t)child); id;
 	     id = c->indexes.rows[id].next)
 		linkstore_set_key(&c->indexes, id, 1, 0);
@@ -4084,7 +4449,7 @@ static int rels_live_load(struct catalog *c)
 /*
  * SQLite's image of the database, then the bytes of the index columns,
  * the constraint columns, the views' dependencies, the indexes
- * (linkstore_save()) and the columns
+ * (linkstore_save()), the constraints (constore_save()) and the columns
  * (colstore_save()), their length and the hash of the schema, each
  * eight bytes little-endian: SQLite's own copy of the database, grown
  * (no second copy of it).
@@ -4105,6 +4470,7 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 	if (c->before_range)
 		range_indexes(c);
 	links_save(c, &cols);
+	constore_save(&c->cons, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -4165,7 +4531,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len, links;
+	size_t db_len, cols_len, links, cons;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -4180,7 +4546,8 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 		goto fail_image;
 	/* before SQLite owns the buffer: the database may grow over them */
 	if (!(links = links_load(c, image + db_len, cols_len)) ||
-	    colstore_load(&c->colstore, image + db_len + links, cols_len - links))
+	    !(cons = constore_load(&c->cons, image + db_len + links, cols_len - links)) ||
+	    colstore_load(&c->colstore, image + db_len + links + cons, cols_len - links - cons))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,

@@ -348,10 +348,9 @@ struct cat_fk {
 typedef void (*cat_fk_fn)(void *data, const struct cat_fk *fk);
 /* Foreign keys added by a statement in the lint range, still present. */
 void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
-/* The lint range has its partial indexes (relations_in_range,
-   constraints_in_range): it began after a history, and what it created
-   is found through them. Without them, a query over what the range
-   created does best by scanning. */
+/* The lint range has its partial index (relations_in_range): it began
+   after a history, and what it created is found through it. Without
+   it, a query over what the range created does best by scanning. */
 bool cat_range_indexed(const struct catalog *c);
 
 /* ---- types ---- */

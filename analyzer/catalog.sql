@@ -75,9 +75,9 @@ CREATE TABLE relations (
 -- uses them.
 CREATE INDEX relations_table ON relations(table_id) WHERE table_id IS NOT NULL;
 CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NULL;
--- what the range rules start from: relations_in_range and
--- constraints_in_range, partial indexes made when a lint range begins
--- after a history (catalog.c, range_indexes)
+-- what the range rules start from: relations_in_range, a partial index
+-- made when a lint range begins after a history (catalog.c,
+-- range_indexes)
 
 -- Columns of tables, views and composite types (attnum order).
 --   type:        as PostgreSQL's format_type() prints it
@@ -134,7 +134,15 @@ BEGIN
 	DELETE FROM relations WHERE id = OLD.index_id;
 END;
 
--- Table constraints.
+-- Table constraints, kept in C as the columns are (constore.h; the
+-- virtual table's code is in catalog.c) and shown as a table of
+--   id (also the rowid), rel_id, name, kind, expr, not_null_column,
+--   validated, ref_rel_id, on_delete, on_update, is_deferrable,
+--   index_id, created_file, in_range, file_ref (files.id), file, line,
+--   col, end_line, end_col, start_offset, end_offset, stmt_hash,
+--   parent_con
+-- found by id, rel_id, name, ref_rel_id, index_id and parent_con (rows
+-- in id order).
 --   kind: 'p' primary key, 'u' unique, 'c' check, 'f' foreign key,
 --         'x' exclusion
 --   index_id: the index that enforces a 'p'/'u'/'x' constraint
@@ -143,38 +151,12 @@ END;
 --         'n' set null, 'd' set default
 --   start_offset/end_offset/stmt_hash and the position columns locate the
 --   statement that added the constraint (range rules report there)
-CREATE TABLE constraints (
-	id            INTEGER PRIMARY KEY,
-	rel_id        INTEGER NOT NULL,
-	name          TEXT NOT NULL,
-	kind          TEXT NOT NULL,
-	expr          TEXT,
-	not_null_column TEXT,
-	validated     INTEGER NOT NULL DEFAULT 1,
-	ref_rel_id    INTEGER,
-	on_delete     TEXT,
-	on_update     TEXT,
-	is_deferrable INTEGER NOT NULL DEFAULT 0,
-	index_id      INTEGER,
-	created_file  INTEGER NOT NULL DEFAULT -1,
-	in_range      INTEGER NOT NULL DEFAULT 0,
-	file_ref      INTEGER,        -- files.id
-	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
-	line          INTEGER,
-	col           INTEGER,
-	end_line      INTEGER,
-	end_col       INTEGER,
-	start_offset  INTEGER,
-	end_offset    INTEGER,
-	stmt_hash     TEXT,
-	-- the partitioned (or parent) table's constraint this one inherits
-	parent_con    INTEGER
-);
-CREATE INDEX constraints_rel ON constraints(rel_id);
--- generated constraint names are chosen unique across a schema
-CREATE INDEX constraints_name ON constraints(name);
-CREATE INDEX constraints_parent ON constraints(parent_con) WHERE parent_con IS NOT NULL;
-CREATE INDEX constraints_ref ON constraints(ref_rel_id) WHERE ref_rel_id IS NOT NULL;
+--   parent_con: the partitioned (or parent) table's constraint this one
+--         inherits
+-- A constraint that goes (a DELETE here, from the triggers below) takes
+-- its constraint_columns rows and the constraints that inherit it along,
+-- in C: what the trigger constraint_gone did when it was a table.
+CREATE VIRTUAL TABLE constraints USING migsafe_constraints;
 
 -- A constraint's columns, in C as index_columns is:
 --   con_id, pos, column_id (columns.id), ref_column_id (for a foreign
@@ -301,14 +283,6 @@ BEGIN
 	DELETE FROM triggers WHERE function_id = OLD.id;
 END;
 
--- What ON DELETE CASCADE did for the rows of a constraint, in one
--- trigger program instead of one per foreign key.
-CREATE TRIGGER constraint_gone AFTER DELETE ON constraints
-BEGIN
-	DELETE FROM constraint_columns WHERE con_id = OLD.id;
-	DELETE FROM constraints WHERE parent_con = OLD.id;
-END;
-
 -- A column going away, and what used it (what the foreign keys on
 -- columns.id did, ON DELETE CASCADE, when it was a table): the rows
 -- that name it go; their tables' triggers take the indexes, constraints,
@@ -425,6 +399,5 @@ INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');
 -- Lookups the replay makes for every dropped relation or column (found
 -- by profiling: without them each is a scan, and histories grow
 -- quadratically).
-CREATE INDEX constraints_index ON constraints(index_id) WHERE index_id IS NOT NULL;
 CREATE INDEX sequence_owners_column ON sequence_owners(column_id);
 CREATE INDEX triggers_function ON triggers(function_id);

@@ -18,7 +18,7 @@ void linkstore_init(struct linkstore *s)
 	arena_init(&s->text);
 }
 
-static void map_release(struct ls_map *m)
+void ls_map_release(struct ls_map *m)
 {
 	free(m->ids);
 	free(m->first);
@@ -29,9 +29,9 @@ void linkstore_release(struct linkstore *s)
 	bool by_pos = s->by_pos;
 
 	free(s->rows);
-	map_release(&s->parents);
+	ls_map_release(&s->parents);
 	for (int k = 0; k < LS_KEYS; k++)
-		map_release(&s->keys[k]);
+		ls_map_release(&s->keys[k]);
 	free(s->strs);
 	arena_release(&s->text);
 	linkstore_init(s);
@@ -71,10 +71,10 @@ static void map_grow(struct ls_map *m)
 		m->ids[j] = old.ids[i];
 		m->first[j] = old.first[i];
 	}
-	map_release(&old);
+	ls_map_release(&old);
 }
 
-static uint32_t map_get(const struct ls_map *m, uint32_t id)
+uint32_t ls_map_get(const struct ls_map *m, uint32_t id)
 {
 	size_t i;
 
@@ -86,7 +86,7 @@ static uint32_t map_get(const struct ls_map *m, uint32_t id)
 
 /* The first row's place for 'id', made if need be (an id stays in the
    map once there: a parent or key without rows has first 0). */
-static uint32_t *map_at(struct ls_map *m, uint32_t id)
+uint32_t *ls_map_at(struct ls_map *m, uint32_t id)
 {
 	size_t i;
 
@@ -105,7 +105,7 @@ static uint32_t *map_at(struct ls_map *m, uint32_t id)
 
 static uint32_t *key_head(struct linkstore *s, int k, uint32_t value)
 {
-	return value ? map_at(&s->keys[k], value) : &s->null_first[k];
+	return value ? ls_map_at(&s->keys[k], value) : &s->null_first[k];
 }
 
 /* Into its key value's rows by id: at the end, but for a key changed
@@ -165,7 +165,7 @@ static void key_unlink(struct linkstore *s, int k, uint32_t id)
 static void parent_link(struct linkstore *s, uint32_t id)
 {
 	struct link_row *r = &s->rows[id];
-	uint32_t *at = map_at(&s->parents, r->parent);
+	uint32_t *at = ls_map_at(&s->parents, r->parent);
 
 	while (*at && (!s->by_pos || s->rows[*at].pos <= r->pos))
 		at = &s->rows[*at].next;
@@ -175,7 +175,7 @@ static void parent_link(struct linkstore *s, uint32_t id)
 
 static void parent_unlink(struct linkstore *s, uint32_t id)
 {
-	uint32_t *at = map_at(&s->parents, s->rows[id].parent);
+	uint32_t *at = ls_map_at(&s->parents, s->rows[id].parent);
 
 	while (*at && *at != id)
 		at = &s->rows[*at].next;
@@ -244,14 +244,14 @@ void linkstore_delete(struct linkstore *s, uint32_t id)
 
 uint32_t linkstore_first(const struct linkstore *s, uint64_t parent)
 {
-	return parent && parent <= UINT32_MAX ? map_get(&s->parents, (uint32_t)parent) : 0;
+	return parent && parent <= UINT32_MAX ? ls_map_get(&s->parents, (uint32_t)parent) : 0;
 }
 
 uint32_t linkstore_key_first(const struct linkstore *s, int k, uint64_t value)
 {
 	if (!value)
 		return s->null_first[k];
-	return value <= UINT32_MAX ? map_get(&s->keys[k], (uint32_t)value) : 0;
+	return value <= UINT32_MAX ? ls_map_get(&s->keys[k], (uint32_t)value) : 0;
 }
 
 /* ---- bytes ---- */

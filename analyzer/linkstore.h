@@ -67,6 +67,12 @@ struct linkstore {
 	struct arena text;
 };
 
+/* The map's use (constore.c has its keys in them too): the first row
+   of 'id', or 0; its place, made if need be (an id stays once there). */
+uint32_t ls_map_get(const struct ls_map *m, uint32_t id);
+uint32_t *ls_map_at(struct ls_map *m, uint32_t id);
+void ls_map_release(struct ls_map *m);
+
 /* by_pos is set: a parent's rows come by position */
 void linkstore_init(struct linkstore *s);
 void linkstore_release(struct linkstore *s);

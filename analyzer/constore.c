@@ -1,0 +1,350 @@
+/*
+ * constore.c - the catalog's table constraints in C (see constore.h).
+ */
+#include "constore.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "banned.h"
+
+void constore_init(struct constore *s)
+{
+	memset(s, 0, sizeof(*s));
+	arena_init(&s->text);
+}
+
+void constore_release(struct constore *s)
+{
+	free(s->rows);
+	for (int k = 0; k < CON_KEYS; k++)
+		ls_map_release(&s->keys[k]);
+	free(s->strs);
+	free(s->str_slots);
+	arena_release(&s->text);
+	constore_init(s);
+}
+
+/* ---- strings (as colstore.c interns them) ---- */
+
+static uint64_t str_hash(const char *str)
+{
+	return fnv1a64(str, strlen(str), FNV1A64_INIT);
+}
+
+static void str_slot_put(uint32_t *slots, size_t alloc, uint64_t h, uint32_t sid)
+{
+	size_t i = h & (alloc - 1);
+
+	while (slots[i])
+		i = (i + 1) & (alloc - 1);
+	slots[i] = sid;
+}
+
+static void str_slots_grow(struct constore *s)
+{
+	size_t alloc = s->str_slots_alloc ? 2 * s->str_slots_alloc : 256;
+	uint32_t *slots = xcalloc(alloc, sizeof(*slots));
+
+	for (size_t i = 0; i < s->nr_strs; i++)
+		str_slot_put(slots, alloc, str_hash(s->strs[i]), (uint32_t)i + 1);
+	free(s->str_slots);
+	s->str_slots = slots;
+	s->str_slots_alloc = alloc;
+}
+
+static uint32_t str_lookup(const struct constore *s, const char *str, uint64_t h)
+{
+	size_t i;
+
+	if (!s->str_slots_alloc)
+		return 0;
+	for (i = h & (s->str_slots_alloc - 1); s->str_slots[i];
+	     i = (i + 1) & (s->str_slots_alloc - 1))
+		if (!strcmp(s->strs[s->str_slots[i] - 1], str))
+			return s->str_slots[i];
+	return 0;
+}
+
+uint32_t constore_str_find(const struct constore *s, const char *str)
+{
+	return str ? str_lookup(s, str, str_hash(str)) : 0;
+}
+
+uint32_t constore_intern(struct constore *s, const char *str)
+{
+	uint64_t h;
+	uint32_t sid;
+
+	if (!str)
+		return 0;
+	h = str_hash(str);
+	if ((sid = str_lookup(s, str, h)))
+		return sid;
+	if (2 * (s->nr_strs + 1) > s->str_slots_alloc)
+		str_slots_grow(s);
+	if (s->nr_strs >= UINT32_MAX - 1)
+		die("too many distinct constraint strings");
+	ALLOC_GROW(s->strs, s->nr_strs + 1, s->strs_alloc);
+	s->strs[s->nr_strs++] = arena_strdup(&s->text, str);
+	sid = (uint32_t)s->nr_strs;
+	str_slot_put(s->str_slots, s->str_slots_alloc, h, sid);
+	return sid;
+}
+
+/* ---- the keys' lists ---- */
+
+/* Into its key value's rows by id: at the end, but for a key changed
+   (constore_set_key()) on a row older than the last. */
+static void key_link(struct constore *s, enum con_key k, uint32_t id)
+{
+	struct con_row *r = &s->rows[id];
+	uint32_t *head, last, at;
+
+	r->key_next[k] = r->key_prev[k] = 0;
+	if (!r->key[k])
+		return;
+	head = ls_map_at(&s->keys[k], r->key[k]);
+	if (!*head) {
+		*head = id;
+		r->key_prev[k] = id;
+		return;
+	}
+	last = s->rows[*head].key_prev[k];
+	if (last < id) {
+		r->key_prev[k] = last;
+		s->rows[last].key_next[k] = id;
+		s->rows[*head].key_prev[k] = id;
+		return;
+	}
+	if (*head > id) {               /* the new first */
+		r->key_next[k] = *head;
+		r->key_prev[k] = last;
+		s->rows[*head].key_prev[k] = id;
+		*head = id;
+		return;
+	}
+	for (at = *head; s->rows[at].key_next[k] < id; at = s->rows[at].key_next[k])
+		;
+	r->key_next[k] = s->rows[at].key_next[k];
+	r->key_prev[k] = at;
+	s->rows[r->key_next[k]].key_prev[k] = id;
+	s->rows[at].key_next[k] = id;
+}
+
+static void key_unlink(struct constore *s, enum con_key k, uint32_t id)
+{
+	struct con_row *r = &s->rows[id];
+	uint32_t *head, next = r->key_next[k], prev = r->key_prev[k];
+
+	if (!r->key[k])
+		return;
+	head = ls_map_at(&s->keys[k], r->key[k]);
+	if (*head == id) {
+		*head = next;
+		if (next)
+			s->rows[next].key_prev[k] = prev;
+		return;
+	}
+	s->rows[prev].key_next[k] = next;
+	s->rows[next ? next : *head].key_prev[k] = prev;
+}
+
+uint32_t constore_key_first(const struct constore *s, enum con_key k, uint64_t value)
+{
+	return value && value <= UINT32_MAX ? ls_map_get(&s->keys[k], (uint32_t)value) : 0;
+}
+
+/* ---- rows ---- */
+
+/* Room for rows[id]; the rows between max_id and id are made free. */
+static void rows_reserve(struct constore *s, int64_t id)
+{
+	if ((uint64_t)id >= UINT32_MAX)
+		die("too many constraints");
+	if ((size_t)id >= s->rows_alloc) {
+		size_t alloc = s->rows_alloc ? s->rows_alloc : 256;
+
+		while (alloc <= (size_t)id)
+			alloc += alloc / 2 + 1;
+		s->rows = xrealloc(s->rows, alloc * sizeof(*s->rows));
+		s->rows_alloc = alloc;
+	}
+	memset(s->rows + s->max_id + 1, 0, (size_t)(id - s->max_id - 1) * sizeof(*s->rows));
+}
+
+int64_t constore_add(struct constore *s, const struct con_row *row, int64_t id)
+{
+	if (!id)
+		id = s->max_id + 1;
+	if (id <= s->max_id || !row->key[CK_REL] || !row->key[CK_NAME])
+		BUG("constraint %lld added out of order", (long long)id);
+	rows_reserve(s, id);
+	s->rows[id] = *row;
+	s->max_id = id;
+	s->nr++;
+	for (int k = 0; k < CON_KEYS; k++)
+		key_link(s, k, (uint32_t)id);
+	return id;
+}
+
+void constore_delete(struct constore *s, int64_t id)
+{
+	struct con_row *r = constore_get(s, id);
+
+	if (!r)
+		return;
+	for (int k = 0; k < CON_KEYS; k++)
+		key_unlink(s, k, (uint32_t)id);
+	memset(r, 0, sizeof(*r));
+	s->nr--;
+	while (s->max_id && !s->rows[s->max_id].key[CK_REL])
+		s->max_id--;
+}
+
+void constore_set_key(struct constore *s, int64_t id, enum con_key k, uint32_t value)
+{
+	struct con_row *r = constore_get(s, id);
+
+	if (!r || k == CK_REL || r->key[k] == value)
+		return;
+	key_unlink(s, k, (uint32_t)id);
+	r->key[k] = value;
+	key_link(s, k, (uint32_t)id);
+}
+
+int64_t constore_next(const struct constore *s, int64_t id)
+{
+	if (id < 0)
+		id = 0;
+	while (++id <= s->max_id)
+		if (s->rows[id].key[CK_REL])
+			return id;
+	return 0;
+}
+
+/* ---- as bytes (a cached catalog's image carries them) ---- */
+
+/* id, the keys, expr, not_null_column, file_ref, eight int32, two
+   int64 and the hash (two words each), kind and the actions packed */
+#define ROW_WORDS (1 + CON_KEYS + 3 + 8 + 6 + 1)
+
+/* Each field on its own: a struct's padding is not data. */
+static void put_row(struct strbuf *out, uint32_t id, const struct con_row *r)
+{
+	const uint32_t v[] = {
+		r->expr, r->not_null_column, r->file_ref,
+		(uint32_t)r->validated, (uint32_t)r->is_deferrable, (uint32_t)r->created_file,
+		(uint32_t)r->in_range, (uint32_t)r->line, (uint32_t)r->col,
+		(uint32_t)r->end_line, (uint32_t)r->end_col,
+		(uint32_t)(unsigned char)r->kind | (uint32_t)(unsigned char)r->on_delete << 8 |
+		(uint32_t)(unsigned char)r->on_update << 16,
+	};
+
+	put_u32(out, id);
+	for (int k = 0; k < CON_KEYS; k++)
+		put_u32(out, r->key[k]);
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		put_u32(out, v[i]);
+	put_u64(out, (uint64_t)r->start_offset);
+	put_u64(out, (uint64_t)r->end_offset);
+	put_u64(out, r->stmt_hash);
+}
+
+void constore_save(const struct constore *s, struct strbuf *out)
+{
+	put_u32(out, (uint32_t)s->nr_strs);
+	for (size_t i = 0; i < s->nr_strs; i++)
+		strbuf_add(out, s->strs[i], strlen(s->strs[i]) + 1);
+	put_u32(out, (uint32_t)s->nr);
+	for (int64_t id = constore_next(s, 0); id; id = constore_next(s, id))
+		put_row(out, (uint32_t)id, &s->rows[id]);
+}
+
+/* A saved string id, as the store now has it; 0 for 0, and one that
+   names no string makes the bytes bad. */
+static uint32_t get_sid(struct reader *b, const uint32_t *map, uint32_t nr)
+{
+	uint32_t sid = rd_u32(b);
+
+	if (sid > nr)
+		b->bad = true;
+	return sid && sid <= nr ? map[sid - 1] : 0;
+}
+
+static int load_strings(struct constore *s, struct reader *b, uint32_t **map, uint32_t *nr)
+{
+	*nr = rd_u32(b);
+	if (b->bad || *nr > (size_t)(b->end - b->p))   /* a byte each at least */
+		return -1;
+	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
+	for (uint32_t i = 0; i < *nr; i++) {
+		const unsigned char *nul = memchr(b->p, '\0', (size_t)(b->end - b->p));
+
+		if (!nul)
+			return -1;
+		(*map)[i] = constore_intern(s, (const char *)b->p);
+		b->p = nul + 1;
+	}
+	return 0;
+}
+
+static int load_row(struct constore *s, struct reader *b, const uint32_t *map, uint32_t nr,
+		    uint64_t max_id)
+{
+	struct con_row r = { 0 };
+	uint32_t id = rd_u32(b), packed;
+
+	for (int k = 0; k < CON_KEYS; k++)
+		r.key[k] = k == CK_NAME ? get_sid(b, map, nr) : rd_u32(b);
+	r.expr = get_sid(b, map, nr);
+	r.not_null_column = get_sid(b, map, nr);
+	r.file_ref = rd_u32(b);
+	r.validated = (int32_t)rd_u32(b);
+	r.is_deferrable = (int32_t)rd_u32(b);
+	r.created_file = (int32_t)rd_u32(b);
+	r.in_range = (int32_t)rd_u32(b);
+	r.line = (int32_t)rd_u32(b);
+	r.col = (int32_t)rd_u32(b);
+	r.end_line = (int32_t)rd_u32(b);
+	r.end_col = (int32_t)rd_u32(b);
+	packed = rd_u32(b);
+	r.kind = (char)(packed & 0xff);
+	r.on_delete = (char)(packed >> 8 & 0xff);
+	r.on_update = (char)(packed >> 16 & 0xff);
+	r.start_offset = (int64_t)rd_u64(b);
+	r.end_offset = (int64_t)rd_u64(b);
+	r.stmt_hash = rd_u64(b);
+	/* what constore_add() takes: ids ascending, a relation and a name */
+	if (b->bad || id <= s->max_id || id > max_id || !r.key[CK_REL] ||
+	    r.key[CK_REL] >= UINT32_MAX || !r.key[CK_NAME] || !r.kind || packed >> 24)
+		return -1;
+	constore_add(s, &r, id);
+	return 0;
+}
+
+size_t constore_load(struct constore *s, const void *data, size_t len)
+{
+	struct reader b = { data, (const unsigned char *)data + len, false };
+	uint32_t *map = NULL;
+	uint32_t nr_strs, nr_rows;
+	uint64_t max_id;
+	size_t ret = 0;
+
+	if (load_strings(s, &b, &map, &nr_strs))
+		goto out;
+	nr_rows = rd_u32(&b);
+	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
+		goto out;
+	/* ids have gaps (dropped constraints): one far beyond what the rows
+	   can account for is damage, never memory to reserve */
+	max_id = 16 * (uint64_t)nr_rows + 65536;
+	for (uint32_t i = 0; i < nr_rows; i++)
+		if (load_row(s, &b, map, nr_strs, max_id))
+			goto out;
+	ret = (size_t)(b.p - (const unsigned char *)data);
+out:
+	free(map);
+	return ret;
+}
