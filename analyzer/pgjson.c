@@ -21,6 +21,10 @@
 
 #include "util.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "banned.h"
 
 /* Nodes are taken from the allocator this many at a time. */
@@ -28,6 +32,7 @@
 
 struct dec {
 	unsigned char *p;          /* the next byte to read */
+	const unsigned char *nul;  /* the text's NUL */
 	int depth;                 /* arrays and objects open */
 	cJSON *free, *end;         /* nodes allocated, not handed out yet */
 	pgjson_alloc_fn *alloc;
@@ -262,13 +267,39 @@ static bool parse_escaped(struct dec *d, unsigned char *in, char **out)
 /* Where a string's plain run ends: at a quote, a backslash or the NUL. */
 static const bool string_stop[256] = { [0] = true, ['"'] = true, ['\\'] = true };
 
+/*
+ * The first quote, backslash or NUL from q on. Sixteen bytes at a time
+ * while they all lie before the text's NUL (the bytes behind the cursor
+ * change, those ahead do not): a tree's strings are short but many, and
+ * the loop a byte at a time was a fifth of the decoder.
+ */
+static unsigned char *string_end(unsigned char *q, const unsigned char *nul)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+
+	while (nul - q >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+		int m = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+						       _mm_cmpeq_epi8(v, backslash)));
+
+		if (m)
+			return q + __builtin_ctz((unsigned)m);
+		q += 16;
+	}
+#else
+	(void)nul;
+#endif
+	while (!string_stop[*q])
+		q++;
+	return q;
+}
+
 /* *d->p is '"': the string, unescaped and NUL-terminated in place. */
 static bool parse_string(struct dec *d, char **out)
 {
-	unsigned char *s = d->p + 1, *q = s;
+	unsigned char *s = d->p + 1, *q = string_end(s, d->nul);
 
-	while (!string_stop[*q])
-		q++;
 	*out = (char *)s;
 	if (*q == '"') {
 		*q = '\0';
@@ -404,11 +435,12 @@ static bool parse_value(struct dec *d, cJSON *item)
 
 cJSON *pgjson_parse(char *text, pgjson_alloc_fn *alloc, void *data)
 {
-	struct dec d = { (unsigned char *)text, 0, NULL, NULL, alloc, data };
+	struct dec d = { (unsigned char *)text, NULL, 0, NULL, NULL, alloc, data };
 	cJSON *root;
 
 	if (!text || !(root = new_node(&d)))
 		return NULL;
+	d.nul = (const unsigned char *)text + strlen(text);
 	/* cJSON skips a BOM only when a byte follows it */
 	if (d.p[0] == 0xEF && d.p[1] == 0xBB && d.p[2] == 0xBF && d.p[3])
 		d.p += 3;
