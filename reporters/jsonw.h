@@ -51,14 +51,23 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSONW_MAX_DEPTH 32
 #define JSONW_BUF 4096
+/*
+ * Room past the buffer's JSONW_BUF bytes that never holds output: the
+ * writer stores a few fixed-size blocks (all the spaces an indent may
+ * need, a string's last bytes padded to the size it checks at once)
+ * whose tail lands there, cheaper than copies of the exact length.
+ * jsonw.c asserts it is enough.
+ */
+#define JSONW_SLACK 64
 
 struct jsonw {
 	FILE *out;               /* not owned */
-	size_t len;              /* bytes in buf not yet given to out */
-	char buf[JSONW_BUF];
+	size_t len;              /* bytes in buf not yet given to out, at most JSONW_BUF */
+	char buf[JSONW_BUF + JSONW_SLACK];
 	int depth;               /* containers open */
 	bool after_key;          /* a key was written; its value is next */
 	bool done;               /* the top-level value is complete */
@@ -75,18 +84,37 @@ void jsonw_object_end(struct jsonw *w);
 void jsonw_array_begin(struct jsonw *w);
 void jsonw_array_end(struct jsonw *w);
 
-/* The next member's key, in an object. */
-void jsonw_key(struct jsonw *w, const char *key);
-
 /* A string value; JSON null when s is NULL. */
 void jsonw_str(struct jsonw *w, const char *s);
 void jsonw_int(struct jsonw *w, long long v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
 
+/*
+ * Keys: the _n functions take the key's length (strlen(key)). Keys are
+ * string literals nearly always, so the functions below are inline:
+ * where the key is a literal, its strlen() is done at compile time.
+ */
+void jsonw_key_n(struct jsonw *w, const char *key, size_t n);
+void jsonw_key_str_n(struct jsonw *w, const char *key, size_t n, const char *s);
+void jsonw_key_int_n(struct jsonw *w, const char *key, size_t n, long long v);
+
+/* The next member's key, in an object. */
+static inline void jsonw_key(struct jsonw *w, const char *key)
+{
+	jsonw_key_n(w, key, strlen(key));
+}
+
 /* A key and its value. */
-void jsonw_key_str(struct jsonw *w, const char *key, const char *s);
-void jsonw_key_int(struct jsonw *w, const char *key, long long v);
+static inline void jsonw_key_str(struct jsonw *w, const char *key, const char *s)
+{
+	jsonw_key_str_n(w, key, strlen(key), s);
+}
+
+static inline void jsonw_key_int(struct jsonw *w, const char *key, long long v)
+{
+	jsonw_key_int_n(w, key, strlen(key), v);
+}
 
 /* Hand what the writer holds to the stream (fwrite, not fflush). */
 void jsonw_flush(struct jsonw *w);

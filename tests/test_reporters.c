@@ -761,6 +761,79 @@ START_TEST(test_jsonw_many_members)
 }
 END_TEST
 
+/*
+ * Fill s with n bytes of one of a few kinds: plain letters, or letters
+ * with a byte that needs escaping, or a valid two-byte sequence, at a
+ * place that moves with i. Keys start with 'K' (never "n" or "d").
+ */
+static void edge_text(char *s, size_t n, int i, bool key)
+{
+	static const char specials[] = { '"', '\\', '\n', '\x01', '\x1f' };
+
+	for (size_t j = 0; j < n; j++)
+		s[j] = (char)('a' + (i + (int)j) % 26);
+	if (key && n)
+		s[0] = 'K';
+	if (n > 1 && i % 3 == 1)
+		s[1 + (size_t)i % (n - 1)] = specials[i % ARRAY_SIZE(specials)];
+	else if (!key && n > 2 && i % 3 == 2)
+		memcpy(s + 1 + (size_t)i % (n - 2), "\xc3\xa9", 2);
+	s[n] = '\0';
+}
+
+/*
+ * Members never flushed, keys and values of every length around a
+ * block's (the writer checks 16 or 8 bytes at a time), plain or not, at
+ * depths that vary: the buffer fills in the middle of each kind of piece
+ * - a line's indent, a key written whole, one that needs escaping, a
+ * value, a number - and the document must still be jansson's.
+ */
+START_TEST(test_jsonw_buffer_edges)
+{
+	json_t *root = json_array();
+	struct wbuf b;
+	struct jsonw *w = wbuf_open(&b);
+	char *ours, *theirs, key[48], val[48];
+
+	jsonw_array_begin(w);
+	for (int i = 0; i < 3000; i++) {
+		int depth = i % 6;
+		long long n = (i % 2 ? -1LL : 1LL) * i * 1000003LL * (i % 11);
+		json_t *top = json_object(), *o = top;
+
+		edge_text(key, (size_t)(i % 37) + 1, i, true);
+		edge_text(val, (size_t)(i * 7 % 41), i / 3, false);
+		jsonw_object_begin(w);
+		for (int d = 0; d < depth; d++) {
+			json_t *inner = json_object();
+
+			json_object_set_new(o, "d", inner);
+			o = inner;
+			jsonw_key(w, "d");
+			jsonw_object_begin(w);
+		}
+		json_object_set_new(o, key, json_string(val));
+		json_object_set_new(o, "n", json_integer(n));
+		jsonw_key_str(w, key, val);
+		jsonw_key_int(w, "n", n);
+		for (int d = 0; d <= depth; d++)
+			jsonw_object_end(w);
+		json_array_append_new(root, top);
+	}
+	jsonw_array_end(w);
+	jsonw_finish(w);
+	ours = wbuf_close(&b);
+	theirs = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ck_assert_ptr_nonnull(theirs);
+	ck_assert_uint_gt(strlen(theirs), 20 * JSONW_BUF);
+	ck_assert_uint_eq(strlen(ours), strlen(theirs) + 1);
+	ck_assert(!strncmp(ours, theirs, strlen(theirs)));
+	free(theirs);
+	free(ours);
+	json_decref(root);
+}
+END_TEST
+
 /* Between a reporter's calls the stream holds all that was written. */
 START_TEST(test_jsonw_flush)
 {
@@ -1710,6 +1783,7 @@ static Suite *reporters_suite(void)
 	tcase_add_test(tc, test_jsonw_word_edges);
 	tcase_add_test(tc, test_jsonw_longer_than_buffer);
 	tcase_add_test(tc, test_jsonw_many_members);
+	tcase_add_test(tc, test_jsonw_buffer_edges);
 	tcase_add_test(tc, test_jsonw_flush);
 	tcase_add_test(tc, test_fingerprint_hex);
 	tcase_add_test(tc, test_jsonw_nesting);
