@@ -203,6 +203,8 @@ struct create_table {
 	int nr_inherits;
 	struct qname partition_of;            /* PARTITION OF parent; name NULL if not */
 	const char *partition_by;             /* PARTITION BY text, NULL if not */
+	const char *partition_key;            /* the same as DDL: "RANGE (\"createdAt\")" */
+	const char *partition_bound;          /* a partition's "FOR VALUES ..." or "DEFAULT" */
 	struct qname *like;                   /* LIKE source tables */
 	unsigned *like_options;               /* per LIKE: INCLUDING bits (LIKE_*) */
 	int *like_pos;                        /* per LIKE: columns defined before it */
@@ -287,6 +289,7 @@ struct alter_cmd {
 	struct expr *expr;             /* SET DEFAULT */
 	struct constraint_def *con;    /* ADD CONSTRAINT */
 	struct qname partition;        /* ATTACH/DETACH PARTITION */
+	const char *partition_bound;   /* ATTACH's "FOR VALUES ..." or "DEFAULT" */
 	enum identity_kind identity;   /* ADD IDENTITY */
 	bool if_exists;                /* DROP COLUMN/CONSTRAINT IF EXISTS */
 	bool if_not_exists;            /* ADD COLUMN IF NOT EXISTS */

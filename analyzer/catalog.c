@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "keywords.h"
 #include "types.h"
 #include "banned.h"
 
@@ -1738,6 +1739,190 @@ void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null)
 		r->flags = (uint8_t)((r->flags & ~CS_NOT_NULL) | (not_null ? CS_NOT_NULL : 0));
 }
 
+/* ---- a renamed column in stored expressions ---- */
+
+static bool ident_start(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (unsigned char)ch >= 0x80;
+}
+
+static bool ident_char(char ch)
+{
+	return ident_start(ch) || (ch >= '0' && ch <= '9') || ch == '$';
+}
+
+/* The name an identifier token at p spells (a quoted one unescaped)
+   into 'name'; returns the token's end. */
+static const char *ident_token(const char *p, struct strbuf *name)
+{
+	strbuf_reset(name);
+	if (*p != '"') {
+		while (ident_char(*p))
+			strbuf_addch(name, *p++);
+		return p;
+	}
+	for (p++; *p && (*p != '"' || p[1] == '"'); p++) {
+		p += *p == '"';
+		strbuf_addch(name, *p);
+	}
+	return *p ? p + 1 : p;
+}
+
+/* Is the token [start, end) of 'text' a column reference: not a type
+   after "::", not a qualified name's part, not a function's name? */
+static bool column_position(const char *text, const char *start, const char *end)
+{
+	const char *b = start, *a = end;
+
+	while (b > text && b[-1] == ' ')
+		b--;
+	while (*a == ' ')
+		a++;
+	if (b > text && (b[-1] == '.' || (b[-1] == ':' && b - 1 > text && b[-2] == ':')))
+		return false;
+	return *a != '(' && *a != '.';
+}
+
+/*
+ * 'text' with every reference to column 'from' naming 'to' instead, or
+ * NULL when it has none. The text is parse.c's rendering: strings in
+ * single quotes, names bare (a bare keyword is never a column: a column
+ * so named is rendered quoted) or double-quoted.
+ */
+static char *rename_in_expr(const char *text, const char *from, const char *to)
+{
+	struct strbuf out, name;
+	bool changed = false;
+	const char *p = text;
+
+	strbuf_init(&out);
+	strbuf_init(&name);
+	while (*p) {
+		const char *end;
+
+		if (*p == '\'') {
+			end = p + 1;
+			while (*end && (*end != '\'' || end[1] == '\''))
+				end += *end == '\'' ? 2 : 1;
+			end += *end == '\'';
+			strbuf_add(&out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		if (*p != '"' && (!ident_start(*p) || (p > text && ident_char(p[-1])))) {
+			strbuf_addch(&out, *p++);
+			continue;
+		}
+		end = ident_token(p, &name);
+		if (!strcmp(name.buf, from) && (*p == '"' || !ident_needs_quotes(name.buf)) &&
+		    column_position(text, p, end)) {
+			add_ident(&out, to);
+			changed = true;
+		} else {
+			strbuf_add(&out, p, (size_t)(end - p));
+		}
+		p = end;
+	}
+	strbuf_release(&name);
+	if (!changed) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out);
+}
+
+static void rename_in_con_exprs(struct catalog *c, cat_id table, const char *from, const char *to)
+{
+	struct constore *s = &c->cons;
+
+	for (uint32_t id = constore_key_first(s, CK_REL, (uint64_t)table); id;
+	     id = s->rows[id].key_next[CK_REL]) {
+		struct con_row *r = &s->rows[id];
+		const char *text = constore_str(s, r->expr);
+		char *e = text ? rename_in_expr(text, from, to) : NULL;
+
+		if (e) {
+			r->expr = constore_intern(s, e);
+			free(e);
+		}
+		text = constore_str(s, r->not_null_column);
+		if (text && !strcmp(text, from))
+			r->not_null_column = constore_intern(s, to);
+	}
+}
+
+/* A colstore string through rename_in_expr(); the same id if unchanged. */
+static cs_str rename_in_col_str(struct catalog *c, cs_str sid, const char *from, const char *to)
+{
+	const char *text = colstore_str(&c->colstore, sid);
+	char *e = text ? rename_in_expr(text, from, to) : NULL;
+
+	if (e) {
+		sid = colstore_intern(&c->colstore, e);
+		free(e);
+	}
+	return sid;
+}
+
+static void rename_in_col_exprs(struct catalog *c, cat_id table, const char *from, const char *to)
+{
+	sqlite3_stmt *st = q(c, "SELECT id FROM columns WHERE rel_id = ?1");
+	cat_id *ids = NULL;
+	size_t n = 0, alloc = 0;
+
+	sqlite3_bind_int64(st, 1, table);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(ids, n + 1, alloc);
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	for (size_t i = 0; i < n; i++) {
+		struct col_row *r = colstore_get(&c->colstore, ids[i]);
+
+		if (!r)
+			continue;
+		r->default_expr = rename_in_col_str(c, r->default_expr, from, to);
+		r->generated = rename_in_col_str(c, r->generated, from, to);
+	}
+	free(ids);
+}
+
+/* A linkstore row's string k through rename_in_expr(). */
+static void rename_in_link_str(struct linkstore *s, uint32_t id, int k, const char *from,
+			       const char *to)
+{
+	const char *text = linkstore_str(s, s->rows[id].str[k]);
+	char *e = text ? rename_in_expr(text, from, to) : NULL;
+
+	if (e)
+		linkstore_set_str(s, id, k, e);
+	free(e);
+}
+
+/* The indexes store holds a table's indexes as its rows (key 0: the
+   index's relation), the index_cols store an index's columns. */
+static void rename_in_index_exprs(struct catalog *c, cat_id table, const char *from,
+				  const char *to)
+{
+	struct linkstore *ix = &c->indexes, *ic = &c->index_cols;
+
+	for (uint32_t row = linkstore_first(ix, (uint64_t)table); row; row = ix->rows[row].next) {
+		rename_in_link_str(ix, row, 0, from, to);   /* the predicate */
+		for (uint32_t id = linkstore_first(ic, ix->rows[row].key[0]); id;
+		     id = ic->rows[id].next)
+			if (!ic->rows[id].key[0])   /* an expression, not a column */
+				rename_in_link_str(ic, id, 0, from, to);
+	}
+}
+
+void cat_col_rename_refs(struct catalog *c, cat_id table, const char *from, const char *to)
+{
+	rename_in_con_exprs(c, table, from, to);
+	rename_in_col_exprs(c, table, from, to);
+	rename_in_index_exprs(c, table, from, to);
+}
+
 void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility)
 {
 	struct col_row *r = colstore_get(&c->colstore, col);
@@ -2368,7 +2553,8 @@ struct link_table {
 	size_t store;                   /* offsetof() the catalog's store */
 };
 
-/* index_columns: expr, is_include (flag bit 0), descending (bit 1) */
+/* index_columns: expr, is_include (flag bit 0), descending (bit 1),
+   opclass */
 #define IC_INCLUDE 1u
 #define IC_DESC    2u
 
@@ -2386,6 +2572,12 @@ static void index_col_field(sqlite3_context *ctx, const struct linkstore *s,
 		break;
 	case 4: sqlite3_result_int(ctx, !!(r->flags & IC_INCLUDE)); break;
 	case 5: sqlite3_result_int(ctx, !!(r->flags & IC_DESC)); break;
+	case 6:
+		if (r->str[1])
+			sqlite3_result_text(ctx, linkstore_str(s, r->str[1]), -1, SQLITE_STATIC);
+		else
+			sqlite3_result_null(ctx);
+		break;
 	default: sqlite3_result_null(ctx); break;
 	}
 }
@@ -2393,7 +2585,7 @@ static void index_col_field(sqlite3_context *ctx, const struct linkstore *s,
 static const struct link_table index_cols_table = {
 	"migsafe_index_columns",
 	"CREATE TABLE x(index_id INTEGER, pos INTEGER, column_id INTEGER, expr TEXT,"
-	" is_include INTEGER, descending INTEGER)",
+	" is_include INTEGER, descending INTEGER, opclass TEXT)",
 	0, 1, 1, { 2, -1 }, false, index_col_field, offsetof(struct catalog, index_cols),
 };
 
@@ -3355,7 +3547,7 @@ cat_id cat_index_add(struct catalog *c, cat_id schema, const char *name, cat_id 
 		      (unique ? IX_UNIQUE : 0) | (primary ? IX_PRIMARY : 0));
 	for (int i = 0; i < nr_cols; i++) {
 		uint32_t col[LS_KEYS] = { (uint32_t)cols[i].column_id, 0 };
-		const char *expr[LS_STRS] = { cols[i].expr, NULL };
+		const char *expr[LS_STRS] = { cols[i].expr, cols[i].opclass };
 
 		if (!col_ref_ok(c, cols[i].column_id, true))
 			continue;
@@ -3673,7 +3865,7 @@ static char *dup_text(sqlite3_stmt *st, int col)
 
 static void index_info_columns(struct catalog *c, struct cat_index_info *ix)
 {
-	sqlite3_stmt *st = q(c, "SELECT cl.name, ic.expr, ic.is_include, ic.descending"
+	sqlite3_stmt *st = q(c, "SELECT cl.name, ic.expr, ic.is_include, ic.descending, ic.opclass"
 			     " FROM index_columns ic LEFT JOIN columns cl ON cl.id = ic.column_id"
 			     " WHERE ic.index_id = ?1 ORDER BY ic.pos");
 	size_t alloc = 0;
@@ -3684,7 +3876,8 @@ static void index_info_columns(struct catalog *c, struct cat_index_info *ix)
 		copy_name(ix->cols[ix->nr_cols].name, sqlite3_column_text(st, 0));
 		ix->cols[ix->nr_cols].expr = dup_text(st, 1);
 		ix->cols[ix->nr_cols].include = sqlite3_column_int(st, 2);
-		ix->cols[ix->nr_cols++].desc = sqlite3_column_int(st, 3);
+		ix->cols[ix->nr_cols].desc = sqlite3_column_int(st, 3);
+		ix->cols[ix->nr_cols++].opclass = dup_text(st, 4);
 	}
 	sqlite3_reset(st);
 }
@@ -3725,8 +3918,10 @@ int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out,
 void cat_index_list_free(struct cat_index_info *list, int nr)
 {
 	for (int i = 0; i < nr; i++) {
-		for (int j = 0; j < list[i].nr_cols; j++)
+		for (int j = 0; j < list[i].nr_cols; j++) {
 			free(list[i].cols[j].expr);
+			free(list[i].cols[j].opclass);
+		}
 		free(list[i].cols);
 		free(list[i].predicate);
 	}
@@ -4071,6 +4266,21 @@ static void retype_columns(struct catalog *c, const char *schema, const char *na
 void cat_type_set_constrained(struct catalog *c, cat_id type)
 {
 	by_id(c, "UPDATE types SET constrained = 1 WHERE id = ?1", type);
+}
+
+void cat_rel_set_partition_key(struct catalog *c, cat_id rel, const char *text)
+{
+	by_id_text(c, "UPDATE relations SET partition_key = ?2 WHERE id = ?1", rel, text);
+}
+
+void cat_rel_set_partition_bound(struct catalog *c, cat_id rel, const char *text)
+{
+	by_id_text(c, "UPDATE relations SET partition_bound = ?2 WHERE id = ?1", rel, text);
+}
+
+void cat_type_set_definition(struct catalog *c, cat_id type, const char *text)
+{
+	by_id_text(c, "UPDATE types SET definition = ?2 WHERE id = ?1", type, text);
 }
 
 void cat_type_drop(struct catalog *c, cat_id type)

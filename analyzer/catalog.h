@@ -151,6 +151,11 @@ struct cat_col_def {
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *def);
 void cat_col_drop(struct catalog *c, cat_id col);
 void cat_col_rename(struct catalog *c, cat_id col, const char *name);
+/* After a column of 'table' was renamed 'from' -> 'to': the expressions
+   stored with the table (defaults, generated columns, CHECKs, index keys
+   and predicates) name it by its new name, as PostgreSQL, which keeps
+   them by attnum, prints them. */
+void cat_col_rename_refs(struct catalog *c, cat_id table, const char *from, const char *to);
 void cat_col_set_type(struct catalog *c, cat_id col, const struct type_ref *type);
 void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null);
 void cat_col_set_default(struct catalog *c, cat_id col, const char *expr, char volatility);
@@ -218,6 +223,7 @@ int cat_primary_key(struct catalog *c, cat_id rel, cat_id **cols, int *nr);
 struct cat_index_col {
 	cat_id column_id;       /* 0 for an expression */
 	const char *expr;
+	const char *opclass;    /* as written (gin_trgm_ops), NULL: the default */
 	bool include;
 	bool desc;
 };
@@ -284,6 +290,7 @@ struct cat_index_info {
 	struct {
 		char name[NAMEBUF];     /* "" for an expression */
 		char *expr;             /* malloc'ed or NULL */
+		char *opclass;          /* malloc'ed or NULL */
 		bool include, desc;
 	} *cols;                    /* malloc'ed */
 };
@@ -360,6 +367,12 @@ cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char 
 /* A domain with NOT NULL or CHECK constraints (adding a column of it
    rewrites the table: the constraints are checked for every row). */
 void cat_type_set_constrained(struct catalog *c, cat_id type);
+/* The clauses after a domain's type, or a composite's attribute list
+   (types.definition). */
+void cat_type_set_definition(struct catalog *c, cat_id type, const char *text);
+/* relations.partition_key and partition_bound (for inspect's DDL) */
+void cat_rel_set_partition_key(struct catalog *c, cat_id rel, const char *text);
+void cat_rel_set_partition_bound(struct catalog *c, cat_id rel, const char *text);
 /* Dropping a type (CASCADE) drops the columns of that type. */
 void cat_type_drop(struct catalog *c, cat_id type);
 /* Renaming a type or moving it renames it in every column that uses it. */

@@ -59,6 +59,10 @@ CREATE TABLE relations (
 	rls_forced    INTEGER NOT NULL DEFAULT 0,
 	comment       TEXT,
 	definition    TEXT,            -- views: the query text
+	-- a partitioned table's PARTITION BY ("RANGE (created_at)"), a
+	-- partition's bound ("FOR VALUES IN ('eu')", "DEFAULT"), as DDL
+	partition_key TEXT,
+	partition_bound TEXT,
 	-- CREATE TABLE AS whose query's columns could not all be derived:
 	-- a column named on it is taken on trust, as for a view
 	columns_unknown INTEGER NOT NULL DEFAULT 0,
@@ -116,7 +120,8 @@ CREATE VIRTUAL TABLE indexes USING migsafe_indexes;
 -- An index's columns, kept in C like the columns (linkstore.h; the
 -- virtual table's code is in catalog.c) and shown as a table of
 --   index_id, pos (1-based), column_id (columns.id; NULL: an expression,
---   whose normalised text is expr), expr, is_include, descending
+--   whose normalised text is expr), expr, is_include, descending,
+--   opclass (the operator class as written, NULL: the type's default)
 -- found by index_id (rows by pos), by index_id and pos, by column_id.
 -- Dropping a column drops every index that uses it: column_gone.
 CREATE VIRTUAL TABLE index_columns USING migsafe_index_columns;
@@ -199,13 +204,17 @@ BEGIN
 END;
 
 -- Types that are not relations: enums, domains, composite types ('e',
--- 'd', 'c'). base_type is a domain's underlying type.
+-- 'd', 'c'). base_type is a domain's underlying type (as format_type()
+-- prints it). definition is what CREATE DOMAIN gave after the type (its
+-- NOT NULL, DEFAULT and CHECK clauses, normalised) or CREATE TYPE AS the
+-- attribute list ("(w integer, h integer)"), for inspect --format sql.
 CREATE TABLE types (
 	id            INTEGER PRIMARY KEY,
 	schema_id     INTEGER NOT NULL,
 	name          TEXT NOT NULL,
 	kind          TEXT NOT NULL,
 	base_type     TEXT,
+	definition    TEXT,
 	not_null      INTEGER NOT NULL DEFAULT 0,
 	constrained   INTEGER NOT NULL DEFAULT 0,   -- a domain with NOT NULL or CHECK
 	created_file  INTEGER NOT NULL DEFAULT -1,

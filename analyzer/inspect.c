@@ -3,7 +3,11 @@
  *
  * The catalog is read once into a JSON document (the documented
  * "inspect" format); the DDL and diagram formats are rendered from that
- * document, so every format shows the same model.
+ * document, so every format shows the same model. DDL that PostgreSQL
+ * loads needs a few facts the JSON leaves out (a domain's base type, a
+ * composite's attributes, which sequences belong to an identity
+ * column): the document gets them as extra fields only when it is read
+ * for the DDL (ddl_* below), so the documented JSON stays as it is.
  */
 #include "inspect.h"
 
@@ -11,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keywords.h"
 #include "banned.h"
 
 /* ---- reading the catalog ---- */
@@ -101,10 +106,12 @@ static json_t *con_columns(struct catalog *c, const char *con, const char *which
 				 " ON cl.id = cc.%s WHERE cc.con_id = %s ORDER BY cc.pos", which, con));
 }
 
-static json_t *key_constraint(struct catalog *c, const char *rel, const char *kind)
+/* The DDL also asks whether a key is deferrable. */
+static json_t *key_constraint(struct catalog *c, const char *rel, const char *kind, bool ddl)
 {
-	json_t *list = rows(c, xstrfmt("SELECT id, name FROM constraints WHERE rel_id = %s"
-				       " AND kind = '%s' ORDER BY name", rel, kind)), *k;
+	json_t *list = rows(c, xstrfmt("SELECT id, name%s FROM constraints WHERE rel_id = %s"
+				       " AND kind = '%s' ORDER BY name",
+				       ddl ? ", is_deferrable AS ddl_deferrable" : "", rel, kind)), *k;
 	size_t i;
 
 	json_array_foreach(list, i, k) {
@@ -116,12 +123,15 @@ static json_t *key_constraint(struct catalog *c, const char *rel, const char *ki
 	return list;
 }
 
-static json_t *foreign_keys(struct catalog *c, const char *rel)
+static json_t *foreign_keys(struct catalog *c, const char *rel, bool ddl)
 {
 	json_t *list = rows(c, xstrfmt("SELECT k.id, k.name, s.name || '.' || r.name AS ref_table,"
-		" k.on_delete, k.on_update, k.validated FROM constraints k"
+		" k.on_delete, k.on_update, k.validated%s FROM constraints k"
 		" JOIN relations r ON r.id = k.ref_rel_id JOIN schemas s ON s.id = r.schema_id"
-		" WHERE k.rel_id = %s AND k.kind = 'f' ORDER BY k.name", rel)), *k;
+		" WHERE k.rel_id = %s AND k.kind = 'f' ORDER BY k.name",
+		ddl ? ", s.name AS ddl_ref_schema, r.name AS ddl_ref_name,"
+		      " k.is_deferrable AS ddl_deferrable,"
+		      " k.parent_con IS NOT NULL AS ddl_inherited" : "", rel)), *k;
 	size_t i;
 
 	json_array_foreach(list, i, k) {
@@ -155,15 +165,24 @@ static json_t *checks(struct catalog *c, const char *rel)
 	return list;
 }
 
-static json_t *indexes(struct catalog *c, const char *rel)
+/* The DDL also needs each key's column apart from an expression, its
+   operator class and order, and NULLS NOT DISTINCT. */
+static json_t *indexes(struct catalog *c, const char *rel, bool ddl)
 {
 	json_t *list = rows(c, xstrfmt("SELECT r.id, r.name, i.is_unique AS \"unique\","
-		" i.is_primary AS \"primary\", i.method, i.predicate FROM indexes i"
-		" JOIN relations r ON r.id = i.rel_id WHERE i.table_id = %s ORDER BY r.name", rel)), *ix;
+		" i.is_primary AS \"primary\", i.method, i.predicate%s FROM indexes i"
+		" JOIN relations r ON r.id = i.rel_id WHERE i.table_id = %s ORDER BY r.name",
+		ddl ? ", i.nulls_not_distinct AS ddl_nulls_not_distinct" : "", rel)), *ix;
 	size_t i;
 
 	json_array_foreach(list, i, ix) {
 		const char *id = json_string_value(json_object_get(ix, "id"));
+
+		if (ddl)
+			json_object_set_new(ix, "ddl_keys", rows(c, xstrfmt(
+				"SELECT cl.name AS column_name, ic.expr, ic.opclass, ic.descending"
+				" FROM index_columns ic LEFT JOIN columns cl ON cl.id = ic.column_id"
+				" WHERE ic.index_id = %s AND NOT ic.is_include ORDER BY ic.pos", id)));
 
 		json_object_set_new(ix, "columns", column(c, xstrfmt(
 			"SELECT coalesce(cl.name, ic.expr) FROM index_columns ic LEFT JOIN columns cl"
@@ -199,30 +218,39 @@ static const char *tool_filter(const struct inspect_opts *o)
 	return o->include_tool_tables ? "1" : "r.created_file <> -2";
 }
 
+/* For the DDL: PARTITION BY, and a partition's parent (its parts
+   apart: names may hold dots) and bound. */
+static const char ddl_partitioning[] =
+	", r.partition_key AS ddl_partition_key, r.partition_bound AS ddl_partition_bound,"
+	" (SELECT ps.name FROM relations p JOIN schemas ps ON ps.id = p.schema_id"
+	"  WHERE p.id = r.parent_id) AS ddl_parent_schema,"
+	" (SELECT p.name FROM relations p WHERE p.id = r.parent_id) AS ddl_parent_name";
+
 static json_t *tables(struct catalog *c, const struct inspect_opts *o)
 {
+	bool ddl = !strcmp(o->format, "sql");
 	json_t *list = rows(c, xstrfmt("SELECT r.id, s.name AS schema, r.name,"
 		" CASE r.kind WHEN 'p' THEN 'partitioned table' WHEN 'f' THEN 'foreign table'"
 		" ELSE 'table' END AS kind,"
 		" (SELECT ps.name || '.' || p.name FROM relations p JOIN schemas ps"
 		"  ON ps.id = p.schema_id WHERE p.id = r.parent_id) AS partition_of,"
-		" r.rls_enabled, r.file, r.line, r.created_file FROM relations r"
+		" r.rls_enabled, r.file, r.line, r.created_file%s FROM relations r"
 		" JOIN schemas s ON s.id = r.schema_id WHERE r.kind IN ('r', 'p', 'f') AND %s"
-		" ORDER BY s.name, r.name", tool_filter(o))), *t;
+		" ORDER BY s.name, r.name", ddl ? ddl_partitioning : "", tool_filter(o))), *t;
 	size_t i;
 
 	json_array_foreach(list, i, t) {
 		const char *id = json_string_value(json_object_get(t, "id"));
-		json_t *pk = key_constraint(c, id, "p");
+		json_t *pk = key_constraint(c, id, "p", ddl);
 
 		json_object_set_new(t, "columns", table_columns(c, id));
 		json_object_set(t, "primary_key", json_array_size(pk) ? json_array_get(pk, 0)
 								    : json_null());
 		json_decref(pk);
-		json_object_set_new(t, "unique", key_constraint(c, id, "u"));
+		json_object_set_new(t, "unique", key_constraint(c, id, "u", ddl));
 		json_object_set_new(t, "checks", checks(c, id));
-		json_object_set_new(t, "foreign_keys", foreign_keys(c, id));
-		json_object_set_new(t, "indexes", indexes(c, id));
+		json_object_set_new(t, "foreign_keys", foreign_keys(c, id, ddl));
+		json_object_set_new(t, "indexes", indexes(c, id, ddl));
 		to_bool(t, "rls_enabled");
 		move_key(t, "rls_enabled");
 		json_object_set_new(t, "created", created(t));
@@ -256,12 +284,15 @@ static json_t *views(struct catalog *c)
 	return list;
 }
 
-static json_t *types(struct catalog *c)
+/* The types; for the DDL with their details and in the order they were
+   created (a domain or composite type uses only types made before it). */
+static json_t *types(struct catalog *c, bool ddl)
 {
 	json_t *list = rows(c, xstrfmt("SELECT t.id, s.name AS schema, t.name,"
 		" CASE t.kind WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'composite' END"
-		" AS kind FROM types t JOIN schemas s ON s.id = t.schema_id"
-		" ORDER BY s.name, t.name")), *t;
+		" AS kind%s FROM types t JOIN schemas s ON s.id = t.schema_id"
+		" ORDER BY %s", ddl ? ", t.base_type AS ddl_base_type, t.definition AS ddl_definition" : "",
+		ddl ? "t.id" : "s.name, t.name")), *t;
 	size_t i;
 
 	json_array_foreach(list, i, t) {
@@ -274,9 +305,27 @@ static json_t *types(struct catalog *c)
 	return list;
 }
 
+/*
+ * For the DDL: the sequences with their owner's parts apart (names may
+ * hold dots), whether the owner is an identity column (whose sequence
+ * ADD ... IDENTITY makes), and its type (a serial's sequence is AS it).
+ */
+static json_t *ddl_sequences(struct catalog *c, const struct inspect_opts *o)
+{
+	return rows(c, xstrfmt("SELECT s.name AS schema, r.name, ts.name AS ddl_owner_schema,"
+		" t.name AS ddl_owner_table, cl.name AS ddl_owner_column,"
+		" cl.identity IS NOT NULL AS ddl_identity, cl.type AS ddl_owner_type"
+		" FROM relations r JOIN schemas s ON s.id = r.schema_id"
+		" LEFT JOIN sequence_owners so ON so.seq_id = r.id"
+		" LEFT JOIN columns cl ON cl.id = so.column_id"
+		" LEFT JOIN relations t ON t.id = cl.rel_id LEFT JOIN schemas ts ON ts.id = t.schema_id"
+		" WHERE r.kind = 'S' AND %s ORDER BY s.name, r.name", tool_filter(o)));
+}
+
 static json_t *document(struct catalog *c, const struct inspect_opts *o)
 {
 	json_t *doc = json_object();
+	bool ddl = !strcmp(o->format, "sql");
 
 	json_object_set_new(doc, "version", json_integer(1));
 	json_object_set_new(doc, "schemas", column(c, xstrfmt(
@@ -284,14 +333,14 @@ static json_t *document(struct catalog *c, const struct inspect_opts *o)
 		o->include_tool_tables ? "1" : "created_file <> -2")));
 	json_object_set_new(doc, "tables", tables(c, o));
 	json_object_set_new(doc, "views", views(c));
-	json_object_set_new(doc, "sequences", rows(c, xstrfmt(
+	json_object_set_new(doc, "sequences", ddl ? ddl_sequences(c, o) : rows(c, xstrfmt(
 		"SELECT s.name AS schema, r.name, (SELECT ts.name || '.' || t.name || '.' || cl.name"
 		" FROM sequence_owners so JOIN columns cl ON cl.id = so.column_id"
 		" JOIN relations t ON t.id = cl.rel_id JOIN schemas ts ON ts.id = t.schema_id"
 		" WHERE so.seq_id = r.id) AS owned_by FROM relations r JOIN schemas s"
 		" ON s.id = r.schema_id WHERE r.kind = 'S' AND %s ORDER BY s.name, r.name",
 		tool_filter(o))));
-	json_object_set_new(doc, "types", types(c));
+	json_object_set_new(doc, "types", types(c, ddl));
 	json_object_set_new(doc, "extensions", column(c, xstrfmt(
 		"SELECT name FROM extensions ORDER BY name")));
 	json_object_set_new(doc, "functions", rows(c, xstrfmt(
@@ -316,13 +365,10 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+/* A name as quote_identifier() prints it (keywords.h). */
 static void sql_ident(FILE *out, const char *s)
 {
-	bool plain = *s && ((*s >= 'a' && *s <= 'z') || *s == '_');
-
-	for (const char *p = s; plain && *p; p++)
-		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-	if (plain) {
+	if (!ident_needs_quotes(s)) {
 		fputs(s, out);
 		return;
 	}
@@ -370,6 +416,46 @@ static void sql_column(FILE *out, const json_t *col)
 		fputs(" NOT NULL", out);
 }
 
+static bool is_true(const json_t *o, const char *key)
+{
+	const char *s = jstr(o, key);
+
+	return json_is_true(json_object_get(o, key)) || (s && !strcmp(s, "1"));
+}
+
+static void sql_alter(FILE *out, const json_t *t, const char *con)
+{
+	fputs("ALTER TABLE ", out);
+	sql_qualified(out, jstr(t, "schema"), jstr(t, "name"));
+	fputs(" ADD CONSTRAINT ", out);
+	sql_ident(out, con);
+}
+
+/*
+ * Unique keys each by ALTER TABLE: CREATE TABLE would fold two of the
+ * same columns into one. A CHECK that is not validated too: CREATE
+ * TABLE validates every CHECK, NOT VALID or not.
+ */
+static void sql_table_constraints(FILE *out, const json_t *t)
+{
+	const json_t *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(t, "unique"), i, k) {
+		sql_alter(out, t, jstr(k, "name"));
+		fputs(" UNIQUE (", out);
+		sql_name_list(out, json_object_get(k, "columns"));
+		fprintf(out, ")%s;\n", is_true(k, "ddl_deferrable") ? " DEFERRABLE" : "");
+	}
+	json_array_foreach(json_object_get(t, "checks"), i, k) {
+		if (json_is_true(json_object_get(k, "validated")))
+			continue;
+		sql_alter(out, t, jstr(k, "name"));
+		fprintf(out, " CHECK (%s) NOT VALID;\n",
+			jstr(k, "expression") ? jstr(k, "expression") : "true");
+	}
+}
+
 static void sql_table(FILE *out, const json_t *t)
 {
 	const json_t *pk = json_object_get(t, "primary_key"), *col, *k;
@@ -388,22 +474,20 @@ static void sql_table(FILE *out, const json_t *t)
 		sql_ident(out, jstr(pk, "name"));
 		fputs(" PRIMARY KEY (", out);
 		sql_name_list(out, json_object_get(pk, "columns"));
-		fputc(')', out);
-	}
-	json_array_foreach(json_object_get(t, "unique"), i, k) {
-		fputs(",\n    CONSTRAINT ", out);
-		sql_ident(out, jstr(k, "name"));
-		fputs(" UNIQUE (", out);
-		sql_name_list(out, json_object_get(k, "columns"));
-		fputc(')', out);
+		fprintf(out, ")%s", is_true(pk, "ddl_deferrable") ? " DEFERRABLE" : "");
 	}
 	json_array_foreach(json_object_get(t, "checks"), i, k) {
+		if (!json_is_true(json_object_get(k, "validated")))
+			continue;
 		fputs(",\n    CONSTRAINT ", out);
 		sql_ident(out, jstr(k, "name"));
-		fprintf(out, " CHECK (%s)%s", jstr(k, "expression") ? jstr(k, "expression") : "true",
-			json_is_true(json_object_get(k, "validated")) ? "" : " NOT VALID");
+		fprintf(out, " CHECK (%s)", jstr(k, "expression") ? jstr(k, "expression") : "true");
 	}
-	fputs("\n);\n", out);
+	fputs("\n)", out);
+	if (jstr(t, "ddl_partition_key"))
+		fprintf(out, " PARTITION BY %s", jstr(t, "ddl_partition_key"));
+	fputs(";\n", out);
+	sql_table_constraints(out, t);
 }
 
 static void sql_foreign_keys(FILE *out, const json_t *t)
@@ -412,9 +496,8 @@ static void sql_foreign_keys(FILE *out, const json_t *t)
 	size_t i;
 
 	json_array_foreach(json_object_get(t, "foreign_keys"), i, k) {
-		const char *ref = jstr(k, "ref_table"), *dot = strchr(ref, '.');
-		char *schema = xstrndup(ref, (size_t)(dot - ref));
-
+		if (is_true(k, "ddl_inherited"))
+			continue;   /* the parent's, which adding it there gives the partition */
 		fputs("ALTER TABLE ", out);
 		sql_qualified(out, jstr(t, "schema"), jstr(t, "name"));
 		fputs(" ADD CONSTRAINT ", out);
@@ -422,13 +505,12 @@ static void sql_foreign_keys(FILE *out, const json_t *t)
 		fputs(" FOREIGN KEY (", out);
 		sql_name_list(out, json_object_get(k, "columns"));
 		fputs(") REFERENCES ", out);
-		sql_qualified(out, schema, dot + 1);
+		sql_qualified(out, jstr(k, "ddl_ref_schema"), jstr(k, "ddl_ref_name"));
 		fputs(" (", out);
 		sql_name_list(out, json_object_get(k, "ref_columns"));
-		fprintf(out, ") ON DELETE %s ON UPDATE %s%s;\n", jstr(k, "on_delete"),
-			jstr(k, "on_update"),
+		fprintf(out, ") ON DELETE %s ON UPDATE %s%s%s;\n", jstr(k, "on_delete"),
+			jstr(k, "on_update"), is_true(k, "ddl_deferrable") ? " DEFERRABLE" : "",
 			json_is_true(json_object_get(k, "validated")) ? "" : " NOT VALID");
-		free(schema);
 	}
 }
 
@@ -445,6 +527,26 @@ static bool index_backs_constraint(const json_t *t, const char *name)
 	return false;
 }
 
+/* An index key: a column's name, or an expression, which CREATE INDEX
+   takes in parentheses; then its operator class and order. */
+static void sql_index_key(FILE *out, size_t pos, const json_t *key)
+{
+	const char *col = jstr(key, "column_name"), *opclass = jstr(key, "opclass");
+
+	if (pos)
+		fputs(", ", out);
+	if (col)
+		sql_ident(out, col);
+	else
+		fprintf(out, "(%s)", jstr(key, "expr") ? jstr(key, "expr") : "NULL");
+	if (opclass) {
+		fputc(' ', out);
+		sql_ident(out, opclass);
+	}
+	if (is_true(key, "descending"))
+		fputs(" DESC", out);
+}
+
 static void sql_indexes(FILE *out, const json_t *t)
 {
 	const json_t *ix, *c;
@@ -458,18 +560,175 @@ static void sql_indexes(FILE *out, const json_t *t)
 		fputs(" ON ", out);
 		sql_qualified(out, jstr(t, "schema"), jstr(t, "name"));
 		fprintf(out, " USING %s (", jstr(ix, "method"));
-		json_array_foreach(json_object_get(ix, "columns"), j, c)
-			fprintf(out, "%s%s", j ? ", " : "", json_string_value(c));
+		json_array_foreach(json_object_get(ix, "ddl_keys"), j, c)
+			sql_index_key(out, j, c);
 		fputc(')', out);
 		if (json_array_size(json_object_get(ix, "include"))) {
 			fputs(" INCLUDE (", out);
 			sql_name_list(out, json_object_get(ix, "include"));
 			fputc(')', out);
 		}
+		if (is_true(ix, "ddl_nulls_not_distinct"))
+			fputs(" NULLS NOT DISTINCT", out);
 		if (jstr(ix, "predicate"))
 			fprintf(out, " WHERE %s", jstr(ix, "predicate"));
 		fputs(";\n", out);
 	}
+}
+
+/* A string literal: ' doubled. */
+static void sql_string(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputc('\'', out);
+		fputc(*s, out);
+	}
+	fputc('\'', out);
+}
+
+static void sql_type(FILE *out, const json_t *v)
+{
+	const char *kind = jstr(v, "kind"), *def = jstr(v, "ddl_definition");
+	const json_t *val;
+	size_t j;
+
+	if (!strcmp(kind, "domain")) {
+		fputs("CREATE DOMAIN ", out);
+		sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
+		fprintf(out, " AS %s%s%s;\n", jstr(v, "ddl_base_type") ? jstr(v, "ddl_base_type") : "text",
+			def ? " " : "", def ? def : "");
+		return;
+	}
+	fputs("CREATE TYPE ", out);
+	sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
+	if (!strcmp(kind, "composite")) {
+		fprintf(out, " AS %s;\n", def ? def : "()");
+		return;
+	}
+	fputs(" AS ENUM (", out);
+	json_array_foreach(json_object_get(v, "values"), j, val) {
+		if (j)
+			fputs(", ", out);
+		sql_string(out, json_string_value(val));
+	}
+	fputs(");\n", out);
+}
+
+/* A sequence, unless an identity column's (the column makes its own);
+   a serial's is of its column's type, as serial makes it. */
+static void sql_sequence(FILE *out, const json_t *seq)
+{
+	const char *type = jstr(seq, "ddl_owner_type");
+
+	if (is_true(seq, "ddl_identity"))
+		return;
+	fputs("CREATE SEQUENCE ", out);
+	sql_qualified(out, jstr(seq, "schema"), jstr(seq, "name"));
+	if (type && (!strcmp(type, "smallint") || !strcmp(type, "integer")))
+		fprintf(out, " AS %s", type);
+	fputs(";\n", out);
+}
+
+/* OWNED BY once the tables exist. */
+static void sql_sequence_owner(FILE *out, const json_t *seq)
+{
+	if (is_true(seq, "ddl_identity") || !jstr(seq, "ddl_owner_column"))
+		return;
+	fputs("ALTER SEQUENCE ", out);
+	sql_qualified(out, jstr(seq, "schema"), jstr(seq, "name"));
+	fputs(" OWNED BY ", out);
+	sql_qualified(out, jstr(seq, "ddl_owner_schema"), jstr(seq, "ddl_owner_table"));
+	fputc('.', out);
+	sql_ident(out, jstr(seq, "ddl_owner_column"));
+	fputs(";\n", out);
+}
+
+/*
+ * A partition is written as a table of its own, with what it has from
+ * its parent (columns, keys, CHECKs, indexes under their own names),
+ * then attached once every table and index exists: ATTACH adopts an
+ * index and a key that match the parent's, and checks the rest. Its
+ * own column order and defaults stay as they are, which PARTITION OF
+ * would not keep for a table made elsewhere and attached.
+ */
+static void sql_attach(FILE *out, const json_t *t)
+{
+	if (!jstr(t, "ddl_parent_name"))
+		return;
+	fputs("ALTER TABLE ", out);
+	sql_qualified(out, jstr(t, "ddl_parent_schema"), jstr(t, "ddl_parent_name"));
+	fputs(" ATTACH PARTITION ", out);
+	sql_qualified(out, jstr(t, "schema"), jstr(t, "name"));
+	fprintf(out, " %s;\n", jstr(t, "ddl_partition_bound") ? jstr(t, "ddl_partition_bound")
+							   : "DEFAULT");
+}
+
+static void sql_rls(FILE *out, const json_t *t)
+{
+	if (!json_is_true(json_object_get(t, "rls_enabled")))
+		return;
+	fputs("ALTER TABLE ", out);
+	sql_qualified(out, jstr(t, "schema"), jstr(t, "name"));
+	fputs(" ENABLE ROW LEVEL SECURITY;\n", out);
+}
+
+static void sql_view(FILE *out, const json_t *v)
+{
+	fprintf(out, "\nCREATE %sVIEW ",
+		json_is_true(json_object_get(v, "materialized")) ? "MATERIALIZED " : "");
+	sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
+	fprintf(out, " AS\n%s;\n", jstr(v, "definition") ? jstr(v, "definition") : "SELECT");
+}
+
+/* Is 'dep' ("schema.name") a view not yet written? */
+static bool view_pending(const json_t *views, const bool *done, const char *dep)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(views, i, v) {
+		size_t n = strlen(jstr(v, "schema"));
+
+		if (!done[i] && !strncmp(dep, jstr(v, "schema"), n) && dep[n] == '.' &&
+		    !strcmp(dep + n + 1, jstr(v, "name")))
+			return true;
+	}
+	return false;
+}
+
+/* Views after the views they read: round by round, each view whose
+   dependencies are written; a cycle (which PostgreSQL cannot hold) is
+   written as it is. */
+static void sql_views(FILE *out, const json_t *views)
+{
+	size_t n = json_array_size(views), left = n, i, j;
+	bool *done = xcalloc(n ? n : 1, sizeof(*done));
+	const json_t *v, *dep;
+
+	while (left) {
+		size_t before = left;
+
+		json_array_foreach(views, i, v) {
+			bool ready = !done[i];
+
+			json_array_foreach(json_object_get(v, "depends_on"), j, dep)
+				ready = ready && !view_pending(views, done, json_string_value(dep));
+			if (!ready)
+				continue;
+			sql_view(out, v);
+			done[i] = true;
+			left--;
+		}
+		if (left == before) {   /* a cycle: the rest in name order */
+			json_array_foreach(views, i, v)
+				if (!done[i])
+					sql_view(out, v);
+			break;
+		}
+	}
+	free(done);
 }
 
 static void write_sql(const json_t *doc, FILE *out)
@@ -487,37 +746,24 @@ static void write_sql(const json_t *doc, FILE *out)
 	}
 	json_array_foreach(json_object_get(doc, "extensions"), i, v)
 		fprintf(out, "CREATE EXTENSION IF NOT EXISTS \"%s\";\n", json_string_value(v));
-	json_array_foreach(json_object_get(doc, "types"), i, v) {
-		const json_t *val;
-		size_t j;
-
-		if (strcmp(jstr(v, "kind"), "enum"))
-			continue;
-		fputs("CREATE TYPE ", out);
-		sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
-		fputs(" AS ENUM (", out);
-		json_array_foreach(json_object_get(v, "values"), j, val) {
-			fprintf(out, "%s'", j ? ", " : "");
-			for (const char *p = json_string_value(val); *p; p++)
-				fprintf(out, *p == '\'' ? "''" : "%c", *p);
-			fputc('\'', out);
-		}
-		fputs(");\n", out);
-	}
+	json_array_foreach(json_object_get(doc, "types"), i, v)
+		sql_type(out, v);
+	json_array_foreach(json_object_get(doc, "sequences"), i, v)
+		sql_sequence(out, v);
 	json_array_foreach(json_object_get(doc, "tables"), i, v) {
 		fputc('\n', out);
 		sql_table(out, v);
 		sql_indexes(out, v);
+		sql_rls(out, v);
 	}
 	fputc('\n', out);
 	json_array_foreach(json_object_get(doc, "tables"), i, v)
+		sql_attach(out, v);
+	json_array_foreach(json_object_get(doc, "sequences"), i, v)
+		sql_sequence_owner(out, v);
+	json_array_foreach(json_object_get(doc, "tables"), i, v)
 		sql_foreign_keys(out, v);
-	json_array_foreach(json_object_get(doc, "views"), i, v) {
-		fprintf(out, "\nCREATE %sVIEW ",
-			json_is_true(json_object_get(v, "materialized")) ? "MATERIALIZED " : "");
-		sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
-		fprintf(out, " AS\n%s;\n", jstr(v, "definition") ? jstr(v, "definition") : "SELECT");
-	}
+	sql_views(out, json_object_get(doc, "views"));
 }
 
 /* ---- diagrams: tables with their key columns, and foreign-key edges ---- */

@@ -231,6 +231,12 @@ void linkstore_set_key(struct linkstore *s, uint32_t id, int k, uint32_t value)
 	key_append(s, k, id);
 }
 
+void linkstore_set_str(struct linkstore *s, uint32_t id, int k, const char *str)
+{
+	if (linkstore_get(s, id))
+		s->rows[id].str[k] = str_add(s, str);   /* the old text stays in the arena */
+}
+
 void linkstore_delete(struct linkstore *s, uint32_t id)
 {
 	if (!linkstore_get(s, id))

@@ -85,6 +85,8 @@ uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
 /* Give a row's key k another value (its place among that value's rows
    is by id, as for a row added). */
 void linkstore_set_key(struct linkstore *s, uint32_t id, int k, uint32_t value);
+/* Give a row's string k another text (copied; NULL for none). */
+void linkstore_set_str(struct linkstore *s, uint32_t id, int k, const char *str);
 /* Take a row out (an id that is gone or was never given: nothing). */
 void linkstore_delete(struct linkstore *s, uint32_t id);
 

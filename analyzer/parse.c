@@ -24,6 +24,7 @@
 #include <pg_query.h>
 
 #include "pgjson.h"
+#include "types.h"
 
 #include "banned.h"
 
@@ -684,8 +685,30 @@ static void parse_type(struct pctx *ctx, const cJSON *tn, struct type_ref *t)
 	t->array_dims = list_len(jget(tn, "arrayBounds"));
 }
 
+/*
+ * The SQL-standard types that the grammar names itself (it reads
+ * "varchar" or "time" as a keyword and gives pg_catalog's type): a cast
+ * to one is written bare. Any other type's name in a cast is quoted as
+ * quote_identifier() would, so that the text reads back as the same
+ * type ('USER'::"Role", 'a'::"user").
+ */
+static bool cast_name_bare(const struct type_ref *t)
+{
+	static const char *const names[] = {
+		"bit", "interval", "numeric", "time", "timestamp", "varchar",
+	};
+
+	if (t->schema)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i], t->name))
+			return true;
+	return false;
+}
+
+/* 'quote': names as an expression's text needs them (a cast) */
 static void type_text(struct strbuf *sb, const struct type_ref *t,
-		      bool with_mods)
+		      bool with_mods, bool quote)
 {
 	int i;
 
@@ -693,9 +716,20 @@ static void type_text(struct strbuf *sb, const struct type_ref *t,
 		strbuf_addstr(sb, "?");
 		return;
 	}
-	if (t->schema)
-		strbuf_addf(sb, "%s.", t->schema);
-	strbuf_addstr(sb, t->name);
+	if (!quote) {
+		if (t->schema)
+			strbuf_addf(sb, "%s.", t->schema);
+		strbuf_addstr(sb, t->name);
+	} else {
+		if (t->schema) {
+			add_ident(sb, t->schema);
+			strbuf_addch(sb, '.');
+		}
+		if (cast_name_bare(t))
+			strbuf_addstr(sb, t->name);
+		else
+			add_ident(sb, t->name);
+	}
 	if (with_mods && t->nr_mods < 0)
 		strbuf_addstr(sb, "(?)");
 	for (i = 0; with_mods && i < t->nr_mods; i++)
@@ -720,7 +754,7 @@ static const char *signature_of(struct pctx *ctx, const cJSON *types)
 		parse_type(ctx, it, &t);
 		if (sb.len > 1)
 			strbuf_addch(&sb, ',');
-		type_text(&sb, &t, false);
+		type_text(&sb, &t, false, false);
 	}
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
@@ -806,7 +840,10 @@ static void r_columnref(struct pctx *ctx, const cJSON *n)
 
 		if (it != fields->child)
 			strbuf_addch(&ctx->sb, '.');
-		strbuf_addstr(&ctx->sb, s ? s : "*");
+		if (s)
+			add_ident(&ctx->sb, s);   /* "createdAt", "user": as PostgreSQL reads them */
+		else
+			strbuf_addch(&ctx->sb, '*');
 		last = s;
 	}
 	if (last)
@@ -859,7 +896,7 @@ static void r_typecast(struct pctx *ctx, const cJSON *n)
 	}
 	strbuf_addstr(&ctx->sb, "::");
 	parse_type(ctx, jget(n, "typeName"), &t);
-	type_text(&ctx->sb, &t, true);
+	type_text(&ctx->sb, &t, true, true);
 }
 
 /* IN, LIKE, BETWEEN ...: the operator name says which way round */
@@ -1577,6 +1614,76 @@ static const char *partition_by(struct pctx *ctx, const cJSON *spec)
 	return sdup_lower(ctx, ctx->sb.buf);
 }
 
+/* PARTITION BY as DDL takes it: names quoted as they need, an
+   expression in parentheses ("RANGE (\"createdAt\", (lower(b)))"). */
+static const char *partition_key(struct pctx *ctx, const cJSON *spec)
+{
+	const cJSON *it, *params = jget(spec, "partParams");
+	const char *strategy = jstr(spec, "strategy");
+
+	if (!spec)
+		return NULL;
+	strbuf_reset(&ctx->sb);
+	strbuf_addf(&ctx->sb, "%s (", strategy ? strategy : "?");
+	for_each_child(it, params) {
+		const cJSON *pe = unwrap_as(it, "PartitionElem");
+
+		if (it != params->child)
+			strbuf_addstr(&ctx->sb, ", ");
+		if (jstr(pe, "name")) {
+			add_ident(&ctx->sb, jstr(pe, "name"));
+		} else {
+			strbuf_addch(&ctx->sb, '(');
+			render(ctx, jget(pe, "expr"));
+			strbuf_addch(&ctx->sb, ')');
+		}
+	}
+	strbuf_addch(&ctx->sb, ')');
+	return sdup(ctx, ctx->sb.buf);
+}
+
+static void bound_datums(struct pctx *ctx, const cJSON *list)
+{
+	const cJSON *it;
+
+	strbuf_addch(&ctx->sb, '(');
+	for_each_child(it, list) {
+		if (it != list->child)
+			strbuf_addstr(&ctx->sb, ", ");
+		render(ctx, it);
+	}
+	strbuf_addch(&ctx->sb, ')');
+}
+
+/* A PartitionBoundSpec as CREATE TABLE ... PARTITION OF and ATTACH
+   PARTITION write it: DEFAULT, FOR VALUES IN (...), FROM (...) TO (...)
+   or WITH (MODULUS m, REMAINDER r). */
+static const char *partition_bound(struct pctx *ctx, const cJSON *w)
+{
+	const cJSON *spec = w ? maybe_unwrap(w, "PartitionBoundSpec") : NULL;
+
+	if (!spec)
+		return NULL;
+	if (jbool(spec, "is_default"))
+		return sdup(ctx, "DEFAULT");
+	strbuf_reset(&ctx->sb);
+	if (jget(spec, "listdatums")) {
+		strbuf_addstr(&ctx->sb, "FOR VALUES IN ");
+		bound_datums(ctx, jget(spec, "listdatums"));
+	} else if (jget(spec, "lowerdatums")) {
+		strbuf_addstr(&ctx->sb, "FOR VALUES FROM ");
+		bound_datums(ctx, jget(spec, "lowerdatums"));
+		strbuf_addstr(&ctx->sb, " TO ");
+		bound_datums(ctx, jget(spec, "upperdatums"));
+	} else {
+		const cJSON *m = jget(spec, "modulus"), *r = jget(spec, "remainder");
+
+		strbuf_addf(&ctx->sb, "FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
+			    cJSON_IsNumber(m) ? m->valueint : 0, cJSON_IsNumber(r) ? r->valueint : 0);
+	}
+	return sdup(ctx, ctx->sb.buf);
+}
+
 static void do_create_table(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	struct create_table *ct = &st->u.create_table;
@@ -1587,12 +1694,14 @@ static void do_create_table(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	persistence(jget(n, "relation"), ct);
 	ct->if_not_exists = jbool(n, "if_not_exists");
 	table_elts(ctx, jget(n, "tableElts"), ct);
-	if (jget(n, "partbound") && list_len(inh))
+	if (jget(n, "partbound") && list_len(inh)) {
 		ct->partition_of = qname_of_rangevar(ctx, inh->child);
-	else
+		ct->partition_bound = partition_bound(ctx, jget(n, "partbound"));
+	} else
 		ct->inherits = rangevar_list(ctx, inh, "RangeVar",
 					     &ct->nr_inherits);
 	ct->partition_by = partition_by(ctx, jget(n, "partspec"));
+	ct->partition_key = partition_key(ctx, jget(n, "partspec"));
 }
 
 /* ---- ALTER TABLE --------------------------------------------------- */
@@ -1754,6 +1863,7 @@ static void alter_cmd_def(struct pctx *ctx, const cJSON *def,
 		cmd->partition = qname_of_rangevar(ctx, jget(n, "name"));
 		cmd->name = cmd->partition.name;
 		cmd->concurrently = jbool(n, "concurrent");
+		cmd->partition_bound = partition_bound(ctx, jget(n, "bound"));
 		break;
 	case AT_INHERIT:
 	case AT_NO_INHERIT:
@@ -2495,7 +2605,7 @@ static const char *function_signature(struct pctx *ctx, const cJSON *params)
 		parse_type(ctx, jget(p, "argType"), &t);
 		if (sb.len > 1)
 			strbuf_addch(&sb, ',');
-		type_text(&sb, &t, false);
+		type_text(&sb, &t, false, false);
 	}
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
@@ -2543,7 +2653,7 @@ static const char *aggregate_signature(struct pctx *ctx, const cJSON *n)
 	parse_type(ctx, jget(base, "arg"), &t);
 	strbuf_init(&sb);
 	strbuf_addch(&sb, '(');
-	type_text(&sb, &t, false);
+	type_text(&sb, &t, false, false);
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
 	strbuf_release(&sb);

@@ -1100,6 +1100,7 @@ static void clone_index(struct rctx *x, const struct cat_rel *table,
 		ic[i].expr = ix->cols[i].expr;
 		ic[i].include = ix->cols[i].include;
 		ic[i].desc = ix->cols[i].desc;
+		ic[i].opclass = ix->cols[i].opclass;
 		if (!ix->cols[i].expr && !cat_col_find(x->cat, table->id, ix->cols[i].name, &col))
 			ic[i].column_id = col.id;
 	}
@@ -1453,8 +1454,12 @@ static void create_table(struct rctx *x)
 		return;
 	if (ct->unlogged)
 		cat_rel_set_flag(x->cat, id, "unlogged", 1);
-	if (ct->partition_of.name)
+	if (ct->partition_key)
+		cat_rel_set_partition_key(x->cat, id, ct->partition_key);
+	if (ct->partition_of.name) {
+		cat_rel_set_partition_bound(x->cat, id, ct->partition_bound);
 		make_partition(x, &table);
+	}
 	inherit_tables(x, &table);
 	table_columns(x, &table);
 	if (ct->as_select)
@@ -1737,6 +1742,7 @@ static void at_partition(struct rctx *x, const struct cat_rel *t, const struct a
 		return;
 	}
 	cat_rel_set_parent(x->cat, part.id, t->id);
+	cat_rel_set_partition_bound(x->cat, part.id, cmd->partition_bound);
 	inherit_from_parent(x, t, &part);
 }
 
@@ -1987,6 +1993,7 @@ static int index_columns(struct rctx *x, const struct cat_rel *t, const struct i
 		const struct index_elem *e = &ix->elems[i];
 
 		ic[n].desc = e->desc;
+		ic[n].opclass = e->opclass;
 		if (!e->column) {
 			ic[n].expr = e->expr ? e->expr->text : "?";
 			continue;
@@ -2353,6 +2360,7 @@ static void rename_column(struct rctx *x, const struct rename_stmt *rn)
 			return;
 		}
 		cat_col_rename(x->cat, col.id, rn->newname);
+		cat_col_rename_refs(x->cat, t.id, col.name, rn->newname);
 	}
 	ch = add_change(x, CH_RENAME_COLUMN, x->st->start);
 	ch->rel = ref;
@@ -2641,6 +2649,77 @@ static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kin
 	return cat_type_create(x->cat, schema, qn->name, kind, base);
 }
 
+/* A type as format_type() prints it, resolved on the search path, as
+   a column of it would show it (rdup'd). */
+static const char *type_text(struct rctx *x, const struct type_ref *t)
+{
+	struct type_ref r = *t;
+	struct strbuf sb;
+	const char *out;
+
+	r.serial = false;
+	resolve_type(x, &r);
+	strbuf_init(&sb);
+	type_format(&r, &sb);
+	out = rdup(x, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* The base type and the clauses after it are kept for inspect's DDL. */
+static void create_domain(struct rctx *x)
+{
+	const struct create_domain *d = &x->st->u.domain;
+	cat_id id = create_type_named(x, &d->name, 'd', type_text(x, &d->type));
+	struct strbuf sb;
+
+	if (!id)
+		return;
+	if (d->not_null || d->nr_constraints)
+		cat_type_set_constrained(x->cat, id);
+	strbuf_init(&sb);
+	if (d->default_expr && d->default_expr->text)
+		strbuf_addf(&sb, " DEFAULT %s", d->default_expr->text);
+	if (d->not_null)
+		strbuf_addstr(&sb, " NOT NULL");
+	for (int i = 0; i < d->nr_constraints; i++) {
+		const struct constraint_def *cd = &d->constraints[i];
+
+		if (!cd->check || !cd->check->text)
+			continue;
+		if (cd->name) {
+			strbuf_addstr(&sb, " CONSTRAINT ");
+			add_ident(&sb, cd->name);
+		}
+		strbuf_addf(&sb, " CHECK (%s)", cd->check->text);
+	}
+	if (sb.len)
+		cat_type_set_definition(x->cat, id, sb.buf + 1);
+	strbuf_release(&sb);
+}
+
+/* The attribute list is kept for inspect's DDL. */
+static void create_composite(struct rctx *x)
+{
+	const struct create_composite *c = &x->st->u.composite;
+	cat_id id = create_type_named(x, &c->name, 'c', NULL);
+	struct strbuf sb;
+
+	if (!id)
+		return;
+	strbuf_init(&sb);
+	strbuf_addch(&sb, '(');
+	for (int i = 0; i < c->nr_columns; i++) {
+		if (i)
+			strbuf_addstr(&sb, ", ");
+		add_ident(&sb, c->columns[i].name);
+		strbuf_addf(&sb, " %s", type_text(x, &c->columns[i].type));
+	}
+	strbuf_addch(&sb, ')');
+	cat_type_set_definition(x->cat, id, sb.buf);
+	strbuf_release(&sb);
+}
+
 static void create_enum(struct rctx *x)
 {
 	const struct create_enum *e = &x->st->u.create_enum;
@@ -2875,16 +2954,8 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	case ST_ALTER_SEQUENCE: alter_sequence(&x); break;
 	case ST_CREATE_ENUM: create_enum(&x); break;
 	case ST_ALTER_ENUM: alter_enum(&x); break;
-	case ST_CREATE_DOMAIN: {
-		cat_id id = create_type_named(&x, &st->u.domain.name, 'd', NULL);
-
-		if (id && (st->u.domain.not_null || st->u.domain.nr_constraints))
-			cat_type_set_constrained(x.cat, id);
-		break;
-	}
-	case ST_CREATE_COMPOSITE:
-		create_type_named(&x, &st->u.composite.name, 'c', NULL);
-		break;
+	case ST_CREATE_DOMAIN: create_domain(&x); break;
+	case ST_CREATE_COMPOSITE: create_composite(&x); break;
 	case ST_CREATE_EXTENSION: create_extension(&x); break;
 	case ST_CREATE_FUNCTION: create_function(&x); break;
 	case ST_CREATE_TRIGGER: create_trigger(&x); break;

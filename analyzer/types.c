@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keywords.h"
 #include "banned.h"
 
 struct type_spelling {
@@ -27,21 +28,9 @@ static const struct type_spelling spellings[] = {
 	{ "timetz", "time", " with time zone" },
 };
 
-/* quote_identifier()'s test, without its keyword lookup: '$' is not
-   safe either ("abc$" prints quoted). */
-static bool needs_quotes(const char *s)
-{
-	if (!*s || !((*s >= 'a' && *s <= 'z') || *s == '_'))
-		return true;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return true;
-	return false;
-}
-
 void add_ident(struct strbuf *out, const char *s)
 {
-	if (!needs_quotes(s)) {
+	if (!ident_needs_quotes(s)) {
 		strbuf_addstr(out, s);
 		return;
 	}
@@ -95,6 +84,21 @@ static void interval_format(const struct type_ref *t, struct strbuf *out)
 		strbuf_addstr(out, "[]");
 }
 
+/* Built-in types that format_type() names itself, bare, though they are
+   keywords (its switch on the type's oid; any other type's name goes
+   through quote_identifier()). */
+static bool builtin_bare(const struct type_ref *t)
+{
+	static const char *const names[] = { "bit", "interval", "numeric" };
+
+	if (t->schema && strcmp(t->schema, "pg_catalog"))
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(names[i], t->name))
+			return true;
+	return false;
+}
+
 void type_format(const struct type_ref *t, struct strbuf *out)
 {
 	const struct type_spelling *sp = NULL;
@@ -122,10 +126,10 @@ void type_format(const struct type_ref *t, struct strbuf *out)
 			add_ident(out, t->schema);
 			strbuf_addch(out, '.');
 		}
-		if (!t->schema && !strcmp(t->name, "char"))
-			strbuf_addstr(out, "\"char\"");   /* a keyword: quote_identifier quotes it */
+		if (builtin_bare(t))
+			strbuf_addstr(out, t->name);
 		else
-			add_ident(out, t->name);
+			add_ident(out, t->name);   /* "char", "user": keywords are quoted */
 		add_mods(out, t);
 	}
 	if (t->array_dims)

@@ -20,10 +20,10 @@ const char *type_str(const struct type_ref *t);
 /*
  * Append the name 's' as PostgreSQL's quote_identifier() prints it (what
  * format_type() and regclass output use): bare when it is only a-z, 0-9
- * and '_' and does not start with a digit; otherwise double-quoted, inner
- * double quotes doubled ("Users", "my table", "abc$", any non-ASCII
- * name). Unlike quote_identifier() it does not know the keywords: a
- * reserved one (user, order) comes out bare where PostgreSQL quotes it.
+ * and '_', does not start with a digit and is not a keyword other than
+ * an unreserved one (keywords.h); otherwise double-quoted, inner double
+ * quotes doubled ("Users", "my table", "abc$", "user", "order", any
+ * non-ASCII name).
  */
 void add_ident(struct strbuf *out, const char *s);
 

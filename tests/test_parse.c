@@ -503,7 +503,9 @@ static const struct {
 	{ "B'101'", "b'101'", "", "", true, false, false },
 	{ "gen_random_uuid()", "gen_random_uuid()", "gen_random_uuid", "", false, false, false },
 	{ "Lower(Name)  ||  'X'", "lower(name) || 'X'", "lower", "name", false, false, false },
-	{ "\"Name\" || upper(b)", "Name || upper(b)", "upper", "Name,b", false, false, false },
+	/* names that need quotes keep them: the text reads back as written */
+	{ "\"Name\" || upper(b)", "\"Name\" || upper(b)", "upper", "Name,b", false, false, false },
+	{ "\"user\" = \"order\".x", "\"user\" = \"order\".x", "", "user,x", false, false, false },
 	{ "a + b * c", "a + (b * c)", "", "a,b,c", false, false, false },
 	{ "(a + b) * c", "(a + b) * c", "", "a,b,c", false, false, false },
 	{ "-a", "-a", "", "a", false, false, false },
@@ -540,7 +542,9 @@ static const struct {
 	{ "a = 1 AND now() > b AND now() < c", "(a = 1) and (now() > b) and (now() < c)", "now", "a,b,c", false, false, false },
 	{ "extract(year from a)", "extract('year', a)", "extract", "a", false, false, false },
 	{ "a AT TIME ZONE 'UTC'", "timezone('UTC', a)", "timezone", "a", false, false, false },
-	{ "a::\"MyType\"", "a::MyType", "", "a", false, false, false },
+	{ "a::\"MyType\"", "a::\"MyType\"", "", "a", false, false, false },
+	{ "a::\"user\"[]", "a::\"user\"[]", "", "a", false, false, false },
+	{ "a::interval", "a::interval", "", "a", false, false, false },
 	{ "xmlelement(name foo)", "<XmlExpr>", "", "", false, false, false },
 };
 

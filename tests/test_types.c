@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keywords.h"
 #include "types.h"
 
 #include "banned.h"
@@ -137,6 +138,39 @@ START_TEST(test_format_user_types)
 	ck_fmt(arr(user("public", "mood"), 1), "mood[]");
 	/* a user type named like a built-in one is not respelled */
 	ck_fmt(user("app", "int4"), "app.int4");
+	/* keywords are quoted, in the name and in the schema */
+	ck_fmt(user("public", "user"), "\"user\"");
+	ck_fmt(arr(user("public", "order"), 1), "\"order\"[]");
+	ck_fmt(user("user", "mood"), "\"user\".mood");
+	ck_fmt(user("public", "name"), "name");   /* unreserved */
+}
+END_TEST
+
+/* Built-in types that are keywords: format_type() names them itself. */
+START_TEST(test_format_builtin_keywords)
+{
+	ck_fmt(T0("numeric"), "numeric");
+	ck_fmt(T2("numeric", 10, 2), "numeric(10,2)");
+	ck_fmt(T0("interval"), "interval");
+	ck_fmt(T1("bit", 3), "bit(3)");
+	ck_fmt(arr(T0("numeric"), 1), "numeric[]");
+}
+END_TEST
+
+/* quote_identifier()'s test: only reserved, type/function and column
+   name keywords are quoted, with names that are not plain lower case. */
+START_TEST(test_ident_needs_quotes)
+{
+	static const char *const quoted[] = {
+		"user", "order", "precision", "left", "select", "group", "char",
+		"Abc", "1a", "a$", "",
+	};
+	static const char *const bare[] = { "name", "data", "abc", "a_1", "_x", "text" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(quoted); i++)
+		ck_assert_msg(ident_needs_quotes(quoted[i]), "%s should be quoted", quoted[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(bare); i++)
+		ck_assert_msg(!ident_needs_quotes(bare[i]), "%s should be bare", bare[i]);
 }
 END_TEST
 
@@ -168,9 +202,12 @@ static const char *ident(const char *name)
 	return kept(&sb);
 }
 
-/* quote_identifier()'s output, keywords aside. */
+/* quote_identifier()'s output. */
 START_TEST(test_add_ident)
 {
+	ck_assert_str_eq(ident("user"), "\"user\"");
+	ck_assert_str_eq(ident("precision"), "\"precision\"");
+	ck_assert_str_eq(ident("data"), "data");
 	ck_assert_str_eq(ident("users"), "users");
 	ck_assert_str_eq(ident("_x1"), "_x1");
 	ck_assert_str_eq(ident("Users"), "\"Users\"");
@@ -212,6 +249,10 @@ START_TEST(test_serial_default)
 			 "nextval('\"we''ird_id_seq\"'::regclass)");
 	ck_assert_str_eq(serial_default("public", "back\\slash_id_seq"),
 			 "nextval('\"back\\slash_id_seq\"'::regclass)");
+	ck_assert_str_eq(serial_default("user", "t_id_seq"),
+			 "nextval('\"user\".t_id_seq'::regclass)");
+	ck_assert_str_eq(serial_default("public", "order"),
+			 "nextval('\"order\"'::regclass)");
 }
 END_TEST
 
@@ -487,6 +528,8 @@ static Suite *types_suite(void)
 	tcase_add_test(f, test_format_user_types);
 	tcase_add_test(f, test_format_bpchar_without_length);
 	tcase_add_test(f, test_format_internal_char);
+	tcase_add_test(f, test_format_builtin_keywords);
+	tcase_add_test(f, test_ident_needs_quotes);
 	tcase_add_test(f, test_add_ident);
 	tcase_add_test(f, test_serial_default);
 	tcase_add_test(f, test_nextval_default_parse);
