@@ -7,7 +7,7 @@
  * calls per statement, each through PostgreSQL's own printf (dopr()),
  * which costs some 230 instructions for a field and was an eighth of
  * everything migsafe runs. A format made only of text, %s, %d, %u, %ld,
- * %lu, %c and %% is read once per thread into a plan (its text with the
+ * %lu, %c and %% is read once into a plan (its text with the
  * %% folded in, and its conversions), found again by the format's
  * address: libpg_query's formats are string literals. Only a format in
  * read-only memory (a loaded object's segment without write access) is
@@ -35,12 +35,15 @@
 #include <link.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pgprintf.h"
+#include "util.h"
 
 #include "banned.h"
 
@@ -52,9 +55,9 @@ void pfree(void *pointer);
 /* more than MaxAllocSize (1 GB - 1): see "Errors" above */
 #define TOO_LONG ((size_t)0x7fffffff)
 
-#define PLANS 256         /* per thread: 22 KB of TLS that every thread
-                             clears; 128 cost 0.7% more instructions, 1,024
-                             saved 0.1% */
+#define PLAN_BITS 10      /* 1,024 slots (8 KB): ~300 formats in use, few
+                             collisions (256 cost 4% more instructions) */
+#define PLANS (1 << PLAN_BITS)
 #define PLAN_CONVS 4      /* conversions in a plan */
 #define PLAN_TEXT 48      /* a plan's text, %% folded */
 #define COPY 16           /* text is copied COPY bytes at a time */
@@ -74,7 +77,14 @@ struct plan {
 	char text[PLAN_TEXT + COPY];
 };
 
-static _Thread_local struct plan plans[PLANS];
+/*
+ * The plans, shared by the threads: a slot is set once, to a plan that
+ * never changes after and is never freed (one per format, a few
+ * hundred), so a thread that loads a slot's pointer may read the plan
+ * without a lock. A format whose slot another holds is planned again at
+ * each call, in the caller's scratch plan.
+ */
+static _Atomic(const struct plan *) plans[PLANS];
 
 struct out {
 	char *buf;
@@ -181,19 +191,32 @@ static bool read_only(const char *s)
 	return false;
 }
 
-/* fmt's plan: the thread's kept one, or one made in *scratch for a
-   format that may change (not in read-only memory) */
+/* fmt's plan: the kept one, or one made in *scratch for a format that
+   may change (not in read-only memory) or whose slot is taken */
 static const struct plan *plan_for(const char *fmt, struct plan *scratch)
 {
 	uintptr_t a = (uintptr_t)fmt;
-	struct plan *p = &plans[(a ^ a >> 10) % PLANS];
+	_Atomic(const struct plan *) *slot =
+		&plans[(uint64_t)a * 0x9E3779B97F4A7C15u >> (64 - PLAN_BITS)];
+	const struct plan *p = atomic_load_explicit(slot, memory_order_acquire);
+	struct plan *made;
 
+	if (p && p->fmt == fmt)
+		return p;
+	if (p || !read_only(fmt)) {
+		plan_make(scratch, fmt);
+		return scratch;
+	}
+	made = xmalloc(sizeof(*made));
+	plan_make(made, fmt);
+	if (atomic_compare_exchange_strong_explicit(slot, &p, made, memory_order_acq_rel,
+						    memory_order_acquire))
+		return made;
+	free(made);                 /* another thread planned it first */
 	if (p->fmt == fmt)
 		return p;
-	if (!read_only(fmt))
-		p = scratch;
-	plan_make(p, fmt);
-	return p;
+	plan_make(scratch, fmt);
+	return scratch;
 }
 
 /* ---- writing ---- */
