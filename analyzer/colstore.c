@@ -12,7 +12,7 @@
 void colstore_init(struct colstore *s)
 {
 	memset(s, 0, sizeof(*s));
-	arena_init(&s->text);
+	strpool_init(&s->strs);
 }
 
 void colstore_release(struct colstore *s)
@@ -20,77 +20,20 @@ void colstore_release(struct colstore *s)
 	free(s->rows);
 	free(s->slots);
 	free(s->rels);
-	free(s->strs);
-	free(s->str_slots);
-	arena_release(&s->text);
+	strpool_release(&s->strs);
 	colstore_init(s);
 }
 
 /* ---- strings ---- */
 
-static uint64_t str_hash(const char *str)
-{
-	return fnv1a64(str, strlen(str), FNV1A64_INIT);
-}
-
-static void str_slot_put(uint32_t *slots, size_t alloc, uint64_t h, uint32_t sid)
-{
-	size_t i = h & (alloc - 1);
-
-	while (slots[i])
-		i = (i + 1) & (alloc - 1);
-	slots[i] = sid;
-}
-
-static void str_slots_grow(struct colstore *s)
-{
-	size_t alloc = s->str_slots_alloc ? 2 * s->str_slots_alloc : 256;
-	uint32_t *slots = xcalloc(alloc, sizeof(*slots));
-
-	for (size_t i = 0; i < s->nr_strs; i++)
-		str_slot_put(slots, alloc, str_hash(s->strs[i]), (uint32_t)i + 1);
-	free(s->str_slots);
-	s->str_slots = slots;
-	s->str_slots_alloc = alloc;
-}
-
-static cs_str str_lookup(const struct colstore *s, const char *str, uint64_t h)
-{
-	size_t i;
-
-	if (!s->str_slots_alloc)
-		return 0;
-	for (i = h & (s->str_slots_alloc - 1); s->str_slots[i];
-	     i = (i + 1) & (s->str_slots_alloc - 1))
-		if (!strcmp(s->strs[s->str_slots[i] - 1], str))
-			return s->str_slots[i];
-	return 0;
-}
-
 cs_str colstore_str_find(const struct colstore *s, const char *str)
 {
-	return str ? str_lookup(s, str, str_hash(str)) : 0;
+	return strpool_find(&s->strs, str);
 }
 
 cs_str colstore_intern(struct colstore *s, const char *str)
 {
-	uint64_t h;
-	cs_str sid;
-
-	if (!str)
-		return 0;
-	h = str_hash(str);
-	if ((sid = str_lookup(s, str, h)))
-		return sid;
-	if (2 * (s->nr_strs + 1) > s->str_slots_alloc)
-		str_slots_grow(s);
-	if (s->nr_strs >= UINT32_MAX - 1)
-		die("too many distinct column strings");
-	ALLOC_GROW(s->strs, s->nr_strs + 1, s->strs_alloc);
-	s->strs[s->nr_strs++] = arena_strdup(&s->text, str);
-	sid = (cs_str)s->nr_strs;
-	str_slot_put(s->str_slots, s->str_slots_alloc, h, sid);
-	return sid;
+	return strpool_intern(&s->strs, str);
 }
 
 /* ---- (rel_id, name) -> id ---- */
@@ -328,40 +271,10 @@ static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
 
 void colstore_save(const struct colstore *s, struct strbuf *out)
 {
-	put_u32(out, (uint32_t)s->nr_strs);
-	for (size_t i = 0; i < s->nr_strs; i++)
-		strbuf_add(out, s->strs[i], strlen(s->strs[i]) + 1);
+	strpool_save(&s->strs, out);
 	put_u32(out, (uint32_t)s->nr);
 	for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
 		put_row(out, (uint32_t)id, &s->rows[id]);
-}
-
-/* A string's sid as saved, as the store now has it; 0 for 0, and a sid
-   that names no string makes the bytes bad. */
-static cs_str get_sid(struct reader *b, const cs_str *map, uint32_t nr)
-{
-	uint32_t sid = rd_u32(b);
-
-	if (sid > nr)
-		b->bad = true;
-	return sid && sid <= nr ? map[sid - 1] : 0;
-}
-
-static int load_strings(struct colstore *s, struct reader *b, cs_str **map, uint32_t *nr)
-{
-	*nr = rd_u32(b);
-	if (b->bad || *nr > (size_t)(b->end - b->p))   /* a byte each at least */
-		return -1;
-	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
-	for (uint32_t i = 0; i < *nr; i++) {
-		const unsigned char *nul = memchr(b->p, '\0', (size_t)(b->end - b->p));
-
-		if (!nul)
-			return -1;
-		(*map)[i] = colstore_intern(s, (const char *)b->p);
-		b->p = nul + 1;
-	}
-	return 0;
 }
 
 static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uint32_t nr,
@@ -372,16 +285,16 @@ static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uin
 
 	r.rel_id = rd_u32(b);
 	r.attnum = (int32_t)rd_u32(b);
-	r.name = get_sid(b, map, nr);
-	r.type = get_sid(b, map, nr);
-	r.type_schema = get_sid(b, map, nr);
-	r.type_name = get_sid(b, map, nr);
+	r.name = strpool_read_id(b, map, nr);
+	r.type = strpool_read_id(b, map, nr);
+	r.type_schema = strpool_read_id(b, map, nr);
+	r.type_name = strpool_read_id(b, map, nr);
 	r.typmod1 = (int32_t)rd_u32(b);
 	r.typmod2 = (int32_t)rd_u32(b);
 	r.array_dims = (int32_t)rd_u32(b);
-	r.default_expr = get_sid(b, map, nr);
-	r.generated = get_sid(b, map, nr);
-	r.comment = get_sid(b, map, nr);
+	r.default_expr = strpool_read_id(b, map, nr);
+	r.generated = strpool_read_id(b, map, nr);
+	r.comment = strpool_read_id(b, map, nr);
 	r.created_file = (int32_t)rd_u32(b);
 	r.line = (int32_t)rd_u32(b);
 	r.file_ref = rd_u32(b);
@@ -428,7 +341,7 @@ int colstore_load(struct colstore *s, const void *data, size_t len)
 	uint64_t max_id;
 	int ret = -1;
 
-	if (load_strings(s, &b, &map, &nr_strs))
+	if (strpool_load(&s->strs, &b, &map, &nr_strs))
 		goto out;
 	nr_rows = rd_u32(&b);
 	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strpool.h"
 #include "util.h"
 
 /* A string's id in the store; 0 is SQL NULL. */
@@ -68,12 +69,7 @@ struct colstore {
 	/* by relation id */
 	struct col_ends *rels;
 	size_t rels_alloc;
-	/* interned strings: strs[sid - 1]; str_slots finds a string's sid */
-	const char **strs;
-	size_t nr_strs, strs_alloc;
-	uint32_t *str_slots;
-	size_t str_slots_alloc;
-	struct arena text;      /* the strings' bytes, which never move */
+	struct strpool strs;    /* the rows' strings */
 };
 
 void colstore_init(struct colstore *s);
@@ -86,7 +82,7 @@ cs_str colstore_str_find(const struct colstore *s, const char *str);
 /* The text of a sid (NULL for 0). */
 static inline const char *colstore_str(const struct colstore *s, cs_str sid)
 {
-	return sid ? s->strs[sid - 1] : NULL;
+	return strpool_str(&s->strs, sid);
 }
 
 /* The column with this id, or NULL. */

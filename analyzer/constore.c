@@ -12,7 +12,7 @@
 void constore_init(struct constore *s)
 {
 	memset(s, 0, sizeof(*s));
-	arena_init(&s->text);
+	strpool_init(&s->strs);
 }
 
 void constore_release(struct constore *s)
@@ -20,77 +20,20 @@ void constore_release(struct constore *s)
 	free(s->rows);
 	for (int k = 0; k < CON_KEYS; k++)
 		ls_map_release(&s->keys[k]);
-	free(s->strs);
-	free(s->str_slots);
-	arena_release(&s->text);
+	strpool_release(&s->strs);
 	constore_init(s);
 }
 
-/* ---- strings (as colstore.c interns them) ---- */
-
-static uint64_t str_hash(const char *str)
-{
-	return fnv1a64(str, strlen(str), FNV1A64_INIT);
-}
-
-static void str_slot_put(uint32_t *slots, size_t alloc, uint64_t h, uint32_t sid)
-{
-	size_t i = h & (alloc - 1);
-
-	while (slots[i])
-		i = (i + 1) & (alloc - 1);
-	slots[i] = sid;
-}
-
-static void str_slots_grow(struct constore *s)
-{
-	size_t alloc = s->str_slots_alloc ? 2 * s->str_slots_alloc : 256;
-	uint32_t *slots = xcalloc(alloc, sizeof(*slots));
-
-	for (size_t i = 0; i < s->nr_strs; i++)
-		str_slot_put(slots, alloc, str_hash(s->strs[i]), (uint32_t)i + 1);
-	free(s->str_slots);
-	s->str_slots = slots;
-	s->str_slots_alloc = alloc;
-}
-
-static uint32_t str_lookup(const struct constore *s, const char *str, uint64_t h)
-{
-	size_t i;
-
-	if (!s->str_slots_alloc)
-		return 0;
-	for (i = h & (s->str_slots_alloc - 1); s->str_slots[i];
-	     i = (i + 1) & (s->str_slots_alloc - 1))
-		if (!strcmp(s->strs[s->str_slots[i] - 1], str))
-			return s->str_slots[i];
-	return 0;
-}
+/* ---- strings ---- */
 
 uint32_t constore_str_find(const struct constore *s, const char *str)
 {
-	return str ? str_lookup(s, str, str_hash(str)) : 0;
+	return strpool_find(&s->strs, str);
 }
 
 uint32_t constore_intern(struct constore *s, const char *str)
 {
-	uint64_t h;
-	uint32_t sid;
-
-	if (!str)
-		return 0;
-	h = str_hash(str);
-	if ((sid = str_lookup(s, str, h)))
-		return sid;
-	if (2 * (s->nr_strs + 1) > s->str_slots_alloc)
-		str_slots_grow(s);
-	if (s->nr_strs >= UINT32_MAX - 1)
-		die("too many distinct constraint strings");
-	ALLOC_GROW(s->strs, s->nr_strs + 1, s->strs_alloc);
-	s->strs[s->nr_strs++] = arena_strdup(&s->text, str);
-	sid = (uint32_t)s->nr_strs;
-	str_slot_put(s->str_slots, s->str_slots_alloc, h, sid);
-	return sid;
+	return strpool_intern(&s->strs, str);
 }
 
 /* ---- the keys' lists ---- */
@@ -254,40 +197,10 @@ static void put_row(struct strbuf *out, uint32_t id, const struct con_row *r)
 
 void constore_save(const struct constore *s, struct strbuf *out)
 {
-	put_u32(out, (uint32_t)s->nr_strs);
-	for (size_t i = 0; i < s->nr_strs; i++)
-		strbuf_add(out, s->strs[i], strlen(s->strs[i]) + 1);
+	strpool_save(&s->strs, out);
 	put_u32(out, (uint32_t)s->nr);
 	for (int64_t id = constore_next(s, 0); id; id = constore_next(s, id))
 		put_row(out, (uint32_t)id, &s->rows[id]);
-}
-
-/* A saved string id, as the store now has it; 0 for 0, and one that
-   names no string makes the bytes bad. */
-static uint32_t get_sid(struct reader *b, const uint32_t *map, uint32_t nr)
-{
-	uint32_t sid = rd_u32(b);
-
-	if (sid > nr)
-		b->bad = true;
-	return sid && sid <= nr ? map[sid - 1] : 0;
-}
-
-static int load_strings(struct constore *s, struct reader *b, uint32_t **map, uint32_t *nr)
-{
-	*nr = rd_u32(b);
-	if (b->bad || *nr > (size_t)(b->end - b->p))   /* a byte each at least */
-		return -1;
-	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
-	for (uint32_t i = 0; i < *nr; i++) {
-		const unsigned char *nul = memchr(b->p, '\0', (size_t)(b->end - b->p));
-
-		if (!nul)
-			return -1;
-		(*map)[i] = constore_intern(s, (const char *)b->p);
-		b->p = nul + 1;
-	}
-	return 0;
 }
 
 static int load_row(struct constore *s, struct reader *b, const uint32_t *map, uint32_t nr,
@@ -297,9 +210,9 @@ static int load_row(struct constore *s, struct reader *b, const uint32_t *map, u
 	uint32_t id = rd_u32(b), packed;
 
 	for (int k = 0; k < CON_KEYS; k++)
-		r.key[k] = k == CK_NAME ? get_sid(b, map, nr) : rd_u32(b);
-	r.expr = get_sid(b, map, nr);
-	r.not_null_column = get_sid(b, map, nr);
+		r.key[k] = k == CK_NAME ? strpool_read_id(b, map, nr) : rd_u32(b);
+	r.expr = strpool_read_id(b, map, nr);
+	r.not_null_column = strpool_read_id(b, map, nr);
 	r.file_ref = rd_u32(b);
 	r.validated = (int32_t)rd_u32(b);
 	r.is_deferrable = (int32_t)rd_u32(b);
@@ -332,7 +245,7 @@ size_t constore_load(struct constore *s, const void *data, size_t len)
 	uint64_t max_id;
 	size_t ret = 0;
 
-	if (load_strings(s, &b, &map, &nr_strs))
+	if (strpool_load(&s->strs, &b, &map, &nr_strs))
 		goto out;
 	nr_rows = rd_u32(&b);
 	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "linkstore.h"
+#include "strpool.h"
 #include "util.h"
 
 /* The keys: con_row.key[] */
@@ -61,12 +62,7 @@ struct constore {
 	int64_t max_id;         /* highest id in use, 0: none */
 	size_t nr;              /* rows in use */
 	struct ls_map keys[CON_KEYS];   /* a key's value -> its first row */
-	/* interned strings: strs[sid - 1]; str_slots finds a string's sid */
-	const char **strs;
-	size_t nr_strs, strs_alloc;
-	uint32_t *str_slots;
-	size_t str_slots_alloc;
-	struct arena text;      /* the strings' bytes, which never move */
+	struct strpool strs;    /* the rows' strings */
 };
 
 void constore_init(struct constore *s);
@@ -78,7 +74,7 @@ uint32_t constore_intern(struct constore *s, const char *str);
 uint32_t constore_str_find(const struct constore *s, const char *str);
 static inline const char *constore_str(const struct constore *s, uint32_t sid)
 {
-	return sid ? s->strs[sid - 1] : NULL;
+	return strpool_str(&s->strs, sid);
 }
 
 /* The constraint with this id, or NULL. */

@@ -1,0 +1,120 @@
+/*
+ * strpool.c - interned strings (strpool.h).
+ */
+#include "strpool.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+void strpool_init(struct strpool *p)
+{
+	memset(p, 0, sizeof(*p));
+	arena_init(&p->text);
+}
+
+void strpool_release(struct strpool *p)
+{
+	free(p->strs);
+	free(p->slots);
+	arena_release(&p->text);
+	strpool_init(p);
+}
+
+static uint64_t str_hash(const char *str)
+{
+	return fnv1a64(str, strlen(str), FNV1A64_INIT);
+}
+
+static void slot_put(uint32_t *slots, size_t alloc, uint64_t h, uint32_t id)
+{
+	size_t i = h & (alloc - 1);
+
+	while (slots[i])
+		i = (i + 1) & (alloc - 1);
+	slots[i] = id;
+}
+
+static void slots_grow(struct strpool *p)
+{
+	size_t alloc = p->slots_alloc ? 2 * p->slots_alloc : 256;
+	uint32_t *slots = xcalloc(alloc, sizeof(*slots));
+
+	for (size_t i = 0; i < p->nr; i++)
+		slot_put(slots, alloc, str_hash(p->strs[i]), (uint32_t)i + 1);
+	free(p->slots);
+	p->slots = slots;
+	p->slots_alloc = alloc;
+}
+
+static uint32_t lookup(const struct strpool *p, const char *str, uint64_t h)
+{
+	size_t i;
+
+	if (!p->slots_alloc)
+		return 0;
+	for (i = h & (p->slots_alloc - 1); p->slots[i]; i = (i + 1) & (p->slots_alloc - 1))
+		if (!strcmp(p->strs[p->slots[i] - 1], str))
+			return p->slots[i];
+	return 0;
+}
+
+uint32_t strpool_find(const struct strpool *p, const char *str)
+{
+	return str ? lookup(p, str, str_hash(str)) : 0;
+}
+
+uint32_t strpool_intern(struct strpool *p, const char *str)
+{
+	uint64_t h;
+	uint32_t id;
+
+	if (!str)
+		return 0;
+	h = str_hash(str);
+	if ((id = lookup(p, str, h)))
+		return id;
+	if (2 * (p->nr + 1) > p->slots_alloc)
+		slots_grow(p);
+	if (p->nr >= UINT32_MAX - 1)
+		die("too many distinct strings in the catalog");
+	ALLOC_GROW(p->strs, p->nr + 1, p->alloc);
+	p->strs[p->nr++] = arena_strdup(&p->text, str);
+	id = (uint32_t)p->nr;
+	slot_put(p->slots, p->slots_alloc, h, id);
+	return id;
+}
+
+void strpool_save(const struct strpool *p, struct strbuf *out)
+{
+	put_u32(out, (uint32_t)p->nr);
+	for (size_t i = 0; i < p->nr; i++)
+		strbuf_add(out, p->strs[i], strlen(p->strs[i]) + 1);
+}
+
+int strpool_load(struct strpool *p, struct reader *r, uint32_t **map, uint32_t *nr)
+{
+	*nr = rd_u32(r);
+	if (r->bad || *nr > (size_t)(r->end - r->p))   /* a byte each at least */
+		return -1;
+	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
+	for (uint32_t i = 0; i < *nr; i++) {
+		const unsigned char *nul = memchr(r->p, '\0', (size_t)(r->end - r->p));
+
+		if (!nul)
+			return -1;
+		(*map)[i] = strpool_intern(p, (const char *)r->p);
+		r->p = nul + 1;
+	}
+	return 0;
+}
+
+uint32_t strpool_read_id(struct reader *r, const uint32_t *map, uint32_t nr)
+{
+	uint32_t id = rd_u32(r);
+
+	if (id > nr)
+		r->bad = true;
+	return id && id <= nr ? map[id - 1] : 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * strpool.h - interned strings: each distinct string kept once, named by
+ * an id (1, 2, ...; 0 stands for NULL), its bytes never moved or freed
+ * before the pool is. The catalog's C stores (colstore.h, constore.h)
+ * keep their rows' strings in one each: a name, a type or a default
+ * repeated on thousands of rows is stored once and compared as an id.
+ *
+ * Lifecycle: strpool_init() (no allocation), strpool_release().
+ */
+#ifndef MIGSAFE_STRPOOL_H
+#define MIGSAFE_STRPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct strpool {
+	const char **strs;      /* strs[id - 1], in the order interned */
+	size_t nr, alloc;
+	uint32_t *slots;        /* ids by hash: open addressing, linear
+	                           probing, 0 free, at most half full */
+	size_t slots_alloc;
+	struct arena text;      /* the strings' bytes */
+};
+
+void strpool_init(struct strpool *p);
+void strpool_release(struct strpool *p);
+
+/* The id of 'str' (NULL: 0), interned when new; the text is copied. */
+uint32_t strpool_intern(struct strpool *p, const char *str);
+/* The id of a string already interned, else 0. */
+uint32_t strpool_find(const struct strpool *p, const char *str);
+/* The string of an id (0: NULL); valid until strpool_release(). */
+static inline const char *strpool_str(const struct strpool *p, uint32_t id)
+{
+	return id ? p->strs[id - 1] : NULL;
+}
+
+/* The pool as bytes, appended to 'out': a count, then each string with
+   its NUL, in id order. */
+void strpool_save(const struct strpool *p, struct strbuf *out);
+/*
+ * Intern into 'p' the strings strpool_save() wrote, read from 'r';
+ * *map (the caller frees it) gives for a saved id - 1 its id in 'p',
+ * *nr how many there were. -1 when the bytes cannot be a pool.
+ */
+int strpool_load(struct strpool *p, struct reader *r, uint32_t **map, uint32_t *nr);
+/* A saved id read from 'r', as 'map' renames it; 0 stays 0, and an id
+   past 'nr' makes the bytes bad. */
+uint32_t strpool_read_id(struct reader *r, const uint32_t *map, uint32_t nr);
+
+#endif
