@@ -2106,12 +2106,21 @@ static void id_list_add(struct id_list *l, uint32_t id)
 	l->ids[l->nr++] = id;
 }
 
-/* The ids a plan matched, taken when the scan starts (xFilter): rows
-   deleted while it runs (a DELETE's own, a trigger's) are skipped. */
+/* A C store as its cursors see it: is a row there, and the next id in
+   use above 'id' (0: none), for a scan in id order. */
+struct store_ops {
+	bool (*live)(const struct catalog *c, cat_id id);
+	cat_id (*next)(const struct catalog *c, cat_id id);
+};
+
+/* A cursor of "columns" or "constraints": the ids a plan matched, taken
+   when the scan starts (xFilter): rows deleted while it runs (a
+   DELETE's own, a trigger's) are skipped. */
 struct col_cursor {
 	sqlite3_vtab_cursor base;
 	struct catalog *c;
-	bool scan;              /* every column in id order: cur is the row */
+	const struct store_ops *ops;
+	bool scan;              /* every row in id order: cur is the row */
 	cat_id cur;
 	struct id_list list;    /* else */
 };
@@ -2222,7 +2231,7 @@ static int col_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 	return SQLITE_OK;
 }
 
-static int col_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+static int store_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out, const struct store_ops *ops)
 {
 	struct col_cursor *k = sqlite3_malloc(sizeof(*k));
 
@@ -2230,9 +2239,27 @@ static int col_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
 		return SQLITE_NOMEM;
 	memset(k, 0, sizeof(*k));
 	k->c = ((struct col_vtab *)tab)->c;
+	k->ops = ops;
 	id_list_init(&k->list);
 	*out = &k->base;
 	return SQLITE_OK;
+}
+
+static bool col_live(const struct catalog *c, cat_id id)
+{
+	return colstore_get(&c->colstore, id) != NULL;
+}
+
+static cat_id col_next_id(const struct catalog *c, cat_id id)
+{
+	return colstore_next(&c->colstore, id);
+}
+
+static const struct store_ops col_ops = { col_live, col_next_id };
+
+static int col_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+{
+	return store_open(tab, out, &col_ops);
 }
 
 static void cursor_reset(struct col_cursor *k)
@@ -2242,7 +2269,7 @@ static void cursor_reset(struct col_cursor *k)
 	k->cur = 0;
 }
 
-static int col_close(sqlite3_vtab_cursor *cur)
+static int store_close(sqlite3_vtab_cursor *cur)
 {
 	cursor_reset((struct col_cursor *)cur);
 	sqlite3_free(cur);
@@ -2368,17 +2395,14 @@ static int col_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, 
 	return SQLITE_OK;
 }
 
-static int col_next(sqlite3_vtab_cursor *cur)
+static int store_next(sqlite3_vtab_cursor *cur)
 {
 	struct col_cursor *k = (struct col_cursor *)cur;
-	const struct colstore *s = &k->c->colstore;
 
-	if (k->scan) {
-		k->cur = colstore_next(s, k->cur);
-		return SQLITE_OK;
-	}
-	while (++k->list.i < k->list.nr && !colstore_get(s, k->list.ids[k->list.i]))
-		;
+	if (k->scan)
+		k->cur = k->ops->next(k->c, k->cur);
+	else
+		k->list.i++;
 	return SQLITE_OK;
 }
 
@@ -2387,12 +2411,12 @@ static cat_id cursor_id(struct col_cursor *k)
 {
 	if (k->scan)
 		return k->cur;
-	while (k->list.i < k->list.nr && !colstore_get(&k->c->colstore, k->list.ids[k->list.i]))
+	while (k->list.i < k->list.nr && !k->ops->live(k->c, k->list.ids[k->list.i]))
 		k->list.i++;
 	return k->list.i < k->list.nr ? k->list.ids[k->list.i] : 0;
 }
 
-static int col_eof(sqlite3_vtab_cursor *cur)
+static int store_eof(sqlite3_vtab_cursor *cur)
 {
 	return !cursor_id((struct col_cursor *)cur);
 }
@@ -2475,7 +2499,7 @@ static int col_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
 	return SQLITE_OK;
 }
 
-static int col_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
+static int store_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
 {
 	*rowid = cursor_id((struct col_cursor *)cur);
 	return SQLITE_OK;
@@ -2511,12 +2535,12 @@ static const sqlite3_module col_module = {
 	.xDisconnect = col_disconnect,
 	.xDestroy = col_disconnect,
 	.xOpen = col_open,
-	.xClose = col_close,
+	.xClose = store_close,
 	.xFilter = col_filter,
-	.xNext = col_next,
-	.xEof = col_eof,
+	.xNext = store_next,
+	.xEof = store_eof,
 	.xColumn = col_column,
-	.xRowid = col_rowid,
+	.xRowid = store_rowid,
 	.xUpdate = col_update,
 };
 
@@ -3074,13 +3098,6 @@ static const enum con_key con_key_order[CON_KEYS] = {
 
 /* The ids a plan matched, taken at xFilter (a row deleted while the
    scan runs, a DELETE's own or a cascade's, is skipped). */
-struct con_cursor {
-	sqlite3_vtab_cursor base;
-	struct catalog *c;
-	bool scan;              /* every row in id order: cur is the row */
-	cat_id cur;
-	struct id_list list;    /* else */
-};
 
 static int con_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 		       sqlite3_vtab **out, char **err)
@@ -3145,36 +3162,24 @@ static int con_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 	return SQLITE_OK;
 }
 
+static bool con_live(const struct catalog *c, cat_id id)
+{
+	return constore_get(&c->cons, id) != NULL;
+}
+
+static cat_id con_next_id(const struct catalog *c, cat_id id)
+{
+	return constore_next(&c->cons, id);
+}
+
+static const struct store_ops con_ops = { con_live, con_next_id };
+
 static int con_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
 {
-	struct con_cursor *k = sqlite3_malloc(sizeof(*k));
-
-	if (!k)
-		return SQLITE_NOMEM;
-	memset(k, 0, sizeof(*k));
-	k->c = ((struct col_vtab *)tab)->c;
-	id_list_init(&k->list);
-	*out = &k->base;
-	return SQLITE_OK;
+	return store_open(tab, out, &con_ops);
 }
 
-static void con_reset(struct con_cursor *k)
-{
-	id_list_reset(&k->list);
-	k->scan = false;
-	k->cur = 0;
-}
-
-static int con_close(sqlite3_vtab_cursor *cur)
-{
-	con_reset((struct con_cursor *)cur);
-	sqlite3_free(cur);
-	return SQLITE_OK;
-}
-
-/* The rows whose key equals argv[0]; a value the store cannot look up
-   (a NULL with IS, a name that is not text) is a scan. */
-static void con_filter_key(struct con_cursor *k, int plan, sqlite3_value **argv)
+static void con_filter_key(struct col_cursor *k, int plan, sqlite3_value **argv)
 {
 	const struct constore *s = &k->c->cons;
 	enum con_key key = (enum con_key)(plan >> KP_KEY_SHIFT);
@@ -3197,12 +3202,12 @@ static void con_filter_key(struct con_cursor *k, int plan, sqlite3_value **argv)
 static int con_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
 		      sqlite3_value **argv)
 {
-	struct con_cursor *k = (struct con_cursor *)cur;
+	struct col_cursor *k = (struct col_cursor *)cur;
 	cat_id id;
 	int known;
 
 	(void)plan_str, (void)argc;
-	con_reset(k);
+	cursor_reset(k);
 	if (plan & KP_ID) {
 		known = value_id(argv[0], &id);
 		if (known > 0 && constore_get(&k->c->cons, id))
@@ -3216,32 +3221,6 @@ static int con_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, 
 	if (k->scan)
 		k->cur = constore_next(&k->c->cons, 0);
 	return SQLITE_OK;
-}
-
-/* The row under the cursor: with a snapshot, the first one may be gone. */
-static cat_id con_cursor_id(struct con_cursor *k)
-{
-	if (k->scan)
-		return k->cur;
-	while (k->list.i < k->list.nr && !constore_get(&k->c->cons, k->list.ids[k->list.i]))
-		k->list.i++;
-	return k->list.i < k->list.nr ? k->list.ids[k->list.i] : 0;
-}
-
-static int con_next(sqlite3_vtab_cursor *cur)
-{
-	struct con_cursor *k = (struct con_cursor *)cur;
-
-	if (k->scan)
-		k->cur = constore_next(&k->c->cons, k->cur);
-	else
-		k->list.i++;
-	return SQLITE_OK;
-}
-
-static int con_eof(sqlite3_vtab_cursor *cur)
-{
-	return !con_cursor_id((struct con_cursor *)cur);
 }
 
 /* The fields that are strings. */
@@ -3274,8 +3253,8 @@ static void con_text(sqlite3_context *ctx, const struct catalog *c, const struct
 
 static int con_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
 {
-	struct con_cursor *k = (struct con_cursor *)cur;
-	cat_id id = con_cursor_id(k);
+	struct col_cursor *k = (struct col_cursor *)cur;
+	cat_id id = cursor_id(k);
 	const struct con_row *r = constore_get(&k->c->cons, id);
 
 	if (!r) {
@@ -3301,12 +3280,6 @@ static int con_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
 	case KF_PARENT_CON: result_opt_int(ctx, r->key[CK_PARENT], r->key[CK_PARENT]); break;
 	default: con_text(ctx, k->c, r, field); break;
 	}
-	return SQLITE_OK;
-}
-
-static int con_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *rowid)
-{
-	*rowid = con_cursor_id((struct con_cursor *)cur);
 	return SQLITE_OK;
 }
 
@@ -3351,12 +3324,12 @@ static const sqlite3_module con_module = {
 	.xDisconnect = col_disconnect,
 	.xDestroy = col_disconnect,
 	.xOpen = con_open,
-	.xClose = con_close,
+	.xClose = store_close,
 	.xFilter = con_filter,
-	.xNext = con_next,
-	.xEof = con_eof,
+	.xNext = store_next,
+	.xEof = store_eof,
 	.xColumn = con_column,
-	.xRowid = con_rowid,
+	.xRowid = store_rowid,
 	.xUpdate = con_update,
 };
 
