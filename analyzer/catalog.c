@@ -2299,6 +2299,18 @@ static int value_id(sqlite3_value *v, cat_id *id)
 	}
 }
 
+/* A plan by id: the row of id v if it is there, or a scan when only
+   SQLite can compare v with the ids (text: affinity). */
+static void filter_id(struct col_cursor *k, sqlite3_value *v)
+{
+	cat_id id;
+	int known = value_id(v, &id);
+
+	if (known > 0 && k->ops->live(k->c, id))
+		id_list_add(&k->list, (uint32_t)id);
+	k->scan = known < 0;
+}
+
 struct named_id {
 	const char *name;
 	uint32_t id;
@@ -2372,16 +2384,11 @@ static int col_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, 
 		      sqlite3_value **argv)
 {
 	struct col_cursor *k = (struct col_cursor *)cur;
-	cat_id id;
-	int known;
 
 	(void)plan_str, (void)argc;
 	cursor_reset(k);
 	if (plan & BY_ID) {
-		known = value_id(argv[0], &id);
-		if (known > 0 && colstore_get(&k->c->colstore, id))
-			id_list_add(&k->list, (uint32_t)id);
-		k->scan = known < 0;
+		filter_id(k, argv[0]);
 	} else if (plan & BY_REL) {
 		filter_rel(k, plan, argv);
 	} else if (plan & (IN_REL_NAME | IN_REL_ATTNUM)) {
@@ -3203,16 +3210,11 @@ static int con_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, 
 		      sqlite3_value **argv)
 {
 	struct col_cursor *k = (struct col_cursor *)cur;
-	cat_id id;
-	int known;
 
 	(void)plan_str, (void)argc;
 	cursor_reset(k);
 	if (plan & KP_ID) {
-		known = value_id(argv[0], &id);
-		if (known > 0 && constore_get(&k->c->cons, id))
-			id_list_add(&k->list, (uint32_t)id);
-		k->scan = known < 0;
+		filter_id(k, argv[0]);
 	} else if (plan & KP_KEY) {
 		con_filter_key(k, plan, argv);
 	} else {

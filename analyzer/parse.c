@@ -1590,8 +1590,13 @@ static void persistence(const cJSON *rv, struct create_table *ct)
 	ct->unlogged = p && *p == 'u';
 }
 
-/* PARTITION BY RANGE (a, lower(b)) -> "range (a, lower(b))" */
-static const char *partition_by(struct pctx *ctx, const cJSON *spec)
+/*
+ * PARTITION BY as text: as the rules compare it (ddl false: lower case,
+ * names bare: RANGE (a, lower(b)) -> "range (a, lower(b))"), or as DDL
+ * takes it (names quoted as they need, an expression in parentheses:
+ * "RANGE (\"createdAt\", (lower(b)))").
+ */
+static const char *partition_spec(struct pctx *ctx, const cJSON *spec, bool ddl)
 {
 	const cJSON *it, *params = jget(spec, "partParams");
 	const char *strategy = jstr(spec, "strategy");
@@ -1605,41 +1610,20 @@ static const char *partition_by(struct pctx *ctx, const cJSON *spec)
 
 		if (it != params->child)
 			strbuf_addstr(&ctx->sb, ", ");
-		if (jstr(pe, "name"))
-			strbuf_addstr(&ctx->sb, jstr(pe, "name"));
-		else
-			render(ctx, jget(pe, "expr"));
-	}
-	strbuf_addch(&ctx->sb, ')');
-	return sdup_lower(ctx, ctx->sb.buf);
-}
-
-/* PARTITION BY as DDL takes it: names quoted as they need, an
-   expression in parentheses ("RANGE (\"createdAt\", (lower(b)))"). */
-static const char *partition_key(struct pctx *ctx, const cJSON *spec)
-{
-	const cJSON *it, *params = jget(spec, "partParams");
-	const char *strategy = jstr(spec, "strategy");
-
-	if (!spec)
-		return NULL;
-	strbuf_reset(&ctx->sb);
-	strbuf_addf(&ctx->sb, "%s (", strategy ? strategy : "?");
-	for_each_child(it, params) {
-		const cJSON *pe = unwrap_as(it, "PartitionElem");
-
-		if (it != params->child)
-			strbuf_addstr(&ctx->sb, ", ");
-		if (jstr(pe, "name")) {
+		if (jstr(pe, "name") && ddl)
 			add_ident(&ctx->sb, jstr(pe, "name"));
-		} else {
+		else if (jstr(pe, "name"))
+			strbuf_addstr(&ctx->sb, jstr(pe, "name"));
+		else if (ddl) {
 			strbuf_addch(&ctx->sb, '(');
 			render(ctx, jget(pe, "expr"));
 			strbuf_addch(&ctx->sb, ')');
+		} else {
+			render(ctx, jget(pe, "expr"));
 		}
 	}
 	strbuf_addch(&ctx->sb, ')');
-	return sdup(ctx, ctx->sb.buf);
+	return ddl ? sdup(ctx, ctx->sb.buf) : sdup_lower(ctx, ctx->sb.buf);
 }
 
 static void bound_datums(struct pctx *ctx, const cJSON *list)
@@ -1700,8 +1684,8 @@ static void do_create_table(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	} else
 		ct->inherits = rangevar_list(ctx, inh, "RangeVar",
 					     &ct->nr_inherits);
-	ct->partition_by = partition_by(ctx, jget(n, "partspec"));
-	ct->partition_key = partition_key(ctx, jget(n, "partspec"));
+	ct->partition_by = partition_spec(ctx, jget(n, "partspec"), false);
+	ct->partition_key = partition_spec(ctx, jget(n, "partspec"), true);
 }
 
 /* ---- ALTER TABLE --------------------------------------------------- */
