@@ -3,6 +3,7 @@
  */
 #include "constore.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,60 +39,35 @@ uint32_t constore_intern(struct constore *s, const char *str)
 
 /* ---- the keys' lists ---- */
 
-/* Into its key value's rows by id: at the end, but for a key changed
-   (constore_set_key()) on a row older than the last. */
+/* Key k's list of the rows in id order (a NULL key is in none). */
+static struct ls_chain key_chain(struct constore *s, enum con_key k)
+{
+	struct ls_chain c = {
+		(unsigned char *)s->rows, sizeof(*s->rows),
+		offsetof(struct con_row, key_next) + (size_t)k * sizeof(uint32_t),
+		offsetof(struct con_row, key_prev) + (size_t)k * sizeof(uint32_t),
+	};
+
+	return c;
+}
+
+/* Into its key value's rows by id (constore_set_key() too). */
 static void key_link(struct constore *s, enum con_key k, uint32_t id)
 {
 	struct con_row *r = &s->rows[id];
-	uint32_t *head, last, at;
+	struct ls_chain c = key_chain(s, k);
 
 	r->key_next[k] = r->key_prev[k] = 0;
-	if (!r->key[k])
-		return;
-	head = ls_map_at(&s->keys[k], r->key[k]);
-	if (!*head) {
-		*head = id;
-		r->key_prev[k] = id;
-		return;
-	}
-	last = s->rows[*head].key_prev[k];
-	if (last < id) {
-		r->key_prev[k] = last;
-		s->rows[last].key_next[k] = id;
-		s->rows[*head].key_prev[k] = id;
-		return;
-	}
-	if (*head > id) {               /* the new first */
-		r->key_next[k] = *head;
-		r->key_prev[k] = last;
-		s->rows[*head].key_prev[k] = id;
-		*head = id;
-		return;
-	}
-	for (at = *head; s->rows[at].key_next[k] < id; at = s->rows[at].key_next[k])
-		;
-	r->key_next[k] = s->rows[at].key_next[k];
-	r->key_prev[k] = at;
-	s->rows[r->key_next[k]].key_prev[k] = id;
-	s->rows[at].key_next[k] = id;
+	if (r->key[k])
+		ls_chain_insert(&c, ls_map_at(&s->keys[k], r->key[k]), id);
 }
 
 static void key_unlink(struct constore *s, enum con_key k, uint32_t id)
 {
-	struct con_row *r = &s->rows[id];
-	uint32_t *head, next = r->key_next[k], prev = r->key_prev[k];
+	struct ls_chain c = key_chain(s, k);
 
-	if (!r->key[k])
-		return;
-	head = ls_map_at(&s->keys[k], r->key[k]);
-	if (*head == id) {
-		*head = next;
-		if (next)
-			s->rows[next].key_prev[k] = prev;
-		return;
-	}
-	s->rows[prev].key_next[k] = next;
-	s->rows[next ? next : *head].key_prev[k] = prev;
+	if (s->rows[id].key[k])
+		ls_chain_remove(&c, ls_map_at(&s->keys[k], s->rows[id].key[k]), id);
 }
 
 uint32_t constore_key_first(const struct constore *s, enum con_key k, uint64_t value)

@@ -5,6 +5,7 @@
  */
 #include "linkstore.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,56 +109,87 @@ static uint32_t *key_head(struct linkstore *s, int k, uint32_t value)
 	return value ? ls_map_at(&s->keys[k], value) : &s->null_first[k];
 }
 
-/* Into its key value's rows by id: at the end, but for a key changed
-   (linkstore_set_key()) on a row older than the last. */
-static void key_append(struct linkstore *s, int k, uint32_t id)
+static uint32_t *chain_next(const struct ls_chain *c, uint32_t id)
 {
-	struct link_row *r = &s->rows[id];
-	uint32_t *head = key_head(s, k, r->key[k]);
+	return (uint32_t *)(void *)(c->rows + id * c->stride + c->next);
+}
+
+static uint32_t *chain_prev(const struct ls_chain *c, uint32_t id)
+{
+	return (uint32_t *)(void *)(c->rows + id * c->stride + c->prev);
+}
+
+/* At the end, but for a key changed on a row older than the last. */
+void ls_chain_insert(const struct ls_chain *c, uint32_t *head, uint32_t id)
+{
 	uint32_t last, at;
 
-	r->key_next[k] = 0;
+	*chain_next(c, id) = 0;
 	if (!*head) {
 		*head = id;
-		r->key_prev[k] = id;
+		*chain_prev(c, id) = id;
 		return;
 	}
-	last = s->rows[*head].key_prev[k];
+	last = *chain_prev(c, *head);
 	if (last < id) {
-		r->key_prev[k] = last;
-		s->rows[last].key_next[k] = id;
-		s->rows[*head].key_prev[k] = id;
+		*chain_prev(c, id) = last;
+		*chain_next(c, last) = id;
+		*chain_prev(c, *head) = id;
 		return;
 	}
 	if (*head > id) {               /* the new first */
-		r->key_next[k] = *head;
-		r->key_prev[k] = last;
-		s->rows[*head].key_prev[k] = id;
+		*chain_next(c, id) = *head;
+		*chain_prev(c, id) = last;
+		*chain_prev(c, *head) = id;
 		*head = id;
 		return;
 	}
-	for (at = *head; s->rows[at].key_next[k] < id; at = s->rows[at].key_next[k])
+	for (at = *head; *chain_next(c, at) < id; at = *chain_next(c, at))
 		;
-	r->key_next[k] = s->rows[at].key_next[k];
-	r->key_prev[k] = at;
-	s->rows[r->key_next[k]].key_prev[k] = id;
-	s->rows[at].key_next[k] = id;
+	*chain_next(c, id) = *chain_next(c, at);
+	*chain_prev(c, id) = at;
+	*chain_prev(c, *chain_next(c, id)) = id;
+	*chain_next(c, at) = id;
 }
 
-static void key_unlink(struct linkstore *s, int k, uint32_t id)
+void ls_chain_remove(const struct ls_chain *c, uint32_t *head, uint32_t id)
 {
-	struct link_row *r = &s->rows[id];
-	uint32_t *head = key_head(s, k, r->key[k]);
-	uint32_t next = r->key_next[k], prev = r->key_prev[k];
+	uint32_t next = *chain_next(c, id), prev = *chain_prev(c, id);
 
 	if (*head == id) {
 		*head = next;
 		if (next)
-			s->rows[next].key_prev[k] = prev;
+			*chain_prev(c, next) = prev;
 		return;
 	}
-	s->rows[prev].key_next[k] = next;
-	s->rows[next ? next : *head].key_prev[k] = prev;
+	*chain_next(c, prev) = next;
+	*chain_prev(c, next ? next : *head) = prev;
+}
+
+/* Key k's list of the rows in id order. */
+static struct ls_chain key_chain(struct linkstore *s, int k)
+{
+	struct ls_chain c = {
+		(unsigned char *)s->rows, sizeof(*s->rows),
+		offsetof(struct link_row, key_next) + (size_t)k * sizeof(uint32_t),
+		offsetof(struct link_row, key_prev) + (size_t)k * sizeof(uint32_t),
+	};
+
+	return c;
+}
+
+static void key_append(struct linkstore *s, int k, uint32_t id)
+{
+	struct ls_chain c = key_chain(s, k);
+
+	ls_chain_insert(&c, key_head(s, k, s->rows[id].key[k]), id);
+}
+
+static void key_unlink(struct linkstore *s, int k, uint32_t id)
+{
+	struct ls_chain c = key_chain(s, k);
+
+	ls_chain_remove(&c, key_head(s, k, s->rows[id].key[k]), id);
 }
 
 /* Into the parent's list after the last row of a lower position (rows

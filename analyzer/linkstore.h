@@ -73,6 +73,23 @@ uint32_t ls_map_get(const struct ls_map *m, uint32_t id);
 uint32_t *ls_map_at(struct ls_map *m, uint32_t id);
 void ls_map_release(struct ls_map *m);
 
+/*
+ * The rows that share a key's value, as a list in id order through two
+ * uint32_t fields of each row: next (0 ends it) and prev (the first
+ * row's is the last row, so that the usual append is O(1)). 'rows' is
+ * a store's row array, 'stride' the size of a row, 'next' and 'prev'
+ * the byte offsets of one key's two fields in a row; '*head' is the
+ * list's first row (0: empty). Used for linkstore's keys and constore's.
+ */
+struct ls_chain {
+	unsigned char *rows;
+	size_t stride, next, prev;
+};
+/* Row 'id' into the list, in id order (its fields are overwritten). */
+void ls_chain_insert(const struct ls_chain *c, uint32_t *head, uint32_t id);
+/* Row 'id' out of the list it is in. */
+void ls_chain_remove(const struct ls_chain *c, uint32_t *head, uint32_t id);
+
 /* by_pos is set: a parent's rows come by position */
 void linkstore_init(struct linkstore *s);
 void linkstore_release(struct linkstore *s);
