@@ -1741,97 +1741,6 @@ void cat_col_set_not_null(struct catalog *c, cat_id col, bool not_null)
 
 /* ---- a renamed column in stored expressions ---- */
 
-static bool ident_start(char ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
-	       (unsigned char)ch >= 0x80;
-}
-
-static bool ident_char(char ch)
-{
-	return ident_start(ch) || (ch >= '0' && ch <= '9') || ch == '$';
-}
-
-/* The name an identifier token at p spells (a quoted one unescaped)
-   into 'name'; returns the token's end. */
-static const char *ident_token(const char *p, struct strbuf *name)
-{
-	strbuf_reset(name);
-	if (*p != '"') {
-		while (ident_char(*p))
-			strbuf_addch(name, *p++);
-		return p;
-	}
-	for (p++; *p && (*p != '"' || p[1] == '"'); p++) {
-		p += *p == '"';
-		strbuf_addch(name, *p);
-	}
-	return *p ? p + 1 : p;
-}
-
-/* Is the token [start, end) of 'text' a column reference: not a type
-   after "::", not a qualified name's part, not a function's name? */
-static bool column_position(const char *text, const char *start, const char *end)
-{
-	const char *b = start, *a = end;
-
-	while (b > text && b[-1] == ' ')
-		b--;
-	while (*a == ' ')
-		a++;
-	if (b > text && (b[-1] == '.' || (b[-1] == ':' && b - 1 > text && b[-2] == ':')))
-		return false;
-	return *a != '(' && *a != '.';
-}
-
-/*
- * 'text' with every reference to column 'from' naming 'to' instead, or
- * NULL when it has none. The text is parse.c's rendering: strings in
- * single quotes, names bare (a bare keyword is never a column: a column
- * so named is rendered quoted) or double-quoted.
- */
-static char *rename_in_expr(const char *text, const char *from, const char *to)
-{
-	struct strbuf out, name;
-	bool changed = false;
-	const char *p = text;
-
-	strbuf_init(&out);
-	strbuf_init(&name);
-	while (*p) {
-		const char *end;
-
-		if (*p == '\'') {
-			end = p + 1;
-			while (*end && (*end != '\'' || end[1] == '\''))
-				end += *end == '\'' ? 2 : 1;
-			end += *end == '\'';
-			strbuf_add(&out, p, (size_t)(end - p));
-			p = end;
-			continue;
-		}
-		if (*p != '"' && (!ident_start(*p) || (p > text && ident_char(p[-1])))) {
-			strbuf_addch(&out, *p++);
-			continue;
-		}
-		end = ident_token(p, &name);
-		if (!strcmp(name.buf, from) && (*p == '"' || !ident_needs_quotes(name.buf)) &&
-		    column_position(text, p, end)) {
-			add_ident(&out, to);
-			changed = true;
-		} else {
-			strbuf_add(&out, p, (size_t)(end - p));
-		}
-		p = end;
-	}
-	strbuf_release(&name);
-	if (!changed) {
-		strbuf_release(&out);
-		return NULL;
-	}
-	return strbuf_detach(&out);
-}
-
 static void rename_in_con_exprs(struct catalog *c, cat_id table, const char *from, const char *to)
 {
 	struct constore *s = &c->cons;
@@ -1840,7 +1749,7 @@ static void rename_in_con_exprs(struct catalog *c, cat_id table, const char *fro
 	     id = s->rows[id].key_next[CK_REL]) {
 		struct con_row *r = &s->rows[id];
 		const char *text = constore_str(s, r->expr);
-		char *e = text ? rename_in_expr(text, from, to) : NULL;
+		char *e = text ? expr_rename_column(text, from, to) : NULL;
 
 		if (e) {
 			r->expr = constore_intern(s, e);
@@ -1852,11 +1761,11 @@ static void rename_in_con_exprs(struct catalog *c, cat_id table, const char *fro
 	}
 }
 
-/* A colstore string through rename_in_expr(); the same id if unchanged. */
+/* A colstore string through expr_rename_column(); the same id if unchanged. */
 static cs_str rename_in_col_str(struct catalog *c, cs_str sid, const char *from, const char *to)
 {
 	const char *text = colstore_str(&c->colstore, sid);
-	char *e = text ? rename_in_expr(text, from, to) : NULL;
+	char *e = text ? expr_rename_column(text, from, to) : NULL;
 
 	if (e) {
 		sid = colstore_intern(&c->colstore, e);
@@ -1888,12 +1797,12 @@ static void rename_in_col_exprs(struct catalog *c, cat_id table, const char *fro
 	free(ids);
 }
 
-/* A linkstore row's string k through rename_in_expr(). */
+/* A linkstore row's string k through expr_rename_column(). */
 static void rename_in_link_str(struct linkstore *s, uint32_t id, int k, const char *from,
 			       const char *to)
 {
 	const char *text = linkstore_str(s, s->rows[id].str[k]);
-	char *e = text ? rename_in_expr(text, from, to) : NULL;
+	char *e = text ? expr_rename_column(text, from, to) : NULL;
 
 	if (e)
 		linkstore_set_str(s, id, k, e);

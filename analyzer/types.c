@@ -565,3 +565,90 @@ char builtin_volatility(const char *func)
 			return volatilities[i].v;
 	return 0;
 }
+
+/* ---- a renamed column in expression texts ---- */
+
+static bool ident_start(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_' ||
+	       (unsigned char)ch >= 0x80;
+}
+
+static bool ident_char(char ch)
+{
+	return ident_start(ch) || (ch >= '0' && ch <= '9') || ch == '$';
+}
+
+/* The name an identifier token at p spells (a quoted one unescaped)
+   into 'name'; returns the token's end. */
+static const char *ident_token(const char *p, struct strbuf *name)
+{
+	strbuf_reset(name);
+	if (*p != '"') {
+		while (ident_char(*p))
+			strbuf_addch(name, *p++);
+		return p;
+	}
+	for (p++; *p && (*p != '"' || p[1] == '"'); p++) {
+		p += *p == '"';
+		strbuf_addch(name, *p);
+	}
+	return *p ? p + 1 : p;
+}
+
+/* Is the token [start, end) of 'text' a column reference: not a type
+   after "::", not a qualified name's part, not a function's name? */
+static bool column_position(const char *text, const char *start, const char *end)
+{
+	const char *b = start, *a = end;
+
+	while (b > text && b[-1] == ' ')
+		b--;
+	while (*a == ' ')
+		a++;
+	if (b > text && (b[-1] == '.' || (b[-1] == ':' && b - 1 > text && b[-2] == ':')))
+		return false;
+	return *a != '(' && *a != '.';
+}
+
+char *expr_rename_column(const char *text, const char *from, const char *to)
+{
+	struct strbuf out, name;
+	bool changed = false;
+	const char *p = text;
+
+	strbuf_init(&out);
+	strbuf_init(&name);
+	while (*p) {
+		const char *end;
+
+		if (*p == '\'') {
+			end = p + 1;
+			while (*end && (*end != '\'' || end[1] == '\''))
+				end += *end == '\'' ? 2 : 1;
+			end += *end == '\'';
+			strbuf_add(&out, p, (size_t)(end - p));
+			p = end;
+			continue;
+		}
+		if (*p != '"' && (!ident_start(*p) || (p > text && ident_char(p[-1])))) {
+			strbuf_addch(&out, *p++);
+			continue;
+		}
+		end = ident_token(p, &name);
+		if (!strcmp(name.buf, from) && (*p == '"' || !ident_needs_quotes(name.buf)) &&
+		    column_position(text, p, end)) {
+			add_ident(&out, to);
+			changed = true;
+		} else {
+			strbuf_add(&out, p, (size_t)(end - p));
+		}
+		p = end;
+	}
+	strbuf_release(&name);
+	if (!changed) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out);
+}

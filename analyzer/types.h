@@ -74,4 +74,15 @@ bool type_equal(const struct type_ref *a, const struct type_ref *b);
  */
 char builtin_volatility(const char *func);
 
+/*
+ * An expression's text (a CHECK, a default, an index key or predicate,
+ * as parse.c renders it: strings in single quotes, names bare, where a
+ * bare keyword is never a column since a column so named is rendered
+ * quoted, or double-quoted) with every reference to column 'from'
+ * naming 'to' instead: a string the caller frees, or NULL when the
+ * text has none (a type after '::', a qualified name's part and a
+ * function's name are not column references).
+ */
+char *expr_rename_column(const char *text, const char *from, const char *to);
+
 #endif

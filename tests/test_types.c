@@ -174,6 +174,34 @@ START_TEST(test_ident_needs_quotes)
 }
 END_TEST
 
+/* expr_rename_column(): column references renamed, nothing else */
+static void renamed(const char *text, const char *from, const char *to, const char *want)
+{
+	char *got = expr_rename_column(text, from, to);
+
+	if (!want)
+		ck_assert_msg(!got, "'%s': renamed to '%s'", text, got);
+	else
+		ck_assert_msg(got && !strcmp(got, want), "'%s': '%s', want '%s'", text,
+			      got ? got : "(none)", want);
+	free(got);
+}
+
+START_TEST(test_expr_rename_column)
+{
+	renamed("(qty > 0)", "qty", "amount", "(amount > 0)");
+	renamed("(qty > 0) AND (qty < max_qty)", "qty", "n", "(n > 0) AND (n < max_qty)");
+	renamed("(\"createdAt\" IS NOT NULL)", "createdAt", "made", "(made IS NOT NULL)");
+	renamed("(a > 0)", "a", "Big", "(\"Big\" > 0)");
+	renamed("(\"user\" <> 'qty')", "user", "owner", "(owner <> 'qty')");
+	renamed("('qty' = note)", "qty", "n", NULL);         /* a string */
+	renamed("(x::qty)", "qty", "n", NULL);               /* a type */
+	renamed("(t.qty > 0)", "qty", "n", NULL);            /* a qualified name */
+	renamed("(qty(x) > 0)", "qty", "n", NULL);           /* a function */
+	renamed("(qty2 > 0)", "qty", "n", NULL);             /* another name */
+}
+END_TEST
+
 START_TEST(test_format_bpchar_without_length)
 {
 	/* "bpchar" written without a length has typmod -1, which is not the
@@ -530,6 +558,7 @@ static Suite *types_suite(void)
 	tcase_add_test(f, test_format_internal_char);
 	tcase_add_test(f, test_format_builtin_keywords);
 	tcase_add_test(f, test_ident_needs_quotes);
+	tcase_add_test(f, test_expr_rename_column);
 	tcase_add_test(f, test_add_ident);
 	tcase_add_test(f, test_serial_default);
 	tcase_add_test(f, test_nextval_default_parse);
