@@ -3349,7 +3349,7 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 			parse_run(&ctx);
 		goto out;
 	}
-	split_sql(ctx.text, len, NULL, add_comment, &ctx);
+	split_comments(ctx.text, len, add_comment, &ctx);
 	r = pg_query_parse(ctx.text);
 	/* fast path: the whole file at once; else statement by statement */
 	if (r.error || add_tree(&ctx, r.parse_tree) < 0)

@@ -42,6 +42,10 @@ typedef void (*split_comment_fn)(void *data, size_t start, size_t end);
 void split_sql(const char *text, size_t len, split_stmt_fn fn,
 	       split_comment_fn cfn, void *data);
 
+/* split_sql(text, len, NULL, cfn, data), the same calls, faster: only
+   what may hold a comment's start is lexed. */
+void split_comments(const char *text, size_t len, split_comment_fn cfn, void *data);
+
 /*
  * Offset of the first word 'kw' (lower case; matched case-insensitively)
  * in text[from..len) that is outside comments, literals, quoted

@@ -15,6 +15,10 @@
 
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "banned.h"
 
 struct splitter {
@@ -320,6 +324,88 @@ void split_sql(const char *text, size_t len, split_stmt_fn fn,
 		}
 	}
 	end_statement(&sp);
+}
+
+/* ---- comments only ---- */
+
+/*
+ * Bytes where something split_sql() skips whole may begin: a comment
+ * (two dashes, or a slash and a star), a literal or quoted identifier,
+ * a dollar quote. Any other byte is passed over as split_sql() would
+ * pass over it (a word, a number, an operator, white space), without
+ * lexing it.
+ */
+static const bool scan_stop[256] = {
+	['-'] = true, ['/'] = true, ['\''] = true, ['"'] = true, ['$'] = true,
+};
+
+/* The first stop byte in s[i..len), or len. Sixteen bytes at a time. */
+static size_t next_stop(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i dash = _mm_set1_epi8('-'), slash = _mm_set1_epi8('/'),
+		      quote = _mm_set1_epi8('\''), dquote = _mm_set1_epi8('"'),
+		      dollar = _mm_set1_epi8('$');
+
+	for (; len - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		__m128i hit = _mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, dash), _mm_cmpeq_epi8(v, slash)),
+			_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+						  _mm_cmpeq_epi8(v, dquote)),
+				     _mm_cmpeq_epi8(v, dollar)));
+		int m = _mm_movemask_epi8(hit);
+
+		if (m)
+			return i + (size_t)__builtin_ctz((unsigned)m);
+	}
+#endif
+	while (i < len && !scan_stop[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
+/*
+ * Does a token begin at i, as split_sql() would lex? Yes at 'boundary'
+ * (just past something skipped whole, or a lone '$'), and after any
+ * byte that cannot continue a word; a byte that can (letters, digits,
+ * '_', '$', bytes of multi-byte characters) has i inside its word.
+ */
+static bool token_starts(const char *s, size_t i, size_t boundary)
+{
+	return i == boundary || !is_ident_cont((unsigned char)s[i - 1]);
+}
+
+void split_comments(const char *text, size_t len, split_comment_fn cfn, void *data)
+{
+	struct splitter sp = {
+		.s = text, .len = len, .cfn = cfn, .data = data, .start = SIZE_MAX,
+	};
+	size_t i = 0, boundary = 0, end, n;
+
+	while ((i = next_stop(text, i, len)) < len) {
+		char c = text[i];
+
+		if (comment_starts(&sp, i)) {
+			end = lex_comment(&sp, i);
+		} else if (c == '\'') {
+			/* E'..' takes backslash escapes when the E is a word of its own */
+			bool e = i > boundary && (text[i - 1] == 'e' || text[i - 1] == 'E') &&
+				 token_starts(text, i - 1, boundary);
+
+			end = skip_quoted(&sp, i, '\'', e);
+		} else if (c == '"') {
+			end = skip_quoted(&sp, i, '"', false);
+		} else if (c == '$' && token_starts(text, i, boundary)) {
+			/* not a dollar quote: a '$' token, and a token starts after it */
+			n = dollar_tag_len(&sp, i);
+			end = n ? skip_dollar_quoted(&sp, i, n) : i + 1;
+		} else {
+			i++;
+			continue;
+		}
+		i = boundary = end;
+	}
 }
 
 size_t sql_find_keyword(const char *text, size_t from, size_t len,

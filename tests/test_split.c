@@ -5,6 +5,7 @@
  * the end.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,6 +251,88 @@ START_TEST(test_multibyte)
 }
 END_TEST
 
+/*
+ * split_comments() must call back exactly as split_sql() with no
+ * statement callback: every input of a few bytes drawn from the bytes
+ * that matter to either lexer, and longer random ones.
+ */
+struct clist {
+	size_t at[64][2];
+	int nr;
+};
+
+static void on_span(void *data, size_t start, size_t end)
+{
+	struct clist *l = data;
+
+	if (l->nr < 64) {
+		l->at[l->nr][0] = start;
+		l->at[l->nr][1] = end;
+	}
+	l->nr++;
+}
+
+static void ck_same_comments(const char *sql, size_t len)
+{
+	char *copy = xmalloc(len ? len : 1);
+	struct clist a = { .nr = 0 }, b = { .nr = 0 };
+
+	memcpy(copy, sql, len);
+	split_sql(copy, len, NULL, on_span, &a);
+	split_comments(copy, len, on_span, &b);
+	free(copy);
+	if (a.nr != b.nr || memcmp(a.at, b.at, sizeof(a.at[0]) * (size_t)(a.nr < 64 ? a.nr : 64)))
+		ck_abort_msg("comments differ on \"%.*s\": %d and %d", (int)len, sql, a.nr, b.nr);
+}
+
+START_TEST(test_comments_only)
+{
+	static const char alphabet[] = "$eE'\"-/*a1 \n\\U&_;x";
+	const size_t k = sizeof(alphabet) - 1;
+	static const char *const cases[] = {
+		"$E'a\\'--x' -- c", "a$E'\\'--'", "1E'\\'--' --c", "x$$--$$--c",
+		"$a$--$a$$b$/*$b$/*c*/", "$1$a$--c", "U&'\\'--c", "E'\\\\'--c",
+		"\"E\"'\\'--x'--c", "/* /* */ -- */ --c", "-- only", "é$$--$$--c",
+		"e'\\''--'", "$$$$--c", "'a''--'--c",
+	};
+	char buf[256];
+	uint64_t x = 88172645463325252ULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ck_same_comments(cases[i], strlen(cases[i]));
+	/* every string of up to 5 bytes of the alphabet */
+	for (size_t len = 0; len <= 5; len++) {
+		size_t total = 1;
+
+		for (size_t i = 0; i < len; i++)
+			total *= k;
+		for (size_t n = 0; n < total; n++) {
+			size_t v = n;
+
+			for (size_t i = 0; i < len; i++, v /= k)
+				buf[i] = alphabet[v % k];
+			ck_same_comments(buf, len);
+		}
+	}
+	/* longer ones, past the 16-byte blocks */
+	for (int round = 0; round < 200000; round++) {
+		size_t len;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		len = (size_t)(x % sizeof(buf));
+		for (size_t i = 0; i < len; i++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			buf[i] = alphabet[x % k];
+		}
+		ck_same_comments(buf, len);
+	}
+}
+END_TEST
+
 START_TEST(test_find_keyword)
 {
 	const char *s = "create view \"as\" (as_x) with (a='as') /* as */ as select 1 as y";
@@ -280,6 +363,7 @@ static Suite *split_suite(void)
 	tcase_add_test(tc, test_prefixes);
 	tcase_add_test(tc, test_multibyte);
 	tcase_add_test(tc, test_find_keyword);
+	tcase_add_test(tc, test_comments_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
