@@ -8,6 +8,7 @@
 #include "colstore.h"
 #include "constore.h"
 #include "linkstore.h"
+#include "relstore.h"
 #include "sqlite_mem.h"
 
 #include <sqlite3.h>
@@ -36,37 +37,14 @@ struct schema_slot {
 };
 
 /*
- * Lookups answered from C: replay, the lock table and the rules ask for
- * the same few relations and types of a statement, and many
- * lookups miss (the name a CREATE is about to take; a built-in type
- * searched for in the user's schema). The update hook keeps the answers
- * true (see row_changed()): a row that is updated or deleted takes its
- * cached copy with it, and a row inserted or updated retires every
- * cached "no such object" of its kind, counted by a generation.
+ * Types looked up by name, answered from C: replay and the rules ask for
+ * the same few types of a statement, and many lookups miss (a built-in
+ * type searched for in the user's schema). The update hook keeps the
+ * answers true (see row_changed()): a row that is updated or deleted
+ * takes its cached copy with it, and a row inserted or updated retires
+ * every cached "no such type", counted by a generation.
  */
-#define REL_CACHE 1024         /* slots to begin with */
-#define REL_CACHE_MAX 65536
-#define REL_BY_ID_PER_SLOT 8    /* rel_by_id entries a slot (powers of two) */
 #define TYPE_CACHE 64
-
-/* A cached relation: struct cat_rel without its schema's name, which
-   comes from the schema cache (120 bytes a slot instead of 192). */
-struct rel_entry {
-	cat_id id, schema_id, table_id;
-	int created_file;
-	enum rel_kind kind;
-	bool in_range, columns_unknown;
-	char name[NAMEBUF];
-};
-
-/* The key is rel.schema_id and rel.name, for a "none" too. Two slots
-   (ways) a key: the pair at its hash, even index first. */
-struct rel_slot {
-	bool found;             /* or: none while neg equals catalog.rel_neg */
-	bool recent;            /* the way of its pair used last */
-	uint64_t neg;
-	struct rel_entry rel;
-};
 
 struct type_slot {
 	cat_id id;              /* or: none while neg equals catalog.type_neg */
@@ -76,44 +54,10 @@ struct type_slot {
 	char kind;
 };
 
-/* A set of ids (dense from 1, as SQLite's rowids) as bits. */
-struct idbits {
-	uint64_t *w;            /* owned */
-	size_t nr;              /* words */
-};
-
-static void idbits_put(struct idbits *b, cat_id id, bool on)
-{
-	size_t w = (size_t)id / 64;
-
-	if (id <= 0)
-		return;
-	if (w >= b->nr) {
-		size_t words = w + 1 > 2 * b->nr ? w + 1 : 2 * b->nr;
-
-		if (!on)
-			return;
-		b->w = xrealloc(b->w, words * sizeof(*b->w));
-		memset(b->w + b->nr, 0, (words - b->nr) * sizeof(*b->w));
-		b->nr = words;
-	}
-	if (on)
-		b->w[w] |= (uint64_t)1 << (id % 64);
-	else
-		b->w[w] &= ~((uint64_t)1 << (id % 64));
-}
-
-static bool idbits_has(const struct idbits *b, cat_id id)
-{
-	size_t w = (size_t)id / 64;
-
-	return id > 0 && w < b->nr && (b->w[w] >> (id % 64) & 1);
-}
-
 struct catalog {
 	sqlite3 *db;
-	/* generations: start at 1, slots at 0 */
-	uint64_t rel_neg, type_neg;
+	/* generation: starts at 1, slots at 0 */
+	uint64_t type_neg;
 	/* cat_has_constrained_domains()'s answer, true while domains_neg
 	   equals type_neg (a type inserted or updated may change it) */
 	uint64_t domains_neg;
@@ -125,28 +69,7 @@ struct catalog {
 	   by the cat_con_* functions, which add them). */
 	uint64_t *con_names;
 	uint64_t names_freed;   /* cat_names_freed() */
-	/* rel_cache slots (a power of two, owned), twice as many when the
-	   relations that exist outnumber them, up to REL_CACHE_MAX: a
-	   history of 200,000 statements has 10 times the relations of one
-	   of 20,000, and a cache of the small one's size sent a third of its
-	   lookups to SQLite (cat_rel_find 38x the instructions for 10x the
-	   statements); its 62,000 relations still sent 32,000 lookups
-	   there through 32,768 slots (direct-mapped), hence 65,536 of 120
-	   bytes (7.9 MB at most) */
-	struct rel_slot *rels;
-	size_t rel_cache;
-	size_t nr_live_rels;    /* bits set in live_rels */
-	/* the slot (index + 1) that holds the row of an id, by the id's low
-	   bits (rel_cache * REL_BY_ID_PER_SLOT entries, owned): every slot
-	   found holds is reachable from here, so the update hook forgets a
-	   row without searching (a slot whose entry another row's takes is
-	   emptied) */
-	uint32_t *rel_by_id;
 	struct type_slot types[TYPE_CACHE];
-	/* the ids of the relations ever given a child (partition or
-	   inheritance) by cat_rel_set_parent(), the only way to one, as
-	   bits: a relation whose bit is clear has none, without asking */
-	struct idbits parents;
 	/* The columns: not in SQLite's tables but here, shown to SQL as the
 	   virtual table "columns" (see the section on it). Owned. */
 	struct colstore colstore;
@@ -158,9 +81,9 @@ struct catalog {
 	struct linkstore view_deps, indexes;
 	/* the constraints too (virtual table "constraints"). Owned. */
 	struct constore cons;
-	/* the ids of the relations that exist, as bits, kept by the update
-	   hook: a column belongs to one (the foreign key the table had) */
-	struct idbits live_rels;
+	/* and the relations (virtual table "relations"), which the update
+	   hook does not see: their writers do what it did. Owned. */
+	struct relstore rels;
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
@@ -169,11 +92,11 @@ struct catalog {
 	const char *keyed_table;
 	cat_id key_owner;
 	const char *key_name;
-	/* Every (schema, name) a relation or a type has had, as a Bloom
-	   filter: a name it has not seen is neither, without asking SQLite
-	   (the name a CREATE is about to take, a built-in type looked for
-	   in the user's schema). Names only join it: a dropped object
-	   leaves a false "maybe", which SQLite then answers. */
+	/* Every (schema, name) a type has had, as a Bloom filter: a name
+	   it has not seen is none, without asking SQLite (a built-in type
+	   looked for in the user's schema, the name a CREATE is about to
+	   take). Names only join it: a dropped type leaves a false
+	   "maybe", which SQLite then answers. (A relation is found in C.) */
 	enum { NAMES_NONE, NAMES_STALE, NAMES_VALID } names_state;
 	uint64_t *names;        /* names_bits bits */
 	size_t names_bits;
@@ -192,42 +115,12 @@ struct catalog {
 	const char *origin_path;
 	cat_id origin_ref;
 	bool views_pending;     /* dropping_views has rows */
-	bool rel_text_update;   /* cat_rel_set_text() under way */
 	bool before_range;      /* it holds statements before the lint range */
 	bool range_indexes;     /* range_indexes() was called */
 	bool dropping_views;    /* drop_pending_views() is under way */
 	struct cat_origin origin;
 	int errors;
 };
-
-/* The slot that holds the row of relation 'id', or NULL. */
-static struct rel_slot *rel_cached(const struct catalog *c, cat_id id)
-{
-	uint32_t i = id > 0 ? c->rel_by_id[(uint64_t)id & (c->rel_cache * REL_BY_ID_PER_SLOT - 1)] : 0;
-	struct rel_slot *r = i ? &c->rels[i - 1] : NULL;
-
-	return r && r->found && r->rel.id == id ? r : NULL;
-}
-
-static void forget_rel(struct catalog *c, cat_id id)
-{
-	struct rel_slot *r = rel_cached(c, id);
-
-	if (r)
-		r->found = false, r->neg = 0;
-}
-
-/* Slot 'slot' now holds the row of 'id': make it the one by_id finds. */
-static void rel_held(struct catalog *c, struct rel_slot *slot)
-{
-	uint32_t *e = &c->rel_by_id[(uint64_t)slot->rel.id &
-				    (c->rel_cache * REL_BY_ID_PER_SLOT - 1)];
-	uint32_t i = (uint32_t)(slot - c->rels + 1);
-
-	if (*e && *e != i && c->rels[*e - 1].found)
-		c->rels[*e - 1].found = false, c->rels[*e - 1].neg = 0;
-	*e = i;
-}
 
 static void forget_type(struct catalog *c, cat_id id)
 {
@@ -236,33 +129,24 @@ static void forget_type(struct catalog *c, cat_id id)
 			c->types[i].id = 0, c->types[i].neg = 0;
 }
 
-/* The cached "no such object" for one key, if there is one, goes. */
-static void retire_none(struct catalog *c, const char *table, cat_id owner, const char *name)
+/* The cached "no such type" for one key, if there is one, goes. */
+static void retire_none(struct catalog *c, cat_id owner, const char *name)
 {
 	uint64_t h = fnv1a64(name, strlen(name), (uint64_t)owner);
+	struct type_slot *t = &c->types[h & (TYPE_CACHE - 1)];
 
-	if (!strcmp(table, "relations")) {
-		struct rel_slot *r = &c->rels[h & (c->rel_cache - 2)];
-
-		for (int w = 0; w < 2; w++)
-			if (!r[w].found && r[w].rel.schema_id == owner && !strcmp(r[w].rel.name, name))
-				r[w].neg = 0;
-	} else {
-		struct type_slot *t = &c->types[h & (TYPE_CACHE - 1)];
-
-		if (!t->id && t->schema == owner && !strcmp(t->name, name))
-			t->neg = 0;
-	}
+	if (!t->id && t->schema == owner && !strcmp(t->name, name))
+		t->neg = 0;
 }
 
 /*
- * The name filter (catalog.names): three bits a name. A catalog loaded
- * from an image has none (NAMES_NONE: a pre-commit run asks few
- * questions, and reading every name would cost more). Moving objects
- * between schemas, renaming a type and an INSERT whose name is not
- * known here make it stale: rebuilt from the tables on the next
- * question. A filter grown past an eighth of its bits doubles, remade
- * from the keys it keeps.
+ * The name filter (catalog.names): three bits a type's name. A catalog
+ * loaded from an image has none (NAMES_NONE: a pre-commit run asks few
+ * questions, and reading every name would cost more). Moving a type to
+ * another schema, renaming it and an INSERT whose name is not known
+ * here make it stale: rebuilt from the table on the next question. A
+ * filter grown past an eighth of its bits doubles, remade from the
+ * keys it keeps.
  */
 #define NAMES_MIN_BITS (1u << 16)
 
@@ -276,8 +160,7 @@ static uint64_t name_key(cat_id owner, const char *name, size_t len)
 
 /*
  * A Bloom filter of 'bits' bits (a power of two) in 'w': three bits a
- * key. The names of relations and types and those of constraints have
- * one each.
+ * key. The names of types and those of constraints have one each.
  */
 static size_t bloom_bit(uint64_t h, int i, size_t bits)
 {
@@ -344,13 +227,12 @@ static void names_stale(struct catalog *c)
 
 static int names_rebuild(struct catalog *c)
 {
-	sqlite3_stmt *st = q(c, "SELECT (SELECT count(*) FROM relations) +"
-			     " (SELECT count(*) FROM types)");
+	sqlite3_stmt *st = q(c, "SELECT count(*) FROM types");
 	int rc;
 
 	names_make(c, (size_t)one_int(st, 0));
 	c->names_nr = 0;
-	st = q(c, "SELECT schema_id, name FROM relations UNION ALL SELECT schema_id, name FROM types");
+	st = q(c, "SELECT schema_id, name FROM types");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 1);
 
@@ -378,86 +260,11 @@ static bool names_may_have(struct catalog *c, cat_id owner, const char *name, si
 	return bloom_has(c->names, c->names_bits, h);
 }
 
-/* Relation 'id' exists (live) or not: catalog.live_rels. */
-static void rel_live_set(struct catalog *c, cat_id id, bool live)
-{
-	if (id > 0 && idbits_has(&c->live_rels, id) != live)
-		c->nr_live_rels += live ? 1 : (size_t)-1;
-	idbits_put(&c->live_rels, id, live);
-}
-
-/* The pair of ways of a key (relation_cache.rels). */
-static struct rel_slot *rel_pair(const struct catalog *c, cat_id schema, const char *name,
-				 size_t len)
-{
-	return &c->rels[fnv1a64(name, len, (uint64_t)schema) & (c->rel_cache - 2)];
-}
-
-static bool rel_slot_has(const struct rel_slot *s, cat_id schema, const char *name)
-{
-	return s->rel.schema_id == schema && !strcmp(s->rel.name, name);
-}
-
-/* It answers: a row, or a "none" of this generation. */
-static bool rel_slot_valid(const struct catalog *c, const struct rel_slot *s)
-{
-	return s->found || s->neg == c->rel_neg;
-}
-
-/* The way a new answer for the key takes: the one with the key, else
-   one that answers nothing, else the one used less recently. */
-static struct rel_slot *rel_victim(const struct catalog *c, struct rel_slot *pair,
-				   cat_id schema, const char *name)
-{
-	for (int w = 0; w < 2; w++)
-		if (rel_slot_has(&pair[w], schema, name))
-			return &pair[w];
-	for (int w = 0; w < 2; w++)
-		if (!rel_slot_valid(c, &pair[w]))
-			return &pair[w];
-	return pair[0].recent ? &pair[1] : &pair[0];
-}
-
-static void rel_used(struct rel_slot *pair, const struct rel_slot *slot)
-{
-	pair[0].recent = slot == &pair[0];
-	pair[1].recent = slot == &pair[1];
-}
-
-/* (Re)make the relation cache with 'slots' slots, holding the rows the
-   old one held (its "none"s go). */
-static void rel_cache_make(struct catalog *c, size_t slots)
-{
-	struct rel_slot *old = c->rels;
-	size_t nr_old = c->rel_cache;
-
-	free(c->rel_by_id);
-	c->rel_cache = slots;
-	c->rels = xcalloc(slots, sizeof(*c->rels));
-	c->rel_by_id = xcalloc(slots * REL_BY_ID_PER_SLOT, sizeof(*c->rel_by_id));
-	for (size_t i = 0; old && i < nr_old; i++) {
-		struct rel_slot *to;
-
-		if (!old[i].found)
-			continue;
-		to = rel_pair(c, old[i].rel.schema_id, old[i].rel.name, strlen(old[i].rel.name));
-		to = rel_victim(c, to, old[i].rel.schema_id, old[i].rel.name);
-		*to = old[i];
-		rel_held(c, to);
-	}
-	free(old);
-}
-
-/* Before a lookup or an entry: a cache too small for what exists grows. */
-static void rel_cache_fit(struct catalog *c)
-{
-	if (c->nr_live_rels > c->rel_cache && c->rel_cache < REL_CACHE_MAX)
-		rel_cache_make(c, c->rel_cache * 2);
-}
-
+/* A relation exists: a column belongs to one (the foreign key the
+   table had). */
 static bool rel_live(const struct catalog *c, cat_id id)
 {
-	return idbits_has(&c->live_rels, id);
+	return relstore_get(&c->rels, id) != NULL;
 }
 
 #define CON_NAME_BITS ((size_t)1 << 20)
@@ -477,9 +284,9 @@ static bool con_names_may_have(const struct catalog *c, const char *name)
 
 /*
  * sqlite3_update_hook: every row inserted, updated or deleted, including
- * the rows that ON DELETE CASCADE / SET NULL and the catalog's triggers
- * change (the catalog has no WITHOUT ROWID table, which the hook would
- * not see). A relation's cached row carries its schema's name.
+ * the rows that the catalog's triggers change (the catalog has no
+ * WITHOUT ROWID table, which the hook would not see), but none of a
+ * virtual table: the C stores' writers do what it would have done.
  */
 static void row_changed(void *data, int op, const char *db, const char *table,
 			sqlite3_int64 row)
@@ -487,29 +294,21 @@ static void row_changed(void *data, int op, const char *db, const char *table,
 	struct catalog *c = data;
 
 	(void)db;
-	if (c->rel_text_update && op == SQLITE_UPDATE)
-		return;         /* a comment or a view's text: no cached field */
-	if (op != SQLITE_UPDATE && !strcmp(table, "relations"))
-		rel_live_set(c, row, op == SQLITE_INSERT);
-	/* a constraint's name is freed in con_gone() and cat_con_rename()
-	   (the hook does not see a virtual table) */
-	if (op != SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types")))
+	/* a relation's or a constraint's name is freed where it goes or is
+	   renamed (rel_gone(), con_gone(), ...: the hook does not see a
+	   virtual table) */
+	if (op != SQLITE_INSERT && !strcmp(table, "types"))
 		c->names_freed++;
 	if (op == SQLITE_INSERT && c->keyed_table && !strcmp(table, c->keyed_table)) {
-		retire_none(c, table, c->key_owner, c->key_name);
+		retire_none(c, c->key_owner, c->key_name);
 		names_add(c, c->key_owner, c->key_name);
 		c->keyed_table = NULL;
 		return;
 	}
 	/* only the functions that rename or move say what a name becomes */
-	if (op == SQLITE_INSERT && (!strcmp(table, "relations") || !strcmp(table, "types")))
+	if (op == SQLITE_INSERT && !strcmp(table, "types"))
 		names_stale(c);
-	if (!strcmp(table, "relations")) {
-		if (op != SQLITE_DELETE)
-			c->rel_neg++;
-		if (op != SQLITE_INSERT)
-			forget_rel(c, row);
-	} else if (!strcmp(table, "types")) {
+	if (!strcmp(table, "types")) {
 		if (op != SQLITE_DELETE)
 			c->type_neg++;
 		if (op != SQLITE_INSERT)
@@ -561,6 +360,7 @@ static void bind_id(sqlite3_stmt *st, int i, cat_id id)
 
 static void drop_pending_views(struct catalog *c);
 static void hold(struct catalog *c);
+static void rel_gone(struct catalog *c, cat_id rel);
 
 /* Step a statement that returns no rows, leaving the views it drops
    to the caller (run() drops them at once). */
@@ -578,12 +378,13 @@ static void step(struct catalog *c, sqlite3_stmt *st)
 		hold(c);
 }
 
+static void views_settle(struct catalog *c);
+
 /* Step a statement that returns no rows. */
 static void run(struct catalog *c, sqlite3_stmt *st)
 {
 	step(c, st);
-	if (c->views_pending && !c->dropping_views)
-		drop_pending_views(c);
+	views_settle(c);
 }
 
 static cat_id run_insert(struct catalog *c, sqlite3_stmt *st)
@@ -674,7 +475,7 @@ static void drop_pending_views(struct catalog *c)
 		sqlite3_reset(st);
 		run(c, q(c, "DELETE FROM dropping_views"));
 		for (size_t i = 0; i < nr; i++)
-			by_id(c, "DELETE FROM relations WHERE id = ?1", ids[i]);
+			rel_gone(c, ids[i]);
 	}
 	c->dropping_views = false;
 	free(ids);
@@ -791,6 +592,7 @@ void catalog_single_thread(void)
 /* An empty in-memory database with the connection set up for the catalog. */
 static const sqlite3_module col_module;
 static const sqlite3_module con_module;
+static const sqlite3_module rel_module;
 static void links_init(struct catalog *c);
 static int links_register(struct catalog *c);
 static void links_release(struct catalog *c);
@@ -801,10 +603,10 @@ static int connect(struct catalog **out)
 
 	*out = c;
 	c->origin.file_index = -1;
-	c->rel_neg = c->type_neg = 1;
-	rel_cache_make(c, REL_CACHE);
+	c->type_neg = 1;
 	colstore_init(&c->colstore);
 	constore_init(&c->cons);
+	relstore_init(&c->rels);
 	links_init(c);
 	/* only the main thread uses the catalog (prefetch.c parses, never
 	   asks it): no mutex around every call */
@@ -824,6 +626,7 @@ static int connect(struct catalog **out)
 		return -1;
 	if (sqlite3_create_module(c->db, "migsafe_columns", &col_module, c) ||
 	    sqlite3_create_module(c->db, "migsafe_constraints", &con_module, c) ||
+	    sqlite3_create_module(c->db, "migsafe_relations", &rel_module, c) ||
 	    links_register(c))
 		return -1;
 	return 0;
@@ -994,39 +797,29 @@ void catalog_free(struct catalog *c)
 		free(c->paths[i]);
 	free(c->paths);
 	free(c->path_slots);
-	free(c->parents.w);
 	free(c->names);
 	free(c->names_keys);
-	free(c->live_rels.w);
-	free(c->rels);
-	free(c->rel_by_id);
 	free(c->con_names);
 	colstore_release(&c->colstore);
 	constore_release(&c->cons);
+	relstore_release(&c->rels);
 	links_release(c);
 	free(c);
 }
 
 /*
- * The rules that look at what the lint range created (redundant-index,
- * missing-fk-index; custom rules with "WHERE in_range") find it by this
- * partial index, which pays for itself when the range is the tail of a
- * long history (a pre-commit run). When the range starts with the
- * history every row is in range and a scan does as well, while keeping
- * the index costs each relation inserted (1.5% of a whole-history lint
- * when the constraints had one too). So it is made when a range begins
- * after a history, or before a history is saved for the next run (whose
- * range begins where it ends). The constraints, kept in C (constore.h),
- * have none: a scan of them costs far less than one of SQLite's table.
+ * A lint range that begins after a history (a pre-commit run), or a
+ * history saved for the next run (whose range begins where it ends):
+ * the rules that look at what the range created (redundant-index) then
+ * start from the relations in range rather than from every index
+ * (cat_range_indexed()). The relations, kept in C (relstore.h), need
+ * no index for that any more: "WHERE in_range" is no constraint a
+ * virtual table is offered, and a scan of the store costs less than the
+ * partial index SQLite kept did on every relation inserted.
  */
 static void range_indexes(struct catalog *c)
 {
-	if (c->range_indexes)
-		return;
 	c->range_indexes = true;
-	if (sqlite3_exec(c->db, "CREATE INDEX IF NOT EXISTS relations_in_range ON relations(id)"
-			 " WHERE in_range", NULL, NULL, NULL))
-		c->errors++;
 }
 
 bool cat_range_indexed(const struct catalog *c)
@@ -1198,26 +991,11 @@ void cat_schema_origin(struct catalog *c, cat_id schema, int *file, bool *in_ran
 
 /* ---- relations ---- */
 
-#define REL_COLS "r.id, r.schema_id, s.name, r.name, r.kind, r.table_id, r.created_file, r.in_range," \
-	" r.columns_unknown"
-
-static int rel_row(sqlite3_stmt *st, struct cat_rel *out)
+/* An id as a key of the C stores: 0 (NULL) for none or one that
+   cannot be an id (no row has it). */
+static uint32_t store_id(cat_id id)
 {
-	int found = sqlite3_step(st) == SQLITE_ROW;
-
-	if (found && out) {
-		out->id = sqlite3_column_int64(st, 0);
-		out->schema_id = sqlite3_column_int64(st, 1);
-		copy_name(out->schema, sqlite3_column_text(st, 2));
-		copy_name(out->name, sqlite3_column_text(st, 3));
-		out->kind = (enum rel_kind)sqlite3_column_text(st, 4)[0];
-		out->table_id = sqlite3_column_int64(st, 5);
-		out->created_file = sqlite3_column_int(st, 6);
-		out->in_range = sqlite3_column_int(st, 7);
-		out->columns_unknown = sqlite3_column_int(st, 8);
-	}
-	sqlite3_reset(st);
-	return found ? 0 : -1;
+	return id > 0 && id < UINT32_MAX ? (uint32_t)id : 0;
 }
 
 /* A schema's name by id: the schema cache, or SQLite (kept there). */
@@ -1240,119 +1018,49 @@ static void schema_name(struct catalog *c, cat_id id, char *out)
 		schema_remember(c, id, out);
 }
 
-/* A relation's row into the cache, and out of it. */
-static void rel_keep(struct catalog *c, struct rel_entry *e, const struct cat_rel *r)
+/* Relation 'id' as struct cat_rel (out NULL: only whether it is
+   there); -1 when its schema is gone, as the lookup's join with
+   schemas had it. */
+static int rel_fill(struct catalog *c, cat_id id, const struct rel_row *r, struct cat_rel *out)
 {
-	e->id = r->id;
-	e->schema_id = r->schema_id;
-	e->table_id = r->table_id;
-	e->created_file = r->created_file;
-	e->kind = r->kind;
-	e->in_range = r->in_range;
-	e->columns_unknown = r->columns_unknown;
-	memcpy(e->name, r->name, sizeof(e->name));
-	if (!schema_cached(c, r->schema_id))
-		schema_remember(c, r->schema_id, r->schema);
+	if (!out)
+		return 0;
+	schema_name(c, r->key[RK_SCHEMA], out->schema);
+	if (!out->schema[0])
+		return -1;
+	out->id = id;
+	out->schema_id = r->key[RK_SCHEMA];
+	copy_name(out->name, (const unsigned char *)relstore_str(&c->rels, r->name));
+	out->kind = (enum rel_kind)r->kind;
+	out->table_id = r->key[RK_TABLE];
+	out->created_file = r->created_file;
+	out->in_range = r->flags & RF_IN_RANGE;
+	out->columns_unknown = r->flags & RF_COLUMNS_UNKNOWN;
+	return 0;
 }
 
-static void rel_give(struct catalog *c, const struct rel_entry *e, struct cat_rel *out)
+/* The relation named 'name' in 'schema', or 0. */
+static uint32_t rel_by_name(const struct catalog *c, cat_id schema, const char *name)
 {
-	out->id = e->id;
-	out->schema_id = e->schema_id;
-	schema_name(c, e->schema_id, out->schema);
-	memcpy(out->name, e->name, sizeof(out->name));
-	out->kind = e->kind;
-	out->table_id = e->table_id;
-	out->created_file = e->created_file;
-	out->in_range = e->in_range;
-	out->columns_unknown = e->columns_unknown;
-}
-
-/*
- * A new relation's row is known without asking SQLite for it: the next
- * statement most often names the table this one created.
- */
-static void rel_created(struct catalog *c, cat_id id, cat_id schema, const char *name,
-			enum rel_kind kind, cat_id table_id)
-{
-	size_t len = strlen(name);
-	struct rel_slot *pair, *slot;
-
-	if (len > NAME_MAX_BYTES)
-		return;
-	rel_cache_fit(c);
-	pair = rel_pair(c, schema, name, len);
-	slot = rel_victim(c, pair, schema, name);
-	memset(&slot->rel, 0, sizeof(slot->rel));
-	slot->rel.id = id;
-	slot->rel.schema_id = schema;
-	copy_name(slot->rel.name, (const unsigned char *)name);
-	slot->rel.kind = kind;
-	slot->rel.table_id = table_id;
-	slot->rel.created_file = c->origin.file_index;
-	slot->rel.in_range = c->origin.in_range;
-	slot->found = true;
-	slot->neg = c->rel_neg;
-	rel_used(pair, slot);
-	rel_held(c, slot);
+	if (schema < 0 || schema >= UINT32_MAX)
+		return 0;
+	return relstore_find(&c->rels, (uint32_t)schema, relstore_str_find(&c->rels, name));
 }
 
 int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out)
 {
-	sqlite3_stmt *st;
-	struct rel_slot *pair, *slot;
-	struct cat_rel row;
-	size_t len = name ? strlen(name) : 0;
-	int ret;
+	uint32_t id;
 
-	if (!name || len > NAME_MAX_BYTES)
+	if (!name || strlen(name) > NAME_MAX_BYTES || !(id = rel_by_name(c, schema, name)))
 		return -1;
-	rel_cache_fit(c);
-	pair = rel_pair(c, schema, name, len);
-	for (int w = 0; w < 2; w++) {
-		slot = &pair[w];
-		if (rel_slot_valid(c, slot) && rel_slot_has(slot, schema, name))
-			goto out;
-	}
-	slot = rel_victim(c, pair, schema, name);
-	if (!names_may_have(c, schema, name, len)) {
-		slot->found = false;
-	} else {
-		st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
-		       " ON s.id = r.schema_id WHERE r.schema_id = ?1 AND r.name = ?2");
-		sqlite3_bind_int64(st, 1, schema);
-		bind_text(st, 2, name);
-		slot->found = !rel_row(st, &row);
-		if (slot->found) {
-			rel_keep(c, &slot->rel, &row);
-			rel_held(c, slot);
-		}
-	}
-	slot->neg = c->rel_neg;
-	slot->rel.schema_id = schema;
-	memcpy(slot->rel.name, name, len + 1);
-out:
-	rel_used(pair, slot);
-	ret = slot->found ? 0 : -1;
-	if (!ret && out)
-		rel_give(c, &slot->rel, out);
-	return ret;
+	return rel_fill(c, id, &c->rels.rows[id], out);
 }
 
 int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
 {
-	struct rel_slot *slot = rel_cached(c, id);
-	sqlite3_stmt *st;
+	const struct rel_row *r = relstore_get(&c->rels, id);
 
-	if (slot) {
-		if (out)
-			rel_give(c, &slot->rel, out);
-		return 0;
-	}
-	st = q(c, "SELECT " REL_COLS " FROM relations r JOIN schemas s"
-	       " ON s.id = r.schema_id WHERE r.id = ?1");
-	sqlite3_bind_int64(st, 1, id);
-	return rel_row(st, out);
+	return r ? rel_fill(c, id, r, out) : -1;
 }
 
 /* PostgreSQL: a table's row type shares pg_type with user types. */
@@ -1361,140 +1069,202 @@ bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name)
 	return cat_rel_find(c, schema, name, NULL) && !cat_type_find(c, schema, name, NULL);
 }
 
+static void col_refused(struct catalog *c, const char *why);
+
+/* (schema, name) may be a relation's: the table's NOT NULL and UNIQUE
+   constraints; the name's sid, or 0 (counted as a failed statement). */
+static uint32_t rel_name_ok(struct catalog *c, cat_id schema, const char *name)
+{
+	uint32_t sid;
+
+	if (!name || schema < 0 || schema >= UINT32_MAX) {
+		col_refused(c, "NOT NULL constraint failed: relations");
+		return 0;
+	}
+	sid = relstore_intern(&c->rels, name);
+	if (relstore_find(&c->rels, (uint32_t)schema, sid)) {
+		col_refused(c, "UNIQUE constraint failed: relations.schema_id, relations.name");
+		return 0;
+	}
+	return sid;
+}
+
 cat_id cat_rel_create(struct catalog *c, cat_id schema, const char *name,
 		      enum rel_kind kind, cat_id table_id)
 {
-	sqlite3_stmt *st = q(c, "INSERT INTO relations (schema_id, name, kind, table_id,"
-			     " created_file, in_range, file_ref, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-	char k[2] = { (char)kind, 0 };
-	cat_id id;
+	struct rel_row r = { 0 };
 
-	sqlite3_bind_int64(st, 1, schema);
-	bind_text(st, 2, name);
-	bind_text(st, 3, k);
-	bind_id(st, 4, table_id);
-	bind_origin(c, st, 5);
-	id = run_keyed_insert(c, st, "relations", schema, name);
-	if (id > 0)
-		rel_created(c, id, schema, name, kind, table_id);
-	return id;
+	if (!kind) {
+		col_refused(c, "NOT NULL constraint failed: relations.kind");
+		return 0;
+	}
+	if (!(r.name = rel_name_ok(c, schema, name)))
+		return 0;
+	r.key[RK_SCHEMA] = (uint32_t)schema;
+	r.key[RK_TABLE] = store_id(table_id);
+	r.kind = (char)kind;
+	r.created_file = c->origin.file_index;
+	r.flags = c->origin.in_range ? RF_IN_RANGE : 0;
+	r.file_ref = (uint32_t)c->origin_ref;
+	r.line = c->origin.loc.line;
+	return relstore_add(&c->rels, &r, 0);
+}
+
+static void rel_gone(struct catalog *c, cat_id rel);
+
+/* After a write that may have queued views (dropping_views): they go
+   now, unless this is drop_pending_views()'s own work. */
+static void views_settle(struct catalog *c)
+{
+	if (c->views_pending && !c->dropping_views)
+		drop_pending_views(c);
 }
 
 void cat_rel_drop(struct catalog *c, cat_id rel)
 {
-	by_id(c, "DELETE FROM relations WHERE id = ?1", rel);
+	rel_gone(c, rel);
+	views_settle(c);
 }
 
 void cat_rel_rename(struct catalog *c, cat_id rel, const char *name)
 {
-	struct cat_rel r;
+	struct rel_row *r = relstore_get(&c->rels, rel);
+	uint32_t sid;
 
-	if (c->names_state == NAMES_VALID) {
-		if (cat_rel_get(c, rel, &r))
-			names_stale(c);
-		else
-			names_add(c, r.schema_id, name);
-	}
-	by_id_text(c, "UPDATE relations SET name = ?2 WHERE id = ?1", rel, name);
+	if (!r || !(sid = rel_name_ok(c, r->key[RK_SCHEMA], name)))
+		return;
+	relstore_set_name(&c->rels, rel, sid);
+	c->names_freed++;
 }
 
-/* The relations that move with relation ?1 (a condition on
-   relations): its indexes and the sequences its columns own (serial,
-   or OWNED BY), as in PostgreSQL. cat_col_defaults_follow() moves the
-   defaults of the same sequences. */
+/* An id once into a list of ids (the relations that move together). */
+static void id_once(cat_id **ids, size_t *nr, size_t *alloc, cat_id id)
+{
+	for (size_t i = 0; i < *nr; i++)
+		if ((*ids)[i] == id)
+			return;
+	ALLOC_GROW(*ids, *nr + 1, *alloc);
+	(*ids)[(*nr)++] = id;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	cat_id x = *(const cat_id *)a, y = *(const cat_id *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The relations that move with relation 'rel', in id order: itself, its
+ * indexes and the sequences its columns own (serial, or OWNED BY), as
+ * in PostgreSQL. cat_col_defaults_follow() moves the defaults of the
+ * same sequences (MOVES_WITH_1).
+ */
+static size_t rel_moving(struct catalog *c, cat_id rel, cat_id **ids)
+{
+	sqlite3_stmt *st = q(c, "SELECT so.seq_id FROM sequence_owners so JOIN columns cl"
+			     " ON cl.id = so.column_id WHERE cl.rel_id = ?1");
+	size_t nr = 0, alloc = 0;
+
+	*ids = NULL;
+	if (!relstore_get(&c->rels, rel))
+		return 0;
+	id_once(ids, &nr, &alloc, rel);
+	for (uint32_t id = relstore_key_first(&c->rels, RK_TABLE, (uint64_t)rel); id;
+	     id = c->rels.rows[id].key_next[RK_TABLE])
+		id_once(ids, &nr, &alloc, id);
+	sqlite3_bind_int64(st, 1, rel);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (relstore_get(&c->rels, sqlite3_column_int64(st, 0)))
+			id_once(ids, &nr, &alloc, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	qsort(*ids, nr, sizeof(**ids), cmp_id);
+	return nr;
+}
+
+/* The relations that move with relation ?1 (a condition on relations;
+   rel_moving() in C). */
 #define MOVES_WITH_1 "(id = ?1 OR table_id = ?1 OR id IN (SELECT so.seq_id" \
 	" FROM sequence_owners so JOIN columns cl ON cl.id = so.column_id" \
 	" WHERE cl.rel_id = ?1))"
 
+/* A name taken in the new schema stops the move there, as the UPDATE's
+   UNIQUE constraint stopped it. */
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)
 {
-	sqlite3_stmt *st = q(c, "UPDATE relations SET schema_id = ?2 WHERE " MOVES_WITH_1);
+	cat_id *ids;
+	size_t nr = rel_moving(c, rel, &ids);
 
-	names_stale(c);
-	sqlite3_bind_int64(st, 1, rel);
-	sqlite3_bind_int64(st, 2, schema);
-	run(c, st);
+	for (size_t i = 0; i < nr; i++) {
+		const struct rel_row *r = &c->rels.rows[ids[i]];
+
+		if (r->key[RK_SCHEMA] == schema)
+			continue;
+		if (!rel_name_ok(c, schema, relstore_str(&c->rels, r->name)))
+			break;
+		relstore_set_key(&c->rels, ids[i], RK_SCHEMA, (uint32_t)schema);
+	}
+	c->names_freed += nr != 0;
+	free(ids);
 }
 
 void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind)
 {
-	sqlite3_stmt *st = q(c, "UPDATE relations SET kind = ?2 WHERE id = ?1");
-	char k[2] = { (char)kind, 0 };
+	struct rel_row *r = relstore_get(&c->rels, rel);
 
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, k);
-	run(c, st);
-}
-
-static void parent_mark(struct catalog *c, cat_id id)
-{
-	idbits_put(&c->parents, id, true);
-}
-
-static bool parent_maybe(const struct catalog *c, cat_id id)
-{
-	return idbits_has(&c->parents, id);
-}
-
-/* A loaded image's parents. */
-static int parents_load(struct catalog *c)
-{
-	sqlite3_stmt *st = q(c, "SELECT DISTINCT parent_id FROM relations"
-			     " WHERE parent_id IS NOT NULL");
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		parent_mark(c, sqlite3_column_int64(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (!r)
+		return;
+	if (!kind)
+		col_refused(c, "NOT NULL constraint failed: relations.kind");
+	else
+		r->kind = (char)kind;
 }
 
 void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent)
 {
-	sqlite3_stmt *st = q(c, "UPDATE relations SET parent_id = ?2 WHERE id = ?1");
-
-	if (parent)
-		parent_mark(c, parent);
-
-	sqlite3_bind_int64(st, 1, rel);
-	bind_id(st, 2, parent);
-	run(c, st);
+	relstore_set_key(&c->rels, rel, RK_PARENT, store_id(parent));
 }
 
 void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int value)
 {
-	sqlite3_stmt *st;
+	struct rel_row *r = relstore_get(&c->rels, rel);
+	uint8_t bit;
 
 	if (!strcmp(column, "unlogged"))
-		st = q(c, "UPDATE relations SET unlogged = ?2 WHERE id = ?1");
+		bit = RF_UNLOGGED;
 	else if (!strcmp(column, "rls_enabled"))
-		st = q(c, "UPDATE relations SET rls_enabled = ?2 WHERE id = ?1");
+		bit = RF_RLS_ENABLED;
 	else if (!strcmp(column, "rls_forced"))
-		st = q(c, "UPDATE relations SET rls_forced = ?2 WHERE id = ?1");
+		bit = RF_RLS_FORCED;
 	else if (!strcmp(column, "columns_unknown"))
-		st = q(c, "UPDATE relations SET columns_unknown = ?2 WHERE id = ?1");
+		bit = RF_COLUMNS_UNKNOWN;
 	else
 		BUG("no relation flag '%s'", column);
-	sqlite3_bind_int64(st, 1, rel);
-	sqlite3_bind_int(st, 2, value);
-	run(c, st);
+	if (r)
+		r->flags = (uint8_t)(value ? r->flags | bit : r->flags & ~bit);
+}
+
+/* Where in a relation's row the text field 'column' is. */
+static size_t rel_text_field(const char *column)
+{
+	if (!strcmp(column, "comment"))
+		return offsetof(struct rel_row, comment);
+	if (!strcmp(column, "definition"))
+		return offsetof(struct rel_row, definition);
+	if (!strcmp(column, "partition_key"))
+		return offsetof(struct rel_row, partition_key);
+	if (!strcmp(column, "partition_bound"))
+		return offsetof(struct rel_row, partition_bound);
+	BUG("no relation text '%s'", column);
 }
 
 void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text)
 {
-	sqlite3_stmt *st;
+	size_t field = rel_text_field(column);
+	struct rel_row *r = relstore_get(&c->rels, rel);
 
-	if (!strcmp(column, "comment"))
-		st = q(c, "UPDATE relations SET comment = ?2 WHERE id = ?1");
-	else if (!strcmp(column, "definition"))
-		st = q(c, "UPDATE relations SET definition = ?2 WHERE id = ?1");
-	else
-		BUG("no relation text '%s'", column);
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, text);
-	c->rel_text_update = true;
-	run(c, st);
-	c->rel_text_update = false;
+	if (r)
+		*(uint32_t *)((char *)r + field) = relstore_intern(&c->rels, text);
 }
 
 static void bind_char(sqlite3_stmt *st, int i, char ch)
@@ -3244,6 +3014,468 @@ static const sqlite3_module con_module = {
 	.xUpdate = con_update,
 };
 
+/* ---- "relations": the virtual table that shows catalog.rels to SQL ---- */
+
+/*
+ * The same columns in the same order as the table had ("file" computed
+ * from file_ref), rows in the order the table and its indexes gave
+ * them: by id (the rowid), by a table_id or a parent_id (= or IS; IN
+ * is = once per value) in id order, as the partial indexes on them
+ * did; by a schema_id in name order, and by (schema_id, name), as the
+ * unique key's index did; a scan in id order, or in (schema_id, name)
+ * order when it reads no column but those (SQLite read the unique key's
+ * index then, which held them all).
+ *
+ * Only DELETE comes from SQL (the triggers of what a relation belongs
+ * to: its schema, a column its index uses, its index_deps row, its
+ * owning column); it takes what goes with the relation (rel_gone()).
+ * The cat_rel_* functions write it in C; any other write gets an error.
+ */
+enum rel_field {
+	RV_ID, RV_SCHEMA_ID, RV_NAME, RV_KIND, RV_TABLE_ID, RV_PARENT_ID, RV_UNLOGGED,
+	RV_RLS_ENABLED, RV_RLS_FORCED, RV_COMMENT, RV_DEFINITION, RV_PARTITION_KEY,
+	RV_PARTITION_BOUND, RV_COLUMNS_UNKNOWN, RV_CREATED_FILE, RV_IN_RANGE, RV_FILE_REF,
+	RV_FILE, RV_LINE,
+};
+
+static const char rel_table_sql[] =
+	"CREATE TABLE x(id INTEGER, schema_id INTEGER, name TEXT, kind TEXT, table_id INTEGER,"
+	" parent_id INTEGER, unlogged INTEGER, rls_enabled INTEGER, rls_forced INTEGER,"
+	" comment TEXT, definition TEXT, partition_key TEXT, partition_bound TEXT,"
+	" columns_unknown INTEGER, created_file INTEGER, in_range INTEGER, file_ref INTEGER,"
+	" file TEXT, line INTEGER)";
+
+/* xBestIndex's plans (idxNum bits) */
+#define RP_ID      1
+#define RP_NAME    2    /* schema_id and name */
+#define RP_SCHEMA  4    /* schema_id: rows by name */
+#define RP_KEY     8    /* table_id or parent_id: idxNum >> RP_KEY_SHIFT */
+#define RP_IS      16   /* the key compared with IS: NULL (a scan) too */
+#define RP_BY_NAME 32   /* a scan in (schema_id, name) order */
+#define RP_KEY_SHIFT 8
+
+static int rel_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+		       sqlite3_vtab **out, char **err)
+{
+	(void)argc, (void)argv, (void)err;
+	return vtab_connect(db, aux, rel_table_sql, out);
+}
+
+/* The usable constraint on 'field' with operator 'op', or -1 (on
+   "name", only one that compares as the store does: BINARY). */
+static int rel_usable(sqlite3_index_info *info, int field, int op)
+{
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
+		int col = k->iColumn < 0 ? RV_ID : k->iColumn;
+
+		if (!k->usable || k->op != op || col != field)
+			continue;
+		if (field != RV_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
+			return i;
+	}
+	return -1;
+}
+
+/* The plan for a lookup by table_id or parent_id (= or IS), false when
+   none is usable. */
+static bool rel_key_plan(sqlite3_index_info *info, enum rel_key k)
+{
+	int field = k == RK_TABLE ? RV_TABLE_ID : RV_PARENT_ID;
+	int eq = rel_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ);
+	int is = eq >= 0 ? -1 : rel_usable(info, field, SQLITE_INDEX_CONSTRAINT_IS);
+
+	if (eq < 0 && is < 0)
+		return false;
+	info->idxNum = RP_KEY | (eq < 0 ? RP_IS : 0) | ((int)k << RP_KEY_SHIFT);
+	info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
+	info->estimatedCost = 60;
+	info->estimatedRows = 10;
+	return true;
+}
+
+/* A plan that gives one row at most, costed as a seek. */
+static void rel_unique(sqlite3_index_info *info, int plan, double cost)
+{
+	info->idxNum = plan;
+	info->estimatedCost = cost;
+	info->estimatedRows = 1;
+	info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+}
+
+/* Costs as SQLite's own for a large table (see col_best_index()); SQLite
+   checks the constraints again (omit stays 0). */
+static int rel_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
+{
+	int id = rel_usable(info, RV_ID, SQLITE_INDEX_CONSTRAINT_EQ);
+	int schema = rel_usable(info, RV_SCHEMA_ID, SQLITE_INDEX_CONSTRAINT_EQ);
+	int name = rel_usable(info, RV_NAME, SQLITE_INDEX_CONSTRAINT_EQ);
+	sqlite3_uint64 key = (1ull << RV_ID) | (1ull << RV_SCHEMA_ID) | (1ull << RV_NAME);
+
+	(void)tab;
+	if (id >= 0) {
+		rel_unique(info, RP_ID, 1);
+		info->aConstraintUsage[id].argvIndex = 1;
+	} else if (schema >= 0 && name >= 0) {
+		rel_unique(info, RP_NAME, 2);
+		info->aConstraintUsage[schema].argvIndex = 1;
+		info->aConstraintUsage[name].argvIndex = 2;
+	} else if (rel_key_plan(info, RK_TABLE) || rel_key_plan(info, RK_PARENT)) {
+		return SQLITE_OK;
+	} else if (schema >= 0) {
+		info->idxNum = RP_SCHEMA;
+		info->aConstraintUsage[schema].argvIndex = 1;
+		info->estimatedCost = 60;
+		info->estimatedRows = 10;
+	} else {
+		/* no column read (count(*)): no order to keep */
+		info->idxNum = !info->colUsed || info->colUsed & ~key ? 0 : RP_BY_NAME;
+		info->estimatedCost = 1e6;
+		info->estimatedRows = 1000000;
+	}
+	return SQLITE_OK;
+}
+
+static bool rel_live_id(const struct catalog *c, cat_id id)
+{
+	return relstore_get(&c->rels, id) != NULL;
+}
+
+static cat_id rel_next_id(const struct catalog *c, cat_id id)
+{
+	return relstore_next(&c->rels, id);
+}
+
+static const struct store_ops rel_ops = { rel_live_id, rel_next_id };
+
+static int rel_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
+{
+	return store_open(tab, out, &rel_ops);
+}
+
+struct named_rel {
+	uint32_t schema, id;
+	const char *name;
+};
+
+static int by_schema_name(const void *a, const void *b)
+{
+	const struct named_rel *x = a, *y = b;
+
+	if (x->schema != y->schema)
+		return x->schema < y->schema ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The ids the cursor took, in (schema_id, name) order (names have no
+   NUL: strcmp() compares as SQLite's BINARY). */
+static void rel_sort_by_name(struct col_cursor *k)
+{
+	const struct relstore *s = &k->c->rels;
+	size_t n = k->list.nr;
+	struct named_rel *v;
+
+	if (n < 2)
+		return;
+	v = xmalloc(n * sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		const struct rel_row *r = &s->rows[k->list.ids[i]];
+
+		v[i].id = k->list.ids[i];
+		v[i].schema = r->key[RK_SCHEMA];
+		v[i].name = relstore_str(s, r->name);
+	}
+	qsort(v, n, sizeof(*v), by_schema_name);
+	for (size_t i = 0; i < n; i++)
+		k->list.ids[i] = v[i].id;
+	free(v);
+}
+
+static void rel_filter_key(struct col_cursor *k, int plan, sqlite3_value **argv);
+
+/* The relation (argv[0], argv[1]): schema_id and name. A name that is
+   not text (a number the column's affinity makes text) is compared by
+   SQLite: the schema's rows. */
+static void rel_filter_name(struct col_cursor *k, sqlite3_value **argv)
+{
+	const struct relstore *s = &k->c->rels;
+	cat_id schema;
+	uint32_t id;
+
+	if (sqlite3_value_type(argv[1]) != SQLITE_TEXT) {
+		rel_filter_key(k, RP_SCHEMA, argv);
+		return;
+	}
+	if (!link_value(argv[0], &schema) || schema < 0 || schema >= UINT32_MAX)
+		return;
+	id = relstore_find(s, (uint32_t)schema,
+			   relstore_str_find(s, (const char *)sqlite3_value_text(argv[1])));
+	if (id)
+		id_list_add(&k->list, id);
+}
+
+/* The rows whose key (a plan's, or the schema) equals argv[0]; with
+   IS, a NULL is a scan. */
+static void rel_filter_key(struct col_cursor *k, int plan, sqlite3_value **argv)
+{
+	const struct relstore *s = &k->c->rels;
+	enum rel_key key = plan & RP_SCHEMA ? RK_SCHEMA : (enum rel_key)(plan >> RP_KEY_SHIFT);
+	cat_id value = 0;
+
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		k->scan = plan & RP_IS;
+		return;
+	}
+	if (!link_value(argv[0], &value) || value <= 0)
+		return;
+	for (uint32_t id = relstore_key_first(s, key, (uint64_t)value); id;
+	     id = s->rows[id].key_next[key])
+		id_list_add(&k->list, id);
+	if (plan & RP_SCHEMA)
+		rel_sort_by_name(k);
+}
+
+static int rel_filter(sqlite3_vtab_cursor *cur, int plan, const char *plan_str, int argc,
+		      sqlite3_value **argv)
+{
+	struct col_cursor *k = (struct col_cursor *)cur;
+
+	(void)plan_str, (void)argc;
+	cursor_reset(k);
+	if (plan & RP_ID) {
+		filter_id(k, argv[0]);
+	} else if (plan & RP_NAME) {
+		rel_filter_name(k, argv);
+	} else if (plan & (RP_KEY | RP_SCHEMA)) {
+		rel_filter_key(k, plan, argv);
+	} else if (plan & RP_BY_NAME) {
+		for (int64_t id = relstore_next(&k->c->rels, 0); id;
+		     id = relstore_next(&k->c->rels, id))
+			id_list_add(&k->list, (uint32_t)id);
+		rel_sort_by_name(k);
+	} else {
+		k->scan = true;
+	}
+	if (k->scan)
+		k->cur = relstore_next(&k->c->rels, 0);
+	return SQLITE_OK;
+}
+
+static void result_rel_str(sqlite3_context *ctx, const struct relstore *s, uint32_t sid)
+{
+	if (sid)
+		sqlite3_result_text(ctx, relstore_str(s, sid), -1, SQLITE_STATIC);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static int rel_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
+{
+	struct col_cursor *k = (struct col_cursor *)cur;
+	const struct relstore *s = &k->c->rels;
+	cat_id id = cursor_id(k);
+	const struct rel_row *r = relstore_get(s, id);
+
+	if (!r) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	switch (field) {
+	case RV_ID: sqlite3_result_int64(ctx, id); break;
+	case RV_SCHEMA_ID: sqlite3_result_int64(ctx, r->key[RK_SCHEMA]); break;
+	case RV_NAME: result_rel_str(ctx, s, r->name); break;
+	case RV_KIND: result_char(ctx, r->kind); break;
+	case RV_TABLE_ID: result_opt_int(ctx, r->key[RK_TABLE], r->key[RK_TABLE]); break;
+	case RV_PARENT_ID: result_opt_int(ctx, r->key[RK_PARENT], r->key[RK_PARENT]); break;
+	case RV_UNLOGGED: sqlite3_result_int(ctx, !!(r->flags & RF_UNLOGGED)); break;
+	case RV_RLS_ENABLED: sqlite3_result_int(ctx, !!(r->flags & RF_RLS_ENABLED)); break;
+	case RV_RLS_FORCED: sqlite3_result_int(ctx, !!(r->flags & RF_RLS_FORCED)); break;
+	case RV_COMMENT: result_rel_str(ctx, s, r->comment); break;
+	case RV_DEFINITION: result_rel_str(ctx, s, r->definition); break;
+	case RV_PARTITION_KEY: result_rel_str(ctx, s, r->partition_key); break;
+	case RV_PARTITION_BOUND: result_rel_str(ctx, s, r->partition_bound); break;
+	case RV_COLUMNS_UNKNOWN: sqlite3_result_int(ctx, !!(r->flags & RF_COLUMNS_UNKNOWN)); break;
+	case RV_CREATED_FILE: sqlite3_result_int(ctx, r->created_file); break;
+	case RV_IN_RANGE: sqlite3_result_int(ctx, !!(r->flags & RF_IN_RANGE)); break;
+	case RV_FILE_REF: result_opt_int(ctx, r->file_ref, r->file_ref); break;
+	case RV_FILE: result_file(ctx, k->c, r->file_ref); break;
+	case RV_LINE: sqlite3_result_int(ctx, r->line); break;
+	default: sqlite3_result_null(ctx); break;
+	}
+	return SQLITE_OK;
+}
+
+/*
+ * A statement of the cascade, run with ?1 bound to 'id' (views it
+ * queues are left to the caller). It may run inside one of its own
+ * (a trigger that deletes a relation, from a statement rel_gone() ran):
+ * the cached statement is then busy, and a fresh one runs instead.
+ */
+static void cascade_by_id(struct catalog *c, const char *sql, cat_id id)
+{
+	size_t h = ((uintptr_t)sql >> 3) & (STMT_CACHE - 1);
+	sqlite3_stmt *st = NULL;
+
+	for (; c->cache[h].sql; h = (h + 1) & (STMT_CACHE - 1))
+		if (c->cache[h].sql == sql) {
+			st = c->cache[h].st;
+			break;
+		}
+	if (!st || !sqlite3_stmt_busy(st)) {
+		st = q(c, sql);
+		sqlite3_bind_int64(st, 1, id);
+		step(c, st);
+		return;
+	}
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL)) {
+		c->errors++;
+		return;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	step(c, st);
+	sqlite3_finalize(st);
+}
+
+/* The views that read relation 'rel' go after the statement (into
+   dropping_views), and their rows that name it now. */
+static void rel_readers_gone(struct catalog *c, cat_id rel)
+{
+	struct linkstore *s = &c->view_deps;
+	uint32_t id;
+
+	while ((id = linkstore_key_first(s, 0, (uint64_t)rel))) {
+		cascade_by_id(c, "INSERT OR IGNORE INTO dropping_views (view_id) VALUES (?1)",
+			      s->rows[id].parent);
+		linkstore_delete(s, id);
+	}
+}
+
+/* Every row of parent 'parent' in a link store goes. */
+static void link_rows_gone(struct linkstore *s, cat_id parent)
+{
+	uint32_t id;
+
+	while ((id = linkstore_first(s, (uint64_t)parent)))
+		linkstore_delete(s, id);
+}
+
+/* The constraints whose key k is 'value' go (con_gone()). */
+static void cons_gone(struct catalog *c, enum con_key k, cat_id value)
+{
+	uint32_t id;
+
+	while ((id = constore_key_first(&c->cons, k, (uint64_t)value)))
+		con_gone(c, id);
+}
+
+/* What goes with an index: its partitions' indexes, its row of
+   indexes, its columns and index_deps rows, its constraint. */
+static void index_gone(struct catalog *c, cat_id index)
+{
+	struct linkstore *s = &c->indexes;
+	uint32_t id;
+
+	while ((id = linkstore_key_first(s, 1, (uint64_t)index))) {
+		cat_id part = s->rows[id].key[0];
+
+		if (rel_live(c, part))
+			rel_gone(c, part);
+		else
+			linkstore_delete(s, id);
+	}
+	if ((id = linkstore_key_first(s, 0, (uint64_t)index)))
+		linkstore_delete(s, id);
+	link_rows_gone(&c->index_cols, index);
+	cascade_by_id(c, "DELETE FROM index_deps WHERE index_id = ?1", index);
+	cons_gone(c, CK_INDEX, index);
+}
+
+/* What goes with a table, a view or another relation that is neither
+   an index nor a sequence. */
+static void table_gone(struct catalog *c, cat_id rel)
+{
+	uint32_t id;
+
+	while ((id = relstore_key_first(&c->rels, RK_TABLE, (uint64_t)rel)))
+		rel_gone(c, id);
+	while ((id = relstore_key_first(&c->rels, RK_PARENT, (uint64_t)rel)))
+		relstore_set_key(&c->rels, id, RK_PARENT, 0);
+	link_rows_gone(&c->indexes, rel);
+	cons_gone(c, CK_REL, rel);
+	cons_gone(c, CK_REF, rel);
+	link_rows_gone(&c->view_deps, rel);
+	rel_readers_gone(c, rel);
+	cascade_by_id(c, "DELETE FROM triggers WHERE rel_id = ?1", rel);
+	cascade_by_id(c, "DELETE FROM policies WHERE rel_id = ?1", rel);
+}
+
+/*
+ * A relation goes, and what refers to it, as the triggers on the table
+ * relations did (what ON DELETE CASCADE and SET NULL on thirteen
+ * foreign keys did before them), by kind: an index's columns and
+ * constraint, a sequence's readers and owner, a table's indexes,
+ * sequences, constraints, views, triggers and policies; its columns
+ * (the sequences they own go with them). Views that read it are queued
+ * in dropping_views, for the caller to drop after the statement. Its
+ * name is freed (cat_names_freed()).
+ */
+static void rel_gone(struct catalog *c, cat_id rel)
+{
+	const struct rel_row *r = relstore_get(&c->rels, rel);
+	char kind;
+
+	if (!r)
+		return;
+	kind = r->kind;
+	relstore_delete(&c->rels, rel);
+	c->names_freed++;
+	if (colstore_first(&c->colstore, rel)) {
+		cascade_by_id(c, "DELETE FROM sequence_owners WHERE column_id IN"
+			      " (SELECT id FROM columns WHERE rel_id = ?1)", rel);
+		while (colstore_first(&c->colstore, rel))
+			colstore_delete(&c->colstore, colstore_first(&c->colstore, rel));
+	}
+	if (kind == REL_SEQUENCE) {
+		rel_readers_gone(c, rel);
+		cascade_by_id(c, "DELETE FROM sequence_owners WHERE seq_id = ?1", rel);
+	} else if (kind == REL_INDEX) {
+		index_gone(c, rel);
+	} else {
+		table_gone(c, rel);
+	}
+}
+
+/* DELETE (a trigger's, when what the relation belongs to is gone);
+   nothing else. */
+static int rel_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
+{
+	(void)rowid;
+	if (argc != 1) {
+		sqlite3_free(tab->zErrMsg);
+		tab->zErrMsg = sqlite3_mprintf("table relations may not be modified");
+		return SQLITE_READONLY;
+	}
+	rel_gone(((struct col_vtab *)tab)->c, sqlite3_value_int64(argv[0]));
+	return SQLITE_OK;
+}
+
+static const sqlite3_module rel_module = {
+	.iVersion = 0,
+	.xCreate = rel_connect,
+	.xConnect = rel_connect,
+	.xBestIndex = rel_best_index,
+	.xDisconnect = col_disconnect,
+	.xDestroy = col_disconnect,
+	.xOpen = rel_open,
+	.xClose = store_close,
+	.xFilter = rel_filter,
+	.xNext = store_next,
+	.xEof = store_eof,
+	.xColumn = rel_column,
+	.xRowid = store_rowid,
+	.xUpdate = rel_update,
+};
+
 /* The row of constraint 'con' as struct cat_con. */
 static void con_fill(const struct catalog *c, cat_id con, const struct con_row *r,
 		     struct cat_con *o)
@@ -3300,13 +3532,6 @@ static void con_add_columns(struct catalog *c, cat_id con, const struct cat_con_
 	}
 }
 
-/* A key's value as the store keeps it: 0 (NULL) for none or one that
-   cannot be an id (no row has it). */
-static uint32_t con_key_id(cat_id id)
-{
-	return id > 0 && id < UINT32_MAX ? (uint32_t)id : 0;
-}
-
 cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 {
 	const struct loc *l = &c->origin.loc;
@@ -3314,14 +3539,14 @@ cat_id cat_con_add(struct catalog *c, cat_id rel, const struct cat_con_def *d)
 	cat_id id;
 
 	/* what the table's NOT NULL columns refused */
-	if (!con_key_id(rel) || !d->name || !d->kind) {
+	if (!store_id(rel) || !d->name || !d->kind) {
 		col_refused(c, "a constraint without a relation, a name or a kind");
 		return 0;
 	}
 	r.key[CK_REL] = (uint32_t)rel;
 	r.key[CK_NAME] = constore_intern(&c->cons, d->name);
-	r.key[CK_REF] = con_key_id(d->ref_rel_id);
-	r.key[CK_INDEX] = con_key_id(d->index_id);
+	r.key[CK_REF] = store_id(d->ref_rel_id);
+	r.key[CK_INDEX] = store_id(d->index_id);
 	r.kind = (char)d->kind;
 	r.expr = constore_intern(&c->cons, d->expr);
 	r.not_null_column = constore_intern(&c->cons, d->not_null_column);
@@ -3635,26 +3860,23 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 
 int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)
 {
-	sqlite3_stmt *st;
 	size_t alloc = 0;
 
 	*ids = NULL;
 	*nr = 0;
-	if (!parent_maybe(c, rel))
-		return 0;
-	st = q(c, "SELECT id FROM relations WHERE parent_id = ?1 AND kind <> 'i' ORDER BY id");
-	sqlite3_bind_int64(st, 1, rel);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	for (uint32_t id = relstore_key_first(&c->rels, RK_PARENT, (uint64_t)rel); id;
+	     id = c->rels.rows[id].key_next[RK_PARENT]) {
+		if (c->rels.rows[id].kind == REL_INDEX)
+			continue;
 		ALLOC_GROW(*ids, (size_t)*nr + 1, alloc);
-		(*ids)[(*nr)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*nr)++] = id;
 	}
-	sqlite3_reset(st);
 	return *nr;
 }
 
 void cat_con_set_parent(struct catalog *c, cat_id con, cat_id parent_con)
 {
-	constore_set_key(&c->cons, con, CK_PARENT, con_key_id(parent_con));
+	constore_set_key(&c->cons, con, CK_PARENT, store_id(parent_con));
 }
 
 void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
@@ -3707,7 +3929,7 @@ int cat_con_clone(struct catalog *c, cat_id src, cat_id dst, char kind, bool inh
 	uint32_t *ids = NULL;
 	int n = src > 0 ? con_clone_ids(&c->cons, src, dst, kind, &ids) : 0;
 
-	if (n && !con_key_id(dst)) {
+	if (n && !store_id(dst)) {
 		col_refused(c, "a constraint without a relation");
 		n = 0;
 	}
@@ -4154,12 +4376,12 @@ void cat_type_set_constrained(struct catalog *c, cat_id type)
 
 void cat_rel_set_partition_key(struct catalog *c, cat_id rel, const char *text)
 {
-	by_id_text(c, "UPDATE relations SET partition_key = ?2 WHERE id = ?1", rel, text);
+	cat_rel_set_text(c, rel, "partition_key", text);
 }
 
 void cat_rel_set_partition_bound(struct catalog *c, cat_id rel, const char *text)
 {
-	by_id_text(c, "UPDATE relations SET partition_bound = ?2 WHERE id = ?1", rel, text);
+	cat_rel_set_text(c, rel, "partition_bound", text);
 }
 
 void cat_type_set_definition(struct catalog *c, cat_id type, const char *text)
@@ -4528,25 +4750,13 @@ static int schema_hash(sqlite3 *db, uint64_t *out)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* A loaded image's relations, as live for the columns' checks. */
-static int rels_live_load(struct catalog *c)
-{
-	sqlite3_stmt *st = q(c, "SELECT id FROM relations");
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		rel_live_set(c, sqlite3_column_int64(st, 0), true);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /*
  * SQLite's image of the database, then the bytes of the index columns,
  * the constraint columns, the views' dependencies, the indexes
- * (linkstore_save()), the constraints (constore_save()) and the columns
- * (colstore_save()), their length and the hash of the schema, each
- * eight bytes little-endian: SQLite's own copy of the database, grown
- * (no second copy of it).
+ * (linkstore_save()), the constraints (constore_save()), the relations
+ * (relstore_save()) and the columns (colstore_save()), their length
+ * and the hash of the schema, each eight bytes little-endian: SQLite's
+ * own copy of the database, grown (no second copy of it).
  */
 int catalog_save(struct catalog *c, struct cat_image *out)
 {
@@ -4565,6 +4775,7 @@ int catalog_save(struct catalog *c, struct cat_image *out)
 		range_indexes(c);
 	links_save(c, &cols);
 	constore_save(&c->cons, &cols);
+	relstore_save(&c->rels, &cols);
 	colstore_save(&c->colstore, &cols);
 	release(c);
 	image = sqlite3_serialize(c->db, "main", &size, 0);
@@ -4625,7 +4836,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 {
 	unsigned char *image = data;
 	struct catalog *c = NULL;
-	size_t db_len, cols_len, links, cons;
+	size_t db_len, cols_len, links, cons, rels;
 	uint64_t want, have;
 
 	*out = NULL;
@@ -4641,7 +4852,10 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	/* before SQLite owns the buffer: the database may grow over them */
 	if (!(links = links_load(c, image + db_len, cols_len)) ||
 	    !(cons = constore_load(&c->cons, image + db_len + links, cols_len - links)) ||
-	    colstore_load(&c->colstore, image + db_len + links + cons, cols_len - links - cons))
+	    !(rels = relstore_load(&c->rels, image + db_len + links + cons,
+				   cols_len - links - cons)) ||
+	    colstore_load(&c->colstore, image + db_len + links + cons + rels,
+			  cols_len - links - cons - rels))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,
@@ -4651,8 +4865,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	settle(c);
 	/* SQLite answers SQLITE_CORRUPT for a damaged file, never crashes;
 	   the catalog's own queries must compile against it */
-	if (schema_hash(c->db, &have) || have != want || paths_load(c) || parents_load(c) ||
-	    rels_live_load(c))
+	if (schema_hash(c->db, &have) || have != want || paths_load(c))
 		goto fail;
 	hold(c);
 	c->before_range = true;

@@ -7,9 +7,11 @@
  * through the lookups and iterators. Every object created records the
  * current origin (cat_set_origin): which migration and statement made it.
  *
- * Ids are SQLite rowids (> 0); 0 means "none". Lookups fill
- * caller-owned structs whose strings are fixed-size arrays (PostgreSQL
- * names are at most 63 bytes), so nothing returned needs freeing.
+ * Ids are SQLite rowids (> 0), or given as SQLite gives them for the
+ * tables kept in C (relations, columns, constraints: one past the
+ * highest in use); 0 means "none". Lookups fill caller-owned structs
+ * whose strings are fixed-size arrays (PostgreSQL names are at most 63
+ * bytes), so nothing returned needs freeing.
  */
 #ifndef MIGSAFE_CATALOG_H
 #define MIGSAFE_CATALOG_H
@@ -114,7 +116,11 @@ void cat_rel_rename(struct catalog *c, cat_id rel, const char *name);
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema);
 void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind);
 void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent);
+/* column: "unlogged", "rls_enabled", "rls_forced" or "columns_unknown";
+   value 0 or 1 (anything else is 1) */
 void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int value);
+/* column: "comment", "definition", "partition_key" or "partition_bound"
+   (text copied; NULL for none) */
 void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text);
 
 /* ---- columns ---- */
@@ -355,9 +361,10 @@ struct cat_fk {
 typedef void (*cat_fk_fn)(void *data, const struct cat_fk *fk);
 /* Foreign keys added by a statement in the lint range, still present. */
 void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
-/* The lint range has its partial index (relations_in_range): it began
-   after a history, and what it created is found through it. Without
-   it, a query over what the range created does best by scanning. */
+/* The lint range began after a history (or the history is saved for
+   the next run): what it created is little, best found from the
+   relations in range. Otherwise every row is in range, and a query over
+   what the range created does best by scanning. */
 bool cat_range_indexed(const struct catalog *c);
 
 /* ---- types ---- */

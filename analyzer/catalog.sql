@@ -14,8 +14,11 @@
 --     dropping a table drops its columns, indexes and constraints (and
 --     foreign keys that point at it); dropping a column drops the indexes
 --     and constraints that use it. They do what ON DELETE CASCADE foreign
---     keys did, cheaper (see relation_gone); there are no foreign keys,
---     and MIGSAFE_CHECK_CATALOG checks the references instead.
+--     keys did, cheaper (each foreign key action was a trigger program
+--     of its own, run for every row deleted whether or not a row referred
+--     to it); there are no foreign keys, and MIGSAFE_CHECK_CATALOG checks
+--     the references instead. What goes with a relation is catalog.c's
+--     (rel_gone()).
 --
 -- Custom rules (config "custom_rules") query these tables read-only.
 
@@ -47,41 +50,31 @@ CREATE TABLE schemas (
 --   table_id: for an index, its table; for a sequence, the table that owns
 --             it (OWNED BY / serial), NULL otherwise
 --   parent_id: for a partition, its partitioned table
-CREATE TABLE relations (
-	id            INTEGER PRIMARY KEY,
-	schema_id     INTEGER NOT NULL,
-	name          TEXT NOT NULL,
-	kind          TEXT NOT NULL,
-	table_id      INTEGER,
-	parent_id     INTEGER,
-	unlogged      INTEGER NOT NULL DEFAULT 0,
-	rls_enabled   INTEGER NOT NULL DEFAULT 0,
-	rls_forced    INTEGER NOT NULL DEFAULT 0,
-	comment       TEXT,
-	definition    TEXT,            -- views: the query text
-	-- a partitioned table's PARTITION BY ("RANGE (created_at)"), a
-	-- partition's bound ("FOR VALUES IN ('eu')", "DEFAULT"), as DDL
-	partition_key TEXT,
-	partition_bound TEXT,
-	-- CREATE TABLE AS whose query's columns could not all be derived:
-	-- a column named on it is taken on trust, as for a view
-	columns_unknown INTEGER NOT NULL DEFAULT 0,
-	created_file  INTEGER NOT NULL DEFAULT -1,
-	in_range      INTEGER NOT NULL DEFAULT 0,
-	file_ref      INTEGER,        -- files.id
-	file          TEXT GENERATED ALWAYS AS (migsafe_file(file_ref)) VIRTUAL,
-	line          INTEGER,
-	UNIQUE (schema_id, name)
-);
--- Indexes on references that are mostly NULL (here and below) leave the
--- NULLs out: an insert with none touches no index, and every lookup,
--- the cascades' "= id" included, implies IS NOT NULL, so SQLite still
--- uses them.
-CREATE INDEX relations_table ON relations(table_id) WHERE table_id IS NOT NULL;
-CREATE INDEX relations_parent ON relations(parent_id) WHERE parent_id IS NOT NULL;
--- what the range rules start from: relations_in_range, a partial index
--- made when a lint range begins after a history (catalog.c,
--- range_indexes)
+--   definition: a view's query text
+--   partition_key: a partitioned table's PARTITION BY ("RANGE
+--             (created_at)"); partition_bound: a partition's bound ("FOR
+--             VALUES IN ('eu')", "DEFAULT"), as DDL
+--   columns_unknown: CREATE TABLE AS whose query's columns could not all
+--             be derived: a column named on it is taken on trust, as for
+--             a view
+--
+-- A virtual table: catalog.c keeps the relations in C (relstore.h; an
+-- INSERT into the table with its unique key and two indexes cost 12,000
+-- instructions, a DELETE with its triggers 65,000). Its columns, in
+-- this order:
+--   id, schema_id, name, kind, table_id, parent_id, unlogged,
+--   rls_enabled, rls_forced, comment, definition, partition_key,
+--   partition_bound, columns_unknown, created_file, in_range, file_ref
+--   (files.id), file, line
+-- with "id" its rowid, (schema_id, name) unique, and lookups by id, by
+-- (schema_id, name), by schema_id (rows by name, as the unique key's
+-- index gave them), by table_id and by parent_id (rows by id).
+-- What refers to a relation goes with it, in C (catalog.c, rel_gone():
+-- what the triggers relation_gone, index_relation_gone,
+-- index_partitions_gone, sequence_relation_gone and
+-- relation_columns_gone did), whether the relation goes through a
+-- cat_* function or a DELETE of the triggers below.
+CREATE VIRTUAL TABLE relations USING migsafe_relations;
 
 -- Columns of tables, views and composite types (attnum order).
 --   type:        as PostgreSQL's format_type() prints it
@@ -114,7 +107,7 @@ CREATE VIRTUAL TABLE columns USING migsafe_columns;
 --   belongs to)
 -- found by rel_id, by table_id (rows by rel_id), by parent_index. What
 -- goes with an index (its columns, its partitions' indexes) is
--- index_relation_gone's.
+-- catalog.c's rel_gone()'s.
 CREATE VIRTUAL TABLE indexes USING migsafe_indexes;
 
 -- An index's columns, kept in C like the columns (linkstore.h; the
@@ -273,8 +266,8 @@ CREATE TABLE policies (
 	UNIQUE (rel_id, name)
 );
 
--- What ON DELETE CASCADE did for schemas, types and functions (see
--- relation_gone below for why these are triggers).
+-- What ON DELETE CASCADE did for schemas, types and functions (see the
+-- conventions above for why these are triggers).
 CREATE TRIGGER schema_gone AFTER DELETE ON schemas
 BEGIN
 	DELETE FROM relations WHERE schema_id = OLD.id;
@@ -296,7 +289,7 @@ END;
 -- columns.id did, ON DELETE CASCADE, when it was a table): the rows
 -- that name it go; their tables' triggers take the indexes, constraints,
 -- views and sequences along. cat_col_drop() (one column; catalog.c)
--- comes through here; a relation's columns go with relation_columns_gone.
+-- comes through here; a relation's columns go with it (rel_gone()).
 CREATE TABLE gone_columns (
 	id            INTEGER PRIMARY KEY
 );
@@ -328,79 +321,6 @@ BEGIN
 		SELECT view_id FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM view_deps WHERE column_id = NEW.id;
 	DELETE FROM sequence_owners WHERE column_id = NEW.id;
-END;
-
--- What refers to a relation goes with it: what ON DELETE CASCADE (and
--- SET NULL for parent_id) on thirteen foreign keys did. Each foreign key
--- action is a trigger program of its own, run for every relation row
--- deleted whether or not a row refers to it (a frame, cursors, a seek):
--- dropping a table with three indexes ran 54 of them. One trigger does
--- the same deletes in one program (-2.6% instructions on the 20,000-
--- statement benchmark). The columns holding these ids no longer say
--- REFERENCES relations(id); the catalog's code never inserts an id of a
--- relation that does not exist, and with MIGSAFE_CHECK_CATALOG set (the
--- test suite sets it) migsafe checks that as it ends (catalog.c).
--- An index or a sequence has its own trigger with the few deletes that
--- can find a row (an index is what most dropped relations are: 13
--- statements each for nothing cost 1% of the benchmark).
-CREATE TRIGGER relation_gone AFTER DELETE ON relations
-WHEN OLD.kind NOT IN ('i', 'S')
-BEGIN
-	DELETE FROM relations WHERE table_id = OLD.id;
-	UPDATE relations SET parent_id = NULL WHERE parent_id = OLD.id;
-	DELETE FROM indexes WHERE table_id = OLD.id;
-	DELETE FROM constraints WHERE rel_id = OLD.id;
-	DELETE FROM constraints WHERE ref_rel_id = OLD.id;
-	DELETE FROM view_deps WHERE view_id = OLD.id;
-	INSERT OR IGNORE INTO dropping_views
-		SELECT view_id FROM view_deps WHERE rel_id = OLD.id;
-	DELETE FROM view_deps WHERE rel_id = OLD.id;
-	DELETE FROM triggers WHERE rel_id = OLD.id;
-	DELETE FROM policies WHERE rel_id = OLD.id;
-END;
-
-CREATE TRIGGER index_relation_gone AFTER DELETE ON relations
-WHEN OLD.kind = 'i'
-BEGIN
-	DELETE FROM indexes WHERE rel_id = OLD.id;
-	DELETE FROM index_columns WHERE index_id = OLD.id;
-	DELETE FROM index_deps WHERE index_id = OLD.id;
-	DELETE FROM constraints WHERE index_id = OLD.id;
-END;
-
--- An index partition goes with its parent index (a trigger of its own:
--- the IN list is a temporary table made whether or not a row is found).
-CREATE TRIGGER index_partitions_gone AFTER DELETE ON relations
-WHEN OLD.kind = 'i' AND EXISTS (SELECT 1 FROM indexes WHERE parent_index = OLD.id)
-BEGIN
-	DELETE FROM relations WHERE id IN
-		(SELECT rel_id FROM indexes WHERE parent_index = OLD.id);
-END;
-
-CREATE TRIGGER sequence_relation_gone AFTER DELETE ON relations
-WHEN OLD.kind = 'S'
-BEGIN
-	INSERT OR IGNORE INTO dropping_views
-		SELECT view_id FROM view_deps WHERE rel_id = OLD.id;
-	DELETE FROM view_deps WHERE rel_id = OLD.id;
-	DELETE FROM sequence_owners WHERE seq_id = OLD.id;
-END;
-
--- A relation's columns go with it. Of what column_gone does for one
--- column, only the sequences they own are not already gone with the
--- relation: the indexes and constraints that use its columns are its
--- own (relation_gone and index_relation_gone take them, and their
--- index_columns, index_deps and constraint_columns), foreign keys that
--- point at them have ref_rel_id = OLD.id, and views that read them a
--- view_deps row with rel_id = OLD.id. A sequence OWNED BY one of them
--- may have another table_id. (Through column_gone, a table of ten
--- columns ran sixty deletes.)
-CREATE TRIGGER relation_columns_gone AFTER DELETE ON relations
-WHEN EXISTS (SELECT 1 FROM columns WHERE rel_id = OLD.id)
-BEGIN
-	DELETE FROM sequence_owners
-	WHERE column_id IN (SELECT id FROM columns WHERE rel_id = OLD.id);
-	DELETE FROM columns WHERE rel_id = OLD.id;
 END;
 
 INSERT INTO schemas (name) VALUES ('pg_catalog'), ('public');

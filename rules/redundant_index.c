@@ -62,15 +62,15 @@
 	" ORDER BY ra.created_file, ra.line, a.rel_id, b.rel_id"
 
 /* A range that follows a history (a pre-commit run lints one file of a
-   long one): only the tables with an index in range, which
-   relations_in_range finds. */
+   long one): only the tables with an index in range (a scan of the
+   relations, which are C: catalog.c). */
 static const char pairs_touched_sql[] =
 	"WITH touched(id) AS (SELECT DISTINCT i.table_id FROM relations r"
 	"  CROSS JOIN indexes i ON i.rel_id = r.id WHERE r.in_range)"
 	PAIRS_SELECT " FROM touched CROSS JOIN indexes a ON a.table_id = touched.id" PAIRS_REST;
 
-/* A range that is the whole history has no such index, and the list of
-   touched tables cost more than it saved: every relation read, its
+/* A range that is the whole history touches every table, and the list
+   of touched tables cost more than it saved: every relation read, its
    index looked up, the tables sorted (40% of the query, and 15x the
    time for 10x the statements). The WHERE above keeps the same pairs. */
 static const char pairs_all_sql[] = PAIRS_SELECT " FROM indexes a" PAIRS_REST;

@@ -399,8 +399,8 @@ def test_damaged():
                                                             for _ in range(len(catalog)))),
         "forged: database header, garbage pages": forged(1, catalog[:100] + bytes(
             rnd.getrandbits(8) for _ in range(len(catalog) - 100))),
-        "forged: another schema": forged(1, catalog.replace(b"CREATE TABLE relations",
-                                                            b"CREATE TABLE relationz")),
+        "forged: another schema": forged(1, catalog.replace(b"CREATE TABLE schemas",
+                                                            b"CREATE TABLE schemaz")),
         "forged: garbage replay state": forged(2, b"\xff\xfe7\0x"),
         "forged: replay state with a huge count": forged(2, b"2\0$user\0public\0" b"0\0"
                                                          b"0\0" b"99999999\0a\0"),

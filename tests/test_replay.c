@@ -2112,6 +2112,66 @@ START_TEST(test_columns_read_only)
 }
 END_TEST
 
+/*
+ * relations (relstore.h through catalog.c's virtual table): rows in the
+ * orders the table and its indexes gave them, lookups by each key, what
+ * goes with a relation deleted through SQL (a schema's trigger), the
+ * unique (schema_id, name), and no write through SQL.
+ */
+START_TEST(test_relations_table)
+{
+	static const char *const writes[] = {
+		"DELETE FROM relations",
+		"UPDATE relations SET name = 'x'",
+		"INSERT INTO relations (id, schema_id, name, kind) VALUES (99, 2, 'y', 'r')",
+	};
+	cat_id pub, t;
+
+	ok("CREATE TABLE b (id int PRIMARY KEY); CREATE TABLE a (x int, id serial);"
+	   " CREATE INDEX a_x ON a (x); CREATE SEQUENCE c OWNED BY a.x;"
+	   " CREATE TABLE p (k int) PARTITION BY LIST (k);"
+	   " CREATE TABLE p1 PARTITION OF p FOR VALUES IN (1);"
+	   " CREATE SCHEMA s; CREATE TABLE s.z (a int); CREATE VIEW s.v AS SELECT a FROM s.z");
+	pub = cat_schema_find(cat, "public");
+	t = rel_id("a");
+	/* a scan by id; by schema, by name; the unique key's columns alone,
+	   by (schema_id, name) */
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM relations WHERE kind = 'r'"),
+			 "b,a,p1,z");
+	ck_assert_str_eq(q1f("SELECT group_concat(name) FROM (SELECT name FROM relations"
+			     " WHERE schema_id = %lld)", (long long)pub),
+			 "a,a_id_seq,a_x,b,b_pkey,c,p,p1");
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM (SELECT name FROM relations)"),
+			 "a,a_id_seq,a_x,b,b_pkey,c,p,p1,v,z");
+	ck_assert_str_eq(q1f("SELECT kind FROM relations WHERE schema_id = %lld AND name = 'c'",
+			     (long long)pub), "S");
+	ck_assert_str_eq(q1f("SELECT group_concat(name) FROM relations WHERE table_id = %lld",
+			     (long long)t), "a_id_seq,a_x");
+	ck_assert_str_eq(q1("SELECT group_concat(c.name) FROM relations p JOIN relations c"
+			    " ON c.parent_id = p.id WHERE p.name = 'p'"), "p1");
+	ck_assert_str_eq(q1("SELECT count(*) FROM relations WHERE parent_id IS NULL"), "9");
+	ck_assert_str_eq(q1("SELECT partition_bound FROM relations WHERE name = 'p1'"),
+			 "FOR VALUES IN (1)");
+	ck_assert_str_eq(q1("SELECT definition IS NOT NULL FROM relations WHERE name = 'v'"),
+			 "1");
+	/* the unique key: no second relation of a name in a schema */
+	ck_assert_int_eq(cat_rel_create(cat, pub, "a", REL_TABLE, 0), 0);
+	ck_assert_int_gt(cat_rel_create(cat, cat_schema_find(cat, "s"), "a", REL_TABLE, 0), 0);
+	expect_refused(writes, ARRAY_SIZE(writes));
+	/* a schema's trigger deletes its relations through SQL: theirs go too */
+	ok("DROP SCHEMA s CASCADE");
+	ck_assert_str_eq(q1("SELECT count(*) FROM relations WHERE schema_id NOT IN"
+			    " (SELECT id FROM schemas)"), "0");
+	ck_assert_str_eq(q1("SELECT count(*) FROM columns WHERE rel_id NOT IN"
+			    " (SELECT id FROM relations)"), "0");
+	ok("DROP TABLE a");
+	ck_assert_int_eq(rel_kind("c"), 0);
+	ck_assert_int_eq(rel_kind("a_id_seq"), 0);
+	ck_assert_int_eq(rel_kind("a_x"), 0);
+	ck_assert_str_eq(q1("SELECT group_concat(name) FROM relations WHERE kind = 'r'"), "b,p1");
+}
+END_TEST
+
 /* index_columns and constraint_columns (linkstore.h through catalog.c's
    virtual tables): every column, each lookup as the indexes had them,
    rows in the order the tables gave them. */
@@ -2482,6 +2542,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(chg, test_columns_attnum_and_ids);
 	tcase_add_test(chg, test_columns_go_with_their_relation);
 	tcase_add_test(chg, test_columns_read_only);
+	tcase_add_test(chg, test_relations_table);
 	tcase_add_test(chg, test_index_columns_table);
 	tcase_add_test(chg, test_constraint_columns_table);
 	tcase_add_test(chg, test_view_deps_table);
