@@ -1,6 +1,7 @@
 /*
- * pgprintf.c - libpg_query's pvsnprintf() and psprintf(), with a short
- * way for the formats its JSON output uses.
+ * pgprintf.c - libpg_query's pvsnprintf() and psprintf(), and its
+ * StringInfo functions, with a short way for the formats its JSON
+ * output uses.
  *
  * pg_query_parse() writes its JSON through appendStringInfo(), one call
  * per field ("\"location\":%d,", "\"relname\":\"%s\","): about fifty
@@ -15,20 +16,38 @@
  * format goes to PostgreSQL's pg_vsnprintf() as before. The text is the
  * same byte for byte (tests/test_pgprintf.c compares the two).
  *
+ * appendStringInfo() is where the time went next: PostgreSQL's formats
+ * into the room left through appendStringInfoVA() and pvsnprintf(), and
+ * when the text did not fit, enlarges and formats it all again. Ours
+ * writes a planned format straight into the buffer, in one pass, when
+ * it surely fits (all but a few calls near the buffer's end); else it
+ * runs PostgreSQL's loop, each try counting the text as it writes what
+ * fits, so the buffer is enlarged as PostgreSQL's is: the same bytes,
+ * len and maxlen (tests/test_pgstringinfo.c compares them with a copy
+ * of PostgreSQL's stringinfo.c). The other StringInfo functions are
+ * PostgreSQL 15's, their common case inline.
+ *
  * How this replaces the archive's: libpg_query's src_common_psprintf.o
- * defines exactly these two functions. Linked as part of our object
- * files, ours satisfy stringinfo.o's references before the archive is
- * searched, so its member is never taken (were it taken for another
- * symbol, the link would fail on a duplicate definition: loud, not
- * wrong). Linked against the shared libpg_query, ours interpose its
- * calls or not; the text is the same either way.
+ * and src_common_stringinfo.o define exactly these functions. Linked
+ * as part of our object files, ours satisfy the references of its other
+ * objects before the archive is searched, so those members are never
+ * taken (were one taken for another symbol, the link would fail on a
+ * duplicate definition: loud, not wrong). Linked against the shared
+ * libpg_query, ours interpose its calls or not; the text is the same
+ * either way. StringInfoData is declared in pgprintf.h with the layout
+ * libpg_query's objects were compiled with: they read and write its
+ * fields themselves (appendStringInfoCharMacro()).
  *
  * Errors: PostgreSQL's pvsnprintf() raises elog(ERROR) when its printf
- * fails (a bad format, or more than INT_MAX bytes). We cannot raise a
- * PostgreSQL error without its headers, so we answer with a length no
- * buffer may have: appendStringInfo()'s enlargeStringInfo() and
- * psprintf()'s palloc() then raise it ("out of memory"), which
- * pg_query_parse() returns as a parse error like any other.
+ * fails (a bad format, or more than INT_MAX bytes), and its
+ * enlargeStringInfo() ereport(ERROR) past MaxAllocSize or for a
+ * negative request. We cannot raise a PostgreSQL error without its
+ * headers: pvsnprintf() answers with a length no buffer may have, and
+ * enlargeStringInfo() (which that length reaches) asks palloc() for
+ * more than MaxAllocSize, which raises libpg_query's own ERROR ("invalid
+ * memory alloc request size", where PostgreSQL says "out of memory")
+ * through the same longjmp; psprintf()'s palloc() raises it for the
+ * length directly.
  */
 #define _GNU_SOURCE   /* dl_iterate_phdr() */
 #include <errno.h>
@@ -50,9 +69,13 @@
 /* libpg_query's own, from its archive (no header of theirs is shipped) */
 int pg_vsnprintf(char *str, size_t count, const char *fmt, va_list args);
 void *palloc(size_t size);
+void *repalloc(void *pointer, size_t size);
 void pfree(void *pointer);
 
-/* more than MaxAllocSize (1 GB - 1): see "Errors" above */
+/* PostgreSQL's MaxAllocSize: the most palloc() gives, and a StringInfo
+   holds (its text and NUL) */
+#define MAX_ALLOC ((size_t)0x3fffffff)
+/* more than MAX_ALLOC: see "Errors" above */
 #define TOO_LONG ((size_t)0x7fffffff)
 
 #define PLAN_BITS 10      /* 1,024 slots (8 KB): ~300 formats in use, few
@@ -191,29 +214,47 @@ static bool read_only(const char *s)
 	return false;
 }
 
-/* fmt's plan: the kept one, or one made in *scratch for a format that
-   may change (not in read-only memory) or whose slot is taken */
-static const struct plan *plan_for(const char *fmt, struct plan *scratch)
+/* fmt's plan made and kept at its first use, in its empty slot: NULL
+   when fmt may change (it is not in read-only memory) or another
+   thread took the slot for another format. Once per format: not
+   inlined into the lookup below. */
+static __attribute__((noinline)) const struct plan *
+plan_keep(const char *fmt, _Atomic(const struct plan *) *slot)
 {
-	uintptr_t a = (uintptr_t)fmt;
-	_Atomic(const struct plan *) *slot =
-		&plans[(uint64_t)a * 0x9E3779B97F4A7C15u >> (64 - PLAN_BITS)];
-	const struct plan *p = atomic_load_explicit(slot, memory_order_acquire);
+	const struct plan *p = NULL;
 	struct plan *made;
 
-	if (p && p->fmt == fmt)
-		return p;
-	if (p || !read_only(fmt)) {
-		plan_make(scratch, fmt);
-		return scratch;
-	}
+	if (!read_only(fmt))
+		return NULL;
 	made = xmalloc(sizeof(*made));
 	plan_make(made, fmt);
 	if (atomic_compare_exchange_strong_explicit(slot, &p, made, memory_order_acq_rel,
 						    memory_order_acquire))
 		return made;
 	free(made);                 /* another thread planned it first */
-	if (p->fmt == fmt)
+	return p->fmt == fmt ? p : NULL;
+}
+
+/* fmt's kept plan, made at its first use; NULL when fmt may change or
+   its slot holds another format */
+static inline const struct plan *plan_kept(const char *fmt)
+{
+	uintptr_t a = (uintptr_t)fmt;
+	_Atomic(const struct plan *) *slot =
+		&plans[(uint64_t)a * 0x9E3779B97F4A7C15u >> (64 - PLAN_BITS)];
+	const struct plan *p = atomic_load_explicit(slot, memory_order_acquire);
+
+	if (p)
+		return p->fmt == fmt ? p : NULL;
+	return plan_keep(fmt, slot);
+}
+
+/* fmt's plan: the kept one, or one made in *scratch */
+static const struct plan *plan_for(const char *fmt, struct plan *scratch)
+{
+	const struct plan *p = plan_kept(fmt);
+
+	if (p)
 		return p;
 	plan_make(scratch, fmt);
 	return scratch;
@@ -354,4 +395,307 @@ char *psprintf(const char *fmt, ...)
 		pfree(result);
 		len = need;
 	}
+}
+
+/* ---- StringInfo: PostgreSQL's src/common/stringinfo.c ---- */
+
+/*
+ * PostgreSQL raises an error where a string would pass MaxAllocSize or
+ * a request is negative. We have no ereport(): we ask libpg_query's
+ * palloc() for more than MaxAllocSize, which raises its own ERROR
+ * ("invalid memory alloc request size") before it looks at its memory
+ * context, through the same longjmp the original's would take.
+ */
+static NORETURN void refuse_enlargement(void)
+{
+	(void)palloc(MAX_ALLOC + 1);
+	abort();   /* palloc() does not return; were it to, no overrun */
+}
+
+void enlargeStringInfo(StringInfo str, int needed)
+{
+	int newlen;
+
+	if (needed < 0 || (size_t)needed >= MAX_ALLOC - (size_t)str->len)
+		refuse_enlargement();
+	needed += str->len + 1;   /* now <= MAX_ALLOC */
+	if (needed <= str->maxlen)
+		return;
+	/* doubled, and more if needed is bigger; MAX_ALLOC <= INT_MAX / 2
+	   keeps this from overflowing */
+	newlen = 2 * str->maxlen;
+	while (needed > newlen)
+		newlen = 2 * newlen;
+	if (newlen > (int)MAX_ALLOC)
+		newlen = (int)MAX_ALLOC;
+	str->data = repalloc(str->data, (size_t)newlen);
+	str->maxlen = newlen;
+}
+
+void initStringInfo(StringInfo str)
+{
+	str->data = palloc(1024);
+	str->maxlen = 1024;
+	resetStringInfo(str);
+}
+
+void resetStringInfo(StringInfo str)
+{
+	str->data[0] = '\0';
+	str->len = 0;
+	str->cursor = 0;
+}
+
+/* the common case of the appends below inline: room for len bytes and
+   the NUL (maxlen - len >= 1 always; a negative len fails the test and
+   goes to enlargeStringInfo(), which refuses it) */
+static inline void append_bytes(StringInfo str, const char *data, int len)
+{
+	if ((unsigned)len >= (unsigned)(str->maxlen - str->len))
+		enlargeStringInfo(str, len);
+	memcpy(str->data + str->len, data, (size_t)len);
+	str->len += len;
+	str->data[str->len] = '\0';
+}
+
+void appendBinaryStringInfo(StringInfo str, const char *data, int datalen)
+{
+	append_bytes(str, data, datalen);
+}
+
+void appendStringInfoString(StringInfo str, const char *s)
+{
+	append_bytes(str, s, (int)strlen(s));
+}
+
+void appendStringInfoChar(StringInfo str, char ch)
+{
+	if (str->len + 1 >= str->maxlen)
+		enlargeStringInfo(str, 1);
+	str->data[str->len] = ch;
+	str->len++;
+	str->data[str->len] = '\0';
+}
+
+void appendStringInfoSpaces(StringInfo str, int count)
+{
+	if (count <= 0)
+		return;
+	enlargeStringInfo(str, count);
+	memset(str->data + str->len, ' ', (size_t)count);
+	str->len += count;
+	str->data[str->len] = '\0';
+}
+
+/*
+ * As PostgreSQL's: fmt appended when it fits in the room left (0), else
+ * str left as it was and the room to ask enlargeStringInfo() for; with
+ * less than 16 bytes left it does not try, and asks for 32.
+ */
+int appendStringInfoVA(StringInfo str, const char *fmt, va_list args)
+{
+	int avail = str->maxlen - str->len;
+	size_t nprinted;
+
+	if (avail < 16)
+		return 32;
+	nprinted = pvsnprintf(str->data + str->len, (size_t)avail, fmt, args);
+	if (nprinted < (size_t)avail) {
+		str->len += (int)nprinted;
+		return 0;
+	}
+	str->data[str->len] = '\0';
+	return (int)nprinted;   /* <= TOO_LONG: fits an int */
+}
+
+/* ---- appendStringInfo() ---- */
+
+/* the fast way's writers: each writes at d when it surely fits before
+   end and returns the end of what it wrote, else returns NULL */
+
+/* v's digits: counted first (most are a few), then written from the
+   last */
+static char *write_unsigned(char *d, const char *end, unsigned long v)
+{
+	unsigned long t = v;
+	char *last = d + 1;
+
+	if (end - d < 20)   /* ULONG_MAX's 20 digits */
+		return NULL;
+	for (; t >= 10000; t /= 10000)
+		last += 4;
+	last += (t >= 10) + (t >= 100) + (t >= 1000);
+	d = last;
+	do
+		*--d = (char)('0' + v % 10);
+	while (v /= 10);
+	return last;
+}
+
+static char *write_signed(char *d, const char *end, long v)
+{
+	if (v >= 0)
+		return write_unsigned(d, end, (unsigned long)v);
+	if (d == end)
+		return NULL;
+	*d = '-';
+	/* -(v + 1) + 1 keeps LONG_MIN defined */
+	return write_unsigned(d + 1, end, (unsigned long)-(v + 1) + 1);
+}
+
+static char *write_str(char *d, const char *end, const char *s)
+{
+	for (; *s; s++) {
+		if (d == end)
+			return NULL;
+		*d++ = *s;
+	}
+	return d;
+}
+
+static char *write_conv(char *d, const char *end, char conv, va_list *ap)
+{
+	const char *s;
+
+	switch (conv) {
+	case 'd': return write_signed(d, end, va_arg(*ap, int));
+	case 'D': return write_signed(d, end, va_arg(*ap, long));
+	case 'u': return write_unsigned(d, end, va_arg(*ap, unsigned int));
+	case 'U': return write_unsigned(d, end, va_arg(*ap, unsigned long));
+	case 's':
+		s = va_arg(*ap, const char *);
+		return write_str(d, end, s ? s : "(null)");   /* as PostgreSQL's */
+	default:
+		if (d == end)
+			return NULL;
+		*d = (char)va_arg(*ap, int);   /* a NUL too, as PostgreSQL's */
+		return d + 1;
+	}
+}
+
+/* k bytes of a plan's text at d, in whole COPY blocks (the text has
+   room for the last), when they surely fit before end: the end of
+   them, else NULL */
+static inline char *write_text(char *d, const char *end, const char *t, size_t k)
+{
+	if ((size_t)(end - d) < k + COPY)
+		return NULL;
+	for (size_t j = 0; j < k; j += COPY)
+		memcpy(d + j, t + j, COPY);
+	return d + k;
+}
+
+/* p's text at d, when it surely fits before end: the end of it, else
+   NULL (some of it written, and of ap read). Half of libpg_query's
+   formats have no conversion ("\"relname\":", ","): their own way. */
+static inline char *write_plan(char *d, const char *end, const struct plan *p, va_list *ap)
+{
+	const char *t = p->text;
+
+	if (!p->nr_convs)
+		return write_text(d, end, t, p->lit[0]);
+	for (int i = 0;; i++) {
+		if (!(d = write_text(d, end, t, p->lit[i])))
+			return NULL;
+		t += p->lit[i];
+		if (i == p->nr_convs)
+			return d;
+		if (!(d = write_conv(d, end, p->conv[i], ap)))
+			return NULL;
+	}
+}
+
+/*
+ * A planned format written straight into the room left, in one pass;
+ * false when it might not fit (or PostgreSQL's would enlarge first,
+ * with less than 16 bytes left), str left as it was (ap read): the
+ * exact way below then does what PostgreSQL's does.
+ */
+static inline bool append_fast(StringInfo str, const struct plan *p, va_list *ap)
+{
+	char *start = str->data + str->len;
+	char *d;
+
+	if (str->maxlen - str->len < 16)
+		return false;
+	d = write_plan(start, str->data + str->maxlen - 1, p, ap);
+	if (!d) {
+		*start = '\0';
+		return false;
+	}
+	*d = '\0';
+	str->len += (int)(d - start);
+	return true;
+}
+
+/* as appendStringInfoVA(), for a planned format: its text counted
+   while what fits is written */
+static size_t try_planned(StringInfo str, const struct plan *p, va_list *ap)
+{
+	int avail = str->maxlen - str->len;
+	struct out o = { str->data + str->len, (size_t)avail - 1, 0 };
+
+	if (avail < 16)
+		return 32;
+	run_plan(&o, p, ap);
+	if (o.n < (size_t)avail) {
+		o.buf[o.n] = '\0';
+		str->len += (int)o.n;
+		return 0;
+	}
+	str->data[str->len] = '\0';
+	return o.n >= TOO_LONG ? TOO_LONG : o.n + 1;   /* as pvsnprintf() */
+}
+
+/* PostgreSQL's appendStringInfo() loop: try in the room left, enlarge
+   by what that asked for, again; errno as it came, for %m. With a
+   plan p, each try counts and writes without pvsnprintf(). */
+static void append_looping(StringInfo str, const char *fmt, const struct plan *p,
+			   va_list args)
+{
+	int save_errno = errno;
+
+	for (;;) {
+		size_t needed;
+		va_list ap;
+
+		errno = save_errno;
+		va_copy(ap, args);
+		if (p)
+			needed = try_planned(str, p, &ap);
+		else
+			needed = (size_t)appendStringInfoVA(str, fmt, ap);
+		va_end(ap);
+		if (!needed)
+			break;
+		enlargeStringInfo(str, (int)needed);
+	}
+}
+
+/*
+ * As PostgreSQL's, which formats with pvsnprintf() into the room left
+ * and, when the text did not fit, enlarges and formats it all again. A
+ * planned format is written straight into the buffer in one pass, when
+ * it surely fits; else (as rare as the buffer doubling) PostgreSQL's
+ * loop runs, its tries counting the text: the same enlargements, so the
+ * same maxlen, and the same bytes.
+ */
+void appendStringInfo(StringInfo str, const char *fmt, ...)
+{
+	const struct plan *p = plan_kept(fmt);
+	va_list args;
+	bool done;
+
+	if (p && !p->ours)
+		p = NULL;
+	if (p) {
+		va_start(args, fmt);
+		done = append_fast(str, p, &args);
+		va_end(args);
+		if (done)
+			return;
+	}
+	va_start(args, fmt);
+	append_looping(str, fmt, p, args);
+	va_end(args);
 }
