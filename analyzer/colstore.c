@@ -38,12 +38,24 @@ cs_str colstore_intern(struct colstore *s, const char *str)
 
 /* ---- (rel_id, name) -> id ---- */
 
-static size_t key_slot(const struct colstore *s, uint64_t rel, cs_str name)
+static uint64_t key_hash(uint64_t rel, cs_str name)
 {
 	uint64_t h = ((uint64_t)rel * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)name * 0xc2b2ae3d27d4eb4full);
 
-	h ^= h >> 29;
-	return (size_t)h & (s->slots_alloc - 1);
+	return h ^ h >> 29;
+}
+
+static size_t key_slot(const struct colstore *s, uint64_t rel, cs_str name)
+{
+	return (size_t)key_hash(rel, name) & (s->slots_alloc - 1);
+}
+
+/* A slot: the id, and above it the top half of its key's hash, so a
+   probe reads a row only when the halves match (the rows of a long
+   history are megabytes: each one read was a cache miss). */
+static uint64_t slot_tag(uint64_t rel, cs_str name)
+{
+	return key_hash(rel, name) >> 32 << 32;
 }
 
 static void slot_put(struct colstore *s, uint32_t id)
@@ -52,19 +64,19 @@ static void slot_put(struct colstore *s, uint32_t id)
 
 	while (s->slots[i])
 		i = (i + 1) & (s->slots_alloc - 1);
-	s->slots[i] = id;
+	s->slots[i] = slot_tag(s->rows[id].rel_id, s->rows[id].name) | id;
 }
 
 static void slots_grow(struct colstore *s)
 {
 	size_t old = s->slots_alloc;
-	uint32_t *slots = s->slots;
+	uint64_t *slots = s->slots;
 
 	s->slots_alloc = old ? 2 * old : 1024;
 	s->slots = xcalloc(s->slots_alloc, sizeof(*s->slots));
 	for (size_t i = 0; i < old; i++)
 		if (slots[i])
-			slot_put(s, slots[i]);
+			slot_put(s, (uint32_t)slots[i]);
 	free(slots);
 }
 
@@ -73,7 +85,7 @@ static size_t slot_of(const struct colstore *s, uint32_t id)
 {
 	size_t i = key_slot(s, s->rows[id].rel_id, s->rows[id].name);
 
-	while (s->slots[i] != id) {
+	while ((uint32_t)s->slots[i] != id) {
 		if (!s->slots[i])
 			BUG("column %u missing from its key slots", id);
 		i = (i + 1) & (s->slots_alloc - 1);
@@ -89,12 +101,12 @@ static void slot_remove(struct colstore *s, uint32_t id)
 
 	s->slots[hole] = 0;
 	for (i = (i + 1) & mask; s->slots[i]; i = (i + 1) & mask) {
-		uint32_t other = s->slots[i];
+		uint32_t other = (uint32_t)s->slots[i];
 		size_t home = key_slot(s, s->rows[other].rel_id, s->rows[other].name);
 
 		/* other may move to the hole when its home is not in (hole, i] */
 		if (((i - home) & mask) >= ((i - hole) & mask)) {
-			s->slots[hole] = other;
+			s->slots[hole] = s->slots[i];
 			s->slots[i] = 0;
 			hole = i;
 		}
@@ -103,15 +115,21 @@ static void slot_remove(struct colstore *s, uint32_t id)
 
 int64_t colstore_find(const struct colstore *s, int64_t rel, cs_str name)
 {
+	uint64_t tag;
 	size_t i;
 
 	if (!s->slots_alloc || !name)
 		return 0;
+	tag = slot_tag((uint64_t)rel, name);
 	for (i = key_slot(s, (uint64_t)rel, name); s->slots[i]; i = (i + 1) & (s->slots_alloc - 1)) {
-		const struct col_row *r = &s->rows[s->slots[i]];
+		uint32_t id = (uint32_t)s->slots[i];
+		const struct col_row *r;
 
+		if ((s->slots[i] ^ tag) >> 32)
+			continue;
+		r = &s->rows[id];
 		if (r->rel_id == (uint64_t)rel && r->name == name)
-			return s->slots[i];
+			return id;
 	}
 	return 0;
 }

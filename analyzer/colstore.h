@@ -63,8 +63,9 @@ struct colstore {
 	size_t rows_alloc;
 	int64_t max_id;         /* highest id in use, 0: none */
 	size_t nr;              /* columns in use */
-	/* (rel_id, name) -> id: open addressing, linear probing, 0 free */
-	uint32_t *slots;
+	/* (rel_id, name) -> id: open addressing, linear probing, 0 free;
+	   the top half of the key's hash above each id */
+	uint64_t *slots;
 	size_t slots_alloc;
 	/* by relation id */
 	struct col_ends *rels;

@@ -47,6 +47,14 @@ static size_t name_hash(uint32_t schema, uint32_t name)
 	return (size_t)(h ^ h >> 29);
 }
 
+/* A slot: the row's id, and above it the top half of its key's hash,
+   so a probe reads a row only when the halves match (each row read in
+   a long history was a cache miss). */
+static uint64_t name_tag(uint32_t schema, uint32_t name)
+{
+	return (uint64_t)name_hash(schema, name) >> 32 << 32;
+}
+
 /* The slot where row 'id' would start looking. */
 static size_t name_home(const struct relstore *s, uint32_t id)
 {
@@ -58,12 +66,15 @@ static size_t name_home(const struct relstore *s, uint32_t id)
 uint32_t relstore_find(const struct relstore *s, uint32_t schema, uint32_t name)
 {
 	size_t mask = s->names_alloc - 1, i;
+	uint64_t tag;
 	uint32_t id;
 
 	if (!name || !s->names_alloc)
 		return 0;
-	for (i = name_hash(schema, name) & mask; (id = s->names[i]); i = (i + 1) & mask)
-		if (s->rows[id].name == name && s->rows[id].key[RK_SCHEMA] == schema)
+	tag = name_tag(schema, name);
+	for (i = name_hash(schema, name) & mask; (id = (uint32_t)s->names[i]); i = (i + 1) & mask)
+		if (!((s->names[i] ^ tag) >> 32) &&
+		    s->rows[id].name == name && s->rows[id].key[RK_SCHEMA] == schema)
 			return id;
 	return 0;
 }
@@ -74,21 +85,21 @@ static void name_put(struct relstore *s, uint32_t id)
 
 	for (i = name_home(s, id); s->names[i]; i = (i + 1) & mask)
 		;
-	s->names[i] = id;
+	s->names[i] = name_tag(s->rows[id].key[RK_SCHEMA], s->rows[id].name) | id;
 }
 
 /* Row 'id' into the hash, which grows to stay at most half full. */
 static void name_link(struct relstore *s, uint32_t id)
 {
 	if (2 * (s->nr + 1) > s->names_alloc) {
-		uint32_t *old = s->names;
+		uint64_t *old = s->names;
 		size_t nr_old = s->names_alloc;
 
 		s->names_alloc = nr_old ? 2 * nr_old : 256;
 		s->names = xcalloc(s->names_alloc, sizeof(*s->names));
 		for (size_t i = 0; i < nr_old; i++)
 			if (old[i])
-				name_put(s, old[i]);
+				name_put(s, (uint32_t)old[i]);
 		free(old);
 	}
 	name_put(s, id);
@@ -101,11 +112,11 @@ static void name_unlink(struct relstore *s, uint32_t id)
 {
 	size_t mask = s->names_alloc - 1, i, j, home;
 
-	for (i = name_home(s, id); s->names[i] != id; i = (i + 1) & mask)
+	for (i = name_home(s, id); (uint32_t)s->names[i] != id; i = (i + 1) & mask)
 		if (!s->names[i])
 			BUG("relation %u not in its schema's names", id);
 	for (j = (i + 1) & mask; s->names[j]; j = (j + 1) & mask) {
-		home = name_home(s, s->names[j]);
+		home = name_home(s, (uint32_t)s->names[j]);
 		/* the row at j may move to i unless its home is in (i, j] */
 		if (i <= j ? (home <= i || home > j) : (home <= i && home > j)) {
 			s->names[i] = s->names[j];

@@ -70,8 +70,9 @@ struct relstore {
 	size_t nr;              /* rows in use */
 	struct ls_map keys[REL_KEYS];   /* a key's value -> its first row */
 	/* the rows by (schema, name): open addressing, linear probing, 0
-	   free, at most half full */
-	uint32_t *names;
+	   free, at most half full; the top half of the key's hash above
+	   each id */
+	uint64_t *names;
 	size_t names_alloc;
 	struct strpool strs;    /* the rows' strings */
 };

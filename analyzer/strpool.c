@@ -27,19 +27,27 @@ static uint64_t str_hash(const char *str)
 	return fnv1a64(str, strlen(str), FNV1A64_INIT);
 }
 
-static void slot_put(uint32_t *slots, size_t alloc, uint64_t h, uint32_t id)
+/* A slot: the string's id, and above it the top half of its hash, so a
+   probe reads a string only when the halves match (in a long history
+   the strings are megabytes: each one read was a cache miss). */
+static uint64_t slot_of(uint64_t h, uint32_t id)
+{
+	return (h >> 32) << 32 | id;
+}
+
+static void slot_put(uint64_t *slots, size_t alloc, uint64_t h, uint32_t id)
 {
 	size_t i = h & (alloc - 1);
 
 	while (slots[i])
 		i = (i + 1) & (alloc - 1);
-	slots[i] = id;
+	slots[i] = slot_of(h, id);
 }
 
 static void slots_grow(struct strpool *p)
 {
 	size_t alloc = p->slots_alloc ? 2 * p->slots_alloc : 256;
-	uint32_t *slots = xcalloc(alloc, sizeof(*slots));
+	uint64_t *slots = xcalloc(alloc, sizeof(*slots));
 
 	for (size_t i = 0; i < p->nr; i++)
 		slot_put(slots, alloc, str_hash(p->strs[i]), (uint32_t)i + 1);
@@ -50,13 +58,17 @@ static void slots_grow(struct strpool *p)
 
 static uint32_t lookup(const struct strpool *p, const char *str, uint64_t h)
 {
+	uint64_t tag = slot_of(h, 0);
 	size_t i;
 
 	if (!p->slots_alloc)
 		return 0;
-	for (i = h & (p->slots_alloc - 1); p->slots[i]; i = (i + 1) & (p->slots_alloc - 1))
-		if (!strcmp(p->strs[p->slots[i] - 1], str))
-			return p->slots[i];
+	for (i = h & (p->slots_alloc - 1); p->slots[i]; i = (i + 1) & (p->slots_alloc - 1)) {
+		uint32_t id = (uint32_t)p->slots[i];
+
+		if ((p->slots[i] ^ tag) >> 32 == 0 && !strcmp(p->strs[id - 1], str))
+			return id;
+	}
 	return 0;
 }
 

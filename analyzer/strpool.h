@@ -18,8 +18,9 @@
 struct strpool {
 	const char **strs;      /* strs[id - 1], in the order interned */
 	size_t nr, alloc;
-	uint32_t *slots;        /* ids by hash: open addressing, linear
-	                           probing, 0 free, at most half full */
+	uint64_t *slots;        /* ids by hash: open addressing, linear
+	                           probing, 0 free, at most half full; the
+	                           hash's top half above each id */
 	size_t slots_alloc;
 	struct arena text;      /* the strings' bytes */
 };
