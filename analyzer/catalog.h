@@ -345,6 +345,15 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name);
 int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data);
 
 /* ---- range queries (for range rules) ---- */
+/* One key column of a unique index without a predicate: the index,
+   where it was created, the column's name (NULL: an expression) and
+   whether it is NOT NULL. */
+typedef void (*cat_ukey_fn)(void *data, cat_id index, int created_file, int line,
+			    const char *column, bool not_null);
+/* Each key column of table's unique indexes without a predicate: the
+   indexes in id order, an index's columns together, in order. */
+void cat_foreach_unique_key_column(struct catalog *c, cat_id table, cat_ukey_fn fn, void *data);
+
 struct cat_fk {
 	cat_id con_id;
 	char name[NAMEBUF];

@@ -8,7 +8,6 @@
  * already has a unique index on a subset of the key. ADD ... USING INDEX
  * is quiet: the index it takes over is unique already.
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "helpers.h"
@@ -122,7 +121,7 @@ struct subset_scan {
 	const struct rule_ctx *ctx;
 	const struct key *key;
 	int line;                   /* of the current statement */
-	char cur[32];               /* index being collected */
+	cat_id cur;                 /* index being collected, 0: none yet */
 	bool ok;                    /* so far a usable subset */
 	bool found;
 };
@@ -135,44 +134,32 @@ static bool in_key(const struct key *k, const char *col)
 	return false;
 }
 
-/* One row per key column of each unique, non-partial index, an index's
-   rows together (their order does not matter):
-   index id, created_file, line, column name (NULL: expression), not_null. */
-static int subset_row(void *data, int ncols, const char *const *names, const char *const *v)
+/* One key column of each unique, non-partial index, an index's columns
+   together (their order does not matter). */
+static void subset_col(void *data, cat_id index, int created_file, int line,
+		       const char *column, bool not_null)
 {
 	struct subset_scan *s = data;
 
-	(void)ncols;
-	(void)names;
-	if (strcmp(s->cur, v[0])) {
-		s->found |= s->cur[0] && s->ok;
-		snprintf(s->cur, sizeof(s->cur), "%s", v[0]);
+	if (index != s->cur) {
+		s->found |= s->cur && s->ok;
+		s->cur = index;
 		/* the statement's own index does not count */
-		s->ok = !(made_in_this_file(s->ctx, (int)strtol(v[1], NULL, 10)) &&
-			  v[2] && strtol(v[2], NULL, 10) == s->line);
+		s->ok = !(made_in_this_file(s->ctx, created_file) && line == s->line);
 	}
-	if (!v[3] || !in_key(s->key, v[3]) ||
-	    (s->key->nulls_not_distinct && strcmp(v[4], "1")))
+	if (!column || !in_key(s->key, column) || (s->key->nulls_not_distinct && !not_null))
 		s->ok = false;
-	return 0;
 }
 
 static bool covered_by_unique_index(struct rule_ctx *ctx, const struct rel_ref *rel,
 				    const struct key *k)
 {
-	struct subset_scan s = { ctx, k, ctx_line(ctx), "", false, false };
+	struct subset_scan s = { ctx, k, ctx_line(ctx), 0, false, false };
 
 	if (!k->plain || !rel->known)
 		return false;
-	if (catalog_query_static(ctx_catalog(ctx),
-				 "SELECT i.rel_id, r.created_file, r.line, c.name, c.not_null"
-				 " FROM indexes i JOIN relations r ON r.id = i.rel_id"
-				 " JOIN index_columns ic ON ic.index_id = i.rel_id AND ic.is_include = 0"
-				 " LEFT JOIN columns c ON c.id = ic.column_id"
-				 " WHERE i.table_id = ?1 AND i.is_unique = 1 AND i.predicate IS NULL"
-				 " ORDER BY i.rel_id", rel->id, NULL, NULL, subset_row, &s))
-		s.found = false;
-	s.found |= s.cur[0] && s.ok;
+	cat_foreach_unique_key_column(ctx_catalog(ctx), rel->id, subset_col, &s);
+	s.found |= s.cur && s.ok;
 	return s.found;
 }
 
