@@ -22,9 +22,29 @@ void strpool_release(struct strpool *p)
 	strpool_init(p);
 }
 
+/*
+ * Eight bytes at a time (FNV-1a, a byte at a time, was a sixth of the
+ * pool's lookups in a long history). Only this process's slots use the
+ * value: it is never saved.
+ */
 static uint64_t str_hash(const char *str)
 {
-	return fnv1a64(str, strlen(str), FNV1A64_INIT);
+	size_t n = strlen(str);
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	for (; n >= 8; n -= 8, str += 8) {
+		memcpy(&w, str, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (n) {
+		w = 0;
+		memcpy(&w, str, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return h ^ h >> 33;
 }
 
 /* A slot: the string's id, and above it the top half of its hash, so a
