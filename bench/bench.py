@@ -8,10 +8,11 @@ which builds the programs; run that, not this.
 Inputs: two synthetic golang-migrate histories (bench/gen_history.py,
 seeded: 1,000 files / 20,000 statements and 10,000 files / 200,000
 statements) and every PostgreSQL history in ../shared/corpora (when that
-directory exists). For each input and each program the figure is the
-median of --runs runs (fewer when one run is slower than --slow
-seconds; a run is killed after --timeout seconds and its figures are
-printed as bounds). Wall time is perf_counter around the run, user+sys
+directory exists). For each input the programs run in turn, round
+after round (a noisy stretch of the machine then slows each of them
+alike), and each figure is the median of a program's --runs runs (fewer
+when one run is slower than --slow seconds; a run is killed after
+--timeout seconds and its figures are printed as bounds). Wall time is perf_counter around the run, user+sys
 CPU comes from wait4() on the child, peak RSS from GNU time's %M.
 
 "floor" is bench/parse_floor: read + pg_query_parse + cJSON decode of the
@@ -135,12 +136,46 @@ def measure(cmd, a, ok_rcs=(0, 1), cwd=None, stdout_path=None, runs=None):
         results.append(r)
         if r.wall > a.slow:
             break
+    return median_run(results)
+
+
+def median_run(results):
     med = Run(statistics.median(r.wall for r in results),
               statistics.median(r.cpu for r in results),
               max(r.rss_kb for r in results), results[0].rc)
     med.n = len(results)
     med.timed_out = False
     return med
+
+
+def measure_interleaved(jobs, a):
+    """jobs: {key: (cmd, kwargs)} with measure()'s cwd, ok_rcs and
+    stdout_path. Round after round, each command runs once in turn, so a
+    stretch of a noisy machine slows all of them alike (run back to back,
+    one command's runs could all fall in it); the median of each. A
+    command is not repeated after a run slower than a.slow, nor after a
+    timeout (then that run is its result)."""
+    results = {k: [] for k in jobs}
+    stopped = {}
+    for i in range(a.runs):
+        for k, (cmd, kw) in jobs.items():
+            if k in stopped:
+                continue
+            r = run_once(cmd, cwd=kw.get("cwd"),
+                         stdout_path=kw.get("stdout_path") if i == 0 else None,
+                         timeout=a.timeout)
+            if r.timed_out:
+                r.n = 1
+                stopped[k] = r
+                continue
+            if r.rc not in kw.get("ok_rcs", (0, 1)):
+                msg = (r.out or "").strip().splitlines()
+                raise RuntimeError(f"{os.path.basename(cmd[0])} exited {r.rc}: "
+                                   f"{msg[-1] if msg else ''}")
+            results[k].append(r)
+            if r.wall > a.slow:
+                stopped[k] = None
+    return {k: stopped[k] if stopped.get(k) else median_run(results[k]) for k in jobs}
 
 
 # ---- inputs ------------------------------------------------------------
@@ -225,10 +260,17 @@ def lint_cmd(a, paths):
 def bench_input(a, tmp, inp):
     row = {"name": inp.name, "files": len(inp.files)}
     out = os.path.join(tmp, f"{inp.name}.json")
-    m = measure(lint_cmd(a, inp.lint_paths), a, stdout_path=out)
     lst = write_list(tmp, inp)
-    fl = measure([a.floor, "@" + lst], a, ok_rcs=(0,),
-                 stdout_path=os.path.join(tmp, "floor.out"))
+    jobs = {"migsafe": (lint_cmd(a, inp.lint_paths), {"stdout_path": out}),
+            "floor": ([a.floor, "@" + lst], {"ok_rcs": (0,),
+                                             "stdout_path": os.path.join(tmp, "floor.out")})}
+    if a.squawk:
+        # relative names keep the command line short; squawk exits 1 on findings
+        base = os.path.commonpath(inp.files) if len(inp.files) > 1 else os.path.dirname(inp.files[0])
+        rel = [os.path.relpath(p, base) for p in inp.files]
+        jobs["squawk"] = ([a.squawk, "--reporter", "json"] + rel, {"cwd": base, "ok_rcs": (0, 1)})
+    res = measure_interleaved(jobs, a)
+    m, fl = res["migsafe"], res["floor"]
     with open(os.path.join(tmp, "floor.out")) as f:
         nfiles, nstmts, nbytes, nerr = (int(x) for x in f.read().split())
     row["floor"], row["floor_stmts"], row["bytes"], row["floor_errors"] = fl, nstmts, nbytes, nerr
@@ -238,11 +280,7 @@ def bench_input(a, tmp, inp):
             row["stmts"] = json.load(f)["summary"]["statements"]
     row["migsafe"] = m
     if a.squawk:
-        # relative names keep the command line short; squawk exits 1 on findings
-        base = os.path.commonpath(inp.files) if len(inp.files) > 1 else os.path.dirname(inp.files[0])
-        rel = [os.path.relpath(p, base) for p in inp.files]
-        row["squawk"] = measure([a.squawk, "--reporter", "json"] + rel, a,
-                                cwd=base, ok_rcs=(0, 1))
+        row["squawk"] = res["squawk"]
     if a.text_rss and inp.name == "large" and not m.timed_out:
         # the default format streams; json builds its document in memory
         row["text"] = measure([a.migsafe, "lint", "--fail-on=none", "-o", "/dev/null"]
@@ -406,7 +444,7 @@ def main():
     ap.add_argument("--migsafe", required=True)
     ap.add_argument("--floor", required=True)
     ap.add_argument("--squawk", help="squawk binary (omit to skip squawk)")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--slow", type=float, default=30.0,
                     help="after a run slower than this (s), stop repeating it")
     ap.add_argument("--timeout", type=float, default=120.0,

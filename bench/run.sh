@@ -4,14 +4,14 @@
 #   bench/run.sh                  the table: synthetic 20k/200k-statement
 #                                 histories and ../shared/corpora, against
 #                                 the parse floor and squawk; targets; the
-#                                 pre-commit case (about 3-5 minutes)
+#                                 pre-commit case (about 1-2 minutes)
 #   bench/run.sh --quick          small history, corpora, pre-commit; 1 run
 #   bench/run.sh --profile [small|large]
 #                                 perf (or callgrind) top functions, time
 #                                 by thread, and the catalog's SQL by time
 #                                 (on Debian's shared SQLite), on one history
 #   bench/run.sh --no-squawk      skip squawk even where npm exists
-#   bench/run.sh --runs N         median of N runs (default 3)
+#   bench/run.sh --runs N         median of N runs (default 5)
 #
 # Builds a Release migsafe in build-bench/ (profile: build-bench-prof/,
 # with -g -fno-omit-frame-pointer), bench/parse_floor.c and the sqlprof
