@@ -201,29 +201,14 @@ static void list_remove(struct colstore *s, uint32_t id)
 
 /* ---- rows ---- */
 
-/* Room for rows[id]; the rows between max_id and id are made free. */
-static void rows_reserve(struct colstore *s, int64_t id)
-{
-	if ((uint64_t)id >= UINT32_MAX)
-		die("too many columns");
-	if ((size_t)id >= s->rows_alloc) {
-		size_t alloc = s->rows_alloc ? s->rows_alloc : 1024;
-
-		while (alloc <= (size_t)id)
-			alloc += alloc / 2 + 1;
-		s->rows = xrealloc(s->rows, alloc * sizeof(*s->rows));
-		s->rows_alloc = alloc;
-	}
-	memset(s->rows + s->max_id + 1, 0, (size_t)(id - s->max_id - 1) * sizeof(*s->rows));
-}
-
 int64_t colstore_add(struct colstore *s, const struct col_row *row, int64_t id)
 {
 	if (!id)
 		id = s->max_id + 1;
 	if (id <= s->max_id || !row->rel_id)
 		BUG("column %lld added out of order", (long long)id);
-	rows_reserve(s, id);
+	s->rows = rows_reserve(s->rows, &s->rows_alloc, sizeof(*s->rows), id, s->max_id,
+			       1024, "columns");
 	if (2 * (s->nr + 1) > s->slots_alloc)
 		slots_grow(s);
 	s->rows[id] = *row;

@@ -39,35 +39,20 @@ uint32_t constore_intern(struct constore *s, const char *str)
 
 /* ---- the keys' lists ---- */
 
-/* Key k's list of the rows in id order (a NULL key is in none). */
-static struct ls_chain key_chain(struct constore *s, enum con_key k)
-{
-	struct ls_chain c = {
-		(unsigned char *)s->rows, sizeof(*s->rows),
-		offsetof(struct con_row, key_next) + (size_t)k * sizeof(uint32_t),
-		offsetof(struct con_row, key_prev) + (size_t)k * sizeof(uint32_t),
-	};
+static const struct ls_keys row_keys = {
+	sizeof(struct con_row), offsetof(struct con_row, key),
+	offsetof(struct con_row, key_next), offsetof(struct con_row, key_prev),
+};
 
-	return c;
-}
-
-/* Into its key value's rows by id (constore_set_key() too). */
+/* Into (out of) its key value's rows by id; a NULL key is in none. */
 static void key_link(struct constore *s, enum con_key k, uint32_t id)
 {
-	struct con_row *r = &s->rows[id];
-	struct ls_chain c = key_chain(s, k);
-
-	r->key_next[k] = r->key_prev[k] = 0;
-	if (r->key[k])
-		ls_chain_insert(&c, ls_map_at(&s->keys[k], r->key[k]), id);
+	ls_keys_link(&row_keys, s->rows, &s->keys[k], k, id);
 }
 
 static void key_unlink(struct constore *s, enum con_key k, uint32_t id)
 {
-	struct ls_chain c = key_chain(s, k);
-
-	if (s->rows[id].key[k])
-		ls_chain_remove(&c, ls_map_at(&s->keys[k], s->rows[id].key[k]), id);
+	ls_keys_unlink(&row_keys, s->rows, &s->keys[k], k, id);
 }
 
 uint32_t constore_key_first(const struct constore *s, enum con_key k, uint64_t value)
@@ -77,29 +62,14 @@ uint32_t constore_key_first(const struct constore *s, enum con_key k, uint64_t v
 
 /* ---- rows ---- */
 
-/* Room for rows[id]; the rows between max_id and id are made free. */
-static void rows_reserve(struct constore *s, int64_t id)
-{
-	if ((uint64_t)id >= UINT32_MAX)
-		die("too many constraints");
-	if ((size_t)id >= s->rows_alloc) {
-		size_t alloc = s->rows_alloc ? s->rows_alloc : 256;
-
-		while (alloc <= (size_t)id)
-			alloc += alloc / 2 + 1;
-		s->rows = xrealloc(s->rows, alloc * sizeof(*s->rows));
-		s->rows_alloc = alloc;
-	}
-	memset(s->rows + s->max_id + 1, 0, (size_t)(id - s->max_id - 1) * sizeof(*s->rows));
-}
-
 int64_t constore_add(struct constore *s, const struct con_row *row, int64_t id)
 {
 	if (!id)
 		id = s->max_id + 1;
 	if (id <= s->max_id || !row->key[CK_REL] || !row->key[CK_NAME])
 		BUG("constraint %lld added out of order", (long long)id);
-	rows_reserve(s, id);
+	s->rows = rows_reserve(s->rows, &s->rows_alloc, sizeof(*s->rows), id, s->max_id,
+			       256, "constraints");
 	s->rows[id] = *row;
 	s->max_id = id;
 	s->nr++;
@@ -179,9 +149,10 @@ void constore_save(const struct constore *s, struct strbuf *out)
 		put_row(out, (uint32_t)id, &s->rows[id]);
 }
 
-static int load_row(struct constore *s, struct reader *b, const uint32_t *map, uint32_t nr,
+static int load_row(void *store, struct reader *b, const uint32_t *map, uint32_t nr,
 		    uint64_t max_id)
 {
+	struct constore *s = store;
 	struct con_row r = { 0 };
 	uint32_t id = rd_u32(b), packed;
 
@@ -215,25 +186,5 @@ static int load_row(struct constore *s, struct reader *b, const uint32_t *map, u
 
 size_t constore_load(struct constore *s, const void *data, size_t len)
 {
-	struct reader b = { data, (const unsigned char *)data + len, false };
-	uint32_t *map = NULL;
-	uint32_t nr_strs, nr_rows;
-	uint64_t max_id;
-	size_t ret = 0;
-
-	if (strpool_load(&s->strs, &b, &map, &nr_strs))
-		goto out;
-	nr_rows = rd_u32(&b);
-	if (b.bad || nr_rows > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
-		goto out;
-	/* ids have gaps (dropped constraints): one far beyond what the rows
-	   can account for is damage, never memory to reserve */
-	max_id = 16 * (uint64_t)nr_rows + 65536;
-	for (uint32_t i = 0; i < nr_rows; i++)
-		if (load_row(s, &b, map, nr_strs, max_id))
-			goto out;
-	ret = (size_t)(b.p - (const unsigned char *)data);
-out:
-	free(map);
-	return ret;
+	return strpool_load_rows(&s->strs, data, len, 4 * ROW_WORDS, load_row, s);
 }

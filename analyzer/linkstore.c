@@ -166,16 +166,53 @@ void ls_chain_remove(const struct ls_chain *c, uint32_t *head, uint32_t id)
 	*chain_prev(c, next ? next : *head) = prev;
 }
 
-/* Key k's list of the rows in id order. */
-static struct ls_chain key_chain(struct linkstore *s, int k)
+struct ls_chain ls_keys_chain(const struct ls_keys *t, void *rows, int k)
 {
 	struct ls_chain c = {
-		(unsigned char *)s->rows, sizeof(*s->rows),
-		offsetof(struct link_row, key_next) + (size_t)k * sizeof(uint32_t),
-		offsetof(struct link_row, key_prev) + (size_t)k * sizeof(uint32_t),
+		rows, t->stride,
+		t->next + (size_t)k * sizeof(uint32_t), t->prev + (size_t)k * sizeof(uint32_t),
 	};
 
 	return c;
+}
+
+static uint32_t row_key(const struct ls_keys *t, void *rows, int k, uint32_t id)
+{
+	uint32_t key;
+
+	memcpy(&key, (unsigned char *)rows + (size_t)id * t->stride + t->key +
+	       (size_t)k * sizeof(uint32_t), sizeof(key));
+	return key;
+}
+
+void ls_keys_link(const struct ls_keys *t, void *rows, struct ls_map *map, int k, uint32_t id)
+{
+	struct ls_chain c = ls_keys_chain(t, rows, k);
+	uint32_t key = row_key(t, rows, k, id);
+
+	*chain_next(&c, id) = *chain_prev(&c, id) = 0;
+	if (key)
+		ls_chain_insert(&c, ls_map_at(map, key), id);
+}
+
+void ls_keys_unlink(const struct ls_keys *t, void *rows, struct ls_map *map, int k, uint32_t id)
+{
+	struct ls_chain c = ls_keys_chain(t, rows, k);
+	uint32_t key = row_key(t, rows, k, id);
+
+	if (key)
+		ls_chain_remove(&c, ls_map_at(map, key), id);
+}
+
+static const struct ls_keys link_keys = {
+	sizeof(struct link_row), offsetof(struct link_row, key),
+	offsetof(struct link_row, key_next), offsetof(struct link_row, key_prev),
+};
+
+/* Key k's list of the rows in id order. */
+static struct ls_chain key_chain(struct linkstore *s, int k)
+{
+	return ls_keys_chain(&link_keys, s->rows, k);
 }
 
 static void key_append(struct linkstore *s, int k, uint32_t id)

@@ -90,6 +90,21 @@ void ls_chain_insert(const struct ls_chain *c, uint32_t *head, uint32_t id);
 /* Row 'id' out of the list it is in. */
 void ls_chain_remove(const struct ls_chain *c, uint32_t *head, uint32_t id);
 
+/*
+ * A store whose rows hold arrays key[], key_next[] and key_prev[] of
+ * uint32_t, one entry a key (linkstore's rows, constore's, relstore's):
+ * the size of a row and the byte offsets of the three arrays.
+ */
+struct ls_keys {
+	size_t stride, key, next, prev;
+};
+/* Key k's list through 'rows' (a store's row array). */
+struct ls_chain ls_keys_chain(const struct ls_keys *t, void *rows, int k);
+/* Row id into the list of its key k's value, whose first row 'map'
+   holds, or out of it; a key of 0 (NULL) is in none. */
+void ls_keys_link(const struct ls_keys *t, void *rows, struct ls_map *map, int k, uint32_t id);
+void ls_keys_unlink(const struct ls_keys *t, void *rows, struct ls_map *map, int k, uint32_t id);
+
 /* by_pos is set: a parent's rows come by position */
 void linkstore_init(struct linkstore *s);
 void linkstore_release(struct linkstore *s);

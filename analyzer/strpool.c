@@ -142,6 +142,32 @@ int strpool_load(struct strpool *p, struct reader *r, uint32_t **map, uint32_t *
 	return 0;
 }
 
+size_t strpool_load_rows(struct strpool *p, const void *data, size_t len, size_t row_bytes,
+			 strpool_row_fn *row, void *store)
+{
+	struct reader b = { data, (const unsigned char *)data + len, false };
+	uint32_t *map = NULL;
+	uint32_t nr_strs, nr_rows;
+	uint64_t max_id;
+	size_t ret = 0;
+
+	if (strpool_load(p, &b, &map, &nr_strs))
+		goto out;
+	nr_rows = rd_u32(&b);
+	if (b.bad || nr_rows > (size_t)(b.end - b.p) / row_bytes)
+		goto out;
+	/* ids have gaps (rows dropped): one far beyond what the rows can
+	   account for is damage, never memory to reserve */
+	max_id = 16 * (uint64_t)nr_rows + 65536;
+	for (uint32_t i = 0; i < nr_rows; i++)
+		if (row(store, &b, map, nr_strs, max_id))
+			goto out;
+	ret = (size_t)(b.p - (const unsigned char *)data);
+out:
+	free(map);
+	return ret;
+}
+
 uint32_t strpool_read_id(struct reader *r, const uint32_t *map, uint32_t nr)
 {
 	uint32_t id = rd_u32(r);

@@ -47,6 +47,17 @@ void strpool_save(const struct strpool *p, struct strbuf *out);
  * *nr how many there were. -1 when the bytes cannot be a pool.
  */
 int strpool_load(struct strpool *p, struct reader *r, uint32_t **map, uint32_t *nr);
+/*
+ * A store's bytes as it saves them: its pool (strpool_save()), a count
+ * of rows, the rows. 'row' reads one into 'store' (its strings' ids
+ * through 'map'; ids past 'max_id' are damage), -1 when it cannot;
+ * 'row_bytes' is the least a row takes. Returns the bytes read, 0 when
+ * they cannot be such a store (it is then partly filled).
+ */
+typedef int strpool_row_fn(void *store, struct reader *r, const uint32_t *map, uint32_t nr,
+			   uint64_t max_id);
+size_t strpool_load_rows(struct strpool *p, const void *data, size_t len, size_t row_bytes,
+			 strpool_row_fn *row, void *store);
 /* A saved id read from 'r', as 'map' renames it; 0 stays 0, and an id
    past 'nr' makes the bytes bad. */
 uint32_t strpool_read_id(struct reader *r, const uint32_t *map, uint32_t nr);

@@ -49,6 +49,25 @@ void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+void *rows_reserve(void *rows, size_t *alloc, size_t size, int64_t id, int64_t max_id,
+		   size_t first, const char *what)
+{
+	if (id < 0 || (uint64_t)id >= UINT32_MAX)
+		die("too many %s", what);
+	if ((size_t)id >= *alloc) {
+		size_t n = *alloc ? *alloc : first;
+
+		while (n <= (size_t)id)
+			n += n / 2 + 1;
+		rows = xrealloc(rows, n * size);
+		*alloc = n;
+	}
+	if (id > max_id + 1)
+		memset((unsigned char *)rows + (size_t)(max_id + 1) * size, 0,
+		       (size_t)(id - max_id - 1) * size);
+	return rows;
+}
+
 char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));

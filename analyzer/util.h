@@ -68,6 +68,16 @@ char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
 	} while (0)
 
 /*
+ * Room in a store's row array 'rows' ('*alloc' rows of 'size' bytes,
+ * ids given in ascending order, 'max_id' the highest so far) for
+ * rows[id]: it grows by half, from 'first' rows, and the rows between
+ * max_id and id are zeroed (free). Returns the array, which may have
+ * moved. More than UINT32_MAX - 1 ids: die(), "too many <what>".
+ */
+void *rows_reserve(void *rows, size_t *alloc, size_t size, int64_t id, int64_t max_id,
+		   size_t first, const char *what);
+
+/*
  * A growable, always NUL-terminated byte buffer. buf is never NULL
  * after strbuf_init(); it owns its memory until strbuf_detach().
  */
