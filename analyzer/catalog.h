@@ -345,6 +345,24 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name);
 int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data);
 
 /* ---- range queries (for range rules) ---- */
+/*
+ * Two btree indexes a and b of one table where every key column of a
+ * is b's at the same position (its direction too, unless a has one
+ * key), a's INCLUDE columns are somewhere in b, both have the same
+ * predicate, and a is neither unique, a primary key, a constraint's nor
+ * a partition's copy; one of the two created in the range. Strings are
+ * valid during the callback; columns "a, b" (names, or expressions).
+ */
+struct cat_index_pair {
+	cat_id a, b;
+	const char *a_name, *b_name, *schema, *table, *a_columns, *b_columns;
+	bool a_in_range, b_in_range, same_keys;
+	int a_file, a_line, b_file, b_line;
+};
+typedef void (*cat_index_pair_fn)(void *data, const struct cat_index_pair *p);
+/* Each such pair, by a's creation (file, line), then a's id, b's id. */
+void cat_foreach_redundant_pair(struct catalog *c, cat_index_pair_fn fn, void *data);
+
 /* One key column of a unique index without a predicate: the index,
    where it was created, the column's name (NULL: an expression) and
    whether it is NOT NULL. */
@@ -370,11 +388,6 @@ struct cat_fk {
 typedef void (*cat_fk_fn)(void *data, const struct cat_fk *fk);
 /* Foreign keys added by a statement in the lint range, still present. */
 void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
-/* The lint range began after a history (or the history is saved for
-   the next run): what it created is little, best found from the
-   relations in range. Otherwise every row is in range, and a query over
-   what the range created does best by scanning. */
-bool cat_range_indexed(const struct catalog *c);
 
 /* ---- types ---- */
 cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind);

@@ -21,60 +21,6 @@
 
 #include "banned.h"
 
-#define KEY_COLUMNS(ix) \
-	"(SELECT group_concat(n, ', ') FROM (SELECT coalesce(c.name, x.expr) AS n" \
-	"  FROM index_columns x LEFT JOIN columns c ON c.id = x.column_id" \
-	"  WHERE x.index_id = " ix ".rel_id AND NOT x.is_include ORDER BY x.pos))"
-
-/* Pairs (a, b): a's keys lead b's, same predicate, both btree. */
-#define PAIRS_SELECT \
-	" SELECT a.rel_id, b.rel_id, ra.name, rb.name, s.name, t.name," \
-	"  ra.in_range, ra.created_file, ra.line, rb.in_range, rb.created_file, rb.line," \
-	"  " KEY_COLUMNS("a") ", " KEY_COLUMNS("b") ", a.nr_key = b.nr_key"
-
-/* CROSS JOIN fixes the order: SQLite's planner would scan every index
-   first, and compare each index of a table with all the others in full;
-   b is found through its first key column, which must be a's (what
-   follows implies it) */
-#define PAIRS_REST \
-	" CROSS JOIN index_columns fa ON fa.index_id = a.rel_id AND fa.pos = 1" \
-	" CROSS JOIN index_columns fb ON fb.column_id IS fa.column_id AND fb.pos = 1" \
-	"  AND fb.expr IS fa.expr AND fb.index_id <> a.rel_id" \
-	" CROSS JOIN indexes b ON b.rel_id = fb.index_id AND b.table_id = a.table_id" \
-	" JOIN relations ra ON ra.id = a.rel_id JOIN relations rb ON rb.id = b.rel_id" \
-	" JOIN relations t ON t.id = a.table_id JOIN schemas s ON s.id = t.schema_id" \
-	" WHERE (ra.in_range OR rb.in_range)" \
-	"   AND a.method = 'btree' AND b.method = 'btree'" \
-	"   AND NOT a.is_unique AND NOT a.is_primary AND a.parent_index IS NULL" \
-	"   AND NOT EXISTS (SELECT 1 FROM constraints k WHERE k.index_id = a.rel_id)" \
-	"   AND a.predicate IS b.predicate AND a.nr_key <= b.nr_key" \
-	/* every key column of a is b's key column at the same position; the \
-	   direction matters unless a has one key (a btree scans backwards) */ \
-	"   AND NOT EXISTS (SELECT 1 FROM index_columns x WHERE x.index_id = a.rel_id" \
-	"     AND NOT x.is_include AND NOT EXISTS (SELECT 1 FROM index_columns y" \
-	"       WHERE y.index_id = b.rel_id AND y.pos = x.pos AND NOT y.is_include" \
-	"       AND y.column_id IS x.column_id AND y.expr IS x.expr" \
-	"       AND (y.descending = x.descending OR a.nr_key = 1)))" \
-	/* a's INCLUDE columns are somewhere in b (index-only scans) */ \
-	"   AND NOT EXISTS (SELECT 1 FROM index_columns x WHERE x.index_id = a.rel_id" \
-	"     AND x.is_include AND NOT EXISTS (SELECT 1 FROM index_columns y" \
-	"       WHERE y.index_id = b.rel_id AND y.column_id IS x.column_id AND y.expr IS x.expr))" \
-	" ORDER BY ra.created_file, ra.line, a.rel_id, b.rel_id"
-
-/* A range that follows a history (a pre-commit run lints one file of a
-   long one): only the tables with an index in range (a scan of the
-   relations, which are C: catalog.c). */
-static const char pairs_touched_sql[] =
-	"WITH touched(id) AS (SELECT DISTINCT i.table_id FROM relations r"
-	"  CROSS JOIN indexes i ON i.rel_id = r.id WHERE r.in_range)"
-	PAIRS_SELECT " FROM touched CROSS JOIN indexes a ON a.table_id = touched.id" PAIRS_REST;
-
-/* A range that is the whole history touches every table, and the list
-   of touched tables cost more than it saved: every relation read, its
-   index looked up, the tables sorted (40% of the query, and 15x the
-   time for 10x the statements). The WHERE above keeps the same pairs. */
-static const char pairs_all_sql[] = PAIRS_SELECT " FROM indexes a" PAIRS_REST;
-
 struct side {
 	cat_id id;
 	char name[NAMEBUF];
@@ -95,39 +41,30 @@ struct pair_list {
 	size_t alloc;
 };
 
-static int num(const char *s)
+static void fill_side(struct side *s, cat_id id, const char *name, bool in_range, int file,
+		      int line, const char *columns)
 {
-	return s ? (int)strtol(s, NULL, 10) : 0;
+	s->id = id;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->in_range = in_range;
+	s->file = file;
+	s->line = line;
+	s->columns = xstrdup(columns);
 }
 
-static void fill_side(struct side *s, const char *id, const char *name, const char *in_range,
-		      const char *file, const char *line, const char *columns)
-{
-	s->id = id ? strtoll(id, NULL, 10) : 0;
-	snprintf(s->name, sizeof(s->name), "%s", name ? name : "");
-	s->in_range = num(in_range) != 0;
-	s->file = num(file);
-	s->line = num(line);
-	s->columns = xstrdup(columns ? columns : "");
-}
-
-static int collect(void *data, int ncols, const char *const *names, const char *const *v)
+static void collect(void *data, const struct cat_index_pair *q)
 {
 	struct pair_list *l = data;
 	struct pair *p;
 
-	(void)names;
-	if (ncols < 15)
-		return 0;
 	ALLOC_GROW(l->items, (size_t)l->nr + 1, l->alloc);
 	p = &l->items[l->nr++];
 	memset(p, 0, sizeof(*p));
-	fill_side(&p->a, v[0], v[2], v[6], v[7], v[8], v[12]);
-	fill_side(&p->b, v[1], v[3], v[9], v[10], v[11], v[13]);
-	snprintf(p->schema, sizeof(p->schema), "%s", v[4] ? v[4] : "");
-	snprintf(p->table, sizeof(p->table), "%s", v[5] ? v[5] : "");
-	p->same_keys = num(v[14]) != 0;
-	return 0;
+	fill_side(&p->a, q->a, q->a_name, q->a_in_range, q->a_file, q->a_line, q->a_columns);
+	fill_side(&p->b, q->b, q->b_name, q->b_in_range, q->b_file, q->b_line, q->b_columns);
+	snprintf(p->schema, sizeof(p->schema), "%s", q->schema);
+	snprintf(p->table, sizeof(p->table), "%s", q->table);
+	p->same_keys = q->same_keys;
 }
 
 static bool older(const struct side *x, const struct side *y)
@@ -201,12 +138,9 @@ static void check_range(struct rule_ctx *ctx)
 {
 	struct pair_list l = { NULL, 0, 0 };
 	struct pair *sorted;
-	char *err = NULL;
 	cat_id last = 0;
 
-	if (catalog_query(ctx_catalog(ctx), cat_range_indexed(ctx_catalog(ctx)) ?
-			  pairs_touched_sql : pairs_all_sql, collect, &l, &err))
-		BUG("redundant-index: %s", err ? err : "query failed");
+	cat_foreach_redundant_pair(ctx_catalog(ctx), collect, &l);
 	sorted = xcalloc((size_t)l.nr + 1, sizeof(*sorted));
 	if (l.nr)
 		memcpy(sorted, l.items, (size_t)l.nr * sizeof(*sorted));
