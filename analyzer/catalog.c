@@ -1808,20 +1808,64 @@ static int col_disconnect(sqlite3_vtab *tab)
 	return SQLITE_OK;
 }
 
-/* The usable equality SQLite offers on one column, or -1 (on "name",
-   only one that compares as the store does: BINARY). */
-static int col_eq(sqlite3_index_info *info, int field)
+/*
+ * The usable constraint SQLite offers on one column of a store's table
+ * with operator 'op', or -1 (on 'name_field', only one that compares as
+ * the store does: BINARY). Field 0 is every store table's id, the rowid.
+ */
+static int store_usable(sqlite3_index_info *info, int field, int op, int name_field)
 {
 	for (int i = 0; i < info->nConstraint; i++) {
 		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-		int col = k->iColumn < 0 ? CF_ID : k->iColumn;
+		int col = k->iColumn < 0 ? 0 : k->iColumn;
 
-		if (!k->usable || k->op != SQLITE_INDEX_CONSTRAINT_EQ || col != field)
+		if (!k->usable || k->op != op || col != field)
 			continue;
-		if (field != CF_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
+		if (field != name_field || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
 			return i;
 	}
 	return -1;
+}
+
+static int col_eq(sqlite3_index_info *info, int field)
+{
+	return store_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ, CF_NAME);
+}
+
+/* A plan that gives one row at most, costed as a seek. */
+static void plan_unique(sqlite3_index_info *info, int plan, double cost)
+{
+	info->idxNum = plan;
+	info->estimatedCost = cost;
+	info->estimatedRows = 1;
+	info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+}
+
+/* A lookup by the key in 'field' (= or IS) as 'plan', with 'is' added
+   for IS; false when none is usable. */
+static bool store_key_plan(sqlite3_index_info *info, int field, int name_field, int plan, int is)
+{
+	int eq = store_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ, name_field);
+	int by_is = eq >= 0 ? -1 : store_usable(info, field, SQLITE_INDEX_CONSTRAINT_IS, name_field);
+
+	if (eq < 0 && by_is < 0)
+		return false;
+	info->idxNum = plan | (eq < 0 ? is : 0);
+	info->aConstraintUsage[eq >= 0 ? eq : by_is].argvIndex = 1;
+	info->estimatedCost = 60;
+	info->estimatedRows = 10;
+	return true;
+}
+
+/* The only write a store's table takes is a DELETE (argc 1): anything
+   else is refused with SQLITE_READONLY, naming the table. */
+static int store_delete_only(sqlite3_vtab *tab, int argc, const char *table)
+{
+	if (argc == 1)
+		return SQLITE_OK;
+	sqlite3_free(tab->zErrMsg);
+	tab->zErrMsg = sqlite3_mprintf("table %s may not be modified", table);
+	return SQLITE_READONLY;
 }
 
 /*
@@ -1858,18 +1902,12 @@ static int col_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 
 	(void)tab;
 	if (id >= 0) {
-		info->idxNum = BY_ID;
+		plan_unique(info, BY_ID, 1);
 		info->aConstraintUsage[id].argvIndex = 1;
-		info->estimatedCost = 1;
-		info->estimatedRows = 1;
-		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
 	} else if (rel >= 0 && name >= 0) {
-		info->idxNum = BY_REL | BY_NAME;
+		plan_unique(info, BY_REL | BY_NAME, 2);
 		info->aConstraintUsage[rel].argvIndex = 1;
 		info->aConstraintUsage[name].argvIndex = 2;
-		info->estimatedCost = 2;
-		info->estimatedRows = 1;
-		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
 	} else if (rel >= 0) {
 		info->idxNum = BY_REL | col_order(info, true);
 		info->aConstraintUsage[rel].argvIndex = 1;
@@ -2171,11 +2209,8 @@ static int col_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3
 	const struct col_row *r;
 
 	(void)rowid;
-	if (argc != 1) {
-		sqlite3_free(tab->zErrMsg);
-		tab->zErrMsg = sqlite3_mprintf("table columns may not be modified");
+	if (store_delete_only(tab, argc, "columns"))
 		return SQLITE_READONLY;
-	}
 	r = colstore_get(&c->colstore, sqlite3_value_int64(argv[0]));
 	if (r && rel_live(c, r->rel_id)) {
 		sqlite3_free(tab->zErrMsg);
@@ -2765,51 +2800,23 @@ static int con_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
 	return vtab_connect(db, aux, con_table_sql, out);
 }
 
-/* The usable constraint on 'field' with operator 'op', or -1 (on
-   "name", only one that compares as the store does: BINARY). */
-static int con_usable(sqlite3_index_info *info, int field, int op)
-{
-	for (int i = 0; i < info->nConstraint; i++) {
-		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-		int col = k->iColumn < 0 ? KF_ID : k->iColumn;
-
-		if (!k->usable || k->op != op || col != field)
-			continue;
-		if (field != KF_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
-			return i;
-	}
-	return -1;
-}
-
 /* The plan for a lookup by key k (= or IS), false when none is usable. */
 static bool con_key_plan(sqlite3_index_info *info, enum con_key k)
 {
-	int field = con_key_field[k];
-	int eq = con_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ);
-	int is = eq >= 0 ? -1 : con_usable(info, field, SQLITE_INDEX_CONSTRAINT_IS);
-
-	if (eq < 0 && is < 0)
-		return false;
-	info->idxNum = KP_KEY | (eq < 0 ? KP_IS : 0) | ((int)k << KP_KEY_SHIFT);
-	info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
-	info->estimatedCost = 60;
-	info->estimatedRows = 10;
-	return true;
+	return store_key_plan(info, con_key_field[k], KF_NAME, KP_KEY | ((int)k << KP_KEY_SHIFT),
+			      KP_IS);
 }
 
 /* Costs as SQLite's own for a large table (see col_best_index()); SQLite
    checks the constraints again (omit stays 0). */
 static int con_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-	int id = con_usable(info, KF_ID, SQLITE_INDEX_CONSTRAINT_EQ);
+	int id = store_usable(info, KF_ID, SQLITE_INDEX_CONSTRAINT_EQ, KF_NAME);
 
 	(void)tab;
 	if (id >= 0) {
-		info->idxNum = KP_ID;
+		plan_unique(info, KP_ID, 1);
 		info->aConstraintUsage[id].argvIndex = 1;
-		info->estimatedCost = 1;
-		info->estimatedRows = 1;
-		info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
 		return SQLITE_OK;
 	}
 	for (int i = 0; i < CON_KEYS; i++)
@@ -2961,11 +2968,8 @@ static void con_gone(struct catalog *c, cat_id con)
 static int con_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
 {
 	(void)rowid;
-	if (argc != 1) {
-		sqlite3_free(tab->zErrMsg);
-		tab->zErrMsg = sqlite3_mprintf("table constraints may not be modified");
+	if (store_delete_only(tab, argc, "constraints"))
 		return SQLITE_READONLY;
-	}
 	con_gone(((struct col_vtab *)tab)->c, sqlite3_value_int64(argv[0]));
 	return SQLITE_OK;
 }
@@ -3034,63 +3038,29 @@ static int rel_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
 	return vtab_connect(db, aux, rel_table_sql, out);
 }
 
-/* The usable constraint on 'field' with operator 'op', or -1 (on
-   "name", only one that compares as the store does: BINARY). */
-static int rel_usable(sqlite3_index_info *info, int field, int op)
-{
-	for (int i = 0; i < info->nConstraint; i++) {
-		const struct sqlite3_index_constraint *k = &info->aConstraint[i];
-		int col = k->iColumn < 0 ? RV_ID : k->iColumn;
-
-		if (!k->usable || k->op != op || col != field)
-			continue;
-		if (field != RV_NAME || !sqlite3_stricmp(sqlite3_vtab_collation(info, i), "BINARY"))
-			return i;
-	}
-	return -1;
-}
-
 /* The plan for a lookup by table_id or parent_id (= or IS), false when
    none is usable. */
 static bool rel_key_plan(sqlite3_index_info *info, enum rel_key k)
 {
-	int field = k == RK_TABLE ? RV_TABLE_ID : RV_PARENT_ID;
-	int eq = rel_usable(info, field, SQLITE_INDEX_CONSTRAINT_EQ);
-	int is = eq >= 0 ? -1 : rel_usable(info, field, SQLITE_INDEX_CONSTRAINT_IS);
-
-	if (eq < 0 && is < 0)
-		return false;
-	info->idxNum = RP_KEY | (eq < 0 ? RP_IS : 0) | ((int)k << RP_KEY_SHIFT);
-	info->aConstraintUsage[eq >= 0 ? eq : is].argvIndex = 1;
-	info->estimatedCost = 60;
-	info->estimatedRows = 10;
-	return true;
-}
-
-/* A plan that gives one row at most, costed as a seek. */
-static void rel_unique(sqlite3_index_info *info, int plan, double cost)
-{
-	info->idxNum = plan;
-	info->estimatedCost = cost;
-	info->estimatedRows = 1;
-	info->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+	return store_key_plan(info, k == RK_TABLE ? RV_TABLE_ID : RV_PARENT_ID, RV_NAME,
+			      RP_KEY | ((int)k << RP_KEY_SHIFT), RP_IS);
 }
 
 /* Costs as SQLite's own for a large table (see col_best_index()); SQLite
    checks the constraints again (omit stays 0). */
 static int rel_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 {
-	int id = rel_usable(info, RV_ID, SQLITE_INDEX_CONSTRAINT_EQ);
-	int schema = rel_usable(info, RV_SCHEMA_ID, SQLITE_INDEX_CONSTRAINT_EQ);
-	int name = rel_usable(info, RV_NAME, SQLITE_INDEX_CONSTRAINT_EQ);
+	int id = store_usable(info, RV_ID, SQLITE_INDEX_CONSTRAINT_EQ, RV_NAME);
+	int schema = store_usable(info, RV_SCHEMA_ID, SQLITE_INDEX_CONSTRAINT_EQ, RV_NAME);
+	int name = store_usable(info, RV_NAME, SQLITE_INDEX_CONSTRAINT_EQ, RV_NAME);
 	sqlite3_uint64 key = (1ull << RV_ID) | (1ull << RV_SCHEMA_ID) | (1ull << RV_NAME);
 
 	(void)tab;
 	if (id >= 0) {
-		rel_unique(info, RP_ID, 1);
+		plan_unique(info, RP_ID, 1);
 		info->aConstraintUsage[id].argvIndex = 1;
 	} else if (schema >= 0 && name >= 0) {
-		rel_unique(info, RP_NAME, 2);
+		plan_unique(info, RP_NAME, 2);
 		info->aConstraintUsage[schema].argvIndex = 1;
 		info->aConstraintUsage[name].argvIndex = 2;
 	} else if (rel_key_plan(info, RK_TABLE) || rel_key_plan(info, RK_PARENT)) {
@@ -3109,17 +3079,12 @@ static int rel_best_index(sqlite3_vtab *tab, sqlite3_index_info *info)
 	return SQLITE_OK;
 }
 
-static bool rel_live_id(const struct catalog *c, cat_id id)
-{
-	return relstore_get(&c->rels, id) != NULL;
-}
-
 static cat_id rel_next_id(const struct catalog *c, cat_id id)
 {
 	return relstore_next(&c->rels, id);
 }
 
-static const struct store_ops rel_ops = { rel_live_id, rel_next_id };
+static const struct store_ops rel_ops = { rel_live, rel_next_id };
 
 static int rel_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **out)
 {
@@ -3423,11 +3388,8 @@ static void rel_gone(struct catalog *c, cat_id rel)
 static int rel_update(sqlite3_vtab *tab, int argc, sqlite3_value **argv, sqlite3_int64 *rowid)
 {
 	(void)rowid;
-	if (argc != 1) {
-		sqlite3_free(tab->zErrMsg);
-		tab->zErrMsg = sqlite3_mprintf("table relations may not be modified");
+	if (store_delete_only(tab, argc, "relations"))
 		return SQLITE_READONLY;
-	}
 	rel_gone(((struct col_vtab *)tab)->c, sqlite3_value_int64(argv[0]));
 	return SQLITE_OK;
 }
