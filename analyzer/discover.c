@@ -1,4 +1,5 @@
 #include "discover.h"
+#include "strpool.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -268,6 +269,10 @@ struct scan {
 	int nr_dirs;
 	size_t dirs_alloc;
 	bool any_file_arg;
+	struct strpool paths;     /* the items' paths, to know a named file
+	                             without stat(): ids as items are added */
+	int *path_item;           /* path_item[id - 1]: its index in h->items */
+	size_t path_item_alloc;
 };
 
 /* "dir" + "name" with exactly one slash between; "" + name is name. */
@@ -302,6 +307,25 @@ void file_meta_from(struct file_meta *m, const struct stat *st)
 	m->ctime_ns = timespec_ns(&st->st_ctim);
 }
 
+/* Item 'i' is opened as 'path' (the first item to have it keeps it). */
+static void remember_path(struct scan *s, const char *path, int i)
+{
+	size_t id = strpool_intern(&s->paths, path);
+
+	if (id != s->paths.nr)
+		return;
+	ALLOC_GROW(s->path_item, id, s->path_item_alloc);
+	s->path_item[id - 1] = i;
+}
+
+/* The item a scan found at exactly 'path', or -1. */
+static int item_at_path(const struct scan *s, const char *path)
+{
+	uint32_t id = strpool_find(&s->paths, path);
+
+	return id ? s->path_item[id - 1] : -1;
+}
+
 static void add_migration(struct scan *s, const struct candidate *c)
 {
 	struct migration *m;
@@ -328,6 +352,7 @@ static void add_migration(struct scan *s, const struct candidate *c)
 	f->ino = c->st->st_ino;
 	f->dir = c->dir;
 	f->named = false;
+	remember_path(s, m->path, s->h->nr - 1);
 }
 
 /* Length of a root file's name without what follows the description. */
@@ -381,13 +406,11 @@ static void dir_entries_release(struct dir_entries *e)
 	e->alloc = 0;
 }
 
-static int read_entries(const char *dir, struct dir_entries *e)
+/* The entries of 'd' (opened as 'dir'), which stays open. */
+static void read_entries(DIR *d, struct dir_entries *e)
 {
-	DIR *d = opendir(dir);
 	struct dirent *de;
 
-	if (!d)
-		return error("cannot open directory '%s': %s", dir, strerror(errno));
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;  /* ".", ".." and hidden files */
@@ -396,8 +419,6 @@ static int read_entries(const char *dir, struct dir_entries *e)
 		e->types[e->nr] = de->d_type;
 		e->names[e->nr++] = xstrdup(de->d_name);
 	}
-	closedir(d);
-	return 0;
 }
 
 static bool has_entry(const struct dir_entries *e, const char *name)
@@ -525,7 +546,8 @@ out:
 	free(subdisp);
 }
 
-static void add_entry(struct scan *s, const char *dir, const char *prefix,
+/* An entry 'name' of 'dir' (open as 'dfd': no path walk per entry). */
+static void add_entry(struct scan *s, int dfd, const char *dir, const char *prefix,
 		      const char *name, unsigned char type, enum layout root, int dir_idx)
 {
 	bool maybe_dir = version_span(name), maybe_file = root_file_matches(name, root);
@@ -537,7 +559,7 @@ static void add_entry(struct scan *s, const char *dir, const char *prefix,
 	if ((!maybe_dir || type == DT_REG) && (!maybe_file || type == DT_DIR))
 		return;
 	path = join(dir, name);
-	if (stat(path, &st) < 0)
+	if (fstatat(dfd, name, &st, 0) < 0)
 		goto out;  /* a dangling link or a loop (ELOOP): not ours */
 	if (S_ISDIR(st.st_mode) && maybe_dir) {
 		if (!s->forced || s->force == LAYOUT_DIESEL || s->force == LAYOUT_PRISMA)
@@ -570,7 +592,8 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	struct dir_entries e = { 0 };
 	struct stat st;
 	enum layout root;
-	int i, ret = -1;
+	DIR *d;
+	int i;
 
 	if (stat(dir, &st) < 0)
 		return error("cannot access '%s': %s", dir, strerror(errno));
@@ -579,8 +602,9 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 		s->dirs[*idx].whole |= whole;
 		return 0;
 	}
-	if (read_entries(dir, &e) < 0)
-		goto out;
+	if (!(d = opendir(dir)))
+		return error("cannot open directory '%s': %s", dir, strerror(errno));
+	read_entries(d, &e);
 	ALLOC_GROW(s->dirs, (size_t)s->nr_dirs + 1, s->dirs_alloc);
 	*idx = s->nr_dirs++;
 	s->dirs[*idx].dev = st.st_dev;
@@ -588,11 +612,10 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	s->dirs[*idx].whole = whole;
 	root = s->forced ? s->force : detect_root_layout(&e);
 	for (i = 0; i < e.nr; i++)
-		add_entry(s, dir, prefix, e.names[i], e.types[i], root, *idx);
-	ret = 0;
-out:
+		add_entry(s, dirfd(d), dir, prefix, e.names[i], e.types[i], root, *idx);
+	closedir(d);
 	dir_entries_release(&e);
-	return ret;
+	return 0;
 }
 
 static int count_in_dir(const struct scan *s, int idx)
@@ -665,26 +688,34 @@ static void add_lone_file(struct scan *s, const char *arg, const struct stat *st
 	add_migration(s, &c);
 }
 
-static int add_file_arg(struct scan *s, const char *arg, const struct stat *st)
+/* Item 'i' was named on the command line as 'arg'. */
+static void name_item(struct scan *s, int i, const char *arg)
 {
-	char *dir = history_dir_of(arg);
-	struct migration *m;
-	int idx, i, ret = -1;
+	struct migration *m = &s->h->items[i];
 
-	if (scan_dir(s, *dir ? dir : ".", dir, false, &idx) < 0)
-		goto out;
-	i = find_file(s, st);
-	if (i < 0) {
-		add_lone_file(s, arg, st);
-		i = s->h->nr - 1;
-	}
-	m = &s->h->items[i];
 	free(m->display);
 	free(m->path);
 	m->display = xstrdup(arg);
 	m->path = xstrdup(arg);
+	remember_path(s, arg, i);
 	s->found[i].named = true;
 	s->any_file_arg = true;
+}
+
+static int add_file_arg(struct scan *s, const char *arg, const struct stat *st)
+{
+	char *dir = history_dir_of(arg);
+	int idx, i, ret = -1;
+
+	if (scan_dir(s, *dir ? dir : ".", dir, false, &idx) < 0)
+		goto out;
+	if ((i = item_at_path(s, arg)) < 0)
+		i = find_file(s, st);  /* another spelling of a path */
+	if (i < 0) {
+		add_lone_file(s, arg, st);
+		i = s->h->nr - 1;
+	}
+	name_item(s, i, arg);
 	ret = 0;
 out:
 	free(dir);
@@ -694,7 +725,14 @@ out:
 static int add_path(struct scan *s, const char *arg)
 {
 	struct stat st;
+	int i = item_at_path(s, arg);
 
+	/* a file of a directory already scanned (a long list of named
+	   files): the scan's stat() of the same path stands */
+	if (i >= 0) {
+		name_item(s, i, arg);
+		return 0;
+	}
 	if (stat(arg, &st) < 0)
 		return error("cannot access '%s': %s", arg, strerror(errno));
 	if (S_ISDIR(st.st_mode))
@@ -740,6 +778,7 @@ int discover(const char **paths, int nr_paths, const struct discover_opts *opts,
 	int i, ret = -1;
 
 	memset(&s, 0, sizeof(s));
+	strpool_init(&s.paths);
 	s.h = h;
 	*explicit_range = false;
 	if (opts && opts->layout) {
@@ -760,6 +799,8 @@ out:
 		history_release(h);
 	free(s.found);
 	free(s.dirs);
+	free(s.path_item);
+	strpool_release(&s.paths);
 	return ret;
 }
 

@@ -464,6 +464,39 @@ START_TEST(test_several_file_arguments)
 }
 END_TEST
 
+/* Two names for one file: the one named is the one in range, whatever
+   order the directory lists them in (an inode match once picked the
+   first listed). */
+START_TEST(test_file_argument_hard_link)
+{
+	static const char *first[] = { "m/2_b.up.sql", "m/3_b.up.sql" };
+	static const char *second[] = { "m/3_b.up.sql", "m/2_b.up.sql" };
+	static const struct discover_opts none = { NULL, NULL };
+	char *a = tmp("m/2_b.up.sql"), *b = tmp("m/3_b.up.sql");
+	struct history h;
+	bool ex;
+
+	golang_dir();
+	ck_assert_int_eq(link(a, b), 0);
+	ck_assert_int_eq(run(&h, &ex, &none, 1, second), 0);
+	ck_assert_int_eq(h.nr, 4);
+	ck_range(&h, "0010");
+	history_release(&h);
+	ck_assert_int_eq(run(&h, &ex, &none, 1, first), 0);
+	ck_range(&h, "0100");
+	history_release(&h);
+	/* both, in either order */
+	ck_assert_int_eq(run(&h, &ex, &none, 2, first), 0);
+	ck_range(&h, "0110");
+	history_release(&h);
+	ck_assert_int_eq(run(&h, &ex, &none, 2, second), 0);
+	ck_range(&h, "0110");
+	history_release(&h);
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(test_file_argument_relative)
 {
 	static const char *files[] = { "2_b.up.sql" };
@@ -1041,6 +1074,7 @@ static Suite *discover_suite(void)
 	tcase_add_test(fs, test_file_argument);
 	tcase_add_test(fs, test_several_file_arguments);
 	tcase_add_test(fs, test_file_argument_relative);
+	tcase_add_test(fs, test_file_argument_hard_link);
 	tcase_add_test(fs, test_file_argument_diesel);
 	tcase_add_test(fs, test_file_argument_not_a_migration);
 	tcase_add_test(fs, test_since);
