@@ -54,6 +54,21 @@ struct type_slot {
 	char kind;
 };
 
+/*
+ * A relation or column found by name, NAME_MEMO of each kept by a hash
+ * of the name and its owner (schema or relation): a statement's rules
+ * look up again what its replay just did (on a long history, half the
+ * relations asked for and a quarter of the columns), and a lookup in
+ * the stores is three or four cache misses. An entry is checked against
+ * its row when used: a row gone, renamed or reused is a miss.
+ */
+#define NAME_MEMO 32
+
+struct name_memo {
+	uint64_t hash;          /* strpool_hash() of the name */
+	uint32_t owner, id;     /* id 0: empty */
+};
+
 struct catalog {
 	sqlite3 *db;
 	/* generation: starts at 1, slots at 0 */
@@ -84,6 +99,9 @@ struct catalog {
 	/* and the relations (virtual table "relations"), which the update
 	   hook does not see: their writers do what it did. Owned. */
 	struct relstore rels;
+	/* the last relations (by schema) and columns (by relation) found
+	   by name: see name_memo */
+	struct name_memo rel_memo[NAME_MEMO], col_memo[NAME_MEMO];
 	struct stmt_slot cache[STMT_CACHE];
 	struct schema_slot schemas[SCHEMA_CACHE];
 	int nr_schemas;         /* valid slots; 0 after any schema change */
@@ -1012,19 +1030,40 @@ static int rel_fill(struct catalog *c, cat_id id, const struct rel_row *r, struc
 	return 0;
 }
 
-/* The relation named 'name' in 'schema', or 0. */
-static uint32_t rel_by_name(const struct catalog *c, cat_id schema, const char *name)
+static struct name_memo *memo_slot(struct name_memo *memo, uint64_t h, uint32_t owner)
 {
+	return &memo[(h ^ owner * 0x9e3779b97f4a7c15ull) >> 59 & (NAME_MEMO - 1)];
+}
+
+/* The relation named 'name' ('len' bytes) in 'schema', or 0. */
+static uint32_t rel_by_name(struct catalog *c, cat_id schema, const char *name, size_t len)
+{
+	const struct rel_row *r;
+	struct name_memo *m;
+	uint64_t h;
+	uint32_t id;
+
 	if (schema < 0 || schema >= UINT32_MAX)
 		return 0;
-	return relstore_find(&c->rels, (uint32_t)schema, relstore_str_find(&c->rels, name));
+	h = strpool_hash(name, len);
+	m = memo_slot(c->rel_memo, h, (uint32_t)schema);
+	if (m->hash == h && m->owner == schema && (r = relstore_get(&c->rels, m->id)) &&
+	    r->key[RK_SCHEMA] == schema && !strcmp(relstore_str(&c->rels, r->name), name))
+		return m->id;
+	id = relstore_find(&c->rels, (uint32_t)schema,
+			   strpool_find_hashed(&c->rels.strs, name, h));
+	if (id)
+		*m = (struct name_memo){ h, (uint32_t)schema, id };
+	return id;
 }
 
 int cat_rel_find(struct catalog *c, cat_id schema, const char *name, struct cat_rel *out)
 {
+	size_t len;
 	uint32_t id;
 
-	if (!name || strlen(name) > NAME_MAX_BYTES || !(id = rel_by_name(c, schema, name)))
+	if (!name || (len = strlen(name)) > NAME_MAX_BYTES ||
+	    !(id = rel_by_name(c, schema, name, len)))
 		return -1;
 	return rel_fill(c, id, &c->rels.rows[id], out);
 }
@@ -1287,14 +1326,34 @@ static void col_fill(const struct catalog *c, cat_id id, const struct col_row *r
 	o->created_file = r->created_file;
 }
 
+/* The column named 'name' ('len' bytes) of relation 'rel', or 0. */
+static cat_id col_by_name(struct catalog *c, cat_id rel, const char *name, size_t len)
+{
+	const struct colstore *s = &c->colstore;
+	const struct col_row *r;
+	struct name_memo *m;
+	uint64_t h;
+	cat_id id;
+
+	if (rel <= 0 || rel >= UINT32_MAX)
+		return 0;
+	h = strpool_hash(name, len);
+	m = memo_slot(c->col_memo, h, (uint32_t)rel);
+	if (m->hash == h && m->owner == rel && (r = colstore_get(s, m->id)) &&
+	    r->rel_id == rel && !strcmp(colstore_str(s, r->name), name))
+		return m->id;
+	id = colstore_find(s, rel, strpool_find_hashed(&s->strs, name, h));
+	if (id)
+		*m = (struct name_memo){ h, (uint32_t)rel, (uint32_t)id };
+	return id;
+}
+
 int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out)
 {
 	cat_id id;
+	size_t len;
 
-	if (!name || strlen(name) > NAME_MAX_BYTES)
-		return -1;
-	id = colstore_find(&c->colstore, rel, colstore_str_find(&c->colstore, name));
-	if (!id)
+	if (!name || (len = strlen(name)) > NAME_MAX_BYTES || !(id = col_by_name(c, rel, name, len)))
 		return -1;
 	if (out)
 		col_fill(c, id, colstore_get(&c->colstore, id), out);

@@ -27,9 +27,8 @@ void strpool_release(struct strpool *p)
  * pool's lookups in a long history). Only this process's slots use the
  * value: it is never saved.
  */
-static uint64_t str_hash(const char *str)
+uint64_t strpool_hash(const char *str, size_t n)
 {
-	size_t n = strlen(str);
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
 
 	for (; n >= 8; n -= 8, str += 8) {
@@ -45,6 +44,11 @@ static uint64_t str_hash(const char *str)
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	return h ^ h >> 33;
+}
+
+static uint64_t str_hash(const char *str)
+{
+	return strpool_hash(str, strlen(str));
 }
 
 /* A slot: the string's id, and above it the top half of its hash, so a
@@ -95,6 +99,11 @@ static uint32_t lookup(const struct strpool *p, const char *str, uint64_t h)
 uint32_t strpool_find(const struct strpool *p, const char *str)
 {
 	return str ? lookup(p, str, str_hash(str)) : 0;
+}
+
+uint32_t strpool_find_hashed(const struct strpool *p, const char *str, uint64_t h)
+{
+	return lookup(p, str, h);
 }
 
 uint32_t strpool_intern(struct strpool *p, const char *str)

@@ -32,6 +32,11 @@ void strpool_release(struct strpool *p);
 uint32_t strpool_intern(struct strpool *p, const char *str);
 /* The id of a string already interned, else 0. */
 uint32_t strpool_find(const struct strpool *p, const char *str);
+/* The pool's hash of the 'n' bytes at 'str' (any bytes; this process's
+   only, never to be saved), and strpool_find() given it for 'str'
+   (not NULL, 'n' its strlen()). */
+uint64_t strpool_hash(const char *str, size_t n);
+uint32_t strpool_find_hashed(const struct strpool *p, const char *str, uint64_t h);
 /* The string of an id (0: NULL); valid until strpool_release(). */
 static inline const char *strpool_str(const struct strpool *p, uint32_t id)
 {

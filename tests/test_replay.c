@@ -1708,6 +1708,9 @@ START_TEST(test_lookups_follow_changes)
 	ck_assert_str_eq(col_type("t", "b"), "bigint");
 	ok("ALTER TABLE t DROP b");
 	ck_assert(!col_id("t", "b"));
+	/* the name again (its id may be the one freed): the new column */
+	ok("ALTER TABLE t ADD b text");
+	ck_assert_str_eq(col_type("t", "b"), "text");
 	/* a relation created, renamed, dropped; the one renamed into */
 	ck_assert(!rel_id("u") && !rel_id("v"));
 	ok("CREATE TABLE u (a int)");
@@ -1716,6 +1719,9 @@ START_TEST(test_lookups_follow_changes)
 	ck_assert(!rel_id("u") && rel_id("v"));
 	ok("DROP TABLE v");
 	ck_assert(!rel_id("v"));
+	ok("CREATE VIEW v AS SELECT 1 AS a");
+	ck_assert_int_eq(rel_kind("v"), 'v');
+	ok("DROP VIEW v");
 	/* a schema renamed (the cached row carries its name) and dropped
 	   with its tables and their columns */
 	ok("CREATE SCHEMA s1; CREATE TABLE s1.x (a int)");
