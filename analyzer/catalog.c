@@ -3604,12 +3604,19 @@ bool cat_has_constrained_domains(struct catalog *c)
 
 bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column)
 {
-	sqlite3_stmt *st = q(c, "SELECT 1 FROM constraints WHERE rel_id = ?1 AND kind = 'c'"
-			     " AND validated AND not_null_column = ?2");
+	const struct constore *s = &c->cons;
+	uint32_t sid = column ? constore_str_find(s, column) : 0;
 
-	sqlite3_bind_int64(st, 1, rel);
-	bind_text(st, 2, column);
-	return one_int(st, 0);
+	if (!sid || rel <= 0 || rel >= UINT32_MAX)
+		return false;
+	for (uint32_t id = constore_key_first(s, CK_REL, (uint64_t)rel); id;
+	     id = s->rows[id].key_next[CK_REL]) {
+		const struct con_row *r = &s->rows[id];
+
+		if (r->kind == 'c' && r->validated && r->not_null_column == sid)
+			return true;
+	}
+	return false;
 }
 
 int cat_primary_key(struct catalog *c, cat_id rel, cat_id **cols, int *nr)
@@ -4043,6 +4050,26 @@ static int describe_rows(sqlite3_stmt *st, cat_describe_fn fn, void *data)
 	return n;
 }
 
+/* A view on 'rel' (on its column 'col', unless 0), or another table's
+   foreign key to it? (The C stores' answer to what was two EXISTS.) */
+static bool may_have_dependents(const struct catalog *c, cat_id rel, cat_id col)
+{
+	const struct linkstore *vd = &c->view_deps;
+	const struct constore *k = &c->cons;
+
+	if (rel <= 0 || rel >= UINT32_MAX)
+		return false;
+	for (uint32_t id = linkstore_key_first(vd, 0, (uint64_t)rel); id;
+	     id = vd->rows[id].key_next[0])
+		if (!col || vd->rows[id].key[1] == col)
+			return true;
+	for (uint32_t id = constore_key_first(k, CK_REF, (uint64_t)rel); id;
+	     id = k->rows[id].key_next[CK_REF])
+		if (k->rows[id].kind == 'f' && k->rows[id].key[CK_REL] != rel)
+			return true;
+	return false;
+}
+
 int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn, void *data)
 {
 	sqlite3_stmt *st;
@@ -4052,13 +4079,7 @@ int cat_rel_dependents(struct catalog *c, cat_id rel, cat_id col, cat_describe_f
 	 * below builds its recursive and IN lists as temporary tables
 	 * whether or not there is a row to find (~80k instructions).
 	 */
-	st = q(c, "SELECT EXISTS (SELECT 1 FROM view_deps WHERE rel_id = ?1"
-	       "  AND (?2 = 0 OR column_id = ?2))"
-	       " OR EXISTS (SELECT 1 FROM constraints WHERE ref_rel_id = ?1 AND kind = 'f'"
-	       "  AND rel_id <> ?1)");
-	sqlite3_bind_int64(st, 1, rel);
-	sqlite3_bind_int64(st, 2, col);
-	if (!one_int(st, 1))
+	if (!may_have_dependents(c, rel, col))
 		return 0;
 	st = q(c,
 		"WITH RECURSIVE deps(id) AS ("
