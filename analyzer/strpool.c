@@ -51,30 +51,33 @@ static uint64_t str_hash(const char *str)
 	return strpool_hash(str, strlen(str));
 }
 
-/* A slot: the string's id, and above it the top half of its hash, so a
-   probe reads a string only when the halves match (in a long history
-   the strings are megabytes: each one read was a cache miss). */
+/* A slot's key: the string's id, and above it the top half of its
+   hash, so a probe reads a string only when the halves match (in a
+   long history the strings are megabytes: each one read was a cache
+   miss). */
 static uint64_t slot_of(uint64_t h, uint32_t id)
 {
 	return (h >> 32) << 32 | id;
 }
 
-static void slot_put(uint64_t *slots, size_t alloc, uint64_t h, uint32_t id)
+static void slot_put(struct strpool_slot *slots, size_t alloc, uint64_t h, uint32_t id,
+		     const char *str)
 {
 	size_t i = h & (alloc - 1);
 
-	while (slots[i])
+	while (slots[i].key)
 		i = (i + 1) & (alloc - 1);
-	slots[i] = slot_of(h, id);
+	slots[i].key = slot_of(h, id);
+	slots[i].str = str;
 }
 
 static void slots_grow(struct strpool *p)
 {
 	size_t alloc = p->slots_alloc ? 2 * p->slots_alloc : 256;
-	uint64_t *slots = xcalloc(alloc, sizeof(*slots));
+	struct strpool_slot *slots = xcalloc(alloc, sizeof(*slots));
 
 	for (size_t i = 0; i < p->nr; i++)
-		slot_put(slots, alloc, str_hash(p->strs[i]), (uint32_t)i + 1);
+		slot_put(slots, alloc, str_hash(p->strs[i]), (uint32_t)i + 1, p->strs[i]);
 	free(p->slots);
 	p->slots = slots;
 	p->slots_alloc = alloc;
@@ -87,12 +90,9 @@ static uint32_t lookup(const struct strpool *p, const char *str, uint64_t h)
 
 	if (!p->slots_alloc)
 		return 0;
-	for (i = h & (p->slots_alloc - 1); p->slots[i]; i = (i + 1) & (p->slots_alloc - 1)) {
-		uint32_t id = (uint32_t)p->slots[i];
-
-		if ((p->slots[i] ^ tag) >> 32 == 0 && !strcmp(p->strs[id - 1], str))
-			return id;
-	}
+	for (i = h & (p->slots_alloc - 1); p->slots[i].key; i = (i + 1) & (p->slots_alloc - 1))
+		if ((p->slots[i].key ^ tag) >> 32 == 0 && !strcmp(p->slots[i].str, str))
+			return (uint32_t)p->slots[i].key;
 	return 0;
 }
 
@@ -123,7 +123,7 @@ uint32_t strpool_intern(struct strpool *p, const char *str)
 	ALLOC_GROW(p->strs, p->nr + 1, p->alloc);
 	p->strs[p->nr++] = arena_strdup(&p->text, str);
 	id = (uint32_t)p->nr;
-	slot_put(p->slots, p->slots_alloc, h, id);
+	slot_put(p->slots, p->slots_alloc, h, id, p->strs[id - 1]);
 	return id;
 }
 

@@ -15,12 +15,19 @@
 
 #include "util.h"
 
+/* A string in the pool's hash: its id, the top half of its hash above
+   it (0: a free slot), and its text, so a probe reads the text next
+   and not strs[] first (in a long history each was a cache miss). */
+struct strpool_slot {
+	uint64_t key;
+	const char *str;
+};
+
 struct strpool {
 	const char **strs;      /* strs[id - 1], in the order interned */
 	size_t nr, alloc;
-	uint64_t *slots;        /* ids by hash: open addressing, linear
-	                           probing, 0 free, at most half full; the
-	                           hash's top half above each id */
+	struct strpool_slot *slots;     /* by hash: open addressing, linear
+					   probing, at most half full */
 	size_t slots_alloc;
 	struct arena text;      /* the strings' bytes */
 };
