@@ -3784,54 +3784,34 @@ static bool ids_cover(const cat_id *have, int n, const cat_id *cols, int nr)
 	return true;
 }
 
-/* Whether a whole index of 'table' starts with 'col'. */
-static bool index_starts_with(struct catalog *c, cat_id table, cat_id col)
-{
-	sqlite3_stmt *st = q(c, "SELECT 1 FROM index_columns ic CROSS JOIN indexes i"
-			     " ON i.rel_id = ic.index_id WHERE ic.column_id = ?1"
-			     " AND ic.pos = 1 AND ic.is_include = 0 AND i.table_id = ?2"
-			     " AND i.predicate IS NULL AND i.nr_key >= 1");
-
-	sqlite3_bind_int64(st, 1, col);
-	sqlite3_bind_int64(st, 2, table);
-	return one_int(st, 0) != 0;
-}
-
+/*
+ * Do the first nr key columns of a whole index (no predicate) of
+ * 'table' cover cols[], in any order? Read from the stores: it is asked
+ * for every foreign key in range at the end of a lint.
+ */
 bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int nr)
 {
-	sqlite3_stmt *st;
-	cat_id have[32], index = 0;
-	int n = 0;
-	bool found = false;
+	const struct linkstore *ix = &c->indexes, *ic = &c->index_cols;
+	cat_id have[32];
 
-	if (nr <= 0 || nr > (int)ARRAY_SIZE(have))
+	if (nr <= 0 || nr > (int)ARRAY_SIZE(have) || table <= 0 || table >= UINT32_MAX)
 		return false;
-	/* most foreign keys: found from the column's index entries */
-	if (nr == 1)
-		return index_starts_with(c, table, cols[0]);
-	/* the first nr key columns of each whole index, index by index
-	   (CROSS JOIN keeps indexes the outer loop: no sort needed) */
-	st = q(c, "SELECT ic.index_id, ic.column_id FROM indexes i"
-	       " CROSS JOIN index_columns ic ON ic.index_id = i.rel_id"
-	       " WHERE i.table_id = ?1 AND i.predicate IS NULL AND i.nr_key >= ?2"
-	       " AND ic.pos <= ?2 AND ic.is_include = 0 AND ic.column_id IS NOT NULL");
-	sqlite3_bind_int64(st, 1, table);
-	sqlite3_bind_int(st, 2, nr);
-	while (!found && sqlite3_step(st) == SQLITE_ROW) {
-		cat_id id = sqlite3_column_int64(st, 0);
+	for (uint32_t i = linkstore_first(ix, (uint64_t)table); i; i = ix->rows[i].next) {
+		const struct link_row *x = &ix->rows[i];
+		int n = 0;
 
-		if (id != index) {
-			found = index && ids_cover(have, n, cols, nr);
-			index = id;
-			n = 0;
+		if (x->str[0] || x->pos < nr)
+			continue;
+		for (uint32_t j = linkstore_first(ic, x->key[0]); j; j = ic->rows[j].next) {
+			const struct link_row *y = &ic->rows[j];
+
+			if (y->pos <= nr && !(y->flags & IC_INCLUDE) && y->key[0] && n < nr)
+				have[n++] = y->key[0];
 		}
-		if (n < nr)
-			have[n++] = sqlite3_column_int64(st, 1);
+		if (ids_cover(have, n, cols, nr))
+			return true;
 	}
-	if (!found)
-		found = index && ids_cover(have, n, cols, nr);
-	sqlite3_reset(st);
-	return found;
+	return false;
 }
 
 /* ---- partitions, inheritance and LIKE ---- */
