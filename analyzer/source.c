@@ -298,7 +298,8 @@ static size_t comment_len(const char *p, const char *end)
 	return 0;
 }
 
-enum { FP_PLAIN, FP_SPACE, FP_COMMENT, FP_QUOTE, FP_UPPER };
+/* FP_PLAIN and FP_UPPER first: the run of them is the hot loop */
+enum { FP_PLAIN, FP_UPPER, FP_SPACE, FP_COMMENT, FP_QUOTE };
 
 #define FP_UP(ch) [ch] = FP_UPPER
 static const unsigned char fp_class[256] = {
@@ -327,6 +328,21 @@ uint64_t source_fingerprint(const struct source_file *sf, size_t start, size_t e
 		unsigned char c = (unsigned char)*p;
 
 		switch (fp_class[c]) {
+		case FP_PLAIN:
+		case FP_UPPER:
+			/* a run of them: names, keywords, numbers, operators */
+			if (space)
+				h = fnv1a64_byte(h, ' ');
+			space = false;
+			do {
+				if (fp_class[c] == FP_UPPER)
+					c = (unsigned char)(c - 'A' + 'a');
+				h = fnv1a64_byte(h, c);
+				if (++p == e)
+					break;
+				c = (unsigned char)*p;
+			} while (fp_class[c] <= FP_UPPER);
+			continue;
 		case FP_SPACE:
 			space = true;
 			p++;
@@ -337,9 +353,6 @@ uint64_t source_fingerprint(const struct source_file *sf, size_t start, size_t e
 				p += skip;
 				continue;
 			}
-			break;
-		case FP_UPPER:
-			c = (unsigned char)(c - 'A' + 'a');
 			break;
 		case FP_QUOTE:
 			close = memchr(p + 1, '\'', (size_t)(e - p - 1));
