@@ -71,11 +71,17 @@ static void slot_put(struct strpool_slot *slots, size_t alloc, uint64_t h, uint3
 	slots[i].str = str;
 }
 
-static void slots_grow(struct strpool *p)
+/* Slots for 'nr' strings at most half full, rehashed once. */
+static void slots_reserve(struct strpool *p, size_t nr)
 {
-	size_t alloc = p->slots_alloc ? 2 * p->slots_alloc : 256;
-	struct strpool_slot *slots = xcalloc(alloc, sizeof(*slots));
+	size_t alloc = p->slots_alloc ? p->slots_alloc : 256;
+	struct strpool_slot *slots;
 
+	while (2 * (nr + 1) > alloc)
+		alloc *= 2;
+	if (alloc == p->slots_alloc)
+		return;
+	slots = xcalloc(alloc, sizeof(*slots));
 	for (size_t i = 0; i < p->nr; i++)
 		slot_put(slots, alloc, str_hash(p->strs[i]), (uint32_t)i + 1, p->strs[i]);
 	free(p->slots);
@@ -106,25 +112,28 @@ uint32_t strpool_find_hashed(const struct strpool *p, const char *str, uint64_t 
 	return lookup(p, str, h);
 }
 
-uint32_t strpool_intern(struct strpool *p, const char *str)
+/* strpool_intern() of the 'n' bytes at 'str' (its strlen()). */
+static uint32_t intern_len(struct strpool *p, const char *str, size_t n)
 {
-	uint64_t h;
+	uint64_t h = strpool_hash(str, n);
 	uint32_t id;
 
-	if (!str)
-		return 0;
-	h = str_hash(str);
 	if ((id = lookup(p, str, h)))
 		return id;
 	if (2 * (p->nr + 1) > p->slots_alloc)
-		slots_grow(p);
+		slots_reserve(p, p->nr);
 	if (p->nr >= UINT32_MAX - 1)
 		die("too many distinct strings in the catalog");
 	ALLOC_GROW(p->strs, p->nr + 1, p->alloc);
-	p->strs[p->nr++] = arena_strdup(&p->text, str);
+	p->strs[p->nr++] = arena_strndup(&p->text, str, n);
 	id = (uint32_t)p->nr;
 	slot_put(p->slots, p->slots_alloc, h, id, p->strs[id - 1]);
 	return id;
+}
+
+uint32_t strpool_intern(struct strpool *p, const char *str)
+{
+	return str ? intern_len(p, str, strlen(str)) : 0;
 }
 
 void strpool_save(const struct strpool *p, struct strbuf *out)
@@ -140,12 +149,16 @@ int strpool_load(struct strpool *p, struct reader *r, uint32_t **map, uint32_t *
 	if (r->bad || *nr > (size_t)(r->end - r->p))   /* a byte each at least */
 		return -1;
 	*map = xcalloc(*nr ? *nr : 1, sizeof(**map));
+	/* room for them all at once (a cached catalog's pools hold tens of
+	   thousands: grown one at a time, each was hashed again and again) */
+	slots_reserve(p, p->nr + *nr);
+	ALLOC_GROW(p->strs, p->nr + *nr, p->alloc);
 	for (uint32_t i = 0; i < *nr; i++) {
 		const unsigned char *nul = memchr(r->p, '\0', (size_t)(r->end - r->p));
 
 		if (!nul)
 			return -1;
-		(*map)[i] = strpool_intern(p, (const char *)r->p);
+		(*map)[i] = intern_len(p, (const char *)r->p, (size_t)(nul - r->p));
 		r->p = nul + 1;
 	}
 	return 0;

@@ -767,9 +767,3 @@ uint64_t rd_u64(struct reader *r)
 	return p ? get_le(p, 8) : 0;
 }
 
-uint32_t rd_u32(struct reader *r)
-{
-	const unsigned char *p = rd_bytes(r, 4);
-
-	return p ? (uint32_t)get_le(p, 4) : 0;
-}

@@ -221,6 +221,19 @@ struct reader {
 
 const unsigned char *rd_bytes(struct reader *r, size_t n);
 uint64_t rd_u64(struct reader *r);
-uint32_t rd_u32(struct reader *r);
+
+/* Inline: loading a cached catalog reads millions (a sixth of a
+   pre-commit run's instructions went to the call). */
+static inline uint32_t rd_u32(struct reader *r)
+{
+	const unsigned char *p = r->p;
+
+	if (r->bad || r->end - p < 4) {
+		r->bad = true;
+		return 0;
+	}
+	r->p = p + 4;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
 
 #endif
