@@ -372,6 +372,16 @@ typedef void (*cat_ukey_fn)(void *data, cat_id index, int created_file, int line
    indexes in id order, an index's columns together, in order. */
 void cat_foreach_unique_key_column(struct catalog *c, cat_id table, cat_ukey_fn fn, void *data);
 
+/* A table created in the range that ends it without a primary key:
+   where it was created, and the first UNIQUE constraint ("" if none)
+   whose columns are all NOT NULL. */
+typedef void (*cat_keyless_fn)(void *data, const char *schema, const char *table,
+			       int created_file, int line, const char *unique);
+/* Each such ordinary or partitioned table (not a partition of a
+   partitioned table, not in a pg_temp schema), by where it was created
+   (file, line), then id. */
+void cat_foreach_keyless_table(struct catalog *c, cat_keyless_fn fn, void *data);
+
 struct cat_fk {
 	cat_id con_id;
 	char name[NAMEBUF];

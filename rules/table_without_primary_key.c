@@ -19,19 +19,6 @@
 
 /* ---- the end state of tables created in the range ---- */
 
-static const char keyless_sql[] =
-	"SELECT s.name, r.name, r.created_file, r.line,"
-	"  (SELECT k.name FROM constraints k WHERE k.rel_id = r.id AND k.kind = 'u'"
-	"     AND NOT EXISTS (SELECT 1 FROM constraint_columns cc"
-	"       JOIN columns c ON c.id = cc.column_id WHERE cc.con_id = k.id AND NOT c.not_null)"
-	"     ORDER BY k.id LIMIT 1)"
-	" FROM relations r JOIN schemas s ON s.id = r.schema_id"
-	" LEFT JOIN relations p ON p.id = r.parent_id"
-	" WHERE r.kind IN ('r', 'p') AND r.in_range AND r.created_file >= 0"
-	"   AND NOT EXISTS (SELECT 1 FROM constraints k WHERE k.rel_id = r.id AND k.kind = 'p')"
-	"   AND COALESCE(p.kind, '') <> 'p' AND s.name NOT LIKE 'pg\\_temp%' ESCAPE '\\'"
-	" ORDER BY r.created_file, r.line, r.id";
-
 struct keyless {
 	char schema[NAMEBUF], table[NAMEBUF];
 	char unique[NAMEBUF];   /* a UNIQUE constraint on NOT NULL columns, or "" */
@@ -49,26 +36,23 @@ static void copy_text(char *dst, const char *src)
 	snprintf(dst, NAMEBUF, "%s", src ? src : "");
 }
 
-static int collect(void *data, int ncols, const char *const *names, const char *const *v)
+static void collect(void *data, const char *schema, const char *table, int created_file,
+		    int line, const char *unique)
 {
 	struct keyless_list *l = data;
 	struct keyless *k;
 
-	(void)names;
-	if (ncols < 5 || !v[0] || !v[1] || !v[2] || !v[3])
-		return 0;
 	ALLOC_GROW(l->items, (size_t)l->nr + 1, l->alloc);
 	k = &l->items[l->nr++];
 	memset(k, 0, sizeof(*k));
-	copy_text(k->schema, v[0]);
-	copy_text(k->table, v[1]);
-	copy_text(k->unique, v[4]);
+	copy_text(k->schema, schema);
+	copy_text(k->table, table);
+	copy_text(k->unique, unique);
 	/* relations keep the file and line of the CREATE TABLE, not its
 	   column or span: the finding points at the start of that line */
-	k->loc.file_index = (int)strtol(v[2], NULL, 10);
-	k->loc.line = (int)strtol(v[3], NULL, 10);
+	k->loc.file_index = created_file;
+	k->loc.line = line;
 	k->loc.col = 1;
-	return 0;
 }
 
 static void report_keyless(struct rule_ctx *ctx, const struct keyless *k)
@@ -90,10 +74,8 @@ static void report_keyless(struct rule_ctx *ctx, const struct keyless *k)
 static void check_range(struct rule_ctx *ctx)
 {
 	struct keyless_list l = { NULL, 0, 0 };
-	char *err = NULL;
 
-	if (catalog_query(ctx_catalog(ctx), keyless_sql, collect, &l, &err))
-		BUG("table-without-primary-key: %s", err ? err : "query failed");
+	cat_foreach_keyless_table(ctx_catalog(ctx), collect, &l);
 	for (int i = 0; i < l.nr; i++)
 		report_keyless(ctx, &l.items[i]);
 	free(l.items);
