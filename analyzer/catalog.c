@@ -4246,20 +4246,24 @@ static const char *not_null_unique(const struct catalog *c, uint32_t rel)
 	return NULL;
 }
 
-struct keyless_key {
+/* Where a relation was created, then ids: the order the end-of-lint
+   lists (keyless tables, index pairs) are reported in. */
+struct placed_key {
 	int32_t file, line;
-	uint32_t id;
+	uint32_t a, b;
 };
 
-static int keyless_cmp(const void *x, const void *y)
+static int placed_cmp(const void *x, const void *y)
 {
-	const struct keyless_key *p = x, *q = y;
+	const struct placed_key *p = x, *q = y;
 
 	if (p->file != q->file)
 		return p->file < q->file ? -1 : 1;
 	if (p->line != q->line)
 		return p->line < q->line ? -1 : 1;
-	return (p->id > q->id) - (p->id < q->id);
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	return (p->b > q->b) - (p->b < q->b);
 }
 
 static bool keyless(const struct catalog *c, const struct rel_row *r)
@@ -4278,7 +4282,7 @@ static bool keyless(const struct catalog *c, const struct rel_row *r)
 void cat_foreach_keyless_table(struct catalog *c, cat_keyless_fn fn, void *data)
 {
 	const struct relstore *rs = &c->rels;
-	struct keyless_key *keys = NULL;
+	struct placed_key *keys = NULL;
 	size_t n = 0, alloc = 0;
 	char schema[NAMEBUF], table[NAMEBUF], unique[NAMEBUF];
 
@@ -4288,18 +4292,18 @@ void cat_foreach_keyless_table(struct catalog *c, cat_keyless_fn fn, void *data)
 		if (!r->kind || !keyless(c, r) || has_con_kind(&c->cons, (uint32_t)id, 'p'))
 			continue;
 		ALLOC_GROW(keys, n + 1, alloc);
-		keys[n++] = (struct keyless_key){ r->created_file, r->line, (uint32_t)id };
+		keys[n++] = (struct placed_key){ r->created_file, r->line, (uint32_t)id, 0 };
 	}
 	if (n)
-		qsort(keys, n, sizeof(*keys), keyless_cmp);
+		qsort(keys, n, sizeof(*keys), placed_cmp);
 	for (size_t i = 0; i < n; i++) {
-		const struct rel_row *r = &rs->rows[keys[i].id];
+		const struct rel_row *r = &rs->rows[keys[i].a];
 
 		schema_name(c, r->key[RK_SCHEMA], schema);
 		if (!schema[0] || !strncasecmp(schema, "pg_temp", 7))
 			continue;
 		copy_name(table, (const unsigned char *)relstore_str(rs, r->name));
-		copy_name(unique, (const unsigned char *)not_null_unique(c, keys[i].id));
+		copy_name(unique, (const unsigned char *)not_null_unique(c, keys[i].a));
 		fn(data, schema, table, r->created_file, r->line, unique);
 	}
 	free(keys);
@@ -4395,29 +4399,11 @@ static bool pair_ok(struct catalog *c, const struct link_row *a, const struct li
 	       a->pos <= b->pos && index_leads(ic, a->key[0], b->key[0], a->pos);
 }
 
-struct index_pair_key {
-	int32_t file, line;
-	uint32_t a, b;
-};
-
-static int index_pair_cmp(const void *x, const void *y)
-{
-	const struct index_pair_key *p = x, *q = y;
-
-	if (p->file != q->file)
-		return p->file < q->file ? -1 : 1;
-	if (p->line != q->line)
-		return p->line < q->line ? -1 : 1;
-	if (p->a != q->a)
-		return p->a < q->a ? -1 : 1;
-	return (p->b > q->b) - (p->b < q->b);
-}
-
 /* The pairs, found first (the callback may ask the catalog more). */
-static size_t index_pairs(struct catalog *c, struct index_pair_key **out)
+static size_t index_pairs(struct catalog *c, struct placed_key **out)
 {
 	const struct linkstore *ix = &c->indexes;
-	struct index_pair_key *keys = NULL;
+	struct placed_key *keys = NULL;
 	size_t n = 0, alloc = 0;
 
 	for (uint32_t a = 1; a < ix->nr_rows; a++) {
@@ -4440,7 +4426,7 @@ static size_t index_pairs(struct catalog *c, struct index_pair_key **out)
 		}
 	}
 	if (n)
-		qsort(keys, n, sizeof(*keys), index_pair_cmp);
+		qsort(keys, n, sizeof(*keys), placed_cmp);
 	*out = keys;
 	return n;
 }
@@ -4452,7 +4438,7 @@ static size_t index_pairs(struct catalog *c, struct index_pair_key **out)
  */
 void cat_foreach_redundant_pair(struct catalog *c, cat_index_pair_fn fn, void *data)
 {
-	struct index_pair_key *keys;
+	struct placed_key *keys;
 	size_t n = index_pairs(c, &keys);
 	struct strbuf ca, cb;
 	char schema[NAMEBUF], table[NAMEBUF], a_name[NAMEBUF], b_name[NAMEBUF];
