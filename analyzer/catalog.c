@@ -3608,7 +3608,7 @@ bool cat_has_not_null_check(struct catalog *c, cat_id rel, const char *column)
 	const struct constore *s = &c->cons;
 	uint32_t sid = column ? constore_str_find(s, column) : 0;
 
-	if (!sid || rel <= 0 || rel >= UINT32_MAX)
+	if (!sid)
 		return false;
 	for (uint32_t id = constore_key_first(s, CK_REL, (uint64_t)rel); id;
 	     id = s->rows[id].key_next[CK_REL]) {
@@ -3795,7 +3795,7 @@ bool cat_index_covers(struct catalog *c, cat_id table, const cat_id *cols, int n
 	const struct linkstore *ix = &c->indexes, *ic = &c->index_cols;
 	cat_id have[32];
 
-	if (nr <= 0 || nr > (int)ARRAY_SIZE(have) || table <= 0 || table >= UINT32_MAX)
+	if (nr <= 0 || nr > (int)ARRAY_SIZE(have))
 		return false;
 	for (uint32_t i = linkstore_first(ix, (uint64_t)table); i; i = ix->rows[i].next) {
 		const struct link_row *x = &ix->rows[i];
@@ -4038,8 +4038,8 @@ static bool may_have_dependents(const struct catalog *c, cat_id rel, cat_id col)
 	const struct linkstore *vd = &c->view_deps;
 	const struct constore *k = &c->cons;
 
-	if (rel <= 0 || rel >= UINT32_MAX)
-		return false;
+	if (rel <= 0)
+		return false;   /* key_first(0) would give the rows whose rel_id is NULL */
 	for (uint32_t id = linkstore_key_first(vd, 0, (uint64_t)rel); id;
 	     id = vd->rows[id].key_next[0])
 		if (!col || vd->rows[id].key[1] == col)

@@ -57,7 +57,7 @@ static void key_unlink(struct constore *s, enum con_key k, uint32_t id)
 
 uint32_t constore_key_first(const struct constore *s, enum con_key k, uint64_t value)
 {
-	return value && value <= UINT32_MAX ? ls_map_get(&s->keys[k], (uint32_t)value) : 0;
+	return ls_map_get(&s->keys[k], value);
 }
 
 /* ---- rows ---- */

@@ -75,13 +75,13 @@ static void map_grow(struct ls_map *m)
 	ls_map_release(&old);
 }
 
-uint32_t ls_map_get(const struct ls_map *m, uint32_t id)
+uint32_t ls_map_get(const struct ls_map *m, uint64_t id)
 {
 	size_t i;
 
-	if (!m->alloc)
+	if (!m->alloc || !id || id > UINT32_MAX)
 		return 0;
-	i = map_slot(m, id);
+	i = map_slot(m, (uint32_t)id);
 	return m->ids[i] ? m->first[i] : 0;
 }
 
@@ -319,14 +319,14 @@ void linkstore_delete(struct linkstore *s, uint32_t id)
 
 uint32_t linkstore_first(const struct linkstore *s, uint64_t parent)
 {
-	return parent && parent <= UINT32_MAX ? ls_map_get(&s->parents, (uint32_t)parent) : 0;
+	return ls_map_get(&s->parents, parent);
 }
 
 uint32_t linkstore_key_first(const struct linkstore *s, int k, uint64_t value)
 {
 	if (!value)
 		return s->null_first[k];
-	return value <= UINT32_MAX ? ls_map_get(&s->keys[k], (uint32_t)value) : 0;
+	return ls_map_get(&s->keys[k], value);
 }
 
 /* ---- bytes ---- */

@@ -67,9 +67,10 @@ struct linkstore {
 	struct arena text;
 };
 
-/* The map's use (constore.c has its keys in them too): the first row
-   of 'id', or 0; its place, made if need be (an id stays once there). */
-uint32_t ls_map_get(const struct ls_map *m, uint32_t id);
+/* The map's use (constore.c and relstore.c have their keys in them
+   too): the first row of 'id' (0 or past UINT32_MAX, a value no row
+   has: 0), or 0; its place, made if need be (an id stays once there). */
+uint32_t ls_map_get(const struct ls_map *m, uint64_t id);
 uint32_t *ls_map_at(struct ls_map *m, uint32_t id);
 void ls_map_release(struct ls_map *m);
 

@@ -146,7 +146,7 @@ static void key_unlink(struct relstore *s, enum rel_key k, uint32_t id)
 
 uint32_t relstore_key_first(const struct relstore *s, enum rel_key k, uint64_t value)
 {
-	return value && value <= UINT32_MAX ? ls_map_get(&s->keys[k], (uint32_t)value) : 0;
+	return ls_map_get(&s->keys[k], value);
 }
 
 /* ---- rows ---- */
