@@ -6,8 +6,8 @@
 #   ./setup.sh --test   build dependencies and what the test suite uses
 set -euo pipefail
 
-build_pkgs=(gcc make cmake pkg-config libpg-query-dev libsqlite3-dev
-	libjansson-dev libpcre2-dev libcjson-dev check)
+build_pkgs=(gcc make cmake pkg-config libpg-query-dev postgresql-server-dev-15
+	libsqlite3-dev libjansson-dev libpcre2-dev libcjson-dev check)
 # the fuzz tests need clang and libclang-rt-dev (libFuzzer: clang only
 # recommends it, and recommends are not installed), and llvm for the
 # llvm-symbolizer that puts file:line into their crash reports;

@@ -6,7 +6,7 @@
  * its scanner is declared here (as pgprintf.c does for its printf): the
  * keyword list is passed by address only, its layout never read. Both
  * symbols are exported by the archive and the shared library alike.
- * Only analyzer/parse.c includes pg_query.h; this file does not need it.
+ * Only analyzer/parse.c and parse_node.c include pg_query.h; this file does not need it.
  */
 #include "keywords.h"
 

@@ -1,13 +1,15 @@
 /*
  * parse.c - SQL text to migsafe's statements (ast.h).
  *
- * The only module that sees libpg_query and its JSON trees. The whole
- * file is parsed in one pg_query_parse() call and the JSON decoded once,
- * in place, by pgjson.c into a cJSON tree; each statement's tree is then
- * translated into a 'struct stmt' whose every string lives in the
- * stmt_list's arena (the tree is freed before we return). When the file
- * does not parse, it is split by split_sql() and each piece is parsed
- * alone, so one syntax error does not hide the statements around it.
+ * With parse_node.c, the module that sees libpg_query and its trees.
+ * The whole file is parsed in one call (node_parse(), parse_node.c),
+ * which translates the statements it knows from the parser's own tree
+ * and hands each other statement here as JSON, decoded in place by
+ * pgjson.c into a cJSON tree; each statement's tree is then translated
+ * into a 'struct stmt' whose every string lives in the stmt_list's
+ * arena (the trees are freed before we return). When the file does not
+ * parse, it is split by split_sql() and each piece is parsed alone, so
+ * one syntax error does not hide the statements around it.
  *
  * All offsets we produce are byte offsets into the file. libpg_query's
  * locations are byte offsets into the text it was given, which is the
@@ -23,6 +25,7 @@
 #include <cjson/cJSON.h>
 #include <pg_query.h>
 
+#include "parse_int.h"
 #include "pgjson.h"
 #include "types.h"
 
@@ -151,44 +154,6 @@ static void json_init(void)
 #define for_each_child(it, arr) \
 	for ((it) = (arr) ? (arr)->child : NULL; (it); (it) = (it)->next)
 
-struct strvec {
-	const char **v;
-	size_t nr, alloc;
-};
-
-struct qvec {
-	struct qname *v;
-	size_t nr, alloc;
-};
-
-struct pctx {
-	struct arena *arena;
-	const char *text;          /* the whole file */
-	size_t len;
-	size_t base;               /* file offset of the text being parsed */
-	size_t limit;              /* end of that text in the file */
-	size_t stmt_start;         /* the current statement: stands in for */
-	size_t stmt_end;           /* locations libpg_query does not know */
-
-	/* results, on the heap until they are moved into the arena */
-	struct stmt *stmts;
-	size_t nr_stmts, alloc_stmts;
-	struct sql_comment *comments;
-	size_t nr_comments, alloc_comments;
-
-	/* scratch space reused across statements */
-	struct strbuf sb;          /* expression text */
-	struct strbuf piece;       /* NUL-terminated piece for the slow path */
-	struct strvec funcs, cols; /* one expression's functions and columns */
-	bool has_subquery;
-	struct qvec rels;          /* a view's relations ... */
-	struct strvec ctes, relcols;  /* ... its CTE names and columns */
-
-	/* a big file: the statements split_sql() found, not parsed yet */
-	struct span { size_t start, end; } *run;
-	size_t nr_run, alloc_run;
-};
-
 /* ---- small helpers ---------------------------------------------- */
 
 static void strvec_add(struct strvec *v, const char *s)
@@ -261,21 +226,6 @@ static bool qname_eq(const struct qname *a, const struct qname *b)
 	if (a->schema && strcmp(a->schema, b->schema))
 		return false;
 	return !strcmp(a->name, b->name);
-}
-
-static char *sdup(struct pctx *ctx, const char *s)
-{
-	return arena_strdup(ctx->arena, s);
-}
-
-static char *sdup_lower(struct pctx *ctx, const char *s)
-{
-	char *p = sdup(ctx, s), *q;
-
-	for (q = p; q && *q; q++)
-		if (*q >= 'A' && *q <= 'Z')
-			*q = (char)(*q - 'A' + 'a');
-	return p;
 }
 
 static bool is_space(char c)
@@ -387,17 +337,20 @@ static const cJSON *list_items(const cJSON *w)
 	return l ? jget(l, "items") : w;
 }
 
-static size_t at(struct pctx *ctx, const cJSON *o)
+size_t pctx_at(struct pctx *ctx, int location)
 {
-	const cJSON *l = jget(o, "location");
 	size_t off;
 
-	if (!l)
-		return ctx->base;
-	if (l->valueint < 0)
+	if (location < 0)
 		return ctx->stmt_start;
-	off = ctx->base + (size_t)l->valueint;
+	off = ctx->base + (size_t)location;
 	return off <= ctx->len ? off : ctx->len;
+}
+
+/* libpg_query leaves out a location of 0, as any zero */
+static size_t at(struct pctx *ctx, const cJSON *o)
+{
+	return pctx_at(ctx, jint(o, "location"));
 }
 
 /* ---- names ---------------------------------------------------------- */
@@ -597,7 +550,7 @@ static const char *const builtin_types[] = {
 };
 
 /* The canonical name of a built-in, or NULL; sets *serial. */
-static const char *builtin_type(const char *name, bool *serial)
+const char *pctx_builtin_type(const char *name, bool *serial)
 {
 	size_t i;
 
@@ -674,7 +627,7 @@ static void parse_type(struct pctx *ctx, const cJSON *tn, struct type_ref *t)
 	if (!q.name)
 		return;
 	if (!q.schema || !strcmp(q.schema, "pg_catalog")) {
-		canon = builtin_type(q.name, &t->serial);
+		canon = pctx_builtin_type(q.name, &t->serial);
 		if (canon)
 			q.name = canon;
 		q.schema = NULL;
@@ -3070,12 +3023,10 @@ static void translate(struct pctx *ctx, const cJSON *w, struct stmt *st)
 	st->node = *type ? sdup(ctx, type) : "Unknown";
 }
 
-/* One element of "stmts": locate it, trim it, translate it. */
-static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
+struct stmt *pctx_begin_stmt(struct pctx *ctx, int loc, int len)
 {
-	int loc = jint(raw, "stmt_location"), slen = jint(raw, "stmt_len");
 	size_t start = ctx->base + (size_t)(loc > 0 ? loc : 0);
-	size_t end = slen > 0 ? start + (size_t)slen : ctx->limit;
+	size_t end = len > 0 ? start + (size_t)len : ctx->limit;
 	struct stmt *st;
 
 	if (end > ctx->limit)
@@ -3087,7 +3038,28 @@ static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
 	st->end = end;
 	ctx->stmt_start = start;
 	ctx->stmt_end = end;
+	return st;
+}
+
+/* One element of "stmts": locate it, trim it, translate it. */
+static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
+{
+	struct stmt *st = pctx_begin_stmt(ctx, jint(raw, "stmt_location"),
+					  jint(raw, "stmt_len"));
+
 	translate(ctx, jget(raw, "stmt"), st);
+}
+
+/*
+ * The node name of the (first) statement in a JSON text, read from the
+ * text; malloc'ed, NULL when there is none.
+ */
+static char *json_node_name(const char *json)
+{
+	const char *p = strstr(json, "\"stmt\":{\"");
+	const char *q = p ? strchr(p + 9, '"') : NULL;
+
+	return q ? xstrndup(p + 9, (size_t)(q - p - 9)) : NULL;
 }
 
 /*
@@ -3109,16 +3081,35 @@ static int add_tree(struct pctx *ctx, char *json)
 	return root ? 0 : -1;
 }
 
-/*
- * The node name of the (first) statement in a JSON text, read from the
- * text; malloc'ed, NULL when there is none.
- */
-static char *json_node_name(const char *json)
-{
-	const char *p = strstr(json, "\"stmt\":{\"");
-	const char *q = p ? strchr(p + 9, '"') : NULL;
 
-	return q ? xstrndup(p + 9, (size_t)(q - p - 9)) : NULL;
+int pctx_add_json(struct pctx *ctx, char *json, char **node)
+{
+	char *name = node ? json_node_name(json) : NULL;   /* decoding rewrites the text */
+
+	if (add_tree(ctx, json) == 0) {
+		free(name);
+		return 0;
+	}
+	if (node)
+		*node = name;
+	return -1;
+}
+
+struct expr *pctx_expr_json(struct pctx *ctx, char *json, bool *ok)
+{
+	const cJSON *root, *w;
+	struct expr *e = NULL;
+
+	json_arena.depth++;
+	root = pgjson_parse(json, tree_alloc, NULL);
+	w = root ? jget(cJSON_GetArrayItem(jget(root, "stmts"), 0), "stmt") : NULL;
+	if (w)
+		e = make_expr(ctx, w);
+	else
+		*ok = false;
+	if (!--json_arena.depth)
+		json_arena_release();
+	return e;
 }
 
 /*
@@ -3189,37 +3180,31 @@ static void add_syntax_error(struct pctx *ctx, size_t start, size_t end,
 }
 
 /* text[start..end) parsed alone: the tree's locations count from start. */
-static PgQueryParseResult parse_span(struct pctx *ctx, size_t start, size_t end)
+static int parse_span(struct pctx *ctx, size_t start, size_t end,
+		      PgQueryError **err, char **node)
 {
 	strbuf_reset(&ctx->piece);
 	strbuf_add(&ctx->piece, ctx->text + start, end - start);
 	ctx->base = start;
 	ctx->limit = end;
-	return pg_query_parse(ctx->piece.buf);
-}
-
-/* One piece's tree, or the piece as undecodable. */
-static void add_piece_tree(struct pctx *ctx, size_t start, size_t end,
-			   char *json)
-{
-	char *node = json_node_name(json);   /* add_tree() rewrites the text */
-
-	if (add_tree(ctx, json) < 0)
-		add_undecodable(ctx, start, end, node);
-	free(node);
+	return node_parse(ctx, ctx->piece.buf, err, node);
 }
 
 /* Slow path: one piece found by split_sql(), parsed on its own. */
 static void parse_piece(void *data, size_t start, size_t end)
 {
 	struct pctx *ctx = data;
-	PgQueryParseResult r = parse_span(ctx, start, end);
+	PgQueryError *err = NULL;
+	char *node = NULL;
+	int rc = parse_span(ctx, start, end, &err, &node);
 
-	if (r.error)
-		add_syntax_error(ctx, start, end, r.error);
-	else
-		add_piece_tree(ctx, start, end, r.parse_tree);
-	pg_query_free_parse_result(r);
+	if (rc > 0)
+		add_syntax_error(ctx, start, end, err);
+	else if (rc < 0)
+		add_undecodable(ctx, start, end, node);
+	if (err)
+		pg_query_free_error(err);
+	free(node);
 }
 
 /* Move the heap vectors into the arena, after what 'out' already holds. */
@@ -3291,12 +3276,13 @@ static char *sanitized_copy(const char *text, size_t len)
 /* Statements run[0..nr_run) at once; else each alone. */
 static void parse_run(struct pctx *ctx)
 {
-	PgQueryParseResult r = parse_span(ctx, ctx->run[0].start, ctx->run[ctx->nr_run - 1].end);
+	PgQueryError *err = NULL;
 
-	if (r.error || add_tree(ctx, r.parse_tree) < 0)
+	if (parse_span(ctx, ctx->run[0].start, ctx->run[ctx->nr_run - 1].end, &err, NULL))
 		for (size_t i = 0; i < ctx->nr_run; i++)
 			parse_piece(ctx, ctx->run[i].start, ctx->run[i].end);
-	pg_query_free_parse_result(r);
+	if (err)
+		pg_query_free_error(err);
 	ctx->nr_run = 0;
 }
 
@@ -3337,7 +3323,7 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 	struct pctx ctx = { .arena = &out->arena, .len = len, .limit = len };
 	char *copy = sanitized_copy(text, len);
 	int from = out->nr;
-	PgQueryParseResult r;
+	PgQueryError *err = NULL;
 
 	json_init();
 	ctx.text = copy ? copy : text;
@@ -3350,11 +3336,11 @@ int parse_sql(const char *text, size_t len, struct stmt_list *out)
 		goto out;
 	}
 	split_comments(ctx.text, len, add_comment, &ctx);
-	r = pg_query_parse(ctx.text);
 	/* fast path: the whole file at once; else statement by statement */
-	if (r.error || add_tree(&ctx, r.parse_tree) < 0)
+	if (node_parse(&ctx, ctx.text, &err, NULL))
 		split_sql(ctx.text, len, parse_piece, NULL, &ctx);
-	pg_query_free_parse_result(r);
+	if (err)
+		pg_query_free_error(err);
 out:
 	finish(&ctx, out);
 	pctx_release(&ctx);

@@ -1,6 +1,7 @@
 /*
  * parse.h - SQL text to statements. The only module that includes
- * pg_query.h (and the JSON decoder for its trees).
+ * pg_query.h (parse.c and parse_node.c, with PostgreSQL's own node
+ * headers, and the JSON decoder for its trees).
  *
  * parse_sql() parses one file's text (already masked by discovery: parts
  * of the file that the migration tool does not run are blanked with

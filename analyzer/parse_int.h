@@ -1,0 +1,116 @@
+/*
+ * parse_int.h - what parse.c and parse_node.c share: the parsing
+ * module's context and the pieces of parse.c the tree walker calls.
+ * Nothing outside those two files includes it.
+ *
+ * parse.c translates libpg_query's JSON trees; parse_node.c translates
+ * the statements migsafe sees most (CREATE TABLE, ALTER TABLE, CREATE
+ * INDEX) straight from the parser's own tree, and hands every other
+ * statement, and every expression, to parse.c as JSON.
+ */
+#ifndef MIGSAFE_PARSE_INT_H
+#define MIGSAFE_PARSE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <pg_query.h>
+
+#include "ast.h"
+#include "util.h"
+
+struct strvec {
+	const char **v;
+	size_t nr, alloc;
+};
+
+struct qvec {
+	struct qname *v;
+	size_t nr, alloc;
+};
+
+struct pctx {
+	struct arena *arena;
+	const char *text;          /* the whole file */
+	size_t len;
+	size_t base;               /* file offset of the text being parsed */
+	size_t limit;              /* end of that text in the file */
+	size_t stmt_start;         /* the current statement: stands in for */
+	size_t stmt_end;           /* locations libpg_query does not know */
+
+	/* results, on the heap until they are moved into the arena */
+	struct stmt *stmts;
+	size_t nr_stmts, alloc_stmts;
+	struct sql_comment *comments;
+	size_t nr_comments, alloc_comments;
+
+	/* scratch space reused across statements */
+	struct strbuf sb;          /* expression text */
+	struct strbuf piece;       /* NUL-terminated piece for the slow path */
+	struct strvec funcs, cols; /* one expression's functions and columns */
+	bool has_subquery;
+	struct qvec rels;          /* a view's relations ... */
+	struct strvec ctes, relcols;  /* ... its CTE names and columns */
+
+	/* a big file: the statements split_sql() found, not parsed yet */
+	struct span { size_t start, end; } *run;
+	size_t nr_run, alloc_run;
+};
+
+/* Copies into the statements' arena; NULL stays NULL. */
+static inline char *sdup(struct pctx *ctx, const char *s)
+{
+	return arena_strdup(ctx->arena, s);
+}
+
+static inline char *sdup_lower(struct pctx *ctx, const char *s)
+{
+	char *p = sdup(ctx, s), *q;
+
+	for (q = p; q && *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q - 'A' + 'a');
+	return p;
+}
+
+/*
+ * A new statement for the raw statement at 'loc' (its stmt_location)
+ * of 'len' bytes (0: to the end of the text), trimmed of spaces and
+ * comments; sets ctx->stmt_start/stmt_end to its span.
+ */
+struct stmt *pctx_begin_stmt(struct pctx *ctx, int loc, int len);
+
+/* A file offset for a node's location (-1: the statement's start). */
+size_t pctx_at(struct pctx *ctx, int location);
+
+/* The canonical name of a built-in type, or NULL; sets *serial. */
+const char *pctx_builtin_type(const char *name, bool *serial);
+
+/*
+ * 'json' is libpg_query's JSON of one or more raw statements (a "stmts"
+ * array): decode it in place and add its statements. Returns 0, or -1
+ * when it does not decode (nothing added); then *node, when 'node' is
+ * not NULL, is the first statement's node name (malloc'ed, or NULL).
+ */
+int pctx_add_json(struct pctx *ctx, char *json, char **node);
+
+/*
+ * 'json' is libpg_query's JSON of a "stmts" array whose one element's
+ * "stmt" is an expression: the expression, as make_expr() reads it from
+ * a statement's tree. *ok is set false when the text does not decode.
+ */
+struct expr *pctx_expr_json(struct pctx *ctx, char *json, bool *ok);
+
+/*
+ * parse_node.c: parse 'sql' (NUL-terminated; locations count from
+ * ctx->base) and add its statements. Returns 0; 1 on a syntax error,
+ * with *err set (free it with pg_query_free_error()); -1 when a
+ * statement does not decode (nothing added), with *node as
+ * pctx_add_json() sets it.
+ */
+int node_parse(struct pctx *ctx, const char *sql, PgQueryError **err, char **node);
+
+/* libpg_query's, declared in its internal header only */
+void pg_query_free_error(PgQueryError *error);
+
+#endif

@@ -1,0 +1,1215 @@
+/*
+ * parse_node.c - the parser's own tree, read without JSON where it pays.
+ *
+ * pg_query_parse() builds PostgreSQL's raw parse tree and then writes it
+ * out as JSON, which parse.c decodes again and searches by key: of a
+ * lint of 20,000 typical statements that was a third of everything run
+ * (the JSON writer 15%, its decoding 12%, the key searches in between).
+ * Here the tree is made by pg_query_raw_parse() and read as the structs
+ * PostgreSQL declares (its server headers, postgresql-server-dev-15,
+ * of the major version libpg_query was cut from: PostgreSQL keeps node
+ * layouts unchanged within a major version).
+ *
+ * CREATE TABLE, ALTER TABLE and CREATE INDEX, which are most of any
+ * migration history, are translated here. Every other statement, and
+ * every expression inside these (a DEFAULT, a CHECK, an index
+ * expression), is written to JSON by libpg_query, for that statement or
+ * that expression alone, and translated by parse.c as before: the
+ * result is the same 'struct stmt' either way (tests/test_parse.c runs
+ * on both paths' output, and tests/t_parse_paths.py compares them on
+ * every fixture and history).
+ *
+ * The translation below mirrors parse.c's reading of the JSON field for
+ * field, including what the JSON leaves out: libpg_query omits zeros,
+ * false and NULL, and in 15-4.0.0 the value of an integer constant that
+ * is zero or negative (recovered from the text, as parse.c does).
+ *
+ * Memory: the tree lives in a libpg_query memory context that goes when
+ * node_parse() returns; everything a statement keeps is copied into
+ * ctx->arena.
+ */
+#define _GNU_SOURCE   /* PostgreSQL's headers want sigjmp_buf */
+#include "postgres.h"
+#include "nodes/parsenodes.h"
+#include "nodes/pg_list.h"
+
+#if PG_MAJORVERSION_NUM != 15
+#error "parse_node.c reads libpg_query 15's trees: it needs PostgreSQL 15's server headers"
+#endif
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pg_query.h>
+#include <pg_query/pg_query_internal.h>
+
+/* pg_query.h's PG_VERSION_NUM is libpg_query's own (150001) */
+#if PG_VERSION_NUM / 10000 != PG_MAJORVERSION_NUM
+#error "libpg_query and PostgreSQL's server headers are of different major versions"
+#endif
+
+#include "parse_int.h"
+
+#include "banned.h"
+
+/* libpg_query's JSON writer, not in its public header */
+char *pg_query_nodes_to_json(const void *obj);
+
+/* Set when an expression's JSON did not decode: the statement goes to
+   parse.c whole, which meets the same failure and reports it. */
+struct nctx {
+	struct pctx *p;
+	bool ok;
+};
+
+static const char *str_of(const Node *n)
+{
+	return n && IsA(n, String) ? (strVal(n) ? strVal(n) : "") : NULL;
+}
+
+static const char *last_str(const List *l)
+{
+	const char *s = NULL;
+	ListCell *lc;
+
+	foreach(lc, l)
+		s = str_of(lfirst(lc));
+	return s;
+}
+
+/* A list of String nodes but its last 'drop_last': the last two are
+   schema and name. */
+static struct qname qname_of_list(struct pctx *ctx, const List *l, int drop_last)
+{
+	const char *prev = NULL, *cur = NULL;
+	int n = list_length(l) - drop_last, i = 0;
+	struct qname q;
+	ListCell *lc;
+
+	foreach(lc, l) {
+		if (i++ >= n)
+			break;
+		prev = cur;
+		cur = str_of(lfirst(lc));
+	}
+	q.schema = sdup(ctx, prev);
+	q.name = sdup(ctx, cur);
+	return q;
+}
+
+static struct qname qname_of_rv(struct pctx *ctx, const RangeVar *rv)
+{
+	struct qname q = { NULL, NULL };
+
+	if (rv) {
+		q.schema = sdup(ctx, rv->schemaname);
+		q.name = sdup(ctx, rv->relname);
+	}
+	return q;
+}
+
+/* The name of an object in DROP, COMMENT, RENAME in any of its forms. */
+static struct qname qname_of_object(struct pctx *ctx, const Node *n)
+{
+	struct qname q = { NULL, NULL };
+
+	if (!n)
+		return q;
+	if (IsA(n, String))
+		q.name = sdup(ctx, str_of(n));
+	else if (IsA(n, List))
+		q = qname_of_list(ctx, (const List *)n, 0);
+	else if (IsA(n, TypeName))
+		q = qname_of_list(ctx, ((const TypeName *)n)->names, 0);
+	else if (IsA(n, ObjectWithArgs))
+		q = qname_of_list(ctx, ((const ObjectWithArgs *)n)->objname, 0);
+	else if (IsA(n, RangeVar))
+		q = qname_of_rv(ctx, (const RangeVar *)n);
+	return q;
+}
+
+static const char **str_list(struct pctx *ctx, const List *l, int *nr)
+{
+	const char **v;
+	ListCell *lc;
+	int n = 0;
+
+	*nr = 0;
+	if (!list_length(l))
+		return NULL;
+	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
+	foreach(lc, l) {
+		const char *s = str_of(lfirst(lc));
+
+		if (s)
+			v[n++] = sdup(ctx, s);
+	}
+	*nr = n;
+	return v;
+}
+
+/* ---- expressions: through JSON, as parse.c reads them ---------------- */
+
+static struct expr *expr_of(struct nctx *nc, Node *n)
+{
+	RawStmt wrap = { .type = T_RawStmt, .stmt = n };
+	char *json;
+
+	if (!n || !nc->ok)
+		return NULL;
+	json = pg_query_nodes_to_json(list_make1(&wrap));
+	return pctx_expr_json(nc->p, json, &nc->ok);
+}
+
+/* ---- types ----------------------------------------------------------- */
+
+/*
+ * An integer constant's value. libpg_query 15-4.0.0 writes no value for
+ * zero and negative ones, which parse.c then reads from the text; do the
+ * same, so that both paths agree.
+ */
+static long const_ival(struct pctx *ctx, const A_Const *c)
+{
+	size_t i;
+	long v = 0;
+	bool neg = false;
+
+	if (c->val.ival.ival > 0)
+		return c->val.ival.ival;
+	if (c->location < 0)
+		return 0;
+	i = pctx_at(ctx, c->location);
+	if (i < ctx->len && ctx->text[i] == '-') {
+		neg = true;
+		for (i++; i < ctx->len && strchr(" \t\n\r\f\v", ctx->text[i]) && ctx->text[i]; i++)
+			;
+	}
+	for (; i < ctx->len && ctx->text[i] >= '0' && ctx->text[i] <= '9'; i++)
+		if (v < 100000000000L)
+			v = v * 10 + (ctx->text[i] - '0');
+	return neg ? -v : v;
+}
+
+static void typmods_of(struct pctx *ctx, const List *mods, struct type_ref *t)
+{
+	ListCell *lc;
+
+	foreach(lc, mods) {
+		const A_Const *c = lfirst(lc);
+
+		if (!IsA(c, A_Const) || c->isnull || !IsA(&c->val, Integer)) {
+			t->nr_mods = -1;
+			return;
+		}
+		if (t->nr_mods < 2)
+			t->mods[t->nr_mods++] = (int)const_ival(ctx, c);
+	}
+}
+
+static void type_of(struct pctx *ctx, const TypeName *tn, struct type_ref *t)
+{
+	struct qname q;
+	const char *canon;
+
+	memset(t, 0, sizeof(*t));
+	if (!tn)
+		return;
+	q = qname_of_list(ctx, tn->names, 0);
+	if (!q.name)
+		return;
+	if (!q.schema || !strcmp(q.schema, "pg_catalog")) {
+		canon = pctx_builtin_type(q.name, &t->serial);
+		if (canon)
+			q.name = canon;
+		q.schema = NULL;
+	}
+	t->schema = q.schema;
+	t->name = q.name;
+	typmods_of(ctx, tn->typmods, t);
+	t->array_dims = list_length(tn->arrayBounds);
+}
+
+/* ---- constraints and columns ------------------------------------------- */
+
+static enum con_kind con_kind_of(const Constraint *c)
+{
+	switch (c ? c->contype : CONSTR_NULL) {
+	case CONSTR_PRIMARY:
+		return CON_PRIMARY;
+	case CONSTR_UNIQUE:
+		return CON_UNIQUE;
+	case CONSTR_CHECK:
+		return CON_CHECK;
+	case CONSTR_FOREIGN:
+		return CON_FOREIGN;
+	case CONSTR_EXCLUSION:
+		return CON_EXCLUDE;
+	default:
+		return 0;
+	}
+}
+
+static enum fk_action fk_action_of(char c)
+{
+	return c ? (enum fk_action)c : FK_NO_ACTION;
+}
+
+static enum identity_kind identity_of(const Constraint *c)
+{
+	char g = c ? c->generated_when : 0;
+
+	return g == 'a' ? IDENTITY_ALWAYS : g == 'd' ? IDENTITY_BY_DEFAULT : IDENTITY_NONE;
+}
+
+/* EXCLUDE (col WITH op, ...): the plain columns */
+static const char **exclusion_columns(struct pctx *ctx, const List *l, int *nr)
+{
+	const char **v;
+	ListCell *lc;
+	int n = 0;
+
+	*nr = 0;
+	if (!list_length(l))
+		return NULL;
+	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
+	foreach(lc, l) {
+		const List *pair = lfirst(lc);
+		const IndexElem *ie = IsA(pair, List) && list_length(pair) ?
+			linitial(pair) : NULL;
+
+		if (ie && IsA(ie, IndexElem) && ie->name)
+			v[n++] = sdup(ctx, ie->name);
+	}
+	*nr = n;
+	return v;
+}
+
+static void constraint_columns(struct pctx *ctx, const Constraint *c,
+			       struct constraint_def *cd, const char *column)
+{
+	if (column) {
+		cd->columns = arena_alloc(ctx->arena, sizeof(*cd->columns));
+		cd->columns[0] = column;
+		cd->nr_columns = 1;
+	} else if (!c) {
+		return;
+	} else if (cd->kind == CON_FOREIGN) {
+		cd->columns = str_list(ctx, c->fk_attrs, &cd->nr_columns);
+	} else if (cd->kind == CON_EXCLUDE) {
+		cd->columns = exclusion_columns(ctx, c->exclusions, &cd->nr_columns);
+	} else {
+		cd->columns = str_list(ctx, c->keys, &cd->nr_columns);
+	}
+}
+
+/* parse.c's parse_constraint(), from the node ('c' may be NULL) */
+static void constraint_of(struct nctx *nc, const Constraint *c,
+			  struct constraint_def *cd, const char *column, bool in_create)
+{
+	struct pctx *ctx = nc->p;
+
+	cd->kind = con_kind_of(c);
+	cd->start = pctx_at(ctx, c ? c->location : 0);
+	constraint_columns(ctx, c, cd, column);
+	if (!c)
+		return;
+	cd->name = sdup(ctx, c->conname);
+	cd->include = str_list(ctx, c->including, &cd->nr_include);
+	if (cd->kind == CON_CHECK)
+		cd->check = expr_of(nc, c->raw_expr);
+	if (cd->kind == CON_FOREIGN) {
+		cd->ref_table = qname_of_rv(ctx, c->pktable);
+		cd->ref_columns = str_list(ctx, c->pk_attrs, &cd->nr_ref_columns);
+		cd->on_delete = fk_action_of(c->fk_del_action);
+		cd->on_update = fk_action_of(c->fk_upd_action);
+	}
+	cd->not_valid = !in_create && c->skip_validation;
+	cd->no_inherit = c->is_no_inherit;
+	cd->deferrable = c->deferrable;
+	cd->initially_deferred = c->initdeferred;
+	cd->using_index = sdup(ctx, c->indexname);
+	cd->index_method = sdup_lower(ctx, c->access_method);
+}
+
+static int count_hoisted(const ColumnDef *cd)
+{
+	ListCell *lc;
+	int n = 0;
+
+	if (cd)
+		foreach(lc, cd->constraints)
+			if (IsA(lfirst(lc), Constraint) && con_kind_of(lfirst(lc)))
+				n++;
+	return n;
+}
+
+/* [NOT] DEFERRABLE / INITIALLY ... written after an inline constraint */
+static void constraint_attr(ConstrType t, struct constraint_def *last)
+{
+	if (!last)
+		return;
+	if (t == CONSTR_ATTR_DEFERRABLE)
+		last->deferrable = true;
+	else if (t == CONSTR_ATTR_NOT_DEFERRABLE)
+		last->deferrable = false;
+	else if (t == CONSTR_ATTR_DEFERRED)
+		last->initially_deferred = true;
+	else if (t == CONSTR_ATTR_IMMEDIATE)
+		last->initially_deferred = false;
+}
+
+/* parse.c's parse_column(): inline keys, checks and references go to
+   'hoisted' (sized by count_hoisted()); returns how many. */
+static int column_of(struct nctx *nc, const ColumnDef *cd, struct column_def *col,
+		     struct constraint_def *hoisted, bool in_create)
+{
+	struct pctx *ctx = nc->p;
+	struct constraint_def *last = NULL;
+	ListCell *lc;
+	int n = 0;
+
+	if (!cd)
+		return 0;
+	col->name = sdup(ctx, cd->colname);
+	type_of(ctx, cd->typeName, &col->type);
+	col->collation = cd->collClause ? sdup(ctx, last_str(cd->collClause->collname)) : NULL;
+	col->start = pctx_at(ctx, cd->location);
+	foreach(lc, cd->constraints) {
+		const Constraint *c = lfirst(lc);
+
+		if (!IsA(c, Constraint))
+			continue;
+		if (con_kind_of(c)) {
+			last = &hoisted[n++];
+			constraint_of(nc, c, last, col->name, in_create);
+			if (last->kind == CON_PRIMARY)
+				col->not_null = true;
+		} else if (c->contype == CONSTR_NOTNULL) {
+			col->not_null = true;
+		} else if (c->contype == CONSTR_NULL) {
+			col->explicit_null = true;
+		} else if (c->contype == CONSTR_DEFAULT) {
+			col->default_expr = expr_of(nc, c->raw_expr);
+		} else if (c->contype == CONSTR_IDENTITY) {
+			col->identity = identity_of(c);
+		} else if (c->contype == CONSTR_GENERATED) {
+			col->generated = expr_of(nc, c->raw_expr);
+		} else {
+			constraint_attr(c->contype, last);
+		}
+	}
+	return n;
+}
+
+/* ---- CREATE TABLE ------------------------------------------------------ */
+
+static void table_elts(struct nctx *nc, const List *elts, struct create_table *ct)
+{
+	struct pctx *ctx = nc->p;
+	int nc_ = 0, nk = 0, nl = 0;
+	ListCell *lc;
+
+	foreach(lc, elts) {
+		const Node *n = lfirst(lc);
+
+		if (IsA(n, ColumnDef)) {
+			nc_++;
+			nk += count_hoisted((const ColumnDef *)n);
+		} else if (IsA(n, Constraint)) {
+			nk++;
+		} else if (IsA(n, TableLikeClause)) {
+			nl++;
+		}
+	}
+	ct->columns = nc_ ? arena_alloc(ctx->arena, nc_ * sizeof(*ct->columns)) : NULL;
+	ct->constraints = nk ? arena_alloc(ctx->arena, nk * sizeof(*ct->constraints)) : NULL;
+	ct->like = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like)) : NULL;
+	ct->like_options = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_options)) : NULL;
+	ct->like_pos = nl ? arena_alloc(ctx->arena, nl * sizeof(*ct->like_pos)) : NULL;
+	foreach(lc, elts) {
+		const Node *n = lfirst(lc);
+		struct constraint_def *next = ct->constraints ?
+			ct->constraints + ct->nr_constraints : NULL;
+
+		if (IsA(n, ColumnDef)) {
+			ct->nr_constraints += column_of(nc, (const ColumnDef *)n,
+				&ct->columns[ct->nr_columns++], next, true);
+		} else if (IsA(n, Constraint)) {
+			constraint_of(nc, (const Constraint *)n,
+				&ct->constraints[ct->nr_constraints++], NULL, true);
+		} else if (IsA(n, TableLikeClause)) {
+			const TableLikeClause *l = (const TableLikeClause *)n;
+
+			ct->like_options[ct->nr_like] = l->options;
+			ct->like_pos[ct->nr_like] = ct->nr_columns;
+			ct->like[ct->nr_like++] = qname_of_rv(ctx, l->relation);
+		}
+	}
+}
+
+static void create_table(struct nctx *nc, const CreateStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct create_table *ct = &st->u.create_table;
+	char p = n->relation ? n->relation->relpersistence : 0;
+	ListCell *lc;
+	int i = 0;
+
+	st->kind = ST_CREATE_TABLE;
+	ct->name = qname_of_rv(ctx, n->relation);
+	ct->temporary = p == 't';
+	ct->unlogged = p == 'u';
+	ct->if_not_exists = n->if_not_exists;
+	table_elts(nc, n->tableElts, ct);
+	/* PARTITION OF / PARTITION BY: node_handles() sent those to JSON */
+	if (list_length(n->inhRelations)) {
+		ct->inherits = arena_alloc(ctx->arena,
+			(size_t)list_length(n->inhRelations) * sizeof(*ct->inherits));
+		foreach(lc, n->inhRelations)
+			if (IsA(lfirst(lc), RangeVar))
+				ct->inherits[i++] = qname_of_rv(ctx, lfirst(lc));
+		ct->nr_inherits = i;
+	}
+}
+
+/* ---- ALTER TABLE --------------------------------------------------------- */
+
+static enum obj_kind obj_kind_of(ObjectType t)
+{
+	switch (t) {
+	case OBJECT_TABLE:
+		return OBJ_TABLE;
+	case OBJECT_INDEX:
+		return OBJ_INDEX;
+	case OBJECT_VIEW:
+		return OBJ_VIEW;
+	case OBJECT_MATVIEW:
+		return OBJ_MATVIEW;
+	case OBJECT_SEQUENCE:
+		return OBJ_SEQUENCE;
+	case OBJECT_SCHEMA:
+		return OBJ_SCHEMA;
+	case OBJECT_TYPE:
+		return OBJ_TYPE;
+	case OBJECT_DOMAIN:
+		return OBJ_DOMAIN;
+	case OBJECT_EXTENSION:
+		return OBJ_EXTENSION;
+	case OBJECT_FUNCTION:
+	case OBJECT_ROUTINE:
+	case OBJECT_AGGREGATE:
+		return OBJ_FUNCTION;
+	case OBJECT_PROCEDURE:
+		return OBJ_PROCEDURE;
+	case OBJECT_TRIGGER:
+		return OBJ_TRIGGER;
+	case OBJECT_POLICY:
+		return OBJ_POLICY;
+	case OBJECT_COLUMN:
+		return OBJ_COLUMN;
+	case OBJECT_TABCONSTRAINT:
+	case OBJECT_DOMCONSTRAINT:
+		return OBJ_CONSTRAINT;
+	case OBJECT_DATABASE:
+		return OBJ_DATABASE;
+	case OBJECT_FOREIGN_TABLE:
+		return OBJ_FOREIGN_TABLE;
+	default:
+		return OBJ_OTHER;
+	}
+}
+
+static enum alter_kind alter_kind_of(AlterTableType t)
+{
+	switch (t) {
+	case AT_AddColumn:
+	case AT_AddColumnToView:
+		return AT_ADD_COLUMN;
+	case AT_DropColumn:
+		return AT_DROP_COLUMN;
+	case AT_AlterColumnType:
+		return AT_ALTER_TYPE;
+	case AT_ColumnDefault:
+		return AT_SET_DEFAULT;
+	case AT_SetNotNull:
+		return AT_SET_NOT_NULL;
+	case AT_DropNotNull:
+		return AT_DROP_NOT_NULL;
+	case AT_AddConstraint:
+	case AT_AddIndexConstraint:
+		return AT_ADD_CONSTRAINT;
+	case AT_DropConstraint:
+		return AT_DROP_CONSTRAINT;
+	case AT_ValidateConstraint:
+		return AT_VALIDATE_CONSTRAINT;
+	case AT_AddIdentity:
+		return AT_ADD_IDENTITY;
+	case AT_DropIdentity:
+		return AT_DROP_IDENTITY;
+	case AT_SetIdentity:
+		return AT_SET_IDENTITY;
+	case AT_DropExpression:
+		return AT_DROP_EXPRESSION;
+	case AT_AttachPartition:
+		return AT_ATTACH_PARTITION;
+	case AT_DetachPartition:
+		return AT_DETACH_PARTITION;
+	case AT_EnableRowSecurity:
+		return AT_ENABLE_RLS;
+	case AT_DisableRowSecurity:
+		return AT_DISABLE_RLS;
+	case AT_ForceRowSecurity:
+		return AT_FORCE_RLS;
+	case AT_NoForceRowSecurity:
+		return AT_NO_FORCE_RLS;
+	case AT_SetTableSpace:
+		return AT_SET_TABLESPACE;
+	case AT_SetLogged:
+		return AT_SET_LOGGED;
+	case AT_SetUnLogged:
+		return AT_SET_UNLOGGED;
+	case AT_ChangeOwner:
+		return AT_OWNER;
+	case AT_ReplicaIdentity:
+		return AT_REPLICA_IDENTITY;
+	case AT_SetStatistics:
+	case AT_SetStorage:
+	case AT_SetCompression:
+	case AT_SetRelOptions:
+	case AT_ResetRelOptions:
+	case AT_ReplaceRelOptions:
+	case AT_SetOptions:
+	case AT_ResetOptions:
+		return AT_SET_STORAGE;
+	case AT_ClusterOn:
+		return AT_CLUSTER_ON;
+	case AT_EnableTrig:
+	case AT_EnableAlwaysTrig:
+	case AT_EnableReplicaTrig:
+	case AT_EnableTrigAll:
+	case AT_EnableTrigUser:
+		return AT_ENABLE_TRIGGER;
+	case AT_DisableTrig:
+	case AT_DisableTrigAll:
+	case AT_DisableTrigUser:
+		return AT_DISABLE_TRIGGER;
+	case AT_AddInherit:
+		return AT_INHERIT;
+	case AT_DropInherit:
+		return AT_NO_INHERIT;
+	default:
+		return AT_OTHER;
+	}
+}
+
+static const ColumnDef *coldef_of(const Node *def)
+{
+	return def && IsA(def, ColumnDef) ? (const ColumnDef *)def : NULL;
+}
+
+static const Constraint *constraint_node(const Node *def)
+{
+	return def && IsA(def, Constraint) ? (const Constraint *)def : NULL;
+}
+
+static int count_alter_cmds(const List *cmds)
+{
+	ListCell *lc;
+	int n = 0;
+
+	foreach(lc, cmds) {
+		const AlterTableCmd *c = lfirst(lc);
+
+		n++;
+		if (alter_kind_of(c->subtype) == AT_ADD_COLUMN)
+			n += count_hoisted(coldef_of(c->def));
+	}
+	return n;
+}
+
+static const char *replica_identity(struct pctx *ctx, const Node *def)
+{
+	const ReplicaIdentityStmt *ri = def && IsA(def, ReplicaIdentityStmt) ?
+		(const ReplicaIdentityStmt *)def : NULL;
+
+	switch (ri ? ri->identity_type : 0) {
+	case 'f':
+		return "full";
+	case 'n':
+		return "nothing";
+	case 'i':
+		return sdup(ctx, ri->name);
+	default:
+		return "default";
+	}
+}
+
+/* SET GENERATED ALWAYS|BY DEFAULT: 'a' or 'd'; 0 when only RESTART and such */
+static enum identity_kind set_identity_of(const Node *def)
+{
+	ListCell *lc;
+
+	if (!def || !IsA(def, List))
+		return IDENTITY_NONE;
+	foreach(lc, (const List *)def) {
+		const DefElem *d = lfirst(lc);
+
+		if (IsA(d, DefElem) && d->defname && !strcmp(d->defname, "generated"))
+			return d->arg && IsA(d->arg, Integer) ?
+				(enum identity_kind)intVal(d->arg) : IDENTITY_NONE;
+	}
+	return IDENTITY_NONE;
+}
+
+/* ADD COLUMN, then one ADD CONSTRAINT per inline key/check/reference */
+static int alter_add_column(struct nctx *nc, const Node *def, struct alter_cmd *cmd)
+{
+	struct pctx *ctx = nc->p;
+	const ColumnDef *cd = coldef_of(def);
+	struct constraint_def *h;
+	int i, nh = count_hoisted(cd);
+
+	cmd->coldef = arena_alloc(ctx->arena, sizeof(*cmd->coldef));
+	h = nh ? arena_alloc(ctx->arena, nh * sizeof(*h)) : NULL;
+	if (cd)
+		column_of(nc, cd, cmd->coldef, h, false);
+	else
+		cmd->coldef->start = pctx_at(ctx, 0);
+	cmd->column = cmd->coldef->name;
+	cmd->start = cmd->coldef->start;
+	for (i = 0; i < nh; i++) {
+		struct alter_cmd *k = &cmd[i + 1];
+
+		k->kind = AT_ADD_CONSTRAINT;
+		k->column = cmd->column;
+		k->con = &h[i];
+		k->name = h[i].name;
+		k->start = h[i].start;
+	}
+	return 1 + nh;
+}
+
+static void alter_cmd_def(struct nctx *nc, Node *def, struct alter_cmd *cmd)
+{
+	struct pctx *ctx = nc->p;
+	const ColumnDef *cd;
+
+	switch (cmd->kind) {
+	case AT_ALTER_TYPE:
+		cd = coldef_of(def);
+		type_of(ctx, cd ? cd->typeName : NULL, &cmd->type);
+		cmd->using_expr = cd ? expr_of(nc, cd->raw_default) : NULL;
+		break;
+	case AT_SET_DEFAULT:
+		if (!def)
+			cmd->kind = AT_DROP_DEFAULT;
+		cmd->expr = expr_of(nc, def);
+		break;
+	case AT_ADD_CONSTRAINT:
+		cmd->con = arena_alloc(ctx->arena, sizeof(*cmd->con));
+		constraint_of(nc, constraint_node(def), cmd->con, NULL, false);
+		cmd->name = cmd->con->name;
+		cmd->start = cmd->con->start;
+		break;
+	case AT_ADD_IDENTITY:
+		cmd->identity = identity_of(constraint_node(def));
+		break;
+	case AT_SET_IDENTITY:
+		cmd->identity = set_identity_of(def);
+		break;
+	case AT_INHERIT:
+	case AT_NO_INHERIT:
+		cmd->partition = qname_of_rv(ctx, def && IsA(def, RangeVar) ?
+					     (const RangeVar *)def : NULL);
+		cmd->name = cmd->partition.name;
+		break;
+	case AT_REPLICA_IDENTITY:
+		cmd->name = replica_identity(ctx, def);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One AlterTableCmd; returns how many alter_cmds it filled. */
+static int alter_cmd(struct nctx *nc, const AlterTableCmd *c, struct alter_cmd *cmd)
+{
+	struct pctx *ctx = nc->p;
+
+	cmd->kind = alter_kind_of(c->subtype);
+	cmd->start = ctx->stmt_start;
+	cmd->if_exists = c->missing_ok;
+	cmd->cascade = c->behavior == DROP_CASCADE;
+	if (cmd->kind == AT_ADD_COLUMN) {
+		cmd->if_not_exists = cmd->if_exists;
+		cmd->if_exists = false;
+		return alter_add_column(nc, c->def, cmd);
+	}
+	cmd->name = sdup(ctx, c->name);
+	if (c->newowner)
+		cmd->name = sdup(ctx, c->newowner->rolename);
+	if (cmd->kind != AT_DROP_CONSTRAINT && cmd->kind != AT_VALIDATE_CONSTRAINT &&
+	    cmd->kind != AT_SET_TABLESPACE && cmd->kind != AT_CLUSTER_ON &&
+	    cmd->kind != AT_ENABLE_TRIGGER && cmd->kind != AT_DISABLE_TRIGGER &&
+	    cmd->kind != AT_OWNER)
+		cmd->column = cmd->name;
+	alter_cmd_def(nc, c->def, cmd);
+	return 1;
+}
+
+static void alter_table(struct nctx *nc, const AlterTableStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct alter_table *at = &st->u.alter_table;
+	int nr = count_alter_cmds(n->cmds);
+	ListCell *lc;
+
+	at->relkind = obj_kind_of(n->objtype);
+	/* ALTER TYPE t ADD/DROP/ALTER ATTRIBUTE: not a relation */
+	if (at->relkind == OBJ_TYPE) {
+		st->kind = ST_OTHER;
+		return;
+	}
+	st->kind = ST_ALTER_TABLE;
+	at->rel = qname_of_rv(ctx, n->relation);
+	at->if_exists = n->missing_ok;
+	at->only = !(n->relation && n->relation->inh);
+	at->cmds = nr ? arena_alloc(ctx->arena, nr * sizeof(*at->cmds)) : NULL;
+	foreach(lc, n->cmds)
+		at->nr_cmds += alter_cmd(nc, lfirst(lc), &at->cmds[at->nr_cmds]);
+}
+
+/* ---- CREATE INDEX ---------------------------------------------------------- */
+
+static void index_elem(struct nctx *nc, const IndexElem *ie, struct index_elem *el)
+{
+	struct pctx *ctx = nc->p;
+
+	el->column = sdup(ctx, ie->name);
+	el->expr = expr_of(nc, ie->expr);
+	el->opclass = sdup(ctx, last_str(ie->opclass));
+	el->desc = ie->ordering == SORTBY_DESC;
+	if (ie->nulls_ordering == SORTBY_NULLS_FIRST)
+		el->nulls = 1;
+	else if (ie->nulls_ordering == SORTBY_NULLS_LAST)
+		el->nulls = 2;
+}
+
+static const char **include_names(struct pctx *ctx, const List *l, int *nr)
+{
+	const char **v;
+	ListCell *lc;
+
+	*nr = 0;
+	if (!list_length(l))
+		return NULL;
+	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
+	foreach(lc, l) {
+		const IndexElem *ie = lfirst(lc);
+
+		if (IsA(ie, IndexElem) && ie->name)
+			v[(*nr)++] = sdup(ctx, ie->name);
+	}
+	return v;
+}
+
+static void create_index(struct nctx *nc, const IndexStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct index_def *ix = &st->u.index;
+	ListCell *lc;
+
+	st->kind = ST_CREATE_INDEX;
+	ix->name = sdup(ctx, n->idxname);
+	ix->table = qname_of_rv(ctx, n->relation);
+	ix->unique = n->unique;
+	ix->concurrently = n->concurrent;
+	ix->if_not_exists = n->if_not_exists;
+	ix->only = !(n->relation && n->relation->inh);
+	ix->method = n->accessMethod ? sdup_lower(ctx, n->accessMethod) : "btree";
+	ix->nulls_not_distinct = n->nulls_not_distinct;
+	if (list_length(n->indexParams))
+		ix->elems = arena_alloc(ctx->arena,
+			(size_t)list_length(n->indexParams) * sizeof(*ix->elems));
+	foreach(lc, n->indexParams)
+		if (IsA(lfirst(lc), IndexElem))
+			index_elem(nc, lfirst(lc), &ix->elems[ix->nr_elems++]);
+	ix->include = include_names(ctx, n->indexIncludingParams, &ix->nr_include);
+	ix->where = expr_of(nc, n->whereClause);
+}
+
+/* ---- DROP, RENAME, COMMENT ------------------------------------------------ */
+
+static bool names_table_member(enum obj_kind k)
+{
+	return k == OBJ_TRIGGER || k == OBJ_POLICY;
+}
+
+/* Functions' signatures are parse.c's to write: node_handles() sends
+   those statements there. */
+static bool has_signature(enum obj_kind k)
+{
+	return k == OBJ_FUNCTION || k == OBJ_PROCEDURE || k == OBJ_OTHER;
+}
+
+static void drop(struct nctx *nc, const DropStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct drop_stmt *d = &st->u.drop;
+	int nr = list_length(n->objects);
+	ListCell *lc;
+
+	st->kind = ST_DROP;
+	d->kind = obj_kind_of(n->removeType);
+	d->if_exists = n->missing_ok;
+	d->cascade = n->behavior == DROP_CASCADE;
+	d->concurrently = n->concurrent;
+	if (!nr)
+		return;
+	d->objects = arena_alloc(ctx->arena, nr * sizeof(*d->objects));
+	if (names_table_member(d->kind))
+		d->on = arena_alloc(ctx->arena, nr * sizeof(*d->on));
+	foreach(lc, n->objects) {
+		const Node *o = lfirst(lc);
+		int i = d->nr_objects++;
+
+		if (names_table_member(d->kind)) {
+			d->objects[i].name = sdup(ctx, last_str((const List *)o));
+			d->on[i] = qname_of_list(ctx, (const List *)o, 1);
+		} else {
+			d->objects[i] = qname_of_object(ctx, o);
+		}
+	}
+}
+
+static void rename_(struct nctx *nc, const RenameStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct rename_stmt *r = &st->u.rename;
+
+	st->kind = ST_RENAME;
+	r->kind = obj_kind_of(n->renameType);
+	r->relkind = obj_kind_of(n->relationType);
+	/* relationType is only meaningful for columns */
+	if (r->relkind == OBJ_OTHER || r->relkind == OBJ_NONE)
+		r->relkind = r->kind == OBJ_COLUMN || r->kind == OBJ_CONSTRAINT ||
+			     r->kind == OBJ_TRIGGER || r->kind == OBJ_POLICY ?
+			     OBJ_TABLE : r->kind;
+	r->subname = sdup(ctx, n->subname);
+	r->newname = sdup(ctx, n->newname);
+	r->if_exists = n->missing_ok;
+	if (n->relation) {
+		r->rel = qname_of_rv(ctx, n->relation);
+	} else if (n->object) {
+		r->rel = qname_of_object(ctx, n->object);
+	} else {
+		/* ALTER SCHEMA/DATABASE ... RENAME: the name is 'subname' */
+		r->rel.name = r->subname;
+		r->subname = NULL;
+	}
+}
+
+/* column, constraint, trigger, policy, rule: [table..., name] */
+static bool comment_on_member(ObjectType t)
+{
+	return t == OBJECT_COLUMN || t == OBJECT_TRIGGER || t == OBJECT_POLICY ||
+	       t == OBJECT_TABCONSTRAINT || t == OBJECT_RULE;
+}
+
+static void comment(struct nctx *nc, const CommentStmt *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct comment_stmt *c = &st->u.comment;
+
+	st->kind = ST_COMMENT;
+	c->kind = obj_kind_of(n->objtype);
+	c->is_null = !n->comment;
+	if (comment_on_member(n->objtype)) {
+		c->obj = qname_of_list(ctx, (const List *)n->object, 1);
+		c->subname = sdup(ctx, last_str((const List *)n->object));
+	} else {
+		c->obj = qname_of_object(ctx, n->object);
+	}
+}
+
+/* ---- DML and transactions ----------------------------------------------- */
+
+static const char **target_names(struct pctx *ctx, const List *l, int *nr)
+{
+	const char **v;
+	ListCell *lc;
+
+	*nr = 0;
+	if (!list_length(l))
+		return NULL;
+	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
+	foreach(lc, l) {
+		const ResTarget *rt = lfirst(lc);
+
+		if (IsA(rt, ResTarget) && rt->name)
+			v[(*nr)++] = sdup(ctx, rt->name);
+	}
+	return v;
+}
+
+static void dml(struct nctx *nc, const Node *n, struct stmt *st)
+{
+	struct pctx *ctx = nc->p;
+	struct dml_stmt *d = &st->u.dml;
+
+	if (IsA(n, InsertStmt)) {
+		const InsertStmt *i = (const InsertStmt *)n;
+
+		st->kind = ST_INSERT;
+		d->rel = qname_of_rv(ctx, i->relation);
+		d->has_returning = i->returningList != NIL;
+		d->set_columns = target_names(ctx, i->cols, &d->nr_set_columns);
+	} else if (IsA(n, UpdateStmt)) {
+		const UpdateStmt *u = (const UpdateStmt *)n;
+
+		st->kind = ST_UPDATE;
+		d->rel = qname_of_rv(ctx, u->relation);
+		d->has_where = u->whereClause != NULL;
+		d->has_returning = u->returningList != NIL;
+		d->set_columns = target_names(ctx, u->targetList, &d->nr_set_columns);
+	} else {
+		const DeleteStmt *x = (const DeleteStmt *)n;
+
+		st->kind = ST_DELETE;
+		d->rel = qname_of_rv(ctx, x->relation);
+		d->has_where = x->whereClause != NULL;
+		d->has_returning = x->returningList != NIL;
+	}
+}
+
+static void transaction(const TransactionStmt *n, struct stmt *st)
+{
+	st->kind = ST_TRANSACTION;
+	switch (n->kind) {
+	case TRANS_STMT_COMMIT:
+		st->u.txn.kind = TXN_COMMIT;
+		break;
+	case TRANS_STMT_ROLLBACK:
+		st->u.txn.kind = TXN_ROLLBACK;
+		break;
+	case TRANS_STMT_SAVEPOINT:
+		st->u.txn.kind = TXN_SAVEPOINT;
+		break;
+	case TRANS_STMT_RELEASE:
+		st->u.txn.kind = TXN_RELEASE;
+		break;
+	case TRANS_STMT_ROLLBACK_TO:
+		st->u.txn.kind = TXN_ROLLBACK_TO;
+		break;
+	case TRANS_STMT_PREPARE:
+		st->u.txn.kind = TXN_PREPARE;
+		break;
+	case TRANS_STMT_COMMIT_PREPARED:
+		st->u.txn.kind = TXN_COMMIT_PREPARED;
+		break;
+	case TRANS_STMT_ROLLBACK_PREPARED:
+		st->u.txn.kind = TXN_ROLLBACK_PREPARED;
+		break;
+	default:
+		st->u.txn.kind = TXN_BEGIN;
+		break;
+	}
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static bool all_lists(const List *l)
+{
+	ListCell *lc;
+
+	foreach(lc, l)
+		if (!lfirst(lc) || !IsA(lfirst(lc), List))
+			return false;
+	return true;
+}
+
+/* The statements read here and not through JSON. */
+static bool handles_other(const Node *n)
+{
+	switch (nodeTag(n)) {
+	case T_InsertStmt:
+	case T_UpdateStmt:
+	case T_DeleteStmt:
+	case T_TransactionStmt:
+		return true;
+	case T_SelectStmt:   /* SELECT ... INTO creates a table: parse.c's */
+		return !((const SelectStmt *)n)->intoClause;
+	case T_DropStmt: {
+		const DropStmt *d = (const DropStmt *)n;
+		enum obj_kind k = obj_kind_of(d->removeType);
+
+		return !has_signature(k) && (!names_table_member(k) || all_lists(d->objects));
+	}
+	case T_RenameStmt: {
+		const RenameStmt *r = (const RenameStmt *)n;
+
+		return !r->object || !IsA(r->object, ObjectWithArgs);
+	}
+	case T_CommentStmt: {
+		const CommentStmt *c = (const CommentStmt *)n;
+
+		return !comment_on_member(c->objtype) || (c->object && IsA(c->object, List));
+	}
+	default:
+		return false;
+	}
+}
+
+/* Read here, or written out for parse.c: partition bounds and keys are
+   rendered from JSON, as is every statement not named here. */
+static bool node_handles(const Node *n)
+{
+	ListCell *lc;
+
+	if (IsA(n, IndexStmt))
+		return true;
+	if (handles_other(n))
+		return true;
+	if (IsA(n, CreateStmt)) {
+		const CreateStmt *c = (const CreateStmt *)n;
+
+		return !c->partbound && !c->partspec;
+	}
+	if (!IsA(n, AlterTableStmt))
+		return false;
+	foreach(lc, ((const AlterTableStmt *)n)->cmds) {
+		const AlterTableCmd *c = lfirst(lc);
+
+		if (!IsA(c, AlterTableCmd) || c->subtype == AT_AttachPartition ||
+		    c->subtype == AT_DetachPartition)
+			return false;
+	}
+	return true;
+}
+
+/* parse.c's names for them (string literals) */
+static const char *node_name(const Node *n)
+{
+	switch (nodeTag(n)) {
+	case T_CreateStmt:
+		return "CreateStmt";
+	case T_AlterTableStmt:
+		return "AlterTableStmt";
+	case T_IndexStmt:
+		return "IndexStmt";
+	case T_DropStmt:
+		return "DropStmt";
+	case T_RenameStmt:
+		return "RenameStmt";
+	case T_CommentStmt:
+		return "CommentStmt";
+	case T_InsertStmt:
+		return "InsertStmt";
+	case T_UpdateStmt:
+		return "UpdateStmt";
+	case T_DeleteStmt:
+		return "DeleteStmt";
+	case T_TransactionStmt:
+		return "TransactionStmt";
+	case T_SelectStmt:
+		return "SelectStmt";
+	default:
+		return "Unknown";
+	}
+}
+
+/* Translated here: true; false when an expression did not decode
+   (the statement is taken back). */
+static bool translate(struct pctx *ctx, RawStmt *rs)
+{
+	struct nctx nc = { ctx, true };
+	struct stmt *st = pctx_begin_stmt(ctx, rs->stmt_location, rs->stmt_len);
+	const Node *n = rs->stmt;
+
+	st->node = node_name(n);
+	switch (nodeTag(n)) {
+	case T_CreateStmt:
+		create_table(&nc, (const CreateStmt *)n, st);
+		break;
+	case T_AlterTableStmt:
+		alter_table(&nc, (const AlterTableStmt *)n, st);
+		break;
+	case T_IndexStmt:
+		create_index(&nc, (const IndexStmt *)n, st);
+		break;
+	case T_DropStmt:
+		drop(&nc, (const DropStmt *)n, st);
+		break;
+	case T_RenameStmt:
+		rename_(&nc, (const RenameStmt *)n, st);
+		break;
+	case T_CommentStmt:
+		comment(&nc, (const CommentStmt *)n, st);
+		break;
+	case T_TransactionStmt:
+		transaction((const TransactionStmt *)n, st);
+		break;
+	case T_SelectStmt:
+		st->kind = ST_SELECT;
+		break;
+	default:
+		dml(&nc, n, st);
+		break;
+	}
+	if (!nc.ok)
+		ctx->nr_stmts--;
+	return nc.ok;
+}
+
+static bool json_only;
+
+static void read_env(void)
+{
+	const char *v = getenv("MIGSAFE_PARSE_JSON");
+
+	json_only = v && *v && strcmp(v, "0");
+}
+
+/* MIGSAFE_PARSE_JSON=1: every statement through JSON, as before this
+   file (tests/t_parse_paths.py compares the two) */
+static bool node_path(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, read_env);
+	return !json_only;
+}
+
+static int add_stmts(struct pctx *ctx, List *tree, char **node)
+{
+	size_t mark = ctx->nr_stmts;
+	bool native = node_path();
+	ListCell *lc;
+
+	foreach(lc, tree) {
+		RawStmt *rs = lfirst(lc);
+
+		if (native && rs->stmt && node_handles(rs->stmt) && translate(ctx, rs))
+			continue;
+		if (pctx_add_json(ctx, pg_query_nodes_to_json(list_make1(rs)), node) < 0) {
+			ctx->nr_stmts = mark;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int node_parse(struct pctx *ctx, const char *sql, PgQueryError **err, char **node)
+{
+	MemoryContext mctx = pg_query_enter_memory_context();
+	PgQueryInternalParsetreeAndError r = pg_query_raw_parse(sql);
+	int rc = 1;
+
+	*err = r.error;
+	if (!r.error)
+		rc = add_stmts(ctx, r.tree, node);
+	free(r.stderr_buffer);
+	pg_query_exit_memory_context(mctx);
+	return rc;
+}
