@@ -21,8 +21,7 @@ void linkstore_init(struct linkstore *s)
 
 void ls_map_release(struct ls_map *m)
 {
-	free(m->ids);
-	free(m->first);
+	free(m->slots);
 }
 
 void linkstore_release(struct linkstore *s)
@@ -51,7 +50,7 @@ static size_t map_slot(const struct ls_map *m, uint32_t id)
 {
 	size_t i = map_home(m, id);
 
-	while (m->ids[i] && m->ids[i] != id)
+	while (m->slots[i].id && m->slots[i].id != id)
 		i = (i + 1) & (m->alloc - 1);
 	return i;
 }
@@ -61,17 +60,10 @@ static void map_grow(struct ls_map *m)
 	struct ls_map old = *m;
 
 	m->alloc = old.alloc ? 2 * old.alloc : 64;
-	m->ids = xcalloc(m->alloc, sizeof(*m->ids));
-	m->first = xmalloc(m->alloc * sizeof(*m->first));
-	for (size_t i = 0; i < old.alloc; i++) {
-		size_t j;
-
-		if (!old.ids[i])
-			continue;
-		j = map_slot(m, old.ids[i]);
-		m->ids[j] = old.ids[i];
-		m->first[j] = old.first[i];
-	}
+	m->slots = xcalloc(m->alloc, sizeof(*m->slots));
+	for (size_t i = 0; i < old.alloc; i++)
+		if (old.slots[i].id)
+			m->slots[map_slot(m, old.slots[i].id)] = old.slots[i];
 	ls_map_release(&old);
 }
 
@@ -82,7 +74,7 @@ uint32_t ls_map_get(const struct ls_map *m, uint64_t id)
 	if (!m->alloc || !id || id > UINT32_MAX)
 		return 0;
 	i = map_slot(m, (uint32_t)id);
-	return m->ids[i] ? m->first[i] : 0;
+	return m->slots[i].id ? m->slots[i].first : 0;
 }
 
 /* The first row's place for 'id', made if need be (an id stays in the
@@ -94,12 +86,11 @@ uint32_t *ls_map_at(struct ls_map *m, uint32_t id)
 	if (4 * (m->nr + 1) > 3 * m->alloc)      /* at most 3/4 full */
 		map_grow(m);
 	i = map_slot(m, id);
-	if (!m->ids[i]) {
-		m->ids[i] = id;
-		m->first[i] = 0;
+	if (!m->slots[i].id) {
+		m->slots[i] = (struct ls_slot){ id, 0 };
 		m->nr++;
 	}
-	return &m->first[i];
+	return &m->slots[i].first;
 }
 
 /* ---- rows ---- */

@@ -47,9 +47,14 @@ struct link_row {
 					   is the last row (O(1) append) */
 };
 
-/* id -> first row, open addressing (id 0 marks a free slot) */
+/* id -> first row, open addressing (id 0 marks a free slot); an id and
+   its first row side by side, so that a lookup misses the cache once */
+struct ls_slot {
+	uint32_t id, first;
+};
+
 struct ls_map {
-	uint32_t *ids, *first;
+	struct ls_slot *slots;
 	size_t alloc, nr;
 };
 
