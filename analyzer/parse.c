@@ -156,7 +156,7 @@ static void json_init(void)
 
 /* ---- small helpers ---------------------------------------------- */
 
-static void strvec_add(struct strvec *v, const char *s)
+void pctx_strvec_add(struct strvec *v, const char *s)
 {
 	ALLOC_GROW(v->v, v->nr + 1, v->alloc);
 	v->v[v->nr++] = s;
@@ -204,7 +204,7 @@ static void strvec_dedupe(struct strvec *v)
 	free(r);
 }
 
-static const char **strvec_to_arena(struct pctx *ctx, struct strvec *v,
+const char **pctx_strvec_to_arena(struct pctx *ctx, struct strvec *v,
 				    int *nr)
 {
 	const char **a = NULL;
@@ -660,7 +660,7 @@ static bool cast_name_bare(const struct type_ref *t)
 }
 
 /* 'quote': names as an expression's text needs them (a cast) */
-static void type_text(struct strbuf *sb, const struct type_ref *t,
+void pctx_type_text(struct strbuf *sb, const struct type_ref *t,
 		      bool with_mods, bool quote)
 {
 	int i;
@@ -707,7 +707,7 @@ static const char *signature_of(struct pctx *ctx, const cJSON *types)
 		parse_type(ctx, it, &t);
 		if (sb.len > 1)
 			strbuf_addch(&sb, ',');
-		type_text(&sb, &t, false, false);
+		pctx_type_text(&sb, &t, false, false);
 	}
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
@@ -747,7 +747,7 @@ static void render_operand(struct pctx *ctx, const cJSON *w)
 	}
 }
 
-static void render_quoted(struct strbuf *sb, const char *s, char q)
+void pctx_quoted(struct strbuf *sb, const char *s, char q)
 {
 	strbuf_addch(sb, q);
 	for (; *s; s++) {
@@ -766,7 +766,7 @@ static void r_const(struct pctx *ctx, const cJSON *n)
 	if (jbool(n, "isnull")) {
 		strbuf_addstr(sb, "null");
 	} else if ((v = jget(n, "sval"))) {
-		render_quoted(sb, jstr(v, "sval") ? jstr(v, "sval") : "", '\'');
+		pctx_quoted(sb, jstr(v, "sval") ? jstr(v, "sval") : "", '\'');
 	} else if ((v = jget(n, "fval"))) {
 		strbuf_addstr(sb, jstr(v, "fval") ? jstr(v, "fval") : "0");
 	} else if ((v = jget(n, "boolval"))) {
@@ -776,7 +776,7 @@ static void r_const(struct pctx *ctx, const cJSON *n)
 
 		if (bs && *bs) {
 			strbuf_addch(sb, *bs);
-			render_quoted(sb, bs + 1, '\'');
+			pctx_quoted(sb, bs + 1, '\'');
 		}
 	} else {
 		strbuf_addf(sb, "%ld", const_ival(ctx, n));
@@ -800,7 +800,7 @@ static void r_columnref(struct pctx *ctx, const cJSON *n)
 		last = s;
 	}
 	if (last)
-		strvec_add(&ctx->cols, sdup(ctx, last));
+		pctx_strvec_add(&ctx->cols, sdup(ctx, last));
 }
 
 static void r_funccall(struct pctx *ctx, const cJSON *n)
@@ -820,7 +820,7 @@ static void r_funccall(struct pctx *ctx, const cJSON *n)
 		first = false;
 	}
 	if (last_sval(name))
-		strvec_add(&ctx->funcs, sdup_lower(ctx, last_sval(name)));
+		pctx_strvec_add(&ctx->funcs, sdup_lower(ctx, last_sval(name)));
 	strbuf_addch(sb, '(');
 	if (jbool(n, "agg_distinct"))
 		strbuf_addstr(sb, "distinct ");
@@ -849,7 +849,7 @@ static void r_typecast(struct pctx *ctx, const cJSON *n)
 	}
 	strbuf_addstr(&ctx->sb, "::");
 	parse_type(ctx, jget(n, "typeName"), &t);
-	type_text(&ctx->sb, &t, true, true);
+	pctx_type_text(&ctx->sb, &t, true, true);
 }
 
 /* IN, LIKE, BETWEEN ...: the operator name says which way round */
@@ -1002,7 +1002,7 @@ static void r_sqlvalue(struct pctx *ctx, const cJSON *n)
 		strbuf_addstr(&ctx->sb, fns[i].name);
 		if (str_ends_with(op, "_N"))
 			strbuf_addf(&ctx->sb, "(%d)", jint(n, "typmod"));
-		strvec_add(&ctx->funcs, fns[i].name);
+		pctx_strvec_add(&ctx->funcs, fns[i].name);
 		return;
 	}
 	strbuf_addstr(&ctx->sb, "<SQLValueFunction>");
@@ -1098,7 +1098,7 @@ static void r_collate(struct pctx *ctx, const cJSON *n)
 	for_each_child(it, names) {
 		if (it != names->child)
 			strbuf_addch(&ctx->sb, '.');
-		render_quoted(&ctx->sb, sval(it) ? sval(it) : "", '"');
+		pctx_quoted(&ctx->sb, sval(it) ? sval(it) : "", '"');
 	}
 }
 
@@ -1262,8 +1262,8 @@ static struct expr *make_expr(struct pctx *ctx, const cJSON *w)
 	ctx->has_subquery = false;
 	render(ctx, w);
 	e->text = arena_strndup(ctx->arena, ctx->sb.buf, ctx->sb.len);
-	e->funcs = strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
-	e->columns = strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
+	e->funcs = pctx_strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
+	e->columns = pctx_strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
 	e->has_subquery = ctx->has_subquery;
 	e->not_null_column = sdup(ctx, not_null_column(w));
 	c = const_of(w, &e->nr_casts, &cast);
@@ -2068,7 +2068,7 @@ static void walk_query(struct pctx *ctx, const cJSON *j)
 			const char *col = last_sval(jget(c, "fields"));
 
 			if (col)
-				strvec_add(&ctx->relcols, sdup(ctx, col));
+				pctx_strvec_add(&ctx->relcols, sdup(ctx, col));
 			continue;
 		}
 		if (k && k[0] == 'u' && !strcmp(k, "usingClause")) {
@@ -2076,11 +2076,11 @@ static void walk_query(struct pctx *ctx, const cJSON *j)
 
 			for_each_child(it, c)
 				if (sval(it))
-					strvec_add(&ctx->relcols, sdup(ctx, sval(it)));
+					pctx_strvec_add(&ctx->relcols, sdup(ctx, sval(it)));
 			continue;
 		}
 		if (k && k[0] == 'c' && !strcmp(k, "ctename") && c->valuestring)
-			strvec_add(&ctx->ctes, sdup(ctx, c->valuestring));
+			pctx_strvec_add(&ctx->ctes, sdup(ctx, c->valuestring));
 		if (c->child)
 			walk_query(ctx, c);
 	}
@@ -2109,7 +2109,7 @@ static void view_reads(struct pctx *ctx, const cJSON *query,
 	for (i = 0; i < ctx->rels.nr; i++)
 		if (!is_cte(ctx, &ctx->rels.v[i]))
 			v->rels[v->nr_rels++] = ctx->rels.v[i];
-	v->rel_columns = strvec_to_arena(ctx, &ctx->relcols, &v->nr_rel_columns);
+	v->rel_columns = pctx_strvec_to_arena(ctx, &ctx->relcols, &v->nr_rel_columns);
 }
 
 /* The word ending at *end (after skipping spaces back); moves *end before it. */
@@ -2542,7 +2542,7 @@ static const char *function_signature(struct pctx *ctx, const cJSON *params)
 		parse_type(ctx, jget(p, "argType"), &t);
 		if (sb.len > 1)
 			strbuf_addch(&sb, ',');
-		type_text(&sb, &t, false, false);
+		pctx_type_text(&sb, &t, false, false);
 	}
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
@@ -2590,7 +2590,7 @@ static const char *aggregate_signature(struct pctx *ctx, const cJSON *n)
 	parse_type(ctx, jget(base, "arg"), &t);
 	strbuf_init(&sb);
 	strbuf_addch(&sb, '(');
-	type_text(&sb, &t, false, false);
+	pctx_type_text(&sb, &t, false, false);
 	strbuf_addch(&sb, ')');
 	sig = sdup(ctx, sb.buf);
 	strbuf_release(&sb);

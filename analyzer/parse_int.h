@@ -86,6 +86,19 @@ size_t pctx_at(struct pctx *ctx, int location);
 /* The canonical name of a built-in type, or NULL; sets *serial. */
 const char *pctx_builtin_type(const char *name, bool *serial);
 
+/* A type as text: with its typmods when 'with_mods'; 'quote': names as
+   an expression's text needs them (a cast) */
+void pctx_type_text(struct strbuf *sb, const struct type_ref *t, bool with_mods, bool quote);
+
+/* s between q's, each q in it doubled ('it''s') */
+void pctx_quoted(struct strbuf *sb, const char *s, char q);
+
+/* The strings of 'v', each once, copied into the arena; empties 'v'. */
+const char **pctx_strvec_to_arena(struct pctx *ctx, struct strvec *v, int *nr);
+
+/* Add to a strvec (its array on the heap). */
+void pctx_strvec_add(struct strvec *v, const char *s);
+
 /*
  * 'json' is libpg_query's JSON of one or more raw statements (a "stmts"
  * array): decode it in place and add its statements. Returns 0, or -1

@@ -50,6 +50,7 @@
 #endif
 
 #include "parse_int.h"
+#include "types.h"
 
 #include "banned.h"
 
@@ -149,19 +150,6 @@ static const char **str_list(struct pctx *ctx, const List *l, int *nr)
 	return v;
 }
 
-/* ---- expressions: through JSON, as parse.c reads them ---------------- */
-
-static struct expr *expr_of(struct nctx *nc, Node *n)
-{
-	RawStmt wrap = { .type = T_RawStmt, .stmt = n };
-	char *json;
-
-	if (!n || !nc->ok)
-		return NULL;
-	json = pg_query_nodes_to_json(list_make1(&wrap));
-	return pctx_expr_json(nc->p, json, &nc->ok);
-}
-
 /* ---- types ----------------------------------------------------------- */
 
 /*
@@ -228,6 +216,377 @@ static void type_of(struct pctx *ctx, const TypeName *tn, struct type_ref *t)
 	t->name = q.name;
 	typmods_of(ctx, tn->typmods, t);
 	t->array_dims = list_length(tn->arrayBounds);
+}
+
+/* ---- expressions ---------------------------------------------------------- */
+
+/*
+ * The expressions most DEFAULTs and CHECKs are made of (constants,
+ * casts, columns, function calls, operators, IS [NOT] NULL, AND/OR/NOT)
+ * are rendered here, as parse.c's render() writes them from JSON; any
+ * other node sends the whole expression to parse.c as JSON.
+ */
+static bool simple_list(const List *l, int depth);
+
+static bool simple(const Node *n, int depth)
+{
+	if (!n || depth > 32)
+		return false;
+	switch (nodeTag(n)) {
+	case T_A_Const:
+	case T_SQLValueFunction:
+		return true;
+	case T_ColumnRef: {
+		ListCell *lc;
+
+		foreach(lc, ((const ColumnRef *)n)->fields)
+			if (!IsA(lfirst(lc), String) && !IsA(lfirst(lc), A_Star))
+				return false;
+		return true;
+	}
+	case T_TypeCast:
+		return simple(((const TypeCast *)n)->arg, depth + 1);
+	case T_FuncCall: {
+		const FuncCall *f = (const FuncCall *)n;
+
+		return !f->agg_order && !f->agg_filter && !f->over && !f->agg_within_group &&
+		       !f->agg_star && !f->agg_distinct && !f->func_variadic &&
+		       simple_list(f->args, depth + 1);
+	}
+	case T_A_Expr: {
+		const A_Expr *a = (const A_Expr *)n;
+
+		return a->kind == AEXPR_OP && a->rexpr &&
+		       (!a->lexpr || simple(a->lexpr, depth + 1)) && simple(a->rexpr, depth + 1);
+	}
+	case T_NullTest:
+		return simple((const Node *)((const NullTest *)n)->arg, depth + 1);
+	case T_BoolExpr:
+		return list_length(((const BoolExpr *)n)->args) &&
+		       simple_list(((const BoolExpr *)n)->args, depth + 1);
+	default:
+		return false;
+	}
+}
+
+static bool simple_list(const List *l, int depth)
+{
+	ListCell *lc;
+
+	foreach(lc, l)
+		if (!simple(lfirst(lc), depth))
+			return false;
+	return true;
+}
+
+static void rn(struct pctx *ctx, const Node *n);
+
+/* nested operators get parentheses so the text is unambiguous */
+static void rn_operand(struct pctx *ctx, const Node *n)
+{
+	if (IsA(n, A_Expr) || IsA(n, BoolExpr) || IsA(n, NullTest)) {
+		strbuf_addch(&ctx->sb, '(');
+		rn(ctx, n);
+		strbuf_addch(&ctx->sb, ')');
+	} else {
+		rn(ctx, n);
+	}
+}
+
+static void rn_const(struct pctx *ctx, const A_Const *c)
+{
+	struct strbuf *sb = &ctx->sb;
+
+	if (c->isnull) {
+		strbuf_addstr(sb, "null");
+	} else if (IsA(&c->val, String)) {
+		pctx_quoted(sb, c->val.sval.sval ? c->val.sval.sval : "", '\'');
+	} else if (IsA(&c->val, Float)) {
+		strbuf_addstr(sb, c->val.fval.fval ? c->val.fval.fval : "0");
+	} else if (IsA(&c->val, Boolean)) {
+		strbuf_addstr(sb, c->val.boolval.boolval ? "true" : "false");
+	} else if (IsA(&c->val, BitString)) {
+		const char *bs = c->val.bsval.bsval;
+
+		if (bs && *bs) {
+			strbuf_addch(sb, *bs);
+			pctx_quoted(sb, bs + 1, '\'');
+		}
+	} else {
+		strbuf_addf(sb, "%ld", const_ival(ctx, c));
+	}
+}
+
+static void rn_columnref(struct pctx *ctx, const ColumnRef *c)
+{
+	const char *last = NULL;
+	ListCell *lc;
+
+	foreach(lc, c->fields) {
+		const char *s = str_of(lfirst(lc));
+
+		if (lc != list_head(c->fields))
+			strbuf_addch(&ctx->sb, '.');
+		if (s)
+			add_ident(&ctx->sb, s);
+		else
+			strbuf_addch(&ctx->sb, '*');
+		last = s;
+	}
+	if (last)
+		pctx_strvec_add(&ctx->cols, sdup(ctx, last));
+}
+
+static void rn_funccall(struct pctx *ctx, const FuncCall *f)
+{
+	struct strbuf *sb = &ctx->sb;
+	const char *last = last_str(f->funcname);
+	bool first = true;
+	ListCell *lc;
+
+	foreach(lc, f->funcname) {
+		const char *s = str_of(lfirst(lc));
+
+		if (first && lnext(f->funcname, lc) && s && !strcmp(s, "pg_catalog"))
+			continue;
+		if (!first)
+			strbuf_addch(sb, '.');
+		strbuf_addstr(sb, s ? s : "?");
+		first = false;
+	}
+	if (last)
+		pctx_strvec_add(&ctx->funcs, sdup_lower(ctx, last));
+	strbuf_addch(sb, '(');
+	foreach(lc, f->args) {
+		if (lc != list_head(f->args))
+			strbuf_addstr(sb, ", ");
+		rn(ctx, lfirst(lc));
+	}
+	strbuf_addch(sb, ')');
+}
+
+static void rn_typecast(struct pctx *ctx, const TypeCast *c)
+{
+	struct type_ref t;
+	const Node *arg = c->arg;
+
+	if (IsA(arg, A_Const) || IsA(arg, ColumnRef) || IsA(arg, FuncCall) ||
+	    IsA(arg, TypeCast) || IsA(arg, ParamRef)) {
+		rn(ctx, arg);
+	} else {
+		strbuf_addch(&ctx->sb, '(');
+		rn(ctx, arg);
+		strbuf_addch(&ctx->sb, ')');
+	}
+	strbuf_addstr(&ctx->sb, "::");
+	type_of(ctx, c->typeName, &t);
+	pctx_type_text(&ctx->sb, &t, true, true);
+}
+
+static void rn_sqlvalue(struct pctx *ctx, const SQLValueFunction *v)
+{
+	static const char *const names[] = {
+		[SVFOP_CURRENT_DATE] = "current_date",
+		[SVFOP_CURRENT_TIME] = "current_time",
+		[SVFOP_CURRENT_TIME_N] = "current_time",
+		[SVFOP_CURRENT_TIMESTAMP] = "current_timestamp",
+		[SVFOP_CURRENT_TIMESTAMP_N] = "current_timestamp",
+		[SVFOP_LOCALTIME] = "localtime",
+		[SVFOP_LOCALTIME_N] = "localtime",
+		[SVFOP_LOCALTIMESTAMP] = "localtimestamp",
+		[SVFOP_LOCALTIMESTAMP_N] = "localtimestamp",
+		[SVFOP_CURRENT_ROLE] = "current_role",
+		[SVFOP_CURRENT_USER] = "current_user",
+		[SVFOP_USER] = "user",
+		[SVFOP_SESSION_USER] = "session_user",
+		[SVFOP_CURRENT_CATALOG] = "current_catalog",
+		[SVFOP_CURRENT_SCHEMA] = "current_schema",
+	};
+	const char *name = (unsigned)v->op < ARRAY_SIZE(names) ? names[v->op] : NULL;
+
+	if (!name) {
+		strbuf_addstr(&ctx->sb, "<SQLValueFunction>");
+		return;
+	}
+	strbuf_addstr(&ctx->sb, name);
+	if (v->op == SVFOP_CURRENT_TIME_N || v->op == SVFOP_CURRENT_TIMESTAMP_N ||
+	    v->op == SVFOP_LOCALTIME_N || v->op == SVFOP_LOCALTIMESTAMP_N)
+		strbuf_addf(&ctx->sb, "(%d)", v->typmod);
+	pctx_strvec_add(&ctx->funcs, name);
+}
+
+static void rn_aexpr(struct pctx *ctx, const A_Expr *a)
+{
+	const char *op = last_str(a->name);
+
+	if (!op)
+		op = "?";
+	if (a->lexpr) {
+		rn_operand(ctx, a->lexpr);
+		strbuf_addf(&ctx->sb, " %s ", op);
+	} else {
+		strbuf_addstr(&ctx->sb, op);
+	}
+	rn_operand(ctx, a->rexpr);
+}
+
+static void rn_boolexpr(struct pctx *ctx, const BoolExpr *b)
+{
+	ListCell *lc;
+
+	if (b->boolop == NOT_EXPR) {
+		strbuf_addstr(&ctx->sb, "not ");
+		rn_operand(ctx, linitial(b->args));
+		return;
+	}
+	foreach(lc, b->args) {
+		if (lc != list_head(b->args))
+			strbuf_addstr(&ctx->sb, b->boolop == OR_EXPR ? " or " : " and ");
+		rn_operand(ctx, lfirst(lc));
+	}
+}
+
+/* only what simple() lets through */
+static void rn(struct pctx *ctx, const Node *n)
+{
+	switch (nodeTag(n)) {
+	case T_A_Const:
+		rn_const(ctx, (const A_Const *)n);
+		break;
+	case T_ColumnRef:
+		rn_columnref(ctx, (const ColumnRef *)n);
+		break;
+	case T_FuncCall:
+		rn_funccall(ctx, (const FuncCall *)n);
+		break;
+	case T_TypeCast:
+		rn_typecast(ctx, (const TypeCast *)n);
+		break;
+	case T_SQLValueFunction:
+		rn_sqlvalue(ctx, (const SQLValueFunction *)n);
+		break;
+	case T_A_Expr:
+		rn_aexpr(ctx, (const A_Expr *)n);
+		break;
+	case T_NullTest:
+		rn_operand(ctx, (const Node *)((const NullTest *)n)->arg);
+		strbuf_addstr(&ctx->sb, ((const NullTest *)n)->nulltesttype == IS_NOT_NULL ?
+			      " is not null" : " is null");
+		break;
+	case T_BoolExpr:
+		rn_boolexpr(ctx, (const BoolExpr *)n);
+		break;
+	default:
+		BUG("rn(): node %d is not simple()", (int)nodeTag(n));
+	}
+}
+
+static int location_of(const Node *n)
+{
+	switch (nodeTag(n)) {
+	case T_A_Const:
+		return ((const A_Const *)n)->location;
+	case T_ColumnRef:
+		return ((const ColumnRef *)n)->location;
+	case T_FuncCall:
+		return ((const FuncCall *)n)->location;
+	case T_TypeCast:
+		return ((const TypeCast *)n)->location;
+	case T_SQLValueFunction:
+		return ((const SQLValueFunction *)n)->location;
+	case T_A_Expr:
+		return ((const A_Expr *)n)->location;
+	case T_NullTest:
+		return ((const NullTest *)n)->location;
+	case T_BoolExpr:
+		return ((const BoolExpr *)n)->location;
+	default:
+		return 0;
+	}
+}
+
+/* The operand written first, for nodes whose location is their operator. */
+static const Node *first_operand(const Node *n)
+{
+	switch (nodeTag(n)) {
+	case T_A_Expr:
+		return ((const A_Expr *)n)->lexpr;
+	case T_BoolExpr:
+		return ((const BoolExpr *)n)->boolop == NOT_EXPR ? NULL :
+		       linitial(((const BoolExpr *)n)->args);
+	case T_NullTest:
+		return (const Node *)((const NullTest *)n)->arg;
+	case T_TypeCast:
+		return ((const TypeCast *)n)->arg;
+	default:
+		return NULL;
+	}
+}
+
+/* Where the expression starts: the leftmost location down the first
+   operands (a location of 0 is one libpg_query's JSON leaves out, and
+   parse.c with it) */
+static size_t expr_start(struct pctx *ctx, const Node *n)
+{
+	size_t best = SIZE_MAX;
+
+	for (; n; n = first_operand(n)) {
+		int loc = location_of(n);
+
+		if (loc > 0 && pctx_at(ctx, loc) < best)
+			best = pctx_at(ctx, loc);
+	}
+	return best == SIZE_MAX ? ctx->stmt_start : best;
+}
+
+static const char *not_null_column(const Node *n)
+{
+	const NullTest *t = (const NullTest *)n;
+
+	if (!IsA(n, NullTest) || t->nulltesttype != IS_NOT_NULL || !t->arg ||
+	    !IsA(t->arg, ColumnRef))
+		return NULL;
+	return last_str(((const ColumnRef *)t->arg)->fields);
+}
+
+/* parse.c's make_expr(), for a simple() expression */
+static struct expr *expr_native(struct pctx *ctx, const Node *n)
+{
+	struct expr *e = arena_alloc(ctx->arena, sizeof(*e));
+	const TypeCast *cast = NULL;
+	const Node *c = n;
+
+	strbuf_reset(&ctx->sb);
+	ctx->funcs.nr = ctx->cols.nr = 0;
+	ctx->has_subquery = false;
+	rn(ctx, n);
+	e->text = arena_strndup(ctx->arena, ctx->sb.buf, ctx->sb.len);
+	e->funcs = pctx_strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
+	e->columns = pctx_strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
+	e->not_null_column = sdup(ctx, not_null_column(n));
+	for (; IsA(c, TypeCast); c = ((const TypeCast *)c)->arg)
+		if (!e->nr_casts++)
+			cast = (const TypeCast *)c;
+	e->is_const = IsA(c, A_Const);
+	e->is_null = e->is_const && ((const A_Const *)c)->isnull;
+	if (e->is_const && e->nr_casts == 1)
+		type_of(ctx, cast->typeName, &e->cast);
+	e->start = expr_start(ctx, n);
+	return e;
+}
+
+/* An expression, read here when simple(), else through JSON. */
+static struct expr *expr_of(struct nctx *nc, Node *n)
+{
+	RawStmt wrap = { .type = T_RawStmt, .stmt = n };
+	char *json;
+
+	if (!n || !nc->ok)
+		return NULL;
+	if (simple(n, 0))
+		return expr_native(nc->p, n);
+	json = pg_query_nodes_to_json(list_make1(&wrap));
+	return pctx_expr_json(nc->p, json, &nc->ok);
 }
 
 /* ---- constraints and columns ------------------------------------------- */
