@@ -4399,10 +4399,31 @@ static bool pair_ok(struct catalog *c, const struct link_row *a, const struct li
 	       a->pos <= b->pos && index_leads(ic, a->key[0], b->key[0], a->pos);
 }
 
+/*
+ * The tables with an index made in the lint range, as a bitmap by
+ * relation id (malloc'ed): a pair needs one such index, and a pre-commit
+ * run's range holds a few of a history's thousands.
+ */
+static unsigned char *tables_in_range(struct catalog *c)
+{
+	const struct linkstore *ix = &c->indexes;
+	unsigned char *hot = xcalloc((size_t)c->rels.max_id / 8 + 1, 1);
+
+	for (uint32_t a = 1; a < ix->nr_rows; a++) {
+		const struct link_row *r = &ix->rows[a];
+		const struct rel_row *rel = r->parent ? relstore_get(&c->rels, r->key[0]) : NULL;
+
+		if (rel && (rel->flags & RF_IN_RANGE) && r->parent <= (uint64_t)c->rels.max_id)
+			hot[r->parent / 8] |= (unsigned char)(1u << (r->parent % 8));
+	}
+	return hot;
+}
+
 /* The pairs, found first (the callback may ask the catalog more). */
 static size_t index_pairs(struct catalog *c, struct placed_key **out)
 {
 	const struct linkstore *ix = &c->indexes;
+	unsigned char *hot = tables_in_range(c);
 	struct placed_key *keys = NULL;
 	size_t n = 0, alloc = 0;
 
@@ -4411,7 +4432,9 @@ static size_t index_pairs(struct catalog *c, struct placed_key **out)
 		const struct rel_row *rel;
 		uint32_t first_a;
 
-		if (!may_be_redundant(c, ra) ||
+		if (!ra->parent || ra->parent > (uint64_t)c->rels.max_id ||
+		    !(hot[ra->parent / 8] & (1u << (ra->parent % 8))) ||
+		    !may_be_redundant(c, ra) ||
 		    !(first_a = index_col_at(&c->index_cols, ra->key[0], 1)))
 			continue;
 		rel = relstore_get(&c->rels, ra->key[0]);
@@ -4425,6 +4448,7 @@ static size_t index_pairs(struct catalog *c, struct placed_key **out)
 			keys[n++].b = ix->rows[b].key[0];
 		}
 	}
+	free(hot);
 	if (n)
 		qsort(keys, n, sizeof(*keys), placed_cmp);
 	*out = keys;
