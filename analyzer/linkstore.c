@@ -55,16 +55,32 @@ static size_t map_slot(const struct ls_map *m, uint32_t id)
 	return i;
 }
 
-static void map_grow(struct ls_map *m)
+/* Rehash into 'alloc' slots, a power of two. */
+static void map_resize(struct ls_map *m, size_t alloc)
 {
 	struct ls_map old = *m;
 
-	m->alloc = old.alloc ? 2 * old.alloc : 64;
+	m->alloc = alloc;
 	m->slots = xcalloc(m->alloc, sizeof(*m->slots));
 	for (size_t i = 0; i < old.alloc; i++)
 		if (old.slots[i].id)
 			m->slots[map_slot(m, old.slots[i].id)] = old.slots[i];
 	ls_map_release(&old);
+}
+
+static void map_grow(struct ls_map *m)
+{
+	map_resize(m, m->alloc ? 2 * m->alloc : 64);
+}
+
+void ls_map_reserve(struct ls_map *m, size_t n)
+{
+	size_t alloc = m->alloc ? m->alloc : 64;
+
+	while (4 * (n + 1) > 3 * alloc)
+		alloc *= 2;
+	if (alloc > m->alloc)
+		map_resize(m, alloc);
 }
 
 uint32_t ls_map_get(const struct ls_map *m, uint64_t id)
@@ -348,53 +364,69 @@ void linkstore_save(const struct linkstore *s, struct strbuf *out)
 /* parent, pos, keys, flags, string lengths */
 #define ROW_WORDS (3 + LS_KEYS + LS_STRS)
 
-/* A saved string: NULL for length 0, *bad for one that is not there. */
-static char *load_str(struct reader *b, bool *bad)
+/*
+ * A saved string, copied NUL-terminated into 'buf' at its end: its
+ * offset there, -1 for NULL (length 0); *bad for one that is not there.
+ */
+static long load_str(struct reader *b, struct strbuf *buf, bool *bad)
 {
 	uint32_t len = rd_u32(b);
 	const unsigned char *text;
+	size_t at = buf->len;
 
 	if (b->bad || !len)
-		return NULL;
+		return -1;
 	if (!(text = rd_bytes(b, len - 1)) || memchr(text, '\0', len - 1)) {
 		*bad = true;
-		return NULL;
+		return -1;
 	}
-	return xstrndup((const char *)text, len - 1);
+	strbuf_add(buf, text, len - 1);
+	strbuf_addch(buf, '\0');
+	return (long)at;
 }
 
-static int load_row(struct linkstore *s, struct reader *b)
+/* 'buf': scratch space for the row's strings (no allocation per row) */
+static int load_row(struct linkstore *s, struct reader *b, struct strbuf *buf)
 {
 	uint32_t parent = rd_u32(b), key[LS_KEYS], flags;
 	int32_t pos = (int32_t)rd_u32(b);
-	char *str[LS_STRS] = { NULL };
+	const char *str[LS_STRS];
+	long at[LS_STRS];
 	bool bad = false;
-	int ret = -1;
 
 	for (int k = 0; k < LS_KEYS; k++)
 		key[k] = rd_u32(b);
 	flags = rd_u32(b);
+	strbuf_reset(buf);
 	for (int i = 0; i < LS_STRS; i++)
-		str[i] = load_str(b, &bad);
+		at[i] = load_str(b, buf, &bad);
 	if (b->bad || bad || !parent)
-		goto out;
-	linkstore_add(s, parent, pos, key, (const char *const *)str, flags);
-	ret = 0;
-out:
+		return -1;
 	for (int i = 0; i < LS_STRS; i++)
-		free(str[i]);
-	return ret;
+		str[i] = at[i] < 0 ? NULL : buf->buf + at[i];
+	linkstore_add(s, parent, pos, key, str, flags);
+	return 0;
 }
 
 size_t linkstore_load(struct linkstore *s, const void *data, size_t len)
 {
 	struct reader b = { data, (const unsigned char *)data + len, false };
 	uint32_t nr = rd_u32(&b);
+	struct strbuf buf;
+	size_t ret = 0;
 
 	if (b.bad || nr > (size_t)(b.end - b.p) / (4 * ROW_WORDS))
 		return 0;
+	/* no map grows while the rows come in (at most nr ids each) */
+	ls_map_reserve(&s->parents, nr);
+	for (int k = 0; k < LS_KEYS; k++)
+		ls_map_reserve(&s->keys[k], nr);
+	strbuf_init(&buf);
 	for (uint32_t i = 0; i < nr; i++)
-		if (load_row(s, &b))
-			return 0;
-	return (size_t)(b.p - (const unsigned char *)data);
+		if (load_row(s, &b, &buf))
+			goto out;
+	ret = (size_t)(b.p - (const unsigned char *)data);
+out:
+	strbuf_release(&buf);
+	return ret;
 }

@@ -77,6 +77,9 @@ struct linkstore {
    has: 0), or 0; its place, made if need be (an id stays once there). */
 uint32_t ls_map_get(const struct ls_map *m, uint64_t id);
 uint32_t *ls_map_at(struct ls_map *m, uint32_t id);
+/* Room for 'n' ids in all, so that adding them does not grow the map
+   (a load that knows its count). */
+void ls_map_reserve(struct ls_map *m, size_t n);
 void ls_map_release(struct ls_map *m);
 
 /*
