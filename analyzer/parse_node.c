@@ -130,6 +130,28 @@ static struct qname qname_of_object(struct pctx *ctx, const Node *n)
 	return q;
 }
 
+/* The names of the IndexElem or ResTarget nodes of a list, skipping
+   those without one (parse.c's node_names()). */
+static const char **node_names(struct pctx *ctx, const List *l, NodeTag tag, int *nr)
+{
+	const char **v;
+	ListCell *lc;
+
+	*nr = 0;
+	if (!list_length(l))
+		return NULL;
+	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
+	foreach(lc, l) {
+		const Node *n = lfirst(lc);
+		const char *name = nodeTag(n) != tag ? NULL : IsA(n, IndexElem) ?
+			((const IndexElem *)n)->name : ((const ResTarget *)n)->name;
+
+		if (name)
+			v[(*nr)++] = sdup(ctx, name);
+	}
+	return v;
+}
+
 static const char **str_list(struct pctx *ctx, const List *l, int *nr)
 {
 	const char **v;
@@ -834,132 +856,86 @@ static void create_table(struct nctx *nc, const CreateStmt *n, struct stmt *st)
 
 /* ---- ALTER TABLE --------------------------------------------------------- */
 
+/* unlisted: OBJ_OTHER (no ObjectType is OBJ_NONE) */
 static enum obj_kind obj_kind_of(ObjectType t)
 {
-	switch (t) {
-	case OBJECT_TABLE:
-		return OBJ_TABLE;
-	case OBJECT_INDEX:
-		return OBJ_INDEX;
-	case OBJECT_VIEW:
-		return OBJ_VIEW;
-	case OBJECT_MATVIEW:
-		return OBJ_MATVIEW;
-	case OBJECT_SEQUENCE:
-		return OBJ_SEQUENCE;
-	case OBJECT_SCHEMA:
-		return OBJ_SCHEMA;
-	case OBJECT_TYPE:
-		return OBJ_TYPE;
-	case OBJECT_DOMAIN:
-		return OBJ_DOMAIN;
-	case OBJECT_EXTENSION:
-		return OBJ_EXTENSION;
-	case OBJECT_FUNCTION:
-	case OBJECT_ROUTINE:
-	case OBJECT_AGGREGATE:
-		return OBJ_FUNCTION;
-	case OBJECT_PROCEDURE:
-		return OBJ_PROCEDURE;
-	case OBJECT_TRIGGER:
-		return OBJ_TRIGGER;
-	case OBJECT_POLICY:
-		return OBJ_POLICY;
-	case OBJECT_COLUMN:
-		return OBJ_COLUMN;
-	case OBJECT_TABCONSTRAINT:
-	case OBJECT_DOMCONSTRAINT:
-		return OBJ_CONSTRAINT;
-	case OBJECT_DATABASE:
-		return OBJ_DATABASE;
-	case OBJECT_FOREIGN_TABLE:
-		return OBJ_FOREIGN_TABLE;
-	default:
-		return OBJ_OTHER;
-	}
+	static const enum obj_kind kinds[] = {
+		[OBJECT_TABLE] = OBJ_TABLE,
+		[OBJECT_INDEX] = OBJ_INDEX,
+		[OBJECT_VIEW] = OBJ_VIEW,
+		[OBJECT_MATVIEW] = OBJ_MATVIEW,
+		[OBJECT_SEQUENCE] = OBJ_SEQUENCE,
+		[OBJECT_SCHEMA] = OBJ_SCHEMA,
+		[OBJECT_TYPE] = OBJ_TYPE,
+		[OBJECT_DOMAIN] = OBJ_DOMAIN,
+		[OBJECT_EXTENSION] = OBJ_EXTENSION,
+		[OBJECT_FUNCTION] = OBJ_FUNCTION,
+		[OBJECT_ROUTINE] = OBJ_FUNCTION,
+		[OBJECT_AGGREGATE] = OBJ_FUNCTION,
+		[OBJECT_PROCEDURE] = OBJ_PROCEDURE,
+		[OBJECT_TRIGGER] = OBJ_TRIGGER,
+		[OBJECT_POLICY] = OBJ_POLICY,
+		[OBJECT_COLUMN] = OBJ_COLUMN,
+		[OBJECT_TABCONSTRAINT] = OBJ_CONSTRAINT,
+		[OBJECT_DOMCONSTRAINT] = OBJ_CONSTRAINT,
+		[OBJECT_DATABASE] = OBJ_DATABASE,
+		[OBJECT_FOREIGN_TABLE] = OBJ_FOREIGN_TABLE,
+	};
+
+	return (unsigned)t < ARRAY_SIZE(kinds) && kinds[t] ? kinds[t] : OBJ_OTHER;
 }
 
 static enum alter_kind alter_kind_of(AlterTableType t)
 {
-	switch (t) {
-	case AT_AddColumn:
-	case AT_AddColumnToView:
-		return AT_ADD_COLUMN;
-	case AT_DropColumn:
-		return AT_DROP_COLUMN;
-	case AT_AlterColumnType:
-		return AT_ALTER_TYPE;
-	case AT_ColumnDefault:
-		return AT_SET_DEFAULT;
-	case AT_SetNotNull:
-		return AT_SET_NOT_NULL;
-	case AT_DropNotNull:
-		return AT_DROP_NOT_NULL;
-	case AT_AddConstraint:
-	case AT_AddIndexConstraint:
-		return AT_ADD_CONSTRAINT;
-	case AT_DropConstraint:
-		return AT_DROP_CONSTRAINT;
-	case AT_ValidateConstraint:
-		return AT_VALIDATE_CONSTRAINT;
-	case AT_AddIdentity:
-		return AT_ADD_IDENTITY;
-	case AT_DropIdentity:
-		return AT_DROP_IDENTITY;
-	case AT_SetIdentity:
-		return AT_SET_IDENTITY;
-	case AT_DropExpression:
-		return AT_DROP_EXPRESSION;
-	case AT_AttachPartition:
-		return AT_ATTACH_PARTITION;
-	case AT_DetachPartition:
-		return AT_DETACH_PARTITION;
-	case AT_EnableRowSecurity:
-		return AT_ENABLE_RLS;
-	case AT_DisableRowSecurity:
-		return AT_DISABLE_RLS;
-	case AT_ForceRowSecurity:
-		return AT_FORCE_RLS;
-	case AT_NoForceRowSecurity:
-		return AT_NO_FORCE_RLS;
-	case AT_SetTableSpace:
-		return AT_SET_TABLESPACE;
-	case AT_SetLogged:
-		return AT_SET_LOGGED;
-	case AT_SetUnLogged:
-		return AT_SET_UNLOGGED;
-	case AT_ChangeOwner:
-		return AT_OWNER;
-	case AT_ReplicaIdentity:
-		return AT_REPLICA_IDENTITY;
-	case AT_SetStatistics:
-	case AT_SetStorage:
-	case AT_SetCompression:
-	case AT_SetRelOptions:
-	case AT_ResetRelOptions:
-	case AT_ReplaceRelOptions:
-	case AT_SetOptions:
-	case AT_ResetOptions:
-		return AT_SET_STORAGE;
-	case AT_ClusterOn:
-		return AT_CLUSTER_ON;
-	case AT_EnableTrig:
-	case AT_EnableAlwaysTrig:
-	case AT_EnableReplicaTrig:
-	case AT_EnableTrigAll:
-	case AT_EnableTrigUser:
-		return AT_ENABLE_TRIGGER;
-	case AT_DisableTrig:
-	case AT_DisableTrigAll:
-	case AT_DisableTrigUser:
-		return AT_DISABLE_TRIGGER;
-	case AT_AddInherit:
-		return AT_INHERIT;
-	case AT_DropInherit:
-		return AT_NO_INHERIT;
-	default:
-		return AT_OTHER;
-	}
+	static const enum alter_kind kinds[] = {
+		[AT_AddColumn] = AT_ADD_COLUMN,
+		[AT_AddColumnToView] = AT_ADD_COLUMN,
+		[AT_DropColumn] = AT_DROP_COLUMN,
+		[AT_AlterColumnType] = AT_ALTER_TYPE,
+		[AT_ColumnDefault] = AT_SET_DEFAULT,
+		[AT_SetNotNull] = AT_SET_NOT_NULL,
+		[AT_DropNotNull] = AT_DROP_NOT_NULL,
+		[AT_AddConstraint] = AT_ADD_CONSTRAINT,
+		[AT_AddIndexConstraint] = AT_ADD_CONSTRAINT,
+		[AT_DropConstraint] = AT_DROP_CONSTRAINT,
+		[AT_ValidateConstraint] = AT_VALIDATE_CONSTRAINT,
+		[AT_AddIdentity] = AT_ADD_IDENTITY,
+		[AT_DropIdentity] = AT_DROP_IDENTITY,
+		[AT_SetIdentity] = AT_SET_IDENTITY,
+		[AT_DropExpression] = AT_DROP_EXPRESSION,
+		[AT_AttachPartition] = AT_ATTACH_PARTITION,
+		[AT_DetachPartition] = AT_DETACH_PARTITION,
+		[AT_EnableRowSecurity] = AT_ENABLE_RLS,
+		[AT_DisableRowSecurity] = AT_DISABLE_RLS,
+		[AT_ForceRowSecurity] = AT_FORCE_RLS,
+		[AT_NoForceRowSecurity] = AT_NO_FORCE_RLS,
+		[AT_SetTableSpace] = AT_SET_TABLESPACE,
+		[AT_SetLogged] = AT_SET_LOGGED,
+		[AT_SetUnLogged] = AT_SET_UNLOGGED,
+		[AT_ChangeOwner] = AT_OWNER,
+		[AT_ReplicaIdentity] = AT_REPLICA_IDENTITY,
+		[AT_SetStatistics] = AT_SET_STORAGE,
+		[AT_SetStorage] = AT_SET_STORAGE,
+		[AT_SetCompression] = AT_SET_STORAGE,
+		[AT_SetRelOptions] = AT_SET_STORAGE,
+		[AT_ResetRelOptions] = AT_SET_STORAGE,
+		[AT_ReplaceRelOptions] = AT_SET_STORAGE,
+		[AT_SetOptions] = AT_SET_STORAGE,
+		[AT_ResetOptions] = AT_SET_STORAGE,
+		[AT_ClusterOn] = AT_CLUSTER_ON,
+		[AT_EnableTrig] = AT_ENABLE_TRIGGER,
+		[AT_EnableAlwaysTrig] = AT_ENABLE_TRIGGER,
+		[AT_EnableReplicaTrig] = AT_ENABLE_TRIGGER,
+		[AT_EnableTrigAll] = AT_ENABLE_TRIGGER,
+		[AT_EnableTrigUser] = AT_ENABLE_TRIGGER,
+		[AT_DisableTrig] = AT_DISABLE_TRIGGER,
+		[AT_DisableTrigAll] = AT_DISABLE_TRIGGER,
+		[AT_DisableTrigUser] = AT_DISABLE_TRIGGER,
+		[AT_AddInherit] = AT_INHERIT,
+		[AT_DropInherit] = AT_NO_INHERIT,
+	};
+
+	return (unsigned)t < ARRAY_SIZE(kinds) ? kinds[t] : AT_OTHER;
 }
 
 static const ColumnDef *coldef_of(const Node *def)
@@ -1155,24 +1131,6 @@ static void index_elem(struct nctx *nc, const IndexElem *ie, struct index_elem *
 		el->nulls = 2;
 }
 
-static const char **include_names(struct pctx *ctx, const List *l, int *nr)
-{
-	const char **v;
-	ListCell *lc;
-
-	*nr = 0;
-	if (!list_length(l))
-		return NULL;
-	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
-	foreach(lc, l) {
-		const IndexElem *ie = lfirst(lc);
-
-		if (IsA(ie, IndexElem) && ie->name)
-			v[(*nr)++] = sdup(ctx, ie->name);
-	}
-	return v;
-}
-
 static void create_index(struct nctx *nc, const IndexStmt *n, struct stmt *st)
 {
 	struct pctx *ctx = nc->p;
@@ -1194,7 +1152,7 @@ static void create_index(struct nctx *nc, const IndexStmt *n, struct stmt *st)
 	foreach(lc, n->indexParams)
 		if (IsA(lfirst(lc), IndexElem))
 			index_elem(nc, lfirst(lc), &ix->elems[ix->nr_elems++]);
-	ix->include = include_names(ctx, n->indexIncludingParams, &ix->nr_include);
+	ix->include = node_names(ctx, n->indexIncludingParams, T_IndexElem, &ix->nr_include);
 	ix->where = expr_of(nc, n->whereClause);
 }
 
@@ -1294,24 +1252,6 @@ static void comment(struct nctx *nc, const CommentStmt *n, struct stmt *st)
 
 /* ---- DML and transactions ----------------------------------------------- */
 
-static const char **target_names(struct pctx *ctx, const List *l, int *nr)
-{
-	const char **v;
-	ListCell *lc;
-
-	*nr = 0;
-	if (!list_length(l))
-		return NULL;
-	v = arena_alloc(ctx->arena, (size_t)list_length(l) * sizeof(*v));
-	foreach(lc, l) {
-		const ResTarget *rt = lfirst(lc);
-
-		if (IsA(rt, ResTarget) && rt->name)
-			v[(*nr)++] = sdup(ctx, rt->name);
-	}
-	return v;
-}
-
 static void dml(struct nctx *nc, const Node *n, struct stmt *st)
 {
 	struct pctx *ctx = nc->p;
@@ -1323,7 +1263,7 @@ static void dml(struct nctx *nc, const Node *n, struct stmt *st)
 		st->kind = ST_INSERT;
 		d->rel = qname_of_rv(ctx, i->relation);
 		d->has_returning = i->returningList != NIL;
-		d->set_columns = target_names(ctx, i->cols, &d->nr_set_columns);
+		d->set_columns = node_names(ctx, i->cols, T_ResTarget, &d->nr_set_columns);
 	} else if (IsA(n, UpdateStmt)) {
 		const UpdateStmt *u = (const UpdateStmt *)n;
 
@@ -1331,7 +1271,7 @@ static void dml(struct nctx *nc, const Node *n, struct stmt *st)
 		d->rel = qname_of_rv(ctx, u->relation);
 		d->has_where = u->whereClause != NULL;
 		d->has_returning = u->returningList != NIL;
-		d->set_columns = target_names(ctx, u->targetList, &d->nr_set_columns);
+		d->set_columns = node_names(ctx, u->targetList, T_ResTarget, &d->nr_set_columns);
 	} else {
 		const DeleteStmt *x = (const DeleteStmt *)n;
 
@@ -1344,36 +1284,19 @@ static void dml(struct nctx *nc, const Node *n, struct stmt *st)
 
 static void transaction(const TransactionStmt *n, struct stmt *st)
 {
+	static const enum txn_kind kinds[] = {
+		[TRANS_STMT_COMMIT] = TXN_COMMIT,
+		[TRANS_STMT_ROLLBACK] = TXN_ROLLBACK,
+		[TRANS_STMT_SAVEPOINT] = TXN_SAVEPOINT,
+		[TRANS_STMT_RELEASE] = TXN_RELEASE,
+		[TRANS_STMT_ROLLBACK_TO] = TXN_ROLLBACK_TO,
+		[TRANS_STMT_PREPARE] = TXN_PREPARE,
+		[TRANS_STMT_COMMIT_PREPARED] = TXN_COMMIT_PREPARED,
+		[TRANS_STMT_ROLLBACK_PREPARED] = TXN_ROLLBACK_PREPARED,
+	};
+
 	st->kind = ST_TRANSACTION;
-	switch (n->kind) {
-	case TRANS_STMT_COMMIT:
-		st->u.txn.kind = TXN_COMMIT;
-		break;
-	case TRANS_STMT_ROLLBACK:
-		st->u.txn.kind = TXN_ROLLBACK;
-		break;
-	case TRANS_STMT_SAVEPOINT:
-		st->u.txn.kind = TXN_SAVEPOINT;
-		break;
-	case TRANS_STMT_RELEASE:
-		st->u.txn.kind = TXN_RELEASE;
-		break;
-	case TRANS_STMT_ROLLBACK_TO:
-		st->u.txn.kind = TXN_ROLLBACK_TO;
-		break;
-	case TRANS_STMT_PREPARE:
-		st->u.txn.kind = TXN_PREPARE;
-		break;
-	case TRANS_STMT_COMMIT_PREPARED:
-		st->u.txn.kind = TXN_COMMIT_PREPARED;
-		break;
-	case TRANS_STMT_ROLLBACK_PREPARED:
-		st->u.txn.kind = TXN_ROLLBACK_PREPARED;
-		break;
-	default:
-		st->u.txn.kind = TXN_BEGIN;
-		break;
-	}
+	st->u.txn.kind = (unsigned)n->kind < ARRAY_SIZE(kinds) ? kinds[n->kind] : TXN_BEGIN;
 }
 
 /* ---- statements ------------------------------------------------------------ */
