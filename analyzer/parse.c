@@ -669,6 +669,12 @@ void pctx_type_text(struct strbuf *sb, const struct type_ref *t,
 		strbuf_addstr(sb, "?");
 		return;
 	}
+	/* an interval's modifier is its fields and precision ("interval
+	   hour", "interval second(3)"), as format_type() prints it */
+	if (with_mods && !t->schema && !strcmp(t->name, "interval") && t->nr_mods > 0) {
+		type_format(t, sb);
+		return;
+	}
 	if (!quote) {
 		if (t->schema)
 			strbuf_addf(sb, "%s.", t->schema);

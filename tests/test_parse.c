@@ -545,6 +545,9 @@ static const struct {
 	{ "a::\"MyType\"", "a::\"MyType\"", "", "a", false, false, false },
 	{ "a::\"user\"[]", "a::\"user\"[]", "", "a", false, false, false },
 	{ "a::interval", "a::interval", "", "a", false, false, false },
+	{ "'1 hour'::interval hour", "'1 hour'::interval hour", "", "", true, false, false },
+	{ "interval '1' second(3)", "'1'::interval second(3)", "", "", true, false, false },
+	{ "a::interval day to minute", "a::interval day to minute", "", "a", false, false, false },
 	{ "xmlelement(name foo)", "<XmlExpr>", "", "", false, false, false },
 };
 
