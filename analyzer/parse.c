@@ -572,19 +572,15 @@ const char *pctx_builtin_type(const char *name, bool *serial)
  * constants from its JSON ("ival": {}; fixed upstream in PR #249). A
  * missing value is recovered from the source text at the constant.
  */
-static long const_ival(struct pctx *ctx, const cJSON *aconst)
+long pctx_int_at(struct pctx *ctx, int location)
 {
-	const cJSON *iv = jget(jget(aconst, "ival"), "ival");
-	const cJSON *l = jget(aconst, "location");
 	size_t i;
 	long v = 0;
 	bool neg = false;
 
-	if (cJSON_IsNumber(iv))
-		return iv->valueint;
-	if (l && l->valueint < 0)
+	if (location < 0)
 		return 0;
-	i = at(ctx, aconst);
+	i = pctx_at(ctx, location);
 	if (i < ctx->len && ctx->text[i] == '-') {
 		neg = true;
 		for (i++; i < ctx->len && is_space(ctx->text[i]); i++)
@@ -594,6 +590,13 @@ static long const_ival(struct pctx *ctx, const cJSON *aconst)
 		if (v < 100000000000L)
 			v = v * 10 + (ctx->text[i] - '0');
 	return neg ? -v : v;
+}
+
+static long const_ival(struct pctx *ctx, const cJSON *aconst)
+{
+	const cJSON *iv = jget(jget(aconst, "ival"), "ival");
+
+	return cJSON_IsNumber(iv) ? iv->valueint : pctx_int_at(ctx, jint(aconst, "location"));
 }
 
 static void parse_typmods(struct pctx *ctx, const cJSON *mods,
@@ -1262,15 +1265,9 @@ static struct expr *make_expr(struct pctx *ctx, const cJSON *w)
 
 	if (!w)
 		return NULL;
-	e = arena_alloc(ctx->arena, sizeof(*e));
-	strbuf_reset(&ctx->sb);
-	ctx->funcs.nr = ctx->cols.nr = 0;
-	ctx->has_subquery = false;
+	e = pctx_expr_begin(ctx);
 	render(ctx, w);
-	e->text = arena_strndup(ctx->arena, ctx->sb.buf, ctx->sb.len);
-	e->funcs = pctx_strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
-	e->columns = pctx_strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
-	e->has_subquery = ctx->has_subquery;
+	pctx_expr_text(ctx, e);
 	e->not_null_column = sdup(ctx, not_null_column(w));
 	c = const_of(w, &e->nr_casts, &cast);
 	e->is_const = c != NULL;
@@ -1279,6 +1276,22 @@ static struct expr *make_expr(struct pctx *ctx, const cJSON *w)
 		parse_type(ctx, jget(cast, "typeName"), &e->cast);
 	e->start = expr_at(ctx, w);
 	return e;
+}
+
+struct expr *pctx_expr_begin(struct pctx *ctx)
+{
+	strbuf_reset(&ctx->sb);
+	ctx->funcs.nr = ctx->cols.nr = 0;
+	ctx->has_subquery = false;
+	return arena_alloc(ctx->arena, sizeof(struct expr));
+}
+
+void pctx_expr_text(struct pctx *ctx, struct expr *e)
+{
+	e->text = arena_strndup(ctx->arena, ctx->sb.buf, ctx->sb.len);
+	e->funcs = pctx_strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
+	e->columns = pctx_strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
+	e->has_subquery = ctx->has_subquery;
 }
 
 /* DefElem options: the one named 'name', or NULL */

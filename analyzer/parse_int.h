@@ -83,6 +83,23 @@ struct stmt *pctx_begin_stmt(struct pctx *ctx, int loc, int len);
 /* A file offset for a node's location (-1: the statement's start). */
 size_t pctx_at(struct pctx *ctx, int location);
 
+/*
+ * The integer written at 'location' (-1: none, 0), read from the text:
+ * libpg_query 15-4.0.0's JSON drops the value of a zero or negative
+ * integer constant (fixed upstream in PR #249), and both readers of a
+ * tree must agree on what they give for one.
+ */
+long pctx_int_at(struct pctx *ctx, int location);
+
+/*
+ * An expression's making: pctx_expr_begin() empties the scratch space
+ * and gives a zeroed expression (in the arena); the caller renders the
+ * text into ctx->sb (and the functions and columns it names into
+ * ctx->funcs and ctx->cols); pctx_expr_text() copies them into it.
+ */
+struct expr *pctx_expr_begin(struct pctx *ctx);
+void pctx_expr_text(struct pctx *ctx, struct expr *e);
+
 /* The canonical name of a built-in type, or NULL; sets *serial. */
 const char *pctx_builtin_type(const char *name, bool *serial);
 

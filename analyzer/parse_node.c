@@ -10,14 +10,16 @@
  * of the major version libpg_query was cut from: PostgreSQL keeps node
  * layouts unchanged within a major version).
  *
- * CREATE TABLE, ALTER TABLE and CREATE INDEX, which are most of any
- * migration history, are translated here. Every other statement, and
- * every expression inside these (a DEFAULT, a CHECK, an index
- * expression), is written to JSON by libpg_query, for that statement or
- * that expression alone, and translated by parse.c as before: the
- * result is the same 'struct stmt' either way (tests/test_parse.c runs
- * on both paths' output, and tests/t_parse_paths.py compares them on
- * every fixture and history).
+ * The statements most of any migration history is made of are
+ * translated here (CREATE TABLE, ALTER TABLE, CREATE INDEX, DROP,
+ * RENAME, COMMENT, INSERT/UPDATE/DELETE, transaction statements, a
+ * plain SELECT: node_handles()), and the common expressions inside them
+ * (simple()). Every other statement and expression is written to JSON by
+ * libpg_query, that statement or that expression alone, and translated
+ * by parse.c as before: the result is the same 'struct stmt' either way
+ * (tests/test_parse.c checks the statements' fields, and
+ * tests/t_parse_paths.py compares both roads' output on every fixture
+ * and history).
  *
  * The translation below mirrors parse.c's reading of the JSON field for
  * field, including what the JSON leaves out: libpg_query omits zeros,
@@ -174,31 +176,11 @@ static const char **str_list(struct pctx *ctx, const List *l, int *nr)
 
 /* ---- types ----------------------------------------------------------- */
 
-/*
- * An integer constant's value. libpg_query 15-4.0.0 writes no value for
- * zero and negative ones, which parse.c then reads from the text; do the
- * same, so that both paths agree.
- */
+/* An integer constant's value, as parse.c reads it from the JSON (which
+   has none for zero and negative ones: pctx_int_at()) */
 static long const_ival(struct pctx *ctx, const A_Const *c)
 {
-	size_t i;
-	long v = 0;
-	bool neg = false;
-
-	if (c->val.ival.ival > 0)
-		return c->val.ival.ival;
-	if (c->location < 0)
-		return 0;
-	i = pctx_at(ctx, c->location);
-	if (i < ctx->len && ctx->text[i] == '-') {
-		neg = true;
-		for (i++; i < ctx->len && strchr(" \t\n\r\f\v", ctx->text[i]) && ctx->text[i]; i++)
-			;
-	}
-	for (; i < ctx->len && ctx->text[i] >= '0' && ctx->text[i] <= '9'; i++)
-		if (v < 100000000000L)
-			v = v * 10 + (ctx->text[i] - '0');
-	return neg ? -v : v;
+	return c->val.ival.ival > 0 ? c->val.ival.ival : pctx_int_at(ctx, c->location);
 }
 
 static void typmods_of(struct pctx *ctx, const List *mods, struct type_ref *t)
@@ -574,17 +556,12 @@ static const char *not_null_column(const Node *n)
 /* parse.c's make_expr(), for a simple() expression */
 static struct expr *expr_native(struct pctx *ctx, const Node *n)
 {
-	struct expr *e = arena_alloc(ctx->arena, sizeof(*e));
+	struct expr *e = pctx_expr_begin(ctx);
 	const TypeCast *cast = NULL;
 	const Node *c = n;
 
-	strbuf_reset(&ctx->sb);
-	ctx->funcs.nr = ctx->cols.nr = 0;
-	ctx->has_subquery = false;
 	rn(ctx, n);
-	e->text = arena_strndup(ctx->arena, ctx->sb.buf, ctx->sb.len);
-	e->funcs = pctx_strvec_to_arena(ctx, &ctx->funcs, &e->nr_funcs);
-	e->columns = pctx_strvec_to_arena(ctx, &ctx->cols, &e->nr_columns);
+	pctx_expr_text(ctx, e);
 	e->not_null_column = sdup(ctx, not_null_column(n));
 	for (; IsA(c, TypeCast); c = ((const TypeCast *)c)->arg)
 		if (!e->nr_casts++)
