@@ -16,6 +16,22 @@ def environ(drop=(), extra=None):
     return env
 
 
+def first_difference(a, b):
+    """Where two runs' (exit status, stdout, stderr) first differ, for a
+    failed check's detail; "" when they do not."""
+    for what, x, y in (("exit", a[0], b[0]), ("stdout", a[1], b[1]), ("stderr", a[2], b[2])):
+        if x == y:
+            continue
+        if what == "exit":
+            return f"exit {x} vs {y}"
+        xl, yl = x.decode(errors="replace").splitlines(), y.decode(errors="replace").splitlines()
+        for i, (p, q) in enumerate(zip(xl, yl)):
+            if p != q:
+                return f"{what} differs at line {i + 1}:\n- {p}\n+ {q}"
+        return f"{what}: {len(xl)} lines vs {len(yl)}"
+    return ""
+
+
 class Harness:
     def __init__(self):
         self.passed = self.failed = 0

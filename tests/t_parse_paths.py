@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import Harness, environ
+from harness import Harness, environ, first_difference
 
 ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
@@ -44,18 +44,6 @@ def run(args, json_only):
     p = subprocess.run([MIGSAFE, *args], cwd=ROOT, capture_output=True, env=env,
                        timeout=300)
     return p.returncode, p.stdout, p.stderr
-
-
-def first_difference(a, b):
-    for what, x, y in (("exit", a[0], b[0]), ("stdout", a[1], b[1]), ("stderr", a[2], b[2])):
-        if x == y:
-            continue
-        if what == "exit":
-            return f"exit {x} vs {y}"
-        i = next((i for i in range(min(len(x), len(y))) if x[i] != y[i]), min(len(x), len(y)))
-        return (f"{what} differs at byte {i}:\n  tree: {x[max(0, i - 80):i + 80]!r}\n"
-                f"  json: {y[max(0, i - 80):i + 80]!r}")
-    return ""
 
 
 def compare(name, path):

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from harness import Harness
+from harness import Harness, first_difference
 
 ROOT = os.environ.get("MIGSAFE_SOURCE_DIR", os.getcwd())
 MIGSAFE = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
@@ -75,22 +75,8 @@ def same_everywhere(name, cwd, args, want_rc=None, want_err=()):
         got = run(cwd, args, threads)
         label = "unset" if threads is None else threads
         T.check(f"{name}: MIGSAFE_THREADS={label} gives the output of MIGSAFE_THREADS=1",
-                got == base, diff(base, got))
+                got == base, first_difference(base, got))
     return base
-
-
-def diff(a, b):
-    for what, x, y in (("exit", a[0], b[0]), ("stdout", a[1], b[1]), ("stderr", a[2], b[2])):
-        if x == y:
-            continue
-        if what == "exit":
-            return f"exit {x} vs {y}"
-        xl, yl = x.decode(errors="replace").splitlines(), y.decode(errors="replace").splitlines()
-        for i, (p, q) in enumerate(zip(xl, yl)):
-            if p != q:
-                return f"{what} differs at line {i + 1}:\n- {p}\n+ {q}"
-        return f"{what}: {len(xl)} lines vs {len(yl)}"
-    return ""
 
 
 # ---- histories ---------------------------------------------------------
@@ -305,7 +291,7 @@ def test_bad_setting():
     T.check("MIGSAFE_THREADS=lots: otherwise the same output",
             rc == base[0] and out == base[1] and
             err.replace(b"migsafe: warning: ignoring MIGSAFE_THREADS='lots': not a positive"
-                        b" number\n", b"") == base[2], diff(base, (rc, out, err)))
+                        b" number\n", b"") == base[2], first_difference(base, (rc, out, err)))
 
 
 def main():
