@@ -386,38 +386,45 @@ static bool root_file_matches(const char *name, enum layout l)
 }
 
 struct dir_entries {
-	char **names;
+	char **names;           /* in 'text' */
 	unsigned char *types;   /* d_type: DT_REG, DT_DIR, DT_UNKNOWN, ... */
 	int nr;
 	size_t alloc, types_alloc;
+	struct arena text;
 };
 
 static void dir_entries_release(struct dir_entries *e)
 {
-	int i;
-
-	for (i = 0; i < e->nr; i++)
-		free(e->names[i]);
 	free(e->names);
 	free(e->types);
+	arena_release(&e->text);
 	e->names = NULL;
 	e->types = NULL;
 	e->nr = 0;
 	e->alloc = 0;
 }
 
-/* The entries of 'd' (opened as 'dir'), which stays open. */
+/* A directory of this many entries or more is a long history; the heap
+   its replay takes is about three bytes for each byte of SQL (engine.c),
+   a few KB for each file */
+#define HUGE_HEAP_ENTRIES 1024
+#define HUGE_HEAP_PER_ENTRY ((size_t)16 << 10)
+
+/* The entries of 'd' (opened as 'dir'), which stays open. Their names
+   share blocks: a history is thousands of files, one malloc each cost
+   more than reading the directory. */
 static void read_entries(DIR *d, struct dir_entries *e)
 {
 	struct dirent *de;
 
+	arena_init(&e->text);
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;  /* ".", ".." and hidden files */
 		ALLOC_GROW(e->names, (size_t)e->nr + 1, e->alloc);
 		ALLOC_GROW(e->types, (size_t)e->nr + 1, e->types_alloc);
 		e->types[e->nr] = de->d_type;
-		e->names[e->nr++] = xstrdup(de->d_name);
+		e->names[e->nr++] = arena_strdup(&e->text, de->d_name);
 	}
 }
 
@@ -546,29 +553,44 @@ out:
 	free(subdisp);
 }
 
-/* An entry 'name' of 'dir' (open as 'dfd': no path walk per entry). */
-static void add_entry(struct scan *s, int dfd, const char *dir, const char *prefix,
-		      const char *name, unsigned char type, enum layout root, int dir_idx)
+/*
+ * May entry 'name' (of type 'type' as the directory lists it) be ours?
+ * Most names say it is not (down migrations), or the type the directory
+ * lists does (a symbolic link still needs stat()).
+ */
+static bool entry_wanted(const char *name, unsigned char type, enum layout root)
 {
 	bool maybe_dir = version_span(name), maybe_file = root_file_matches(name, root);
+
+	return (maybe_dir && type != DT_REG) || (maybe_file && type != DT_DIR);
+}
+
+/* Room for 'n' more migrations, made once: grown one at a time, the
+   items of a long history were copied again and again. */
+static void reserve_items(struct scan *s, int n)
+{
+	ALLOC_GROW(s->h->items, (size_t)s->h->nr + (size_t)n, s->h->alloc);
+	ALLOC_GROW(s->found, (size_t)s->h->nr + (size_t)n, s->found_alloc);
+}
+
+/* An entry 'name' of 'dir' that entry_wanted() (open as 'dfd': no path
+   walk per entry). */
+static void add_entry(struct scan *s, int dfd, const char *dir, const char *prefix,
+		      const char *name, enum layout root, int dir_idx)
+{
 	char *path;
 	struct stat st;
 
-	/* most names say it is not ours (down migrations), or the type the
-	   directory lists does (a symbolic link still needs stat()) */
-	if ((!maybe_dir || type == DT_REG) && (!maybe_file || type == DT_DIR))
-		return;
-	path = join(dir, name);
 	if (fstatat(dfd, name, &st, 0) < 0)
-		goto out;  /* a dangling link or a loop (ELOOP): not ours */
-	if (S_ISDIR(st.st_mode) && maybe_dir) {
+		return;  /* a dangling link or a loop (ELOOP): not ours */
+	if (S_ISDIR(st.st_mode) && version_span(name)) {
 		if (!s->forced || s->force == LAYOUT_DIESEL || s->force == LAYOUT_PRISMA)
 			add_sub_migration(s, dir, prefix, name, dir_idx);
-	} else if (S_ISREG(st.st_mode) && maybe_file) {
+	} else if (S_ISREG(st.st_mode) && root_file_matches(name, root)) {
+		path = join(dir, name);
 		add_root_file(s, path, prefix, name, root, &st, dir_idx);
+		free(path);
 	}
-out:
-	free(path);
 }
 
 /* Index in s->dirs of the directory with this identity, or -1. */
@@ -593,7 +615,7 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	struct stat st;
 	enum layout root;
 	DIR *d;
-	int i;
+	int i, wanted = 0;
 
 	if (stat(dir, &st) < 0)
 		return error("cannot access '%s': %s", dir, strerror(errno));
@@ -605,14 +627,24 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	if (!(d = opendir(dir)))
 		return error("cannot open directory '%s': %s", dir, strerror(errno));
 	read_entries(d, &e);
+	/* a thousand entries are a long history: its heap goes to huge
+	   pages now (util.h), before the scan allocates, not once the
+	   history's size is known */
+	if (e.nr >= HUGE_HEAP_ENTRIES)
+		memory_huge_heap((size_t)e.nr * HUGE_HEAP_PER_ENTRY);
 	ALLOC_GROW(s->dirs, (size_t)s->nr_dirs + 1, s->dirs_alloc);
 	*idx = s->nr_dirs++;
 	s->dirs[*idx].dev = st.st_dev;
 	s->dirs[*idx].ino = st.st_ino;
 	s->dirs[*idx].whole = whole;
 	root = s->forced ? s->force : detect_root_layout(&e);
+	/* the entries that may be ours, in order (the names stay in e.text) */
 	for (i = 0; i < e.nr; i++)
-		add_entry(s, dirfd(d), dir, prefix, e.names[i], e.types[i], root, *idx);
+		if (entry_wanted(e.names[i], e.types[i], root))
+			e.names[wanted++] = e.names[i];
+	reserve_items(s, wanted);
+	for (i = 0; i < wanted; i++)
+		add_entry(s, dirfd(d), dir, prefix, e.names[i], root, *idx);
 	closedir(d);
 	dir_entries_release(&e);
 	return 0;
