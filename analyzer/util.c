@@ -651,6 +651,14 @@ int read_file(const char *path, char **out, size_t *len, size_t max_len)
 	return read_file_stat(path, out, len, max_len, &st);
 }
 
+/* Pieces below the mmap threshold that memory_huge_heap() sets, enough
+   of them to cover 2 MB */
+#define HUGE_HEAP_PAD ((size_t)256 << 10)
+#define HUGE_HEAP_PADS 9
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !UNDER_ASAN
+static void *huge_heap_pads[HUGE_HEAP_PADS];    /* held for the process's life */
+#endif
+
 void memory_huge_heap(size_t bytes)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !UNDER_ASAN
@@ -691,8 +699,22 @@ void memory_huge_heap(size_t bytes)
 	   pages give), and the catalog's hot pages are the ones allocated
 	   first */
 	lo = ((uintptr_t)start + huge - 1) & ~(huge - 1);
-	if (hi > lo)
-		madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	if (hi <= lo)
+		return;
+	madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	/* the heap's free space below the first huge page is in 4 KB pages
+	   (up to 2 MB of them, on a 2,000-file history 190 faults): hold
+	   it, so that the blocks allocated next are in huge pages; only the
+	   held blocks' headers are touched */
+	for (int i = 0; i < HUGE_HEAP_PADS; i++) {
+		void *pad = malloc(HUGE_HEAP_PAD);
+
+		if (!pad || (uintptr_t)pad >= lo) {
+			free(pad);
+			break;
+		}
+		huge_heap_pads[i] = pad;
+	}
 #endif
 }
 
