@@ -404,12 +404,6 @@ static void dir_entries_release(struct dir_entries *e)
 	e->alloc = 0;
 }
 
-/* A directory of this many entries or more is a long history; the heap
-   its replay takes is about three bytes for each byte of SQL (engine.c),
-   a few KB for each file */
-#define HUGE_HEAP_ENTRIES 1024
-#define HUGE_HEAP_PER_ENTRY ((size_t)16 << 10)
-
 /* The entries of 'd' (opened as 'dir'), which stays open. Their names
    share blocks: a history is thousands of files, one malloc each cost
    more than reading the directory. */
@@ -627,11 +621,6 @@ static int scan_dir(struct scan *s, const char *dir, const char *prefix,
 	if (!(d = opendir(dir)))
 		return error("cannot open directory '%s': %s", dir, strerror(errno));
 	read_entries(d, &e);
-	/* a thousand entries are a long history: its heap goes to huge
-	   pages now (util.h), before the scan allocates, not once the
-	   history's size is known */
-	if (e.nr >= HUGE_HEAP_ENTRIES)
-		memory_huge_heap((size_t)e.nr * HUGE_HEAP_PER_ENTRY);
 	ALLOC_GROW(s->dirs, (size_t)s->nr_dirs + 1, s->dirs_alloc);
 	*idx = s->nr_dirs++;
 	s->dirs[*idx].dev = st.st_dev;
