@@ -275,16 +275,19 @@ struct scan {
 	size_t path_item_alloc;
 };
 
-/* "dir" + "name" with exactly one slash between; "" + name is name. */
+/* "dir" + "name" with exactly one slash between; "" + name is name.
+   (By hand: a history joins thousands, and a format cost 700
+   instructions each.) */
 static char *join(const char *dir, const char *name)
 {
-	size_t n = strlen(dir);
+	size_t n = strlen(dir), k = strlen(name);
+	size_t slash = n && dir[n - 1] != '/';
+	char *p = xmalloc(n + slash + k + 1);
 
-	if (!n)
-		return xstrdup(name);
-	if (dir[n - 1] == '/')
-		return xstrfmt("%s%s", dir, name);
-	return xstrfmt("%s/%s", dir, name);
+	memcpy(p, dir, n);
+	p[n] = '/';
+	memcpy(p + n + slash, name, k + 1);
+	return p;
 }
 
 struct candidate {
