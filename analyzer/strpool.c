@@ -189,12 +189,3 @@ out:
 	free(map);
 	return ret;
 }
-
-uint32_t strpool_read_id(struct reader *r, const uint32_t *map, uint32_t nr)
-{
-	uint32_t id = rd_u32(r);
-
-	if (id > nr)
-		r->bad = true;
-	return id && id <= nr ? map[id - 1] : 0;
-}
