@@ -132,8 +132,24 @@ static bool has_digit(const char *s)
 	return false;
 }
 
+/* Length of 's' when it is digits only (most versions), else 0. */
+static size_t all_digits(const char *s)
+{
+	size_t i = 0;
+
+	while (is_digit(s[i]))
+		i++;
+	return s[i] ? 0 : i;
+}
+
 int version_cmp(const char *a, const char *b)
 {
+	size_t da = all_digits(a), db = all_digits(b);
+
+	/* what the loop below gives, without walking each twice (sorting a
+	   2,000-file history compares 17,000 pairs) */
+	if (da && db)
+		return cmp_number(a, da, b, db);
 	if (!has_digit(a) && !has_digit(b)) {
 		int c = strcmp(a, b);
 
