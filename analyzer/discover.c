@@ -301,7 +301,8 @@ static char *join(const char *dir, const char *name)
 	char *p = xmalloc(n + slash + k + 1);
 
 	memcpy(p, dir, n);
-	p[n] = '/';
+	if (slash)
+		p[n] = '/';
 	memcpy(p + n + slash, name, k + 1);
 	return p;
 }

@@ -710,8 +710,10 @@ void memory_huge_heap(size_t bytes)
 	   the advice, took a 4 KB page; the 2 MB around it would stay in
 	   4 KB pages (512 faults) unless collapsed now (Linux 6.1 on; before,
 	   the call fails and nothing changes) */
+#ifdef MADV_COLLAPSE
 	if (top_header >= lo && top_header < hi)
 		madvise((void *)(top_header & ~(huge - 1)), huge, MADV_COLLAPSE);
+#endif
 	/* the heap's free space below the first huge page is in 4 KB pages
 	   (up to 2 MB of them, on a 2,000-file history 190 faults): hold
 	   it, so that the blocks allocated next are in huge pages; only the
