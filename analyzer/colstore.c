@@ -17,7 +17,7 @@ void colstore_init(struct colstore *s)
 
 void colstore_release(struct colstore *s)
 {
-	free(s->rows);
+	rows_free(s->rows);
 	free(s->slots);
 	free(s->rels);
 	strpool_release(&s->strs);
@@ -329,10 +329,10 @@ static void presize(struct colstore *s, uint32_t n, uint32_t last)
 			slot_put(s, (uint32_t)id);
 	}
 	if (last && (size_t)last >= s->rows_alloc) {
-		s->rows = xrealloc(s->rows, ((size_t)last + 1) * sizeof(*s->rows));
-		s->rows_alloc = (size_t)last + 1;
+		s->rows = rows_resize(s->rows, &s->rows_alloc, sizeof(*s->rows), (size_t)last + 1,
+				      s->max_id ? (size_t)s->max_id + 1 : 0);
 		/* every row is written next: one fault per page cost more */
-		memory_prefault(s->rows, s->rows_alloc * sizeof(*s->rows));
+		memory_prefault(s->rows, ((size_t)last + 1) * sizeof(*s->rows));
 	}
 }
 

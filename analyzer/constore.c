@@ -18,7 +18,7 @@ void constore_init(struct constore *s)
 
 void constore_release(struct constore *s)
 {
-	free(s->rows);
+	rows_free(s->rows);
 	for (int k = 0; k < CON_KEYS; k++)
 		ls_map_release(&s->keys[k]);
 	strpool_release(&s->strs);

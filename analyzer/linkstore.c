@@ -28,7 +28,7 @@ void linkstore_release(struct linkstore *s)
 {
 	bool by_pos = s->by_pos;
 
-	free(s->rows);
+	rows_free(s->rows);
 	ls_map_release(&s->parents);
 	for (int k = 0; k < LS_KEYS; k++)
 		ls_map_release(&s->keys[k]);
@@ -279,9 +279,8 @@ uint32_t linkstore_add(struct linkstore *s, uint32_t parent, int32_t pos,
 		BUG("linkstore_add() without a parent");
 	if (!s->nr_rows)
 		s->nr_rows = 1;
-	if (s->nr_rows >= UINT32_MAX)
-		die("too many index or constraint columns");
-	ALLOC_GROW(s->rows, s->nr_rows + 1, s->rows_alloc);
+	s->rows = rows_reserve(s->rows, &s->rows_alloc, sizeof(*s->rows), (int64_t)s->nr_rows,
+			       (int64_t)s->nr_rows - 1, 64, "index or constraint columns");
 	id = (uint32_t)s->nr_rows++;
 	r = &s->rows[id];
 	memset(r, 0, sizeof(*r));

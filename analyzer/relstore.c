@@ -18,7 +18,7 @@ void relstore_init(struct relstore *s)
 
 void relstore_release(struct relstore *s)
 {
-	free(s->rows);
+	rows_free(s->rows);
 	for (int k = 0; k < REL_KEYS; k++)
 		ls_map_release(&s->keys[k]);
 	free(s->names);

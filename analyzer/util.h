@@ -73,9 +73,20 @@ char *xstrfmt(const char *fmt, ...) PRINTF_LIKE(1, 2);
  * rows[id]: it grows by half, from 'first' rows, and the rows between
  * max_id and id are zeroed (free). Returns the array, which may have
  * moved. More than UINT32_MAX - 1 ids: die(), "too many <what>".
+ *
+ * An array of megabytes moves to a mapping of its own, reserved far
+ * ahead and never copied again (util.c): such arrays, and any given to
+ * rows_reserve() or rows_resize(), are freed with rows_free(), never
+ * free(), and never passed to realloc(). From ROWS_MAP_FROM bytes, where
+ * the system allows, and not in a sanitizer build.
  */
+#define ROWS_MAP_FROM ((size_t)4 << 20)
 void *rows_reserve(void *rows, size_t *alloc, size_t size, int64_t id, int64_t max_id,
 		   size_t first, const char *what);
+/* 'rows' with room for at least 'n' rows (*alloc set), of which the
+   first 'used' are kept; the rest are not initialised. */
+void *rows_resize(void *rows, size_t *alloc, size_t size, size_t n, size_t used);
+void rows_free(void *rows);
 
 /*
  * A growable, always NUL-terminated byte buffer. buf is never NULL

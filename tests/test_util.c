@@ -6,11 +6,13 @@
  * already in it; and fmt_buf(), the same fast path into a buffer of a
  * given size, with snprintf() at sizes that cut the text at either end
  * and in the middle. And read_file(): a regular file in one read, the end of
- * what is not a regular file, the limits and errors it reports.
+ * what is not a regular file, the limits and errors it reports. And the
+ * stores' row arrays (rows_reserve()), in the heap and in mappings.
  */
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,6 +313,74 @@ START_TEST(test_read_file_limits)
 }
 END_TEST
 
+struct row {
+	uint32_t id, sum;
+	unsigned char pad[56];
+};
+
+/* Rows written id by id, with gaps, past ROWS_MAP_FROM: every row kept
+   through each move, the gaps zeroed; once mapped, never moved again. */
+START_TEST(test_rows_reserve)
+{
+	const int64_t last = (int64_t)(3 * ROWS_MAP_FROM / sizeof(struct row));
+	struct row *rows = NULL, *mapped = NULL;
+	size_t alloc = 0;
+	int64_t max_id = 0;
+
+	for (int64_t id = 1; id <= last; id += id % 7 ? 1 : 3) {
+		rows = rows_reserve(rows, &alloc, sizeof(*rows), id, max_id, 16, "rows");
+		ck_assert_uint_gt(alloc, (size_t)id);
+		rows[id].id = (uint32_t)id;
+		rows[id].sum = (uint32_t)id * 2654435761u;
+		max_id = id;
+		if (!UNDER_ASAN && (size_t)(id + 1) * sizeof(*rows) > 2 * ROWS_MAP_FROM) {
+			if (!mapped)
+				mapped = rows;
+			ck_assert_ptr_eq(rows, mapped);
+		}
+	}
+	for (int64_t id = 1, next = 1; id <= max_id; id++) {
+		if (id == next) {
+			ck_assert_int_eq(rows[id].id, id);
+			ck_assert_uint_eq(rows[id].sum, (uint32_t)id * 2654435761u);
+			next = id + (id % 7 ? 1 : 3);
+		} else {
+			ck_assert_int_eq(rows[id].id, 0);
+			ck_assert_uint_eq(rows[id].sum, 0);
+		}
+	}
+	/* an exact size, and the rows kept */
+	rows = rows_resize(rows, &alloc, sizeof(*rows), (size_t)max_id + 1000,
+			   (size_t)max_id + 1);
+	ck_assert_uint_ge(alloc, (size_t)max_id + 1000);
+	ck_assert_int_eq(rows[max_id].id, max_id);
+	rows_free(rows);
+}
+END_TEST
+
+/* More arrays of that size than there are mappings: the rest stay in
+   the heap, each usable and freed as the rest. */
+START_TEST(test_rows_many)
+{
+	unsigned char *arrays[48];
+	size_t alloc;
+
+	for (int i = 0; i < 48; i++) {
+		arrays[i] = rows_resize(NULL, &alloc, 1, ROWS_MAP_FROM, 0);
+		ck_assert_uint_ge(alloc, ROWS_MAP_FROM);
+		arrays[i][0] = (unsigned char)i;
+		arrays[i][ROWS_MAP_FROM - 1] = (unsigned char)i;
+		arrays[i] = rows_resize(arrays[i], &alloc, 1, 2 * ROWS_MAP_FROM, ROWS_MAP_FROM);
+		ck_assert_int_eq(arrays[i][0], i);
+		ck_assert_int_eq(arrays[i][ROWS_MAP_FROM - 1], i);
+		arrays[i][2 * ROWS_MAP_FROM - 1] = 1;
+	}
+	for (int i = 0; i < 48; i++)
+		rows_free(arrays[i]);
+	rows_free(NULL);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -326,6 +396,10 @@ static Suite *util_suite(void)
 	tc = tcase_create("read_file");
 	tcase_add_test(tc, test_read_file_sizes);
 	tcase_add_test(tc, test_read_file_limits);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("rows");
+	tcase_add_test(tc, test_rows_reserve);
+	tcase_add_test(tc, test_rows_many);
 	suite_add_tcase(s, tc);
 	return s;
 }
