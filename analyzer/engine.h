@@ -132,5 +132,19 @@ const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
  * NULL when they were not computed (not linted, a syntax error, a DO).
  */
 const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, int *nr);
+/*
+ * The index of the first statement of the file in the transaction the
+ * current one runs in (the current index when it runs on its own): the
+ * statement after the last COMMIT, ROLLBACK or PREPARE TRANSACTION, or
+ * after the last BEGIN in a file the tool does not wrap.
+ */
+int ctx_transaction_start(const struct rule_ctx *ctx);
+/*
+ * The lock modes (bits 1 << enum lock_mode) that the statements of the
+ * file from ctx_transaction_start() up to the current one took on the
+ * relation, as ctx_stmt_locks() has them; a schema that either side
+ * leaves out (NULL) matches any. 0 outside a transaction.
+ */
+unsigned ctx_held_modes(const struct rule_ctx *ctx, const char *schema, const char *relation);
 
 #endif

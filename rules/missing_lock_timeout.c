@@ -82,50 +82,18 @@ static bool reached(struct rule_ctx *ctx, const struct lock *l, const struct cha
 
 /* ---- locks the transaction already holds ---- */
 
-static bool ends_transaction(const struct stmt *s)
-{
-	return s->kind == ST_TRANSACTION &&
-	       (s->u.txn.kind == TXN_COMMIT || s->u.txn.kind == TXN_ROLLBACK ||
-		s->u.txn.kind == TXN_PREPARE);
-}
-
-/* Index of the first statement of the current transaction in the file
-   (== cur when the statement runs on its own). */
-static int transaction_start(const struct rule_ctx *ctx, const struct stmt *stmts, int cur)
-{
-	int i;
-
-	if (!ctx_in_transaction(ctx))
-		return cur;
-	for (i = cur - 1; i >= 0; i--) {
-		if (ends_transaction(&stmts[i]))
-			break;
-		/* a BEGIN opens the block in files the tool does not wrap; in a
-		   wrapped or implicit one the transaction began before it */
-		if (stmts[i].kind == ST_TRANSACTION && stmts[i].u.txn.kind == TXN_BEGIN &&
-		    ctx_tx_mode(ctx) == TX_NONE)
-			break;
-	}
-	return i + 1;
-}
-
 /*
- * Did a statement in stmts[first, cur) lock l's relation so that 'want'
- * is granted at once? The earlier statements' locks are the ones the
- * engine computed when they ran.
+ * Did an earlier statement of the transaction lock l's relation so that
+ * 'want' is granted at once? The earlier statements' locks are the ones
+ * the engine computed when they ran.
  */
-static bool already_held(struct rule_ctx *ctx, int first, int cur, const struct lock *l,
-			 enum lock_mode want)
+static bool already_held(struct rule_ctx *ctx, const struct lock *l, enum lock_mode want)
 {
-	for (int i = first; i < cur; i++) {
-		int nr;
-		const struct lock *earlier = ctx_stmt_locks(ctx, i, &nr);
+	unsigned held = ctx_held_modes(ctx, l->schema, l->relation);
 
-		for (int j = 0; j < nr; j++)
-			if (same_relation(&earlier[j], l->schema, l->relation) &&
-			    covers(earlier[j].mode, want))
-				return true;
-	}
+	for (int m = LOCK_NONE + 1; m <= LOCK_ACCESS_EXCLUSIVE; m++)
+		if (held & 1u << m && covers((enum lock_mode)m, want))
+			return true;
 	return false;
 }
 
@@ -174,16 +142,12 @@ static void add_item(struct strbuf *sb, const struct lock *l, enum lock_mode m)
 static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)
 {
 	const struct lock_list *locks = ctx_locks(ctx);
-	const struct stmt *stmts;
 	const char *object = NULL;
 	struct strbuf sb;
-	int nr, cur, first;
 
 	(void)st;
 	if (ctx_lock_timeout_set(ctx))
 		return;
-	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	first = transaction_start(ctx, stmts, cur);
 	strbuf_init(&sb);
 	for (int i = 0; i < locks->nr; i++) {
 		const struct lock *l = &locks->items[i];
@@ -192,7 +156,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		if (!counts(l) || listed_before(locks, i) || !reached(ctx, l, ch, n))
 			continue;
 		m = strongest(locks, l);
-		if (already_held(ctx, first, cur, l, m))
+		if (already_held(ctx, l, m))
 			continue;
 		if (!object)
 			object = object_path(l->schema, l->relation, NULL);
