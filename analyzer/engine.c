@@ -119,6 +119,14 @@ bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel)
 	return ctx->opts->explicit_range && rel->created_in_range;
 }
 
+bool ctx_col_is_new(struct rule_ctx *ctx, const struct rel_ref *rel, const char *column)
+{
+	struct cat_col col;
+
+	return rel->known && column && !cat_col_find(ctx->cat, rel->id, column, &col) &&
+	       col.created_file == ctx->file_index;
+}
+
 bool ctx_in_transaction(const struct rule_ctx *ctx)
 {
 	switch (ctx->tx) {

@@ -100,6 +100,9 @@ void report_at(struct rule_ctx *ctx, enum rule_id rule, const struct loc *loc,
 
 /* Is the relation new: created in this file, or in an explicit range? */
 bool ctx_rel_is_new(const struct rule_ctx *ctx, const struct rel_ref *rel);
+/* Was the column, as the catalog has it now, added to the (known)
+   relation by the current file? */
+bool ctx_col_is_new(struct rule_ctx *ctx, const struct rel_ref *rel, const char *column);
 /* Is the current statement inside a transaction block? */
 bool ctx_in_transaction(const struct rule_ctx *ctx);
 int ctx_pg_version(const struct rule_ctx *ctx);

@@ -4,9 +4,9 @@
  * column in each and holds a row lock on all of them until commit.
  *
  * Quiet on new tables (no rows), and on an UPDATE that only sets columns
- * added to the table earlier in the same migration: that is the backfill
- * of a new column, whose old values (NULL or the default) nobody has
- * read yet, so nothing is lost.
+ * added to the table earlier in the same migration (under whatever name
+ * they have now): that is the backfill of a new column, whose old values
+ * (NULL or the default) nobody has read yet, so nothing is lost.
  */
 #include <string.h>
 
@@ -25,13 +25,21 @@ static bool added_by(const struct alter_table *at, const char *column)
 	return false;
 }
 
-/* Was 'column' added to the table earlier in this file? */
+/*
+ * Was 'column' added to the table earlier in this file? The catalog
+ * knows of a known table, whatever the renames in between (and a file
+ * of thousands of UPDATEs no longer reads back through it for each);
+ * of a table it does not know, an ALTER TABLE of this file that added
+ * a column of that name says so.
+ */
 static bool column_added_here(struct rule_ctx *ctx, const struct rel_ref *rel,
 			      const char *column)
 {
 	const struct stmt *stmts;
 	int nr, cur;
 
+	if (rel->known)
+		return ctx_col_is_new(ctx, rel, column);
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
 	for (int i = 0; i < cur && i < nr; i++) {
 		const struct stmt *s = &stmts[i];
