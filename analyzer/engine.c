@@ -25,6 +25,12 @@ struct stmt_locks {
 	int first, nr;
 };
 
+/* A statement of the file under a relation name it names (its hash). */
+struct named_stmt {
+	uint64_t hash;
+	int stmt;
+};
+
 /* The modes the current transaction holds on a relation (as its
    statements named it): see fold_previous(). */
 struct held_rel {
@@ -76,6 +82,14 @@ struct rule_ctx {
 	size_t alloc_held;
 	int *held_buckets;      /* -1: empty */
 	size_t nr_buckets;      /* a power of two, or 0 */
+	/* the file's statements by the names they name, sorted, and their
+	   indices in that order (ctx_stmts_naming()); built when first
+	   asked for the file */
+	bool named_built;
+	struct named_stmt *named;
+	int *named_stmts;
+	int nr_named;
+	size_t alloc_named, alloc_named_stmts;
 	bool lock_timeout;      /* SET lock_timeout seen in this file */
 	const struct stmt_list *file_stmts;
 	int stmt_index;
@@ -339,6 +353,99 @@ static void fold_previous(struct rule_ctx *ctx)
 	locks = ctx_stmt_locks(ctx, prev, &nr);
 	for (int i = 0; i < nr; i++)
 		held_add(ctx, &locks[i]);
+}
+
+/* ---- the file's statements by relation name ---- */
+
+static void name_stmt(struct rule_ctx *ctx, const char *name, int stmt)
+{
+	if (!name)
+		return;
+	ALLOC_GROW(ctx->named, (size_t)ctx->nr_named + 1, ctx->alloc_named);
+	ctx->named[ctx->nr_named++] = (struct named_stmt){ strpool_hash(name, strlen(name)), stmt };
+}
+
+static int named_cmp(const void *a, const void *b)
+{
+	const struct named_stmt *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return (x->stmt > y->stmt) - (x->stmt < y->stmt);
+}
+
+static void build_named(struct rule_ctx *ctx)
+{
+	const struct stmt_list *l = ctx->file_stmts;
+	int n = 0;
+
+	ctx->named_built = true;
+	ctx->nr_named = 0;
+	for (int i = 0; l && i < l->nr; i++) {
+		const struct stmt *s = &l->stmts[i];
+
+		switch (s->kind) {
+		case ST_INSERT:
+		case ST_UPDATE:
+		case ST_DELETE:
+			name_stmt(ctx, s->u.dml.rel.name, i);
+			break;
+		case ST_ALTER_TABLE:
+			name_stmt(ctx, s->u.alter_table.rel.name, i);
+			break;
+		case ST_CREATE_INDEX:
+			name_stmt(ctx, s->u.index.table.name, i);
+			break;
+		case ST_RENAME:
+			name_stmt(ctx, s->u.rename.rel.name, i);
+			name_stmt(ctx, s->u.rename.newname, i);
+			break;
+		case ST_CREATE_TABLE:
+			name_stmt(ctx, s->u.create_table.name.name, i);
+			break;
+		case ST_CREATE_VIEW:
+			name_stmt(ctx, s->u.view.name.name, i);
+			break;
+		default:
+			break;
+		}
+	}
+	if (ctx->nr_named)
+		qsort(ctx->named, (size_t)ctx->nr_named, sizeof(*ctx->named), named_cmp);
+	/* a statement once per name (RENAME t TO t) */
+	for (int i = 0; i < ctx->nr_named; i++)
+		if (!n || named_cmp(&ctx->named[n - 1], &ctx->named[i]))
+			ctx->named[n++] = ctx->named[i];
+	ctx->nr_named = n;
+	ALLOC_GROW(ctx->named_stmts, (size_t)ctx->nr_named + 1, ctx->alloc_named_stmts);
+	for (int i = 0; i < ctx->nr_named; i++)
+		ctx->named_stmts[i] = ctx->named[i].stmt;
+}
+
+int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx)
+{
+	uint64_t h;
+	int lo = 0, hi, end;
+
+	*idx = NULL;
+	if (!name || !ctx->file_stmts)
+		return 0;
+	if (!ctx->named_built)
+		build_named(ctx);
+	h = strpool_hash(name, strlen(name));
+	hi = ctx->nr_named;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (ctx->named[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ctx->nr_named && ctx->named[end].hash == h; end++)
+		;
+	*idx = ctx->named_stmts + lo;
+	return end - lo;
 }
 
 int ctx_transaction_start(const struct rule_ctx *ctx)
@@ -1068,6 +1175,7 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 		lint_stmt(ctx, rp, &l->stmts[i], res);
 	}
 	ctx->file_stmts = NULL;
+	ctx->named_built = false;
 out:
 	ctx->src = NULL;
 	ctx->st = NULL;
@@ -1498,6 +1606,8 @@ static int run_files(struct rule_ctx *ctx, int last)
 	free(ctx->past);
 	free(ctx->held);
 	free(ctx->held_buckets);
+	free(ctx->named);
+	free(ctx->named_stmts);
 	for (int i = 0; ctx->supp && i < ctx->h->nr; i++)
 		suppressions_release(&ctx->supp[i]);
 	free(ctx->supp);

@@ -136,6 +136,17 @@ const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
  */
 const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, int *nr);
 /*
+ * The statements of the current file that may name relation 'name' (in
+ * any schema): as their table (INSERT, UPDATE, DELETE, ALTER TABLE,
+ * CREATE INDEX, RENAME), as what they create (CREATE TABLE, CREATE
+ * VIEW) or as a RENAME's new name. Their indices into
+ * ctx_file_statements()' list, ascending, in *idx (the engine's, valid
+ * while the file is linted); returns how many. Some may name another
+ * relation: the caller checks each. For rules that would otherwise read
+ * the whole file at each statement (quadratic in a long one).
+ */
+int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx);
+/*
  * The index of the first statement of the file in the transaction the
  * current one runs in (the current index when it runs on its own): the
  * statement after the last COMMIT, ROLLBACK or PREPARE TRANSACTION, or

@@ -36,13 +36,15 @@ static bool column_added_here(struct rule_ctx *ctx, const struct rel_ref *rel,
 			      const char *column)
 {
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, n;
 
 	if (rel->known)
 		return ctx_col_is_new(ctx, rel, column);
+	n = ctx_stmts_naming(ctx, rel->name, &idx);
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = 0; i < cur && i < nr; i++) {
-		const struct stmt *s = &stmts[i];
+	for (int j = 0; j < n && idx[j] < cur; j++) {
+		const struct stmt *s = &stmts[idx[j]];
 
 		if (s->kind == ST_ALTER_TABLE && added_by(&s->u.alter_table, column) &&
 		    names_table(ctx, &s->u.alter_table.rel, rel))

@@ -56,12 +56,17 @@ static bool added_between(struct rule_ctx *ctx, const struct rel_ref *rel, const
 			  bool after)
 {
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, n = ctx_stmts_naming(ctx, rel->name, &idx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = after ? cur + 1 : 0; i < (after ? nr : cur) && i < nr; i++)
-		if (adds(&stmts[i], column) && names_table(ctx, table_of(&stmts[i]), rel))
+	for (int j = 0; j < n; j++) {
+		int i = idx[j];
+
+		if ((after ? i > cur : i < cur) && adds(&stmts[i], column) &&
+		    names_table(ctx, table_of(&stmts[i]), rel))
 			return true;
+	}
 	return false;
 }
 

@@ -37,11 +37,12 @@ static bool recreates(const struct stmt *s, const char *schema, const char *name
 static bool name_comes_back(struct rule_ctx *ctx, const struct rel_ref *rel)
 {
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, n = ctx_stmts_naming(ctx, rel->name, &idx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = cur + 1; i < nr; i++)
-		if (recreates(&stmts[i], rel->schema, rel->name))
+	for (int j = 0; j < n; j++)
+		if (idx[j] > cur && recreates(&stmts[idx[j]], rel->schema, rel->name))
 			return true;
 	return false;
 }

@@ -78,16 +78,19 @@ static bool same_rel(const struct qname *q, const struct rel_ref *rel)
 }
 
 /* Did an earlier statement of this file write rows of the table? */
-static bool rows_written_here(const struct rule_ctx *ctx, const struct rel_ref *rel)
+static bool rows_written_here(struct rule_ctx *ctx, const struct rel_ref *rel)
 {
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, n = ctx_stmts_naming(ctx, rel->name, &idx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = 0; i < cur && i < nr; i++)
-		if ((stmts[i].kind == ST_INSERT || stmts[i].kind == ST_UPDATE) &&
-		    same_rel(&stmts[i].u.dml.rel, rel))
+	for (int j = 0; j < n && idx[j] < cur; j++) {
+		const struct stmt *s = &stmts[idx[j]];
+
+		if ((s->kind == ST_INSERT || s->kind == ST_UPDATE) && same_rel(&s->u.dml.rel, rel))
 			return true;
+	}
 	return false;
 }
 
