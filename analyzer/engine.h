@@ -146,6 +146,10 @@ const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, in
  * the whole file at each statement (quadratic in a long one).
  */
 int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx);
+/* The index of the last SET or RESET of parameter 'name' (lower case;
+   "all" for RESET ALL) in the current file before the current
+   statement, or -1. */
+int ctx_last_set(const struct rule_ctx *ctx, const char *name);
 /*
  * The index of the first statement of the file in the transaction the
  * current one runs in (the current index when it runs on its own): the

@@ -94,22 +94,14 @@ static bool is_utc(const char *v)
 static bool session_utc(struct rule_ctx *ctx)
 {
 	const struct stmt *stmts;
-	int nr, cur;
-	bool utc = false;
+	const struct set_stmt *s;
+	int nr, cur, tz = ctx_last_set(ctx, "timezone");
 
+	if (tz < 0 || ctx_last_set(ctx, "all") > tz)
+		return false;
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = 0; i < cur && i < nr; i++) {
-		const struct set_stmt *s = &stmts[i].u.set;
-
-		if (stmts[i].kind != ST_SET || !s->name)
-			continue;
-		if (!strcmp(s->name, "all"))
-			utc = false;
-		else if (!strcmp(s->name, "timezone"))
-			utc = !s->reset && s->nr_values == 1 && s->values[0] &&
-			      is_utc(s->values[0]);
-	}
-	return utc;
+	s = &stmts[tz].u.set;
+	return !s->reset && s->nr_values == 1 && s->values[0] && is_utc(s->values[0]);
 }
 
 static bool is_timestamp_pair(const struct type_ref *a, const struct type_ref *b)
