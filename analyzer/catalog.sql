@@ -226,6 +226,9 @@ CREATE TABLE enum_values (
 	label         TEXT NOT NULL,
 	UNIQUE (type_id, label)
 );
+-- ADD VALUE places a label by the type's highest or its neighbour's
+-- sort_order: without this, a scan of the type's labels each time
+CREATE INDEX enum_values_order ON enum_values(type_id, sort_order);
 
 CREATE TABLE extensions (
 	id            INTEGER PRIMARY KEY,

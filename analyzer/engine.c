@@ -431,6 +431,9 @@ static void build_named(struct rule_ctx *ctx)
 		case ST_CREATE_VIEW:
 			name_stmt(ctx, s->u.view.name.name, i);
 			break;
+		case ST_CREATE_ENUM:
+			name_stmt(ctx, s->u.create_enum.name.name, i);
+			break;
 		default:
 			break;
 		}

@@ -139,7 +139,7 @@ const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, in
  * The statements of the current file that may name relation 'name' (in
  * any schema): as their table (INSERT, UPDATE, DELETE, ALTER TABLE,
  * CREATE INDEX, RENAME), as what they create (CREATE TABLE, CREATE
- * VIEW) or as a RENAME's new name. Their indices into
+ * VIEW, and of types CREATE TYPE AS ENUM) or as a RENAME's new name. Their indices into
  * ctx_file_statements()' list, ascending, in *idx (the engine's, valid
  * while the file is linted); returns how many. Some may name another
  * relation: the caller checks each. For rules that would otherwise read

@@ -29,22 +29,18 @@ static bool same_name(const struct qname *a, const struct qname *b)
 }
 
 /* Was the enum type created earlier in the current transaction? */
-static bool type_created_here(const struct rule_ctx *ctx, const struct alter_enum *e)
+static bool type_created_here(struct rule_ctx *ctx, const struct alter_enum *e)
 {
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, first = ctx_transaction_start(ctx), n;
 
+	n = ctx_stmts_naming(ctx, e->name.name, &idx);
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = cur - 1; i >= 0 && i < nr; i--) {
-		if (ends_transaction(&stmts[i]))
-			return false;
-		if (stmts[i].kind == ST_CREATE_ENUM &&
-		    same_name(&stmts[i].u.create_enum.name, &e->name))
+	for (int j = 0; j < n && idx[j] < cur; j++)
+		if (idx[j] >= first && stmts[idx[j]].kind == ST_CREATE_ENUM &&
+		    same_name(&stmts[idx[j]].u.create_enum.name, &e->name))
 			return true;
-		if (stmts[i].kind == ST_TRANSACTION && stmts[i].u.txn.kind == TXN_BEGIN &&
-		    ctx_tx_mode(ctx) == TX_NONE)
-			return false;
-	}
 	return false;
 }
 
