@@ -93,6 +93,7 @@ struct rule_ctx {
 	} *sets;
 	int nr_sets;
 	size_t alloc_sets;
+	int open_begin;         /* see note_block(); -1: none */
 	bool named_built;
 	struct named_stmt *named;
 	int *named_stmts;
@@ -358,6 +359,19 @@ static void note_set(struct rule_ctx *ctx, const struct stmt *st, int index)
 	ctx->sets[i].stmt = index;
 }
 
+/* The BEGIN that opened the explicit block still open: the first since
+   the last COMMIT, ROLLBACK or PREPARE TRANSACTION. */
+static void note_block(struct rule_ctx *ctx, const struct stmt *st, int index)
+{
+	if (st->kind != ST_TRANSACTION)
+		return;
+	if (st->u.txn.kind == TXN_BEGIN && ctx->open_begin < 0)
+		ctx->open_begin = index;
+	else if (st->u.txn.kind == TXN_COMMIT || st->u.txn.kind == TXN_ROLLBACK ||
+		 st->u.txn.kind == TXN_PREPARE)
+		ctx->open_begin = -1;
+}
+
 static void fold_previous(struct rule_ctx *ctx)
 {
 	int prev = ctx->stmt_index - 1, nr;
@@ -367,9 +381,11 @@ static void fold_previous(struct rule_ctx *ctx)
 		held_clear(ctx);
 		ctx->tx_first = ctx->stmt_index;
 		ctx->nr_sets = 0;
+		ctx->open_begin = -1;
 		return;
 	}
 	note_set(ctx, &ctx->file_stmts->stmts[prev], prev);
+	note_block(ctx, &ctx->file_stmts->stmts[prev], prev);
 	if (ends_transaction(ctx, &ctx->file_stmts->stmts[prev])) {
 		held_clear(ctx);
 		ctx->tx_first = ctx->stmt_index;
@@ -474,6 +490,11 @@ int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx)
 		;
 	*idx = ctx->named_stmts + lo;
 	return end - lo;
+}
+
+int ctx_open_block(const struct rule_ctx *ctx)
+{
+	return ctx->open_begin;
 }
 
 int ctx_last_set(const struct rule_ctx *ctx, const char *name)

@@ -146,6 +146,11 @@ const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, in
  * the whole file at each statement (quadratic in a long one).
  */
 int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx);
+/* The index of the BEGIN (START TRANSACTION) in the current file that
+   opened the explicit transaction block still open before the current
+   statement: the first since the last COMMIT, ROLLBACK or PREPARE
+   TRANSACTION; -1 when no block is open. */
+int ctx_open_block(const struct rule_ctx *ctx);
 /* The index of the last SET or RESET of parameter 'name' (lower case;
    "all" for RESET ALL) in the current file before the current
    statement, or -1. */

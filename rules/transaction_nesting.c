@@ -36,25 +36,13 @@ static int open_block_line(const struct rule_ctx *ctx)
 {
 	const char *text = ctx_file_text(ctx);
 	const struct stmt *stmts;
-	size_t at = 0;
-	bool open = false;
-	int nr, cur, line = 1;
+	size_t at;
+	int nr, cur, line = 1, begin = ctx_open_block(ctx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = 0; i < cur && i < nr; i++) {
-		if (stmts[i].kind != ST_TRANSACTION)
-			continue;
-		if (stmts[i].u.txn.kind == TXN_BEGIN && !open) {
-			open = true;
-			at = stmts[i].start;
-		} else if (stmts[i].u.txn.kind == TXN_COMMIT ||
-			   stmts[i].u.txn.kind == TXN_ROLLBACK ||
-			   stmts[i].u.txn.kind == TXN_PREPARE) {
-			open = false;
-		}
-	}
-	if (!open)
+	if (begin < 0 || begin >= nr)
 		return 0;
+	at = stmts[begin].start;
 	for (size_t i = 0; i < at && text[i]; i++)
 		line += text[i] == '\n';
 	return line;
