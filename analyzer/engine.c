@@ -1231,6 +1231,7 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 		ctx->stmt_index = i;
 		lint_stmt(ctx, rp, &l->stmts[i], res);
 	}
+	replay_end_file(rp);
 	ctx->file_stmts = NULL;
 	ctx->named_built = false;
 out:

@@ -29,6 +29,8 @@ struct replay {
 	int nr_dropped;
 	size_t alloc_dropped;
 	struct name_hint *hints;       /* owned, NAME_HINTS of them */
+	cat_id temp_schema;            /* pg_temp while the file has temporary
+	                                  tables in it, else 0 */
 };
 
 /*
@@ -256,6 +258,28 @@ void replay_reset_session(struct replay *r)
 	path_set(r, dflt, 2);
 }
 
+/*
+ * Temporary tables live in the session's own schema, searched before the
+ * search_path, and go with the session. Tools open a session per run, so
+ * a later migration cannot count on them: they go at the end of the file
+ * that made them.
+ */
+#define TEMP_SCHEMA "pg_temp"
+
+static cat_id temp_schema(struct replay *r)
+{
+	if (!r->temp_schema && !(r->temp_schema = cat_schema_find(r->cat, TEMP_SCHEMA)))
+		r->temp_schema = cat_schema_create(r->cat, TEMP_SCHEMA);
+	return r->temp_schema;
+}
+
+void replay_end_file(struct replay *r)
+{
+	if (r->temp_schema)
+		cat_schema_drop(r->cat, r->temp_schema);
+	r->temp_schema = 0;
+}
+
 void replay_begin_file(struct replay *r)
 {
 	if (r->path_local) {
@@ -293,6 +317,8 @@ static int find_rel(struct rctx *x, const struct qname *qn, struct cat_rel *out)
 		sid = cat_schema_find(x->cat, qn->schema);
 		return sid ? cat_rel_find(x->cat, sid, qn->name, out) : -1;
 	}
+	if (x->r->temp_schema && !cat_rel_find(x->cat, x->r->temp_schema, qn->name, out))
+		return 0;
 	for (int i = 0; i < x->r->nr_path; i++) {
 		sid = cat_schema_find(x->cat, x->r->path[i]);
 		if (sid && !cat_rel_find(x->cat, sid, qn->name, out))
@@ -1437,7 +1463,10 @@ static void create_table(struct rctx *x)
 	struct change *ch;
 	cat_id schema, id;
 
-	schema = creation_schema(x, ct->name.schema, x->st->start);
+	if (ct->temporary || (ct->name.schema && !strcmp(ct->name.schema, TEMP_SCHEMA)))
+		schema = temp_schema(x->r);
+	else
+		schema = creation_schema(x, ct->name.schema, x->st->start);
 	if (!schema)
 		return;
 	if (!cat_rel_find(x->cat, schema, ct->name.name, &table) ||

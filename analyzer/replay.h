@@ -140,6 +140,8 @@ void replay_reset_session(struct replay *r);
 
 /* A new migration file starts (SET LOCAL settings end with the last). */
 void replay_begin_file(struct replay *r);
+/* After a file's last statement: its session's temporary tables go. */
+void replay_end_file(struct replay *r);
 
 /*
  * Apply one statement. The catalog's origin must already be set to the
