@@ -2877,6 +2877,33 @@ static void create_policy(struct rctx *x)
 	cat_policy_create(x->cat, rel.id, t->name);
 }
 
+/*
+ * PostgreSQL refuses to move a sequence a column owns on its own (it
+ * moves with its table), and a relation into a schema that has one of
+ * its name.
+ */
+static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, const char *to)
+{
+	struct cat_rel owner, other;
+
+	if (rel->kind == REL_SEQUENCE && rel->table_id &&
+	    !cat_rel_get(x->cat, rel->table_id, &owner)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, rel->schema, rel->name, NULL),
+			"cannot move an owned sequence into another schema: sequence %s is"
+			" linked to table %s", quote_rel(rel->schema, rel->name),
+			quote_rel(owner.schema, owner.name));
+		return false;
+	}
+	if (rel->schema_id != sid && !cat_rel_find(x->cat, sid, rel->name, &other)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, to, rel->name, NULL),
+			"relation %s already exists in schema \"%s\"", quote_rel(NULL, rel->name), to);
+		return false;
+	}
+	return true;
+}
+
 static void set_schema(struct rctx *x)
 {
 	const struct qname *qn = &x->st->u.set_schema.obj;
@@ -2898,7 +2925,7 @@ static void set_schema(struct rctx *x)
 	case OBJ_VIEW:
 	case OBJ_MATVIEW:
 	case OBJ_SEQUENCE:
-		if (!find_rel(x, qn, &rel)) {
+		if (!find_rel(x, qn, &rel) && can_move(x, &rel, sid, to)) {
 			cat_col_defaults_follow(x->cat, rel.id, 0, to, NULL);
 			cat_rel_set_schema(x->cat, rel.id, sid);
 		}
