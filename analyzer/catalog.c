@@ -1280,6 +1280,38 @@ void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const c
 		*(uint32_t *)((char *)r + field) = relstore_intern(&c->rels, text);
 }
 
+const char *cat_rel_text(struct catalog *c, cat_id rel, const char *column)
+{
+	size_t field = rel_text_field(column);
+	const struct rel_row *r = relstore_get(&c->rels, rel);
+
+	return r ? relstore_str(&c->rels, *(const uint32_t *)((const char *)r + field)) : NULL;
+}
+
+int cat_views_reading(struct catalog *c, cat_id rel, cat_id **views)
+{
+	const struct linkstore *vd = &c->view_deps;
+	size_t alloc = 0;
+	int n = 0;
+
+	*views = NULL;
+	if (rel <= 0)
+		return 0;       /* key_first(0) would give the rows whose rel_id is NULL */
+	for (uint32_t id = linkstore_key_first(vd, 0, (uint64_t)rel); id;
+	     id = vd->rows[id].key_next[0]) {
+		cat_id view = vd->rows[id].parent;
+		int i;
+
+		for (i = 0; i < n && (*views)[i] != view; i++)
+			;
+		if (i < n)
+			continue;
+		ALLOC_GROW(*views, (size_t)n + 1, alloc);
+		(*views)[n++] = view;
+	}
+	return n;
+}
+
 static void bind_char(sqlite3_stmt *st, int i, char ch)
 {
 	char s[2] = { ch, 0 };

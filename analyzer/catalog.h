@@ -122,6 +122,11 @@ void cat_rel_set_flag(struct catalog *c, cat_id rel, const char *column, int val
 /* column: "comment", "definition", "partition_key" or "partition_bound"
    (text copied; NULL for none) */
 void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text);
+/* The same text (the catalog's, valid until it changes), or NULL. */
+const char *cat_rel_text(struct catalog *c, cat_id rel, const char *column);
+/* The views that read relation 'rel', each once, in *views (malloc'ed:
+   the caller frees it); how many. */
+int cat_views_reading(struct catalog *c, cat_id rel, cat_id **views);
 
 /* ---- columns ---- */
 struct cat_col {

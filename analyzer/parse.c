@@ -3479,6 +3479,160 @@ int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 	return count;
 }
 
+/* ---- a relation renamed in a query's text ---- */
+
+struct rename_edits {
+	const char *text, *schema, *from;
+	size_t *at;             /* offsets of name tokens to replace */
+	size_t nr, alloc;
+	bool bare;              /* a FROM item names it without an alias */
+	bool cte;               /* a WITH query has its name */
+};
+
+/* The end of the identifier token at 'p' (p itself when there is none),
+   its name as the parser folds it in *name. */
+static const char *name_token(const char *p, struct strbuf *name)
+{
+	strbuf_reset(name);
+	if (*p == '"') {
+		for (p++; *p && (*p != '"' || p[1] == '"'); p++) {
+			p += *p == '"';
+			strbuf_addch(name, *p);
+		}
+		return *p ? p + 1 : p;
+	}
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+	       *p == '_' || *p == '$' || (unsigned char)*p >= 0x80) {
+		strbuf_addch(name, (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p);
+		p++;
+	}
+	return p;
+}
+
+/* The offset of the 'skip'+1-th part of the dotted name at 'at', when
+   that part is the name 'from'; else (size_t)-1. */
+static size_t name_part(const char *text, size_t len, size_t at, int skip, const char *from)
+{
+	struct strbuf name;
+	const char *p = text + at, *end;
+	size_t ret = (size_t)-1;
+
+	strbuf_init(&name);
+	if (at >= len)
+		goto out;
+	for (int i = 0; i < skip; i++) {
+		end = name_token(p, &name);
+		if (end == p)
+			goto out;
+		for (p = end; *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'; p++)
+			;
+		if (*p++ != '.')
+			goto out;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+	}
+	end = name_token(p, &name);
+	if (end != p && !strcmp(name.buf, from))
+		ret = (size_t)(p - text);
+out:
+	strbuf_release(&name);
+	return ret;
+}
+
+static void add_edit(struct rename_edits *e, size_t at)
+{
+	if (at == (size_t)-1)
+		return;
+	ALLOC_GROW(e->at, e->nr + 1, e->alloc);
+	e->at[e->nr++] = at;
+}
+
+static bool schema_matches(const char *written, const char *schema)
+{
+	return !written || (schema && !strcmp(written, schema));
+}
+
+/* Pass 1 the FROM items (RangeVar), pass 2 the columns qualified by the
+   relation's own name (ColumnRef), which only a FROM item without an
+   alias makes. */
+static void find_renames(const cJSON *n, struct rename_edits *e, int pass)
+{
+	const cJSON *c, *f;
+	size_t len = strlen(e->text);
+
+	if (!n)
+		return;
+	if (cJSON_IsObject(n) && (f = jget(n, "CommonTableExpr")) && jstr_is(f, "ctename", e->from))
+		e->cte = true;  /* the name may mean the CTE: leave the text */
+	if (cJSON_IsObject(n) && pass == 1 && (f = jget(n, "RangeVar")) &&
+	    jstr_is(f, "relname", e->from) && schema_matches(jstr(f, "schemaname"), e->schema)) {
+		add_edit(e, name_part(e->text, len, (size_t)jint(f, "location"),
+				      jstr(f, "schemaname") ? 1 : 0, e->from));
+		e->bare |= !jget(f, "alias");
+	}
+	if (cJSON_IsObject(n) && pass == 2 && (f = jget(n, "ColumnRef"))) {
+		const cJSON *fields = jget(f, "fields");
+		int nr = list_len(fields), q = nr == 3 ? 1 : 0;
+		const char *qual = sval(cJSON_GetArrayItem(fields, q));
+
+		if ((nr == 2 || nr == 3) && qual && !strcmp(qual, e->from) &&
+		    (nr == 2 || schema_matches(sval(cJSON_GetArrayItem(fields, 0)), e->schema)))
+			add_edit(e, name_part(e->text, len, (size_t)jint(f, "location"), q, e->from));
+	}
+	cJSON_ArrayForEach(c, n)
+		find_renames(c, e, pass);
+}
+
+static int offset_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+char *sql_rename_relation(const char *query, const char *schema, const char *from,
+			  const char *to)
+{
+	struct rename_edits e = { query, schema, from, NULL, 0, 0, false, false };
+	PgQueryParseResult r;
+	const cJSON *tree = NULL;
+	struct strbuf name, out;
+	size_t done = 0;
+	char *ret = NULL;
+
+	if (!query || !from || !to)
+		return NULL;
+	json_init();
+	r = pg_query_parse(query);
+	json_arena.depth++;
+	if (!r.error && r.parse_tree && (tree = pgjson_parse(r.parse_tree, tree_alloc, NULL))) {
+		find_renames(tree, &e, 1);
+		if (e.bare)
+			find_renames(tree, &e, 2);
+	}
+	if (!--json_arena.depth)
+		json_arena_release();
+	pg_query_free_parse_result(r);
+	if (!e.nr || e.cte)
+		goto out;
+	qsort(e.at, e.nr, sizeof(*e.at), offset_cmp);
+	strbuf_init(&name);
+	strbuf_init(&out);
+	for (size_t i = 0; i < e.nr; i++) {
+		if (e.at[i] < done)
+			continue;       /* the same token twice */
+		strbuf_add(&out, query + done, e.at[i] - done);
+		add_ident(&out, to);
+		done = (size_t)(name_token(query + e.at[i], &name) - query);
+	}
+	strbuf_addstr(&out, query + done);
+	strbuf_release(&name);
+	ret = strbuf_detach(&out);
+out:
+	free(e.at);
+	return ret;
+}
+
 const char *parse_backend_version(void)
 {
 	return "libpg_query " PG_MAJORVERSION " (PostgreSQL " PG_VERSION ")";

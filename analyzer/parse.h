@@ -67,6 +67,16 @@ size_t sql_find_keyword(const char *text, size_t from, size_t len,
  */
 int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic);
 
+/*
+ * A view's query text with relation 'from' (in 'schema') renamed 'to':
+ * its FROM items, and the columns qualified by its name where a FROM
+ * item names it without an alias, as PostgreSQL prints a view after the
+ * rename (it keeps views parsed, by OID). Malloc'ed; NULL when the text
+ * does not name it or does not parse.
+ */
+char *sql_rename_relation(const char *query, const char *schema, const char *from,
+			  const char *to);
+
 /* The libpg_query version string (for 'migsafe version'). */
 const char *parse_backend_version(void);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parse.h"
 #include "types.h"
 #include "banned.h"
 
@@ -2339,6 +2340,28 @@ static void drop_stmt(struct rctx *x)
 
 /* ---- RENAME ---- */
 
+/*
+ * PostgreSQL keeps a view parsed, its relations by OID: printed after
+ * a rename, it names the new name. The view's text here is as written,
+ * so it is rewritten (parse.c), or its DDL would read a table that no
+ * longer has that name.
+ */
+static void views_follow_rename(struct rctx *x, const struct cat_rel *rel, const char *to)
+{
+	cat_id *views;
+	int n = cat_views_reading(x->cat, rel->id, &views);
+
+	for (int i = 0; i < n; i++) {
+		char *text = sql_rename_relation(cat_rel_text(x->cat, views[i], "definition"),
+						 rel->schema, rel->name, to);
+
+		if (text)
+			cat_rel_set_text(x->cat, views[i], "definition", text);
+		free(text);
+	}
+	free(views);
+}
+
 static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 {
 	struct cat_rel rel;
@@ -2364,6 +2387,7 @@ static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 	ch->new_name = rn->newname;
 	if (rel.kind == REL_SEQUENCE)
 		cat_col_defaults_follow(x->cat, rel.id, 0, NULL, rn->newname);
+	views_follow_rename(x, &rel, rn->newname);
 	cat_rel_rename(x->cat, rel.id, rn->newname);
 	if (rel.kind == REL_INDEX && (con = cat_index_constraint(x->cat, rel.id)))
 		cat_con_rename(x->cat, con, rn->newname);

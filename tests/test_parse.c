@@ -1370,6 +1370,43 @@ START_TEST(test_obj_kind_name)
 }
 END_TEST
 
+/* sql_rename_relation(): a view's text after a relation it reads is
+   renamed (schema "public", "metric" to "metric_eu"); NULL: unchanged. */
+static const struct {
+	const char *in, *out;
+} view_renames[] = {
+	{ "SELECT region, value FROM metric", "SELECT region, value FROM metric_eu" },
+	{ "SELECT metric.region FROM public.metric WHERE metric.value > 0",
+	  "SELECT metric_eu.region FROM public.metric_eu WHERE metric_eu.value > 0" },
+	{ "SELECT m.region FROM metric m JOIN \"metric\" USING (id)",
+	  "SELECT m.region FROM metric_eu m JOIN metric_eu USING (id)" },
+	{ "SELECT public.metric.value FROM Metric", "SELECT public.metric_eu.value FROM metric_eu" },
+	/* an alias keeps the qualifiers; other schemas, other names stay */
+	{ "SELECT metric.x FROM other.metric, metrics AS metric", NULL },
+	{ "SELECT metric FROM t WHERE metric = 'metric'", NULL },
+	/* a WITH query of that name may be what the text means */
+	{ "WITH metric AS (SELECT 1 AS a) SELECT a FROM metric", NULL },
+	{ "SELECT * FROM (SELECT region FROM metric) s, lateral (SELECT 1) l",
+	  "SELECT * FROM (SELECT region FROM metric_eu) s, lateral (SELECT 1) l" },
+	{ "not sql at all", NULL },
+};
+
+START_TEST(test_view_rename)
+{
+	char *got = sql_rename_relation(view_renames[_i].in, "public", "metric", "metric_eu");
+
+	if (view_renames[_i].out)
+		ck_assert_str_eq(got ? got : "(null)", view_renames[_i].out);
+	else
+		ck_assert_ptr_null(got);
+	free(got);
+	/* a new name that needs quotes gets them */
+	got = sql_rename_relation("SELECT 1 FROM metric", "public", "metric", "Metric EU");
+	ck_assert_str_eq(got, "SELECT 1 FROM \"Metric EU\"");
+	free(got);
+}
+END_TEST
+
 static Suite *parse_suite(void)
 {
 	Suite *s = suite_create("parse");
@@ -1410,6 +1447,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_dml_txn_set);
 	tcase_add_test(tc, test_maintenance);
 	tcase_add_test(tc, test_obj_kind_name);
+	tcase_add_loop_test(tc, test_view_rename, 0, ARRAY_SIZE(view_renames));
 	suite_add_tcase(s, tc);
 	return s;
 }
