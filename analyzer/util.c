@@ -571,6 +571,13 @@ char *strbuf_detach(struct strbuf *sb)
 	return p;
 }
 
+/*
+ * Chunks double from ARENA_FIRST to ARENA_CHUNK: an arena that holds
+ * little takes little. Each DO block's statements have an arena of their
+ * own, and with 64 KB from the first byte a file of 400 DO blocks held
+ * 26 MB for a few hundred names.
+ */
+#define ARENA_FIRST 2048
 #define ARENA_CHUNK 65536
 
 struct arena_chunk {
@@ -603,7 +610,10 @@ void *arena_alloc(struct arena *a, size_t n)
 
 	n = (n + align - 1) / align * align;
 	if (!c || c->size - c->used < n) {
-		size_t size = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+		size_t size = !c ? ARENA_FIRST : c->size < ARENA_CHUNK ? 2 * c->size : ARENA_CHUNK;
+
+		if (size < n)
+			size = n;
 
 		c = xmalloc(sizeof(*c) + size);
 		c->size = size;
