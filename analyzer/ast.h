@@ -285,6 +285,7 @@ struct alter_cmd {
 	const char *name;              /* constraint/partition/other object name */
 	struct column_def *coldef;     /* ADD COLUMN */
 	struct type_ref type;          /* ALTER TYPE: new type */
+	const char *collation;         /* ALTER TYPE ... COLLATE, or NULL */
 	struct expr *using_expr;       /* ALTER TYPE ... USING */
 	struct expr *expr;             /* SET DEFAULT */
 	struct constraint_def *con;    /* ADD CONSTRAINT */

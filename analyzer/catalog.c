@@ -1357,6 +1357,8 @@ static void col_fill(const struct catalog *c, cat_id id, const struct col_row *r
 	o->identity = r->identity;
 	o->generated = r->generated != 0;
 	o->created_file = r->created_file;
+	if (r->collation)
+		copy_name(o->collation, (const unsigned char *)colstore_str(s, r->collation));
 }
 
 /* The column named 'name' ('len' bytes) of relation 'rel', or 0. */
@@ -1510,8 +1512,17 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	r.default_volatility = d->default_volatility;
 	r.identity = d->identity;
 	r.generated = colstore_intern(&c->colstore, d->generated);
+	r.collation = colstore_intern(&c->colstore, d->collation);
 	col_set_origin(c, &r);
 	return colstore_add(&c->colstore, &r, 0);
+}
+
+void cat_col_set_collation(struct catalog *c, cat_id col, const char *collation)
+{
+	struct col_row *r = colstore_get(&c->colstore, col);
+
+	if (r)
+		r->collation = colstore_intern(&c->colstore, collation);
 }
 
 /* What used the column goes (the trigger column_gone, catalog.sql). */
@@ -1794,7 +1805,7 @@ enum col_field {
 	CF_ID, CF_REL_ID, CF_ATTNUM, CF_NAME, CF_TYPE, CF_TYPE_SCHEMA, CF_TYPE_NAME,
 	CF_TYPMOD1, CF_TYPMOD2, CF_ARRAY_DIMS, CF_NOT_NULL, CF_DEFAULT_EXPR,
 	CF_DEFAULT_VOLATILITY, CF_IDENTITY, CF_GENERATED, CF_COMMENT, CF_CREATED_FILE,
-	CF_IN_RANGE, CF_FILE_REF, CF_FILE, CF_LINE,
+	CF_IN_RANGE, CF_FILE_REF, CF_FILE, CF_LINE, CF_COLLATION,
 };
 
 static const char col_table_sql[] =
@@ -1802,7 +1813,7 @@ static const char col_table_sql[] =
 	" type_schema TEXT, type_name TEXT, typmod1 INTEGER, typmod2 INTEGER,"
 	" array_dims INTEGER, not_null INTEGER, default_expr TEXT, default_volatility TEXT,"
 	" identity TEXT, generated TEXT, comment TEXT, created_file INTEGER,"
-	" in_range INTEGER, file_ref INTEGER, file TEXT, line INTEGER)";
+	" in_range INTEGER, file_ref INTEGER, file TEXT, line INTEGER, collation TEXT)";
 
 /* xBestIndex's plans (idxNum bits): what is looked up, and the order
    of the rows (see col_order()) */
@@ -2282,6 +2293,7 @@ static int col_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
 	case CF_IDENTITY: result_char(ctx, r->identity); break;
 	case CF_GENERATED: result_str(ctx, s, r->generated); break;
 	case CF_COMMENT: result_str(ctx, s, r->comment); break;
+	case CF_COLLATION: result_str(ctx, s, r->collation); break;
 	case CF_FILE: result_file(ctx, k->c, r->file_ref); break;
 	default: col_number(ctx, id, r, field); break;
 	}
@@ -5237,7 +5249,7 @@ int catalog_load(struct catalog **out, void *data, size_t len)
 	    !(rels = relstore_load(&c->rels, image + db_len + links + cons,
 				   cols_len - links - cons)) ||
 	    colstore_load(&c->colstore, image + db_len + links + cons + rels,
-			  cols_len - links - cons - rels))
+			  cols_len - links - cons - rels, (uint32_t)c->rels.max_id))
 		goto fail_image;
 	/* SQLite frees 'image' when this fails */
 	if (sqlite3_deserialize(c->db, "main", image, (sqlite3_int64)db_len,

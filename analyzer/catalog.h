@@ -143,6 +143,7 @@ struct cat_col {
 	char identity;            /* 'a', 'd' or 0 */
 	bool generated;
 	int created_file;
+	char collation[NAMEBUF];  /* COLLATE's name, "": the type's default */
 };
 
 int cat_col_find(struct catalog *c, cat_id rel, const char *name, struct cat_col *out);
@@ -158,8 +159,11 @@ struct cat_col_def {
 	char default_volatility;      /* 'i', 's', 'v' or 0 */
 	char identity;                /* 'a', 'd' or 0 */
 	const char *generated;        /* expression text, or NULL */
+	const char *collation;        /* COLLATE's name, or NULL */
 };
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *def);
+/* ALTER COLUMN ... TYPE: the collation given (NULL: the type's default). */
+void cat_col_set_collation(struct catalog *c, cat_id col, const char *collation);
 void cat_col_drop(struct catalog *c, cat_id col);
 void cat_col_rename(struct catalog *c, cat_id col, const char *name);
 /* After a column of 'table' was renamed 'from' -> 'to': the expressions

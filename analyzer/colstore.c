@@ -264,13 +264,14 @@ static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
 		(uint32_t)r->created_file, (uint32_t)r->line, r->file_ref,
 		(uint32_t)(unsigned char)r->default_volatility |
 		(uint32_t)(unsigned char)r->identity << 8 | (uint32_t)r->flags << 16,
+		r->collation,
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
 		put_u32(out, v[i]);
 }
 
-#define ROW_WORDS 17
+#define ROW_WORDS 18
 
 void colstore_save(const struct colstore *s, struct strbuf *out)
 {
@@ -281,7 +282,7 @@ void colstore_save(const struct colstore *s, struct strbuf *out)
 }
 
 static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uint32_t nr,
-		    uint64_t max_id)
+		    uint64_t max_id, uint32_t max_rel)
 {
 	struct col_row r = { 0 };
 	uint32_t id = rd_u32(b), packed;
@@ -305,8 +306,9 @@ static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uin
 	r.default_volatility = (char)(packed & 0xff);
 	r.identity = (char)(packed >> 8 & 0xff);
 	r.flags = (uint8_t)(packed >> 16);
+	r.collation = strpool_read_id(b, map, nr);
 	/* what colstore_add() takes: ids ascending, a relation and a name */
-	if (b->bad || id <= s->max_id || id > max_id || !r.rel_id || r.rel_id >= UINT32_MAX ||
+	if (b->bad || id <= s->max_id || id > max_id || !r.rel_id || r.rel_id > max_rel ||
 	    !r.name || colstore_find(s, r.rel_id, r.name) || packed >> 24)
 		return -1;
 	colstore_add(s, &r, id);
@@ -336,7 +338,7 @@ static void presize(struct colstore *s, uint32_t n, uint32_t last)
 	}
 }
 
-int colstore_load(struct colstore *s, const void *data, size_t len)
+int colstore_load(struct colstore *s, const void *data, size_t len, uint32_t max_rel)
 {
 	struct reader b = { data, (const unsigned char *)data + len, false };
 	cs_str *map = NULL;
@@ -363,7 +365,7 @@ int colstore_load(struct colstore *s, const void *data, size_t len)
 		presize(s, nr_rows, id <= max_id ? id : 0);
 	}
 	for (uint32_t i = 0; i < nr_rows; i++)
-		if (load_row(s, &b, map, nr_strs, max_id))
+		if (load_row(s, &b, map, nr_strs, max_id, max_rel))
 			goto out;
 	ret = b.p == b.end ? 0 : -1;
 out:

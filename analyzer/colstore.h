@@ -43,6 +43,7 @@ struct col_row {
 	int32_t typmod1, typmod2;
 	int32_t array_dims;
 	cs_str default_expr, generated, comment;
+	cs_str collation;       /* COLLATE's name, 0: the type's default */
 	int32_t created_file;
 	int32_t line;
 	uint32_t file_ref;      /* files.id, 0: NULL */
@@ -130,6 +131,9 @@ void colstore_save(const struct colstore *s, struct strbuf *out);
  * order or range, ids far beyond the number of rows, a name taken twice,
  * bytes left over): the store is then partly filled, to be released.
  */
-int colstore_load(struct colstore *s, const void *data, size_t len);
+/* The rows' relation ids are at most 'max_rel' (the relations' highest
+   id: each is an index into an array here, so a damaged one must not
+   become gigabytes to reserve). */
+int colstore_load(struct colstore *s, const void *data, size_t len, uint32_t max_rel);
 
 #endif

@@ -92,7 +92,7 @@ static json_t *table_columns(struct catalog *c, const char *rel)
 {
 	json_t *cols = rows(c, xstrfmt("SELECT name, type, not_null, default_expr AS \"default\","
 		" CASE identity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,"
-		" generated FROM columns WHERE rel_id = %s ORDER BY attnum", rel)), *col;
+		" generated, collation FROM columns WHERE rel_id = %s ORDER BY attnum", rel)), *col;
 	size_t i;
 
 	json_array_foreach(cols, i, col)
@@ -405,6 +405,10 @@ static void sql_column(FILE *out, const json_t *col)
 	fputs("    ", out);
 	sql_ident(out, jstr(col, "name"));
 	fprintf(out, " %s", jstr(col, "type"));
+	if (jstr(col, "collation")) {
+		fputs(" COLLATE ", out);
+		sql_ident(out, jstr(col, "collation"));
+	}
 	if (jstr(col, "identity"))
 		fprintf(out, " GENERATED %s AS IDENTITY",
 			!strcmp(jstr(col, "identity"), "always") ? "ALWAYS" : "BY DEFAULT");

@@ -1793,6 +1793,7 @@ static void alter_cmd_def(struct pctx *ctx, const cJSON *def,
 		n = unwrap_as(def, "ColumnDef");
 		parse_type(ctx, jget(n, "typeName"), &cmd->type);
 		cmd->using_expr = make_expr(ctx, jget(n, "raw_default"));
+		cmd->collation = collation_of(ctx, jget(n, "collClause"));
 		break;
 	case AT_SET_DEFAULT:
 		if (!def)

@@ -1012,6 +1012,8 @@ static void alter_cmd_def(struct nctx *nc, Node *def, struct alter_cmd *cmd)
 		cd = coldef_of(def);
 		type_of(ctx, cd ? cd->typeName : NULL, &cmd->type);
 		cmd->using_expr = cd ? expr_of(nc, cd->raw_default) : NULL;
+		cmd->collation = cd && cd->collClause ?
+				 sdup(ctx, last_str(cd->collClause->collname)) : NULL;
 		break;
 	case AT_SET_DEFAULT:
 		if (!def)

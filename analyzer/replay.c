@@ -649,6 +649,12 @@ static const char *stored_default(struct rctx *x, const struct type_ref *t, cons
 	return type_equal(&cast, t) ? NULL : e->text;
 }
 
+/* COLLATE "default" is the type's own: none to keep. */
+static const char *own_collation(const char *collation)
+{
+	return collation && strcmp(collation, "default") ? collation : NULL;
+}
+
 /* Add one column; returns its id or 0. Reports duplicates. */
 static cat_id add_column(struct rctx *x, const struct cat_rel *table, const struct column_def *cd,
 			 bool if_not_exists)
@@ -675,6 +681,7 @@ static cat_id add_column(struct rctx *x, const struct cat_rel *table, const stru
 	def.default_volatility = expr_volatility(x, cd->default_expr);
 	def.identity = (char)cd->identity;
 	def.generated = cd->generated ? cd->generated->text : NULL;
+	def.collation = own_collation(cd->collation);
 	if (cd->type.serial || cd->identity) {
 		seq = add_sequence_for(x, table, cd->name);
 		if (cd->type.serial && seq) {
@@ -1623,6 +1630,8 @@ static void at_alter_type(struct rctx *x, const struct cat_rel *t, const struct 
 	ch->old_type.name = rdup(x, col.type.name);
 	ch->old_type.schema = rdup(x, col.type.schema);
 	cat_col_set_type(x->cat, col.id, &ch->new_type);
+	/* the new type's own collation unless COLLATE says otherwise */
+	cat_col_set_collation(x->cat, col.id, own_collation(cmd->collation));
 }
 
 static void at_column_flag(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,

@@ -50,7 +50,9 @@ tables AS (
 				'not_null', a.attnotnull,
 				'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
 				'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
-				'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END)
+				'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,
+				'collation', (SELECT cn.collname FROM pg_collation cn JOIN pg_type ty ON ty.oid = a.atttypid
+				              WHERE cn.oid = a.attcollation AND a.attcollation <> ty.typcollation))
 				ORDER BY a.attnum), '[]')
 			FROM pg_attribute a
 			LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum

@@ -515,6 +515,7 @@ def compare_table(c, t, pt, mt):
         c.eq(f"{col} not_null", pc.get("not_null"), mc.get("not_null"))
         compare_default(c, col, pc.get("default"), mc.get("default"))
         c.eq(f"{col} identity", pc.get("identity"), mc.get("identity"))
+        c.eq(f"{col} collation", pc.get("collation"), mc.get("collation"))
         c.eq(f"{col} generated", "present" if pc.get("generated") is not None else None,
              "present" if mc.get("generated") is not None else None)
     for mc in mcols:

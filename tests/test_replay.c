@@ -2411,10 +2411,13 @@ START_TEST(test_damaged_column_bytes_refused)
 		cols_len |= (size_t)((const unsigned char *)img.data)[img.len - 16 + i] << (8 * i);
 	ck_assert_uint_gt(cols_len, 16);
 	end = img.len - 16;
-	ck_assert_int_eq(load_changed(&img, end - 1, 0xff), -1);   /* the last row's flags */
-	ck_assert_int_eq(load_changed(&img, end - 1, 0x00), 0);    /* the same */
-	ck_assert_int_eq(load_changed(&img, end - 4 * 17 + 3, 0x7f), -1);  /* its id, far out */
-	ck_assert_int_eq(load_changed(&img, end - 4 * 17, 0x00), -1);      /* ... or before */
+	ck_assert_int_eq(load_changed(&img, end - 1, 0xff), -1);   /* its collation's string */
+	ck_assert_int_eq(load_changed(&img, end - 5, 0xff), -1);   /* the last row's flags */
+	ck_assert_int_eq(load_changed(&img, end - 5, 0x00), 0);    /* the same */
+	ck_assert_int_eq(load_changed(&img, end - 4 * 18 + 3, 0x7f), -1);  /* its id, far out */
+	ck_assert_int_eq(load_changed(&img, end - 4 * 18, 0x00), -1);      /* ... or before */
+	/* its relation, far out: refused, not reserved for */
+	ck_assert_int_eq(load_changed(&img, end - 4 * 17 + 3, 0x7f), -1);
 	ck_assert_int_eq(load_changed(&img, end - cols_len, 0xff), -1);    /* index columns count */
 	ck_assert_int_eq(load_changed(&img, img.len - 9, 0x7f), -1);       /* the length */
 	cat_image_release(&img);
