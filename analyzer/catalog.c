@@ -1357,8 +1357,9 @@ static void col_fill(const struct catalog *c, cat_id id, const struct col_row *r
 	o->identity = r->identity;
 	o->generated = r->generated != 0;
 	o->created_file = r->created_file;
-	if (r->collation)
-		copy_name(o->collation, (const unsigned char *)colstore_str(s, r->collation));
+	if (r->flags & CS_COLLATION)
+		copy_name(o->collation,
+			  (const unsigned char *)colstore_str(s, colstore_collation(s, id)));
 }
 
 /* The column named 'name' ('len' bytes) of relation 'rel', or 0. */
@@ -1500,6 +1501,7 @@ static bool col_ref_ok(struct catalog *c, cat_id col, bool null_ok)
 cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 {
 	struct col_row r = { 0 };
+	cat_id id;
 
 	if (!(r.name = col_name_ok(c, rel, d->name)))
 		return 0;
@@ -1512,17 +1514,16 @@ cat_id cat_col_add(struct catalog *c, cat_id rel, const struct cat_col_def *d)
 	r.default_volatility = d->default_volatility;
 	r.identity = d->identity;
 	r.generated = colstore_intern(&c->colstore, d->generated);
-	r.collation = colstore_intern(&c->colstore, d->collation);
 	col_set_origin(c, &r);
-	return colstore_add(&c->colstore, &r, 0);
+	id = colstore_add(&c->colstore, &r, 0);
+	if (d->collation)
+		colstore_set_collation(&c->colstore, id, colstore_intern(&c->colstore, d->collation));
+	return id;
 }
 
 void cat_col_set_collation(struct catalog *c, cat_id col, const char *collation)
 {
-	struct col_row *r = colstore_get(&c->colstore, col);
-
-	if (r)
-		r->collation = colstore_intern(&c->colstore, collation);
+	colstore_set_collation(&c->colstore, col, colstore_intern(&c->colstore, collation));
 }
 
 /* What used the column goes (the trigger column_gone, catalog.sql). */
@@ -2293,7 +2294,7 @@ static int col_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int field)
 	case CF_IDENTITY: result_char(ctx, r->identity); break;
 	case CF_GENERATED: result_str(ctx, s, r->generated); break;
 	case CF_COMMENT: result_str(ctx, s, r->comment); break;
-	case CF_COLLATION: result_str(ctx, s, r->collation); break;
+	case CF_COLLATION: result_str(ctx, s, colstore_collation(s, id)); break;
 	case CF_FILE: result_file(ctx, k->c, r->file_ref); break;
 	default: col_number(ctx, id, r, field); break;
 	}
@@ -3865,6 +3866,7 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 {
 	const struct col_row *from = colstore_get(&c->colstore, src);
 	struct col_row r;
+	cat_id id;
 
 	if (!from)
 		return 0;
@@ -3880,8 +3882,11 @@ cat_id cat_col_copy(struct catalog *c, cat_id src, cat_id dst, unsigned what)
 	if (!(what & COPY_GENERATED))
 		r.generated = 0;
 	r.comment = 0;
+	r.flags &= (uint8_t)~CS_COLLATION;
 	col_set_origin(c, &r);
-	return colstore_add(&c->colstore, &r, 0);
+	id = colstore_add(&c->colstore, &r, 0);
+	colstore_set_collation(&c->colstore, id, colstore_collation(&c->colstore, src));
+	return id;
 }
 
 int cat_rel_children(struct catalog *c, cat_id rel, cat_id **ids, int *nr)

@@ -20,6 +20,7 @@ void colstore_release(struct colstore *s)
 	rows_free(s->rows);
 	free(s->slots);
 	free(s->rels);
+	ls_map_release(&s->collations);
 	strpool_release(&s->strs);
 	colstore_init(s);
 }
@@ -132,6 +133,26 @@ int64_t colstore_find(const struct colstore *s, int64_t rel, cs_str name)
 			return id;
 	}
 	return 0;
+}
+
+/* ---- collations, aside ---- */
+
+cs_str colstore_collation(const struct colstore *s, int64_t id)
+{
+	const struct col_row *r = colstore_get(s, id);
+
+	return r && (r->flags & CS_COLLATION) ? ls_map_get(&s->collations, (uint64_t)id) : 0;
+}
+
+void colstore_set_collation(struct colstore *s, int64_t id, cs_str collation)
+{
+	struct col_row *r = colstore_get(s, id);
+
+	if (!r)
+		return;
+	r->flags = (uint8_t)((r->flags & ~CS_COLLATION) | (collation ? CS_COLLATION : 0));
+	if (collation || s->collations.alloc)
+		*ls_map_at(&s->collations, (uint32_t)id) = collation;
 }
 
 /* ---- relations' column lists ---- */
@@ -255,7 +276,8 @@ int64_t colstore_next(const struct colstore *s, int64_t id)
 /* ---- as bytes (a cached catalog's image carries them) ---- */
 
 /* Each field on its own: a struct's padding is not data. */
-static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
+static void put_row(struct strbuf *out, const struct colstore *s, uint32_t id,
+		    const struct col_row *r)
 {
 	const uint32_t v[] = {
 		id, r->rel_id, (uint32_t)r->attnum, r->name, r->type, r->type_schema,
@@ -263,8 +285,9 @@ static void put_row(struct strbuf *out, uint32_t id, const struct col_row *r)
 		(uint32_t)r->array_dims, r->default_expr, r->generated, r->comment,
 		(uint32_t)r->created_file, (uint32_t)r->line, r->file_ref,
 		(uint32_t)(unsigned char)r->default_volatility |
-		(uint32_t)(unsigned char)r->identity << 8 | (uint32_t)r->flags << 16,
-		r->collation,
+		(uint32_t)(unsigned char)r->identity << 8 |
+		(uint32_t)(r->flags & ~CS_COLLATION) << 16,
+		colstore_collation(s, id),
 	};
 
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
@@ -278,7 +301,7 @@ void colstore_save(const struct colstore *s, struct strbuf *out)
 	strpool_save(&s->strs, out);
 	put_u32(out, (uint32_t)s->nr);
 	for (int64_t id = colstore_next(s, 0); id; id = colstore_next(s, id))
-		put_row(out, (uint32_t)id, &s->rows[id]);
+		put_row(out, s, (uint32_t)id, &s->rows[id]);
 }
 
 static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uint32_t nr,
@@ -286,6 +309,7 @@ static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uin
 {
 	struct col_row r = { 0 };
 	uint32_t id = rd_u32(b), packed;
+	cs_str collation;
 
 	r.rel_id = rd_u32(b);
 	r.attnum = (int32_t)rd_u32(b);
@@ -306,12 +330,15 @@ static int load_row(struct colstore *s, struct reader *b, const cs_str *map, uin
 	r.default_volatility = (char)(packed & 0xff);
 	r.identity = (char)(packed >> 8 & 0xff);
 	r.flags = (uint8_t)(packed >> 16);
-	r.collation = strpool_read_id(b, map, nr);
+	collation = strpool_read_id(b, map, nr);
 	/* what colstore_add() takes: ids ascending, a relation and a name */
 	if (b->bad || id <= s->max_id || id > max_id || !r.rel_id || r.rel_id > max_rel ||
-	    !r.name || colstore_find(s, r.rel_id, r.name) || packed >> 24)
+	    !r.name || colstore_find(s, r.rel_id, r.name) || packed >> 24 ||
+	    (r.flags & CS_COLLATION))
 		return -1;
 	colstore_add(s, &r, id);
+	if (collation)
+		colstore_set_collation(s, id, collation);
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "linkstore.h"
 #include "strpool.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ typedef uint32_t cs_str;
 #define CS_TYPMOD2   (1u << 1)
 #define CS_NOT_NULL  (1u << 2)
 #define CS_IN_RANGE  (1u << 3)
+#define CS_COLLATION (1u << 4)   /* colstore_collation() has one */
 
 /* One column, as the SQL table "columns" has it ("file" is computed). */
 struct col_row {
@@ -43,7 +45,6 @@ struct col_row {
 	int32_t typmod1, typmod2;
 	int32_t array_dims;
 	cs_str default_expr, generated, comment;
-	cs_str collation;       /* COLLATE's name, 0: the type's default */
 	int32_t created_file;
 	int32_t line;
 	uint32_t file_ref;      /* files.id, 0: NULL */
@@ -72,6 +73,9 @@ struct colstore {
 	struct col_ends *rels;
 	size_t rels_alloc;
 	struct strpool strs;    /* the rows' strings */
+	/* id -> COLLATE's name, for the rows flagged CS_COLLATION (few
+	   columns have one: kept aside, not a field of every row) */
+	struct ls_map collations;
 };
 
 void colstore_init(struct colstore *s);
@@ -100,6 +104,9 @@ static inline struct col_row *colstore_get(const struct colstore *s, int64_t id)
 
 /* The id of column 'name' of relation 'rel', or 0. */
 int64_t colstore_find(const struct colstore *s, int64_t rel, cs_str name);
+/* A row's collation (0: its type's own); set it (0 clears it). */
+cs_str colstore_collation(const struct colstore *s, int64_t id);
+void colstore_set_collation(struct colstore *s, int64_t id, cs_str collation);
 /* The first column of 'rel' (attnum order), or 0; then rows[id].next. */
 uint32_t colstore_first(const struct colstore *s, int64_t rel);
 /* The attnum a new column of 'rel' gets: one past the highest. */

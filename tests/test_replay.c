@@ -2004,7 +2004,8 @@ static const char *q1f(const char *fmt, ...)
 	" || array_dims || ',' || not_null || ',' || quote(default_expr) || ','" \
 	" || quote(default_volatility) || ',' || quote(identity) || ','" \
 	" || quote(generated) || ',' || quote(comment) || ',' || created_file || ','" \
-	" || in_range || ',' || quote(file_ref) || ',' || quote(file) || ',' || line AS r" \
+	" || in_range || ',' || quote(file_ref) || ',' || quote(file) || ',' || line" \
+	" || ',' || quote(collation) AS r" \
 	" FROM columns ORDER BY id)"
 
 /* Rows that still name a column that is gone, or a relation. */
@@ -2020,15 +2021,19 @@ static const char *q1f(const char *fmt, ...)
 START_TEST(test_columns_table_rows)
 {
 	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
-	   " price numeric(10, 2), tags text[], n bigint GENERATED ALWAYS AS IDENTITY)");
+	   " price numeric(10, 2), tags text[] COLLATE \"C\","
+	   " n bigint GENERATED ALWAYS AS IDENTITY)");
 	ck_assert_str_eq(q1(ALL_COLUMNS),
-		"1,1,1,id,integer,NULL,int4,NULL,NULL,0,1,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1"
+		"1,1,1,id,integer,NULL,int4,NULL,NULL,0,1,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1,"
+		"NULL"
 		" 2,1,2,name,character varying(40),NULL,varchar,40,NULL,0,1,'''x''','i',NULL,NULL,"
-		"NULL,0,1,1,'test.sql',1"
+		"NULL,0,1,1,'test.sql',1,NULL"
 		" 3,1,3,price,numeric(10,2),NULL,numeric,10,2,0,0,NULL,NULL,NULL,NULL,NULL,0,1,1,"
-		"'test.sql',1"
-		" 4,1,4,tags,text[],NULL,text,NULL,NULL,1,0,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1"
-		" 5,1,5,n,bigint,NULL,int8,NULL,NULL,0,1,NULL,NULL,'a',NULL,NULL,0,1,1,'test.sql',1");
+		"'test.sql',1,NULL"
+		" 4,1,4,tags,text[],NULL,text,NULL,NULL,1,0,NULL,NULL,NULL,NULL,NULL,0,1,1,'test.sql',1,"
+		"'C'"
+		" 5,1,5,n,bigint,NULL,int8,NULL,NULL,0,1,NULL,NULL,'a',NULL,NULL,0,1,1,'test.sql',1,"
+		"NULL");
 	ck_assert_str_eq(q1("SELECT typeof(id) || typeof(rel_id) || typeof(typmod1) ||"
 			    " typeof(name) || typeof(not_null) FROM columns WHERE name = 'price'"),
 			 "integerintegerintegertextinteger");
@@ -2360,9 +2365,12 @@ START_TEST(test_columns_saved_and_loaded)
 	char before[sizeof(qbuf)];
 	void *copy;
 
-	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) NOT NULL DEFAULT 'x',"
-	   " price numeric(10, 2), tags text[]); CREATE TABLE u (a int, b text);"
-	   "ALTER TABLE u DROP COLUMN a; CREATE INDEX ON u (lower(b) DESC)");
+	ok("CREATE TABLE t (id int PRIMARY KEY, name varchar(40) COLLATE \"C\" NOT NULL"
+	   " DEFAULT 'x', price numeric(10, 2), tags text[]); CREATE TABLE u (a int, b text);"
+	   "ALTER TABLE u DROP COLUMN a; CREATE INDEX ON u (lower(b) DESC);"
+	   "ALTER TABLE u ALTER COLUMN b TYPE varchar(9) COLLATE \"POSIX\"");
+	ck_assert_str_eq(q1("SELECT group_concat(name || ':' || quote(collation))"
+			    " FROM columns ORDER BY id"), "id:NULL,name:'C',price:NULL,tags:NULL,b:'POSIX'");
 	snprintf(before, sizeof(before), "%s", q1(ALL_COLUMNS));
 	ck_assert_int_eq(catalog_save(cat, &img), 0);
 	copy = cat_image_alloc(img.len);
