@@ -3484,6 +3484,7 @@ int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 
 struct rename_edits {
 	const char *text, *schema, *from;
+	size_t len;             /* of text */
 	size_t *at;             /* offsets of name tokens to replace */
 	size_t nr, alloc;
 	bool bare;              /* a FROM item names it without an alias */
@@ -3559,7 +3560,6 @@ static bool schema_matches(const char *written, const char *schema)
 static void find_renames(const cJSON *n, struct rename_edits *e, int pass)
 {
 	const cJSON *c, *f;
-	size_t len = strlen(e->text);
 
 	if (!n)
 		return;
@@ -3567,8 +3567,8 @@ static void find_renames(const cJSON *n, struct rename_edits *e, int pass)
 		e->cte = true;  /* the name may mean the CTE: leave the text */
 	if (cJSON_IsObject(n) && pass == 1 && (f = jget(n, "RangeVar")) &&
 	    jstr_is(f, "relname", e->from) && schema_matches(jstr(f, "schemaname"), e->schema)) {
-		add_edit(e, name_part(e->text, len, (size_t)jint(f, "location"),
-				      jstr(f, "schemaname") ? 1 : 0, e->from));
+		add_edit(e, name_part(e->text, e->len, (size_t)jint(f, "location"),
+				      !!jstr(f, "catalogname") + !!jstr(f, "schemaname"), e->from));
 		e->bare |= !jget(f, "alias");
 	}
 	if (cJSON_IsObject(n) && pass == 2 && (f = jget(n, "ColumnRef"))) {
@@ -3578,7 +3578,7 @@ static void find_renames(const cJSON *n, struct rename_edits *e, int pass)
 
 		if ((nr == 2 || nr == 3) && qual && !strcmp(qual, e->from) &&
 		    (nr == 2 || schema_matches(sval(cJSON_GetArrayItem(fields, 0)), e->schema)))
-			add_edit(e, name_part(e->text, len, (size_t)jint(f, "location"), q, e->from));
+			add_edit(e, name_part(e->text, e->len, (size_t)jint(f, "location"), q, e->from));
 	}
 	cJSON_ArrayForEach(c, n)
 		find_renames(c, e, pass);
@@ -3594,7 +3594,7 @@ static int offset_cmp(const void *a, const void *b)
 char *sql_rename_relation(const char *query, const char *schema, const char *from,
 			  const char *to)
 {
-	struct rename_edits e = { query, schema, from, NULL, 0, 0, false, false };
+	struct rename_edits e = { query, schema, from, 0, NULL, 0, 0, false, false };
 	PgQueryParseResult r;
 	const cJSON *tree = NULL;
 	struct strbuf name, out;
@@ -3603,6 +3603,7 @@ char *sql_rename_relation(const char *query, const char *schema, const char *fro
 
 	if (!query || !from || !to)
 		return NULL;
+	e.len = strlen(query);
 	json_init();
 	r = pg_query_parse(query);
 	json_arena.depth++;

@@ -1388,6 +1388,7 @@ static const struct {
 	{ "WITH metric AS (SELECT 1 AS a) SELECT a FROM metric", NULL },
 	{ "SELECT * FROM (SELECT region FROM metric) s, lateral (SELECT 1) l",
 	  "SELECT * FROM (SELECT region FROM metric_eu) s, lateral (SELECT 1) l" },
+	{ "SELECT 1 FROM app.public.metric", "SELECT 1 FROM app.public.metric_eu" },
 	{ "not sql at all", NULL },
 };
 
