@@ -606,4 +606,13 @@ void stmt_list_place(struct stmt_list *l, const struct source_file *src);
 
 const char *obj_kind_name(enum obj_kind k);   /* "table", "index", ... */
 
+/* COMMIT, ROLLBACK or PREPARE TRANSACTION: the block it was in is over.
+   Inline: rules test it on every statement of a transaction. */
+static inline bool stmt_ends_block(const struct stmt *st)
+{
+	return st->kind == ST_TRANSACTION &&
+	       (st->u.txn.kind == TXN_COMMIT || st->u.txn.kind == TXN_ROLLBACK ||
+		st->u.txn.kind == TXN_PREPARE);
+}
+
 #endif

@@ -35,6 +35,7 @@ struct named_stmt {
    statements named it): see fold_previous(). */
 struct held_rel {
 	const char *schema, *relation;  /* in rule_ctx.past_names */
+	uint64_t hash;                  /* the relation's, strpool_hash() */
 	unsigned modes;                 /* 1 << enum lock_mode */
 	int next;                       /* the next in its bucket, -1: none */
 };
@@ -82,9 +83,6 @@ struct rule_ctx {
 	size_t alloc_held;
 	int *held_buckets;      /* -1: empty */
 	size_t nr_buckets;      /* a power of two, or 0 */
-	/* the file's statements by the names they name, sorted, and their
-	   indices in that order (ctx_stmts_naming()); built when first
-	   asked for the file */
 	/* the last SET of each parameter before the current statement
 	   (its name is the statement's) */
 	struct last_set {
@@ -94,6 +92,9 @@ struct rule_ctx {
 	int nr_sets;
 	size_t alloc_sets;
 	int open_begin;         /* see note_block(); -1: none */
+	/* the file's statements by the names they name, sorted, and their
+	   indices in that order (ctx_stmts_naming()); built when first
+	   asked for the file */
 	bool named_built;
 	struct named_stmt *named;
 	int *named_stmts;
@@ -272,15 +273,20 @@ static void keep_stmt_locks(struct rule_ctx *ctx)
 
 /* ---- the locks the current transaction holds ---- */
 
-static size_t held_bucket(const struct rule_ctx *ctx, const char *relation)
+static uint64_t name_hash(const char *name)
 {
-	return (size_t)(strpool_hash(relation, strlen(relation)) & (ctx->nr_buckets - 1));
+	return strpool_hash(name, strlen(name));
+}
+
+static size_t held_bucket(const struct rule_ctx *ctx, uint64_t hash)
+{
+	return (size_t)(hash & (ctx->nr_buckets - 1));
 }
 
 static void held_clear(struct rule_ctx *ctx)
 {
 	for (int i = 0; i < ctx->nr_held; i++)
-		ctx->held_buckets[held_bucket(ctx, ctx->held[i].relation)] = -1;
+		ctx->held_buckets[held_bucket(ctx, ctx->held[i].hash)] = -1;
 	ctx->nr_held = 0;
 }
 
@@ -292,7 +298,7 @@ static void held_grow(struct rule_ctx *ctx)
 	ctx->held_buckets = xmalloc(ctx->nr_buckets * sizeof(*ctx->held_buckets));
 	memset(ctx->held_buckets, 0xff, ctx->nr_buckets * sizeof(*ctx->held_buckets));
 	for (int i = 0; i < ctx->nr_held; i++) {
-		size_t b = held_bucket(ctx, ctx->held[i].relation);
+		size_t b = held_bucket(ctx, ctx->held[i].hash);
 
 		ctx->held[i].next = ctx->held_buckets[b];
 		ctx->held_buckets[b] = i;
@@ -307,13 +313,15 @@ static bool same_str(const char *a, const char *b)
 static void held_add(struct rule_ctx *ctx, const struct lock *l)
 {
 	struct held_rel *h;
+	uint64_t hash;
 	size_t b;
 
 	if (!l->relation || l->mode == LOCK_NONE)
 		return;
 	if (2 * ((size_t)ctx->nr_held + 1) > ctx->nr_buckets)
 		held_grow(ctx);
-	b = held_bucket(ctx, l->relation);
+	hash = name_hash(l->relation);
+	b = held_bucket(ctx, hash);
 	for (int i = ctx->held_buckets[b]; i >= 0; i = ctx->held[i].next)
 		if (!strcmp(ctx->held[i].relation, l->relation) &&
 		    same_str(ctx->held[i].schema, l->schema)) {
@@ -322,7 +330,7 @@ static void held_add(struct rule_ctx *ctx, const struct lock *l)
 		}
 	ALLOC_GROW(ctx->held, (size_t)ctx->nr_held + 1, ctx->alloc_held);
 	h = &ctx->held[ctx->nr_held];
-	*h = (struct held_rel){ l->schema, l->relation, 1u << l->mode, ctx->held_buckets[b] };
+	*h = (struct held_rel){ l->schema, l->relation, hash, 1u << l->mode, ctx->held_buckets[b] };
 	ctx->held_buckets[b] = ctx->nr_held++;
 }
 
@@ -331,19 +339,11 @@ static void held_add(struct rule_ctx *ctx, const struct lock *l)
    wrapped or implicit one the transaction began before it. */
 static bool ends_transaction(const struct rule_ctx *ctx, const struct stmt *st)
 {
-	if (st->kind != ST_TRANSACTION)
-		return false;
-	return st->u.txn.kind == TXN_COMMIT || st->u.txn.kind == TXN_ROLLBACK ||
-	       st->u.txn.kind == TXN_PREPARE ||
-	       (st->u.txn.kind == TXN_BEGIN && ctx->tx == TX_NONE);
+	return stmt_ends_block(st) || (st->kind == ST_TRANSACTION &&
+				       st->u.txn.kind == TXN_BEGIN && ctx->tx == TX_NONE);
 }
 
-/*
- * Before a statement: the one before it joins the transaction's, or
- * ends it. Rules asked this of every statement by reading back through
- * the file: quadratic in a long file that is one transaction (100,000
- * INSERTs of seed data took 8 s, 40,000 ALTERs 6 s).
- */
+/* The last SET of each parameter: see ctx_last_set(). */
 static void note_set(struct rule_ctx *ctx, const struct stmt *st, int index)
 {
 	int i;
@@ -363,15 +363,18 @@ static void note_set(struct rule_ctx *ctx, const struct stmt *st, int index)
    the last COMMIT, ROLLBACK or PREPARE TRANSACTION. */
 static void note_block(struct rule_ctx *ctx, const struct stmt *st, int index)
 {
-	if (st->kind != ST_TRANSACTION)
-		return;
-	if (st->u.txn.kind == TXN_BEGIN && ctx->open_begin < 0)
-		ctx->open_begin = index;
-	else if (st->u.txn.kind == TXN_COMMIT || st->u.txn.kind == TXN_ROLLBACK ||
-		 st->u.txn.kind == TXN_PREPARE)
+	if (stmt_ends_block(st))
 		ctx->open_begin = -1;
+	else if (st->kind == ST_TRANSACTION && st->u.txn.kind == TXN_BEGIN && ctx->open_begin < 0)
+		ctx->open_begin = index;
 }
 
+/*
+ * Before a statement: the one before it joins the transaction's, or
+ * ends it. Rules asked this of every statement by reading back through
+ * the file: quadratic in a long file that is one transaction (100,000
+ * INSERTs of seed data took 8 s, 40,000 ALTERs 6 s).
+ */
 static void fold_previous(struct rule_ctx *ctx)
 {
 	int prev = ctx->stmt_index - 1, nr;
@@ -403,7 +406,7 @@ static void name_stmt(struct rule_ctx *ctx, const char *name, int stmt)
 	if (!name)
 		return;
 	ALLOC_GROW(ctx->named, (size_t)ctx->nr_named + 1, ctx->alloc_named);
-	ctx->named[ctx->nr_named++] = (struct named_stmt){ strpool_hash(name, strlen(name)), stmt };
+	ctx->named[ctx->nr_named++] = (struct named_stmt){ name_hash(name), stmt };
 }
 
 static int named_cmp(const void *a, const void *b)
@@ -476,7 +479,7 @@ int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx)
 		return 0;
 	if (!ctx->named_built)
 		build_named(ctx);
-	h = strpool_hash(name, strlen(name));
+	h = name_hash(name);
 	hi = ctx->nr_named;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
@@ -516,7 +519,7 @@ unsigned ctx_held_modes(const struct rule_ctx *ctx, const char *schema, const ch
 
 	if (!relation || !ctx_in_transaction(ctx) || !ctx->nr_held)
 		return 0;
-	for (int i = ctx->held_buckets[held_bucket(ctx, relation)]; i >= 0;
+	for (int i = ctx->held_buckets[held_bucket(ctx, name_hash(relation))]; i >= 0;
 	     i = ctx->held[i].next) {
 		const struct held_rel *h = &ctx->held[i];
 

@@ -15,13 +15,6 @@
 #include "helpers.h"
 #include "banned.h"
 
-static bool ends_transaction(const struct stmt *s)
-{
-	return s->kind == ST_TRANSACTION &&
-	       (s->u.txn.kind == TXN_COMMIT || s->u.txn.kind == TXN_ROLLBACK ||
-		s->u.txn.kind == TXN_PREPARE);
-}
-
 static bool same_name(const struct qname *a, const struct qname *b)
 {
 	return a->name && b->name && !strcmp(a->name, b->name) &&
@@ -193,7 +186,7 @@ static const struct stmt *later_use(struct rule_ctx *ctx, const struct alter_enu
 	for (int i = cur + 1; i < nr; i++) {
 		const struct stmt *s = &stmts[i];
 
-		if (ends_transaction(s))
+		if (stmt_ends_block(s))
 			break;
 		if (!evaluates(s) || !has_literal(text, s->start, s->end, e->new_value))
 			continue;
