@@ -1271,21 +1271,29 @@ static size_t rel_text_field(const char *column)
 	BUG("no relation text '%s'", column);
 }
 
-void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text)
+/* The string id of a relation's text 'column' (rel_text_field()), or
+   NULL when there is no such relation. */
+static uint32_t *rel_text_slot(struct catalog *c, cat_id rel, const char *column)
 {
 	size_t field = rel_text_field(column);
 	struct rel_row *r = relstore_get(&c->rels, rel);
 
-	if (r)
-		*(uint32_t *)((char *)r + field) = relstore_intern(&c->rels, text);
+	return r ? (uint32_t *)((char *)r + field) : NULL;
+}
+
+void cat_rel_set_text(struct catalog *c, cat_id rel, const char *column, const char *text)
+{
+	uint32_t *slot = rel_text_slot(c, rel, column);
+
+	if (slot)
+		*slot = relstore_intern(&c->rels, text);
 }
 
 const char *cat_rel_text(struct catalog *c, cat_id rel, const char *column)
 {
-	size_t field = rel_text_field(column);
-	const struct rel_row *r = relstore_get(&c->rels, rel);
+	const uint32_t *slot = rel_text_slot(c, rel, column);
 
-	return r ? relstore_str(&c->rels, *(const uint32_t *)((const char *)r + field)) : NULL;
+	return slot ? relstore_str(&c->rels, *slot) : NULL;
 }
 
 int cat_views_reading(struct catalog *c, cat_id rel, cat_id **views)
