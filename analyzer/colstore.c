@@ -151,7 +151,7 @@ void colstore_set_collation(struct colstore *s, int64_t id, cs_str collation)
 	if (!r)
 		return;
 	r->flags = (uint8_t)((r->flags & ~CS_COLLATION) | (collation ? CS_COLLATION : 0));
-	if (collation || s->collations.alloc)
+	if (collation)  /* without the flag the map is not read */
 		*ls_map_at(&s->collations, (uint32_t)id) = collation;
 }
 
