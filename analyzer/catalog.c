@@ -4217,6 +4217,15 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
 	return one_int(st, 0);
 }
 
+void cat_schema_relations(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data)
+{
+	if (schema <= 0 || schema >= UINT32_MAX)
+		return;
+	for (uint32_t id = relstore_key_first(&c->rels, RK_SCHEMA, (uint64_t)schema); id;
+	     id = c->rels.rows[id].key_next[RK_SCHEMA])
+		fn(data, relstore_str(&c->rels, c->rels.rows[id].name));
+}
+
 int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data)
 {
 	sqlite3_stmt *st = q(c,

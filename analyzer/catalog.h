@@ -352,6 +352,8 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name);
 
 /* Every object a DROP SCHEMA ... CASCADE would remove. */
 int cat_schema_contents(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data);
+/* The names of the relations (indexes too) in a schema, fn() each. */
+void cat_schema_relations(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data);
 
 /* ---- range queries (for range rules) ---- */
 /*

@@ -274,10 +274,21 @@ static cat_id temp_schema(struct replay *r)
 	return r->temp_schema;
 }
 
+static void remember_drop(struct replay *r, const char *schema, const char *name);
+
+static void remember_temp_drop(void *data, const char *name)
+{
+	remember_drop(data, TEMP_SCHEMA, name);
+}
+
+/* The session ends: as if its temporary relations were dropped (a later
+   statement on one is known to fail, see remember_drop()). */
 void replay_end_file(struct replay *r)
 {
-	if (r->temp_schema)
+	if (r->temp_schema) {
+		cat_schema_relations(r->cat, r->temp_schema, remember_temp_drop, r);
 		cat_schema_drop(r->cat, r->temp_schema);
+	}
 	r->temp_schema = 0;
 }
 
