@@ -130,12 +130,6 @@ int ctx_find_rel(struct rule_ctx *ctx, const struct qname *qn, struct cat_rel *o
 /* The locks the current statement takes (pg_locks.md). */
 const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
 /*
- * The locks an earlier statement of the current file took, as computed
- * when it ran (copies owned by the engine until the file ends), in *nr;
- * NULL when they were not computed (not linted, a syntax error, a DO).
- */
-const struct lock *ctx_stmt_locks(const struct rule_ctx *ctx, int stmt_index, int *nr);
-/*
  * The statements of the current file that may name relation 'name' (in
  * any schema): as their table (INSERT, UPDATE, DELETE, ALTER TABLE,
  * CREATE INDEX, RENAME), as what they create (CREATE TABLE, CREATE
@@ -165,7 +159,7 @@ int ctx_transaction_start(const struct rule_ctx *ctx);
 /*
  * The lock modes (bits 1 << enum lock_mode) that the statements of the
  * file from ctx_transaction_start() up to the current one took on the
- * relation, as ctx_stmt_locks() has them; a schema that either side
+ * relation, as ctx_locks() had them; a schema that either side
  * leaves out (NULL) matches any. 0 outside a transaction.
  */
 unsigned ctx_held_modes(const struct rule_ctx *ctx, const char *schema, const char *relation);
