@@ -20,10 +20,21 @@
 #include "suppress.h"
 #include "banned.h"
 
-/* A statement of the file under a relation name it names (its hash). */
-struct named_stmt {
+/* A statement of the file under a key (the hash of a name it names, of
+   a string literal it holds). */
+struct keyed_stmt {
 	uint64_t hash;
 	int stmt;
+};
+
+/* The file's statements by key, sorted, and their indices in that order:
+   built when first asked for the file. */
+struct stmt_map {
+	bool built;
+	struct keyed_stmt *keyed;
+	int *stmts;
+	int nr;
+	size_t alloc_keyed, alloc_stmts;
 };
 
 /* The modes the current transaction holds on a relation (as its
@@ -84,14 +95,15 @@ struct rule_ctx {
 	int nr_sets;
 	size_t alloc_sets;
 	int open_begin;         /* see note_block(); -1: none */
-	/* the file's statements by the names they name, sorted, and their
-	   indices in that order (ctx_stmts_naming()); built when first
-	   asked for the file */
-	bool named_built;
-	struct named_stmt *named;
-	int *named_stmts;
-	int nr_named;
-	size_t alloc_named, alloc_named_stmts;
+	/* the file's statements by the names they name (ctx_stmts_naming()),
+	   by the string literals they hold (ctx_stmts_quoting()); where
+	   transaction blocks end (ctx_block_end()) */
+	struct stmt_map named;
+	struct stmt_map quoted;
+	bool ends_built;
+	int *ends;
+	int nr_ends;
+	size_t alloc_ends;
 	bool lock_timeout;      /* SET lock_timeout seen in this file */
 	const struct stmt_list *file_stmts;
 	int stmt_index;
@@ -348,32 +360,81 @@ static void fold_previous(struct rule_ctx *ctx)
 		held_add(ctx, &ctx->locks.items[i]);
 }
 
-/* ---- the file's statements by relation name ---- */
+/* ---- the file's statements by key ---- */
 
-static void name_stmt(struct rule_ctx *ctx, const char *name, int stmt)
+static void map_add(struct stmt_map *m, uint64_t hash, int stmt)
 {
-	if (!name)
-		return;
-	ALLOC_GROW(ctx->named, (size_t)ctx->nr_named + 1, ctx->alloc_named);
-	ctx->named[ctx->nr_named++] = (struct named_stmt){ name_hash(name), stmt };
+	ALLOC_GROW(m->keyed, (size_t)m->nr + 1, m->alloc_keyed);
+	m->keyed[m->nr++] = (struct keyed_stmt){ hash, stmt };
 }
 
-static int named_cmp(const void *a, const void *b)
+static int keyed_cmp(const void *a, const void *b)
 {
-	const struct named_stmt *x = a, *y = b;
+	const struct keyed_stmt *x = a, *y = b;
 
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	return (x->stmt > y->stmt) - (x->stmt < y->stmt);
 }
 
+/* Sorted, a statement once per key (RENAME t TO t). */
+static void map_finish(struct stmt_map *m)
+{
+	int n = 0;
+
+	m->built = true;
+	if (m->nr)
+		qsort(m->keyed, (size_t)m->nr, sizeof(*m->keyed), keyed_cmp);
+	for (int i = 0; i < m->nr; i++)
+		if (!n || keyed_cmp(&m->keyed[n - 1], &m->keyed[i]))
+			m->keyed[n++] = m->keyed[i];
+	m->nr = n;
+	ALLOC_GROW(m->stmts, (size_t)m->nr + 1, m->alloc_stmts);
+	for (int i = 0; i < m->nr; i++)
+		m->stmts[i] = m->keyed[i].stmt;
+}
+
+static int map_find(const struct stmt_map *m, uint64_t h, const int **idx)
+{
+	int lo = 0, hi = m->nr, end;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (m->keyed[mid].hash < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < m->nr && m->keyed[end].hash == h; end++)
+		;
+	*idx = m->stmts + lo;
+	return end - lo;
+}
+
+/* For the next file. */
+static void map_reset(struct stmt_map *m)
+{
+	m->built = false;
+	m->nr = 0;
+}
+
+static void map_release(struct stmt_map *m)
+{
+	free(m->keyed);
+	free(m->stmts);
+}
+
+static void name_stmt(struct rule_ctx *ctx, const char *name, int stmt)
+{
+	if (name)
+		map_add(&ctx->named, name_hash(name), stmt);
+}
+
 static void build_named(struct rule_ctx *ctx)
 {
 	const struct stmt_list *l = ctx->file_stmts;
-	int n = 0;
 
-	ctx->named_built = true;
-	ctx->nr_named = 0;
 	for (int i = 0; l && i < l->nr; i++) {
 		const struct stmt *s = &l->stmts[i];
 
@@ -406,42 +467,106 @@ static void build_named(struct rule_ctx *ctx)
 			break;
 		}
 	}
-	if (ctx->nr_named)
-		qsort(ctx->named, (size_t)ctx->nr_named, sizeof(*ctx->named), named_cmp);
-	/* a statement once per name (RENAME t TO t) */
-	for (int i = 0; i < ctx->nr_named; i++)
-		if (!n || named_cmp(&ctx->named[n - 1], &ctx->named[i]))
-			ctx->named[n++] = ctx->named[i];
-	ctx->nr_named = n;
-	ALLOC_GROW(ctx->named_stmts, (size_t)ctx->nr_named + 1, ctx->alloc_named_stmts);
-	for (int i = 0; i < ctx->nr_named; i++)
-		ctx->named_stmts[i] = ctx->named[i].stmt;
+	map_finish(&ctx->named);
 }
 
 int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx)
 {
-	uint64_t h;
-	int lo = 0, hi, end;
-
 	*idx = NULL;
 	if (!name || !ctx->file_stmts)
 		return 0;
-	if (!ctx->named_built)
+	if (!ctx->named.built)
 		build_named(ctx);
-	h = name_hash(name);
-	hi = ctx->nr_named;
+	return map_find(&ctx->named, name_hash(name), idx);
+}
+
+/*
+ * The quoted strings of text[start, end): at each quote that does not
+ * follow a quote, what runs to the next lone quote (doubled quotes
+ * inside), as written. Every place, not the lexer's literals: a closing
+ * quote starts one too ('a' 'b' holds ' ') and so does a quote in a
+ * comment. So a statement holds 'v' exactly when one of these is v with
+ * its quotes doubled.
+ */
+static void quote_stmt(struct stmt_map *m, const char *text, size_t start, size_t end,
+		       int stmt)
+{
+	for (size_t i = start; i < end; i++) {
+		size_t j;
+
+		if (text[i] != '\'' || (i > start && text[i - 1] == '\''))
+			continue;
+		for (j = i + 1; j < end; j++)
+			if (text[j] == '\'') {
+				if (j + 1 < end && text[j + 1] == '\'')
+					j++;
+				else
+					break;
+			}
+		if (j < end)
+			map_add(m, strpool_hash(text + i + 1, j - i - 1), stmt);
+	}
+}
+
+static void build_quoted(struct rule_ctx *ctx)
+{
+	const struct stmt_list *l = ctx->file_stmts;
+	const char *text = ctx_file_text(ctx);
+
+	for (int i = 0; l && i < l->nr; i++)
+		quote_stmt(&ctx->quoted, text, l->stmts[i].start, l->stmts[i].end, i);
+	map_finish(&ctx->quoted);
+}
+
+int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx)
+{
+	struct strbuf lit;
+	int n;
+
+	*idx = NULL;
+	if (!value || !ctx->file_stmts)
+		return 0;
+	if (!ctx->quoted.built)
+		build_quoted(ctx);
+	strbuf_init(&lit);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\'')
+			strbuf_addch(&lit, '\'');
+		strbuf_addch(&lit, *p);
+	}
+	n = map_find(&ctx->quoted, strpool_hash(lit.len ? lit.buf : "", lit.len), idx);
+	strbuf_release(&lit);
+	return n;
+}
+
+/* ---- where transaction blocks end ---- */
+
+int ctx_block_end(struct rule_ctx *ctx)
+{
+	const struct stmt_list *l = ctx->file_stmts;
+	int lo = 0, hi;
+
+	if (!l)
+		return 0;
+	if (!ctx->ends_built) {
+		ctx->ends_built = true;
+		ctx->nr_ends = 0;
+		for (int i = 0; i < l->nr; i++)
+			if (stmt_ends_block(&l->stmts[i])) {
+				ALLOC_GROW(ctx->ends, (size_t)ctx->nr_ends + 1, ctx->alloc_ends);
+				ctx->ends[ctx->nr_ends++] = i;
+			}
+	}
+	hi = ctx->nr_ends;
 	while (lo < hi) {
 		int mid = lo + (hi - lo) / 2;
 
-		if (ctx->named[mid].hash < h)
+		if (ctx->ends[mid] <= ctx->stmt_index)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (end = lo; end < ctx->nr_named && ctx->named[end].hash == h; end++)
-		;
-	*idx = ctx->named_stmts + lo;
-	return end - lo;
+	return lo < ctx->nr_ends ? ctx->ends[lo] : l->nr;
 }
 
 int ctx_open_block(const struct rule_ctx *ctx)
@@ -1184,7 +1309,9 @@ static int lint_file(struct rule_ctx *ctx, struct replay *rp, struct replay_resu
 	}
 	replay_end_file(rp);
 	ctx->file_stmts = NULL;
-	ctx->named_built = false;
+	map_reset(&ctx->named);
+	map_reset(&ctx->quoted);
+	ctx->ends_built = false;
 out:
 	ctx->src = NULL;
 	ctx->st = NULL;
@@ -1613,8 +1740,9 @@ static int run_files(struct rule_ctx *ctx, int last)
 	free(ctx->held);
 	arena_release(&ctx->held_names);
 	free(ctx->held_buckets);
-	free(ctx->named);
-	free(ctx->named_stmts);
+	map_release(&ctx->named);
+	map_release(&ctx->quoted);
+	free(ctx->ends);
 	free(ctx->sets);
 	for (int i = 0; ctx->supp && i < ctx->h->nr; i++)
 		suppressions_release(&ctx->supp[i]);

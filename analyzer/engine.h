@@ -140,6 +140,18 @@ const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
  * the whole file at each statement (quadratic in a long one).
  */
 int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx);
+/*
+ * The statements of the current file whose text may hold the SQL string
+ * 'value' quoted ('it''s' for it's) between quotes that are not doubled:
+ * ascending indices, as ctx_stmts_naming() gives them. The match is on
+ * the text, not the lexer's literals (a quote in a comment counts). Some
+ * may not hold it (a hash collision): the caller checks each.
+ */
+int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx);
+/* The index of the first statement after the current one that ends a
+   transaction block (stmt_ends_block()); the number of statements of
+   the file when none does. */
+int ctx_block_end(struct rule_ctx *ctx);
 /* The index of the BEGIN (START TRANSACTION) in the current file that
    opened the explicit transaction block still open before the current
    statement: the first since the last COMMIT, ROLLBACK or PREPARE

@@ -47,6 +47,8 @@ KINDS = {
     "create-view": ("t", "CREATE VIEW v{i} AS SELECT id, a FROM t{i};"),
     "comment": ("t", "COMMENT ON COLUMN t{i}.a IS 'column {i}';"),
     "enum-add-value": (None, "ALTER TYPE mood ADD VALUE 'v{i}';"),
+    "enum-add-value-quoted": (None, "ALTER TYPE mood ADD VALUE 'v{i}';\n"
+                                    "INSERT INTO t0 (id, a, b) VALUES ({i}, {i}, 'v{i}');"),
     "blocks": (None, "BEGIN;\nUPDATE t0 SET a = {i} WHERE id = {i};\nCOMMIT;"),
     "set": (None, "SET lock_timeout = '{i}ms';"),
     "function": (None, "CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $$ SELECT {i} $$;"),

@@ -175,19 +175,29 @@ static bool evaluates(const struct stmt *s)
 	       s->kind != ST_SYNTAX_ERROR;
 }
 
-/* The first later statement of the transaction that uses the value. */
+/* The first later statement of the transaction that uses the value.
+   Only the statements that may quote it are read: reading every later
+   one was quadratic in a file of many ADD VALUEs. */
 static const struct stmt *later_use(struct rule_ctx *ctx, const struct alter_enum *e)
 {
 	const char *text = ctx_file_text(ctx);
 	const struct stmt *stmts;
-	int nr, cur;
+	const int *idx;
+	int nr, cur, end = ctx_block_end(ctx), lo = 0;
+	int n = ctx_stmts_quoting(ctx, e->new_value, &idx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int i = cur + 1; i < nr; i++) {
-		const struct stmt *s = &stmts[i];
+	for (int hi = n; lo < hi;) {
+		int mid = lo + (hi - lo) / 2;
 
-		if (stmt_ends_block(s))
-			break;
+		if (idx[mid] <= cur)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (int j = lo; j < n && idx[j] < end; j++) {
+		const struct stmt *s = &stmts[idx[j]];
+
 		if (!evaluates(s) || !has_literal(text, s->start, s->end, e->new_value))
 			continue;
 		if (uses_type(ctx, s, e))
