@@ -348,6 +348,7 @@ struct create_schema {
 
 struct create_view {
 	struct qname name;
+	bool temporary;              /* TEMP (not when only its reads make it so) */
 	bool materialized;
 	bool or_replace;
 	bool if_not_exists;
@@ -363,6 +364,7 @@ struct create_view {
 
 struct create_sequence {
 	struct qname name;
+	bool temporary;              /* CREATE TEMP SEQUENCE */
 	bool if_not_exists;          /* ALTER SEQUENCE: IF EXISTS */
 	struct qname owned_by_table; /* OWNED BY t.c */
 	const char *owned_by_column;

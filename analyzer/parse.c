@@ -1554,11 +1554,19 @@ static void table_elts(struct pctx *ctx, const cJSON *elts,
 	}
 }
 
+/* A RangeVar's TEMP or TEMPORARY */
+static bool is_temporary(const cJSON *rv)
+{
+	const char *p = jstr(rv, "relpersistence");
+
+	return p && *p == 't';
+}
+
 static void persistence(const cJSON *rv, struct create_table *ct)
 {
 	const char *p = jstr(rv, "relpersistence");
 
-	ct->temporary = p && *p == 't';
+	ct->temporary = is_temporary(rv);
 	ct->unlogged = p && *p == 'u';
 }
 
@@ -2200,6 +2208,7 @@ static void do_view(struct pctx *ctx, const cJSON *n, struct stmt *st)
 
 	st->kind = ST_CREATE_VIEW;
 	v->name = qname_of_rangevar(ctx, rel);
+	v->temporary = is_temporary(rel);
 	v->or_replace = jbool(n, "replace");
 	v->columns = str_list(ctx, jget(n, "aliases"), &v->nr_columns);
 	view_reads(ctx, jget(n, "query"), v);
@@ -2454,6 +2463,7 @@ static void do_create_sequence(struct pctx *ctx, const cJSON *n, struct stmt *st
 {
 	st->kind = ST_CREATE_SEQUENCE;
 	st->u.sequence.name = qname_of_rangevar(ctx, jget(n, "sequence"));
+	st->u.sequence.temporary = is_temporary(jget(n, "sequence"));
 	st->u.sequence.if_not_exists = jbool(n, "if_not_exists");
 	sequence_options(ctx, jget(n, "options"), &st->u.sequence);
 }

@@ -320,6 +320,15 @@ static cat_id creation_schema(struct rctx *x, const char *schema, size_t start)
 	return 0;
 }
 
+/* The schema of a new relation: pg_temp when it is temporary (TEMP, or
+   named pg_temp.name), else creation_schema()'s. */
+static cat_id new_rel_schema(struct rctx *x, const struct qname *name, bool temporary)
+{
+	if (temporary || (name->schema && !strcmp(name->schema, TEMP_SCHEMA)))
+		return temp_schema(x->r);
+	return creation_schema(x, name->schema, x->st->start);
+}
+
 /* Find a relation by possibly-qualified name; 0 when found. */
 static int find_rel(struct rctx *x, const struct qname *qn, struct cat_rel *out)
 {
@@ -1482,10 +1491,7 @@ static void create_table(struct rctx *x)
 	struct change *ch;
 	cat_id schema, id;
 
-	if (ct->temporary || (ct->name.schema && !strcmp(ct->name.schema, TEMP_SCHEMA)))
-		schema = temp_schema(x->r);
-	else
-		schema = creation_schema(x, ct->name.schema, x->st->start);
+	schema = new_rel_schema(x, &ct->name, ct->temporary);
 	if (!schema)
 		return;
 	if (!cat_rel_find(x->cat, schema, ct->name.name, &table) ||
@@ -2616,6 +2622,20 @@ static void view_deps(struct rctx *x, cat_id view, const struct create_view *v)
 	}
 }
 
+/* A view that reads a temporary relation is temporary itself (PostgreSQL
+   says so in a NOTICE); a materialized view cannot read one. */
+static bool reads_temporary(struct rctx *x, const struct create_view *v)
+{
+	struct cat_rel rel;
+
+	if (!x->r->temp_schema || v->materialized)
+		return false;
+	for (int i = 0; i < v->nr_rels; i++)
+		if (!find_rel(x, &v->rels[i], &rel) && rel.schema_id == x->r->temp_schema)
+			return true;
+	return false;
+}
+
 static void create_view(struct rctx *x)
 {
 	const struct create_view *v = &x->st->u.view;
@@ -2623,7 +2643,7 @@ static void create_view(struct rctx *x)
 	struct change *ch;
 	cat_id schema, id;
 
-	schema = creation_schema(x, v->name.schema, x->st->start);
+	schema = new_rel_schema(x, &v->name, v->temporary || reads_temporary(x, v));
 	if (!schema)
 		return;
 	if (!cat_rel_find(x->cat, schema, v->name.name, &rel)) {
@@ -2671,7 +2691,7 @@ static void create_sequence(struct rctx *x)
 	const struct create_sequence *s = &x->st->u.sequence;
 	cat_id schema, id;
 
-	schema = creation_schema(x, s->name.schema, x->st->start);
+	schema = new_rel_schema(x, &s->name, s->temporary);
 	if (!schema)
 		return;
 	if (!cat_rel_name_free(x->cat, schema, s->name.name)) {
