@@ -46,11 +46,13 @@
  *
  * A parsed file takes about ten times its text. With bigger files
  * the bytes bound the window: 200,000 statements as 500 files of
- * 45 KB peaked at 113 MB with 4 MB of text ahead, at 96 MB with 1 MB
- * (22 files ahead), at the same CPU and wall time.
+ * 45 KB peaked at 113 MB with 4 MB of text ahead and at 96 MB with
+ * 1 MB; as 100 files of 2,000 statements (bench/shapes.py), 104.4 MB
+ * with 1 MB and 99.6 MB with 512 KB (2 files ahead), CPU and wall
+ * time no worse in interleaved runs.
  */
 #define PREFETCH_MAX_FILES 64
-#define PREFETCH_MAX_BYTES (1u * 1024 * 1024)   /* of source text */
+#define PREFETCH_MAX_BYTES (512u * 1024)   /* of source text */
 
 /* One file, read (and parsed) by prefetch_read(). */
 struct prefetched {
