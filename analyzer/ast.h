@@ -191,31 +191,35 @@ struct from_item {
 	const char *alias;       /* NULL: none */
 };
 
+/* The counts and flags sit together: every statement is as big as the
+   biggest of the union's members, and this is it (160 bytes; with
+   each count beside its array, 192). */
 struct create_table {
 	struct qname name;
-	bool if_not_exists;
-	bool temporary, unlogged;
-	struct column_def *columns;
-	int nr_columns;
-	struct constraint_def *constraints;   /* table-level and hoisted inline */
-	int nr_constraints;
-	struct qname *inherits;
-	int nr_inherits;
+	struct column_def *columns;           /* nr_columns */
+	struct constraint_def *constraints;   /* nr_constraints: table-level
+	                                         and hoisted inline */
+	struct qname *inherits;               /* nr_inherits */
 	struct qname partition_of;            /* PARTITION OF parent; name NULL if not */
 	const char *partition_by;             /* PARTITION BY text, NULL if not */
 	const char *partition_key;            /* the same as DDL: "RANGE (\"createdAt\")" */
 	const char *partition_bound;          /* a partition's "FOR VALUES ..." or "DEFAULT" */
-	struct qname *like;                   /* LIKE source tables */
+	struct qname *like;                   /* nr_like LIKE source tables */
 	unsigned *like_options;               /* per LIKE: INCLUDING bits (LIKE_*) */
 	int *like_pos;                        /* per LIKE: columns defined before it */
-	int nr_like;
-	bool as_select;                       /* CREATE TABLE AS / SELECT INTO */
 	struct select_item *as_items;         /* AS SELECT: its output list */
-	int nr_as_items;                      /* -1: its columns are not known */
 	struct from_item *as_from;            /* ... and the relations it reads */
-	int nr_as_from;
 	const char **as_names;                /* CREATE TABLE t (a, b) AS: names */
+	int nr_columns;
+	int nr_constraints;
+	int nr_inherits;
+	int nr_like;
+	int nr_as_items;                      /* -1: its columns are not known */
+	int nr_as_from;
 	int nr_as_names;
+	bool if_not_exists;
+	bool temporary, unlogged;
+	bool as_select;                       /* CREATE TABLE AS / SELECT INTO */
 };
 
 struct index_elem {
@@ -567,10 +571,11 @@ struct stmt {
 			struct qname obj;
 			const char *new_schema;
 		} set_schema;
+		struct {                  /* ST_SYNTAX_ERROR */
+			const char *message;    /* the parser's */
+			size_t offset;          /* byte offset of its cursor */
+		} error;
 	} u;
-	/* ST_SYNTAX_ERROR only */
-	const char *error_message;  /* libpg_query's message */
-	size_t error_offset;        /* byte offset of the parser's cursor */
 	/* start and end as line/column, and source_fingerprint(): by
 	   stmt_list_place(), on the thread that read the file when it
 	   parsed it there */

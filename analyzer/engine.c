@@ -1067,7 +1067,7 @@ static void run_stmt_rules(struct rule_ctx *ctx, const struct replay_result *res
 
 static void syntax_error(struct rule_ctx *ctx, const struct stmt *st)
 {
-	size_t at = st->error_offset;
+	size_t at = st->u.error.offset;
 	struct loc loc;
 
 	if (at > ctx->src->len)
@@ -1075,7 +1075,7 @@ static void syntax_error(struct rule_ctx *ctx, const struct stmt *st)
 	make_loc(ctx, at, token_end(ctx->src, at, st->end), &loc);
 	loc.stmt_hash = ctx->loc.stmt_hash;
 	add_finding(ctx, RULE_SYNTAX_ERROR, &loc, NULL,
-		    xstrfmt("%s", st->error_message ? st->error_message : "syntax error"));
+		    xstrfmt("%s", st->u.error.message ? st->u.error.message : "syntax error"));
 }
 
 /* Which transaction the statement runs in (0: its own, autocommit). */

@@ -3204,8 +3204,8 @@ static void add_syntax_error(struct pctx *ctx, size_t start, size_t end,
 	st->node = "SyntaxError";
 	st->start = start;
 	st->end = end;
-	st->error_message = sdup(ctx, err->message ? err->message : "syntax error");
-	st->error_offset = start + cursor_to_offset(ctx->text + start,
+	st->u.error.message = sdup(ctx, err->message ? err->message : "syntax error");
+	st->u.error.offset = start + cursor_to_offset(ctx->text + start,
 						    end - start, err->cursorpos);
 }
 

@@ -870,8 +870,8 @@ static void build_stmt(struct stmt_list *l, struct stmt *st, const struct sq_rec
 	st->kind = ST_OTHER;
 	if (rec->syntax) {
 		st->kind = ST_SYNTAX_ERROR;
-		st->error_message = rec->message;
-		st->error_offset = rec->err_offset;
+		st->u.error.message = rec->message;
+		st->u.error.offset = rec->err_offset;
 		return;
 	}
 	switch (rec->verb) {

@@ -109,8 +109,8 @@ START_TEST(test_syntax_error_middle)
 	ck_assert_str_eq(L.stmts[0].u.create_table.name.name, "a");
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
 	ck_assert_str_eq(span(&L.stmts[1]), "selec 1");
-	ck_assert_uint_eq(L.stmts[1].error_offset, offset_of("selec"));
-	ck_assert_ptr_nonnull(strstr(L.stmts[1].error_message, "syntax error"));
+	ck_assert_uint_eq(L.stmts[1].u.error.offset, offset_of("selec"));
+	ck_assert_ptr_nonnull(strstr(L.stmts[1].u.error.message, "syntax error"));
 	ck_assert_int_eq(L.stmts[2].kind, ST_CREATE_TABLE);
 	ck_assert_str_eq(L.stmts[2].u.create_table.name.name, "b");
 	/* the slow path keeps locations absolute in the file */
@@ -126,18 +126,18 @@ START_TEST(test_error_offset_multibyte)
 	ck_assert_int_eq(L.nr, 2);
 	ck_assert_int_eq(L.stmts[0].kind, ST_SELECT);
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
-	ck_assert_uint_eq(L.stmts[1].error_offset, 13);
+	ck_assert_uint_eq(L.stmts[1].u.error.offset, 13);
 	parse("select 1; select 'éé' from from t;");
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
-	ck_assert_uint_eq(L.stmts[1].error_offset, offset_of("from t"));
+	ck_assert_uint_eq(L.stmts[1].u.error.offset, offset_of("from t"));
 	/* at end of input: the end of the piece */
 	parse("select 1; select 'éé' + ;");
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
-	ck_assert_uint_eq(L.stmts[1].error_offset, offset_of("+ ;") + 1);
+	ck_assert_uint_eq(L.stmts[1].u.error.offset, offset_of("+ ;") + 1);
 	parse("select 'ü';\nselect (1 + ");
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
-	ck_assert_uint_le(L.stmts[1].error_offset, L.stmts[1].end);
-	ck_assert_uint_ge(L.stmts[1].error_offset, L.stmts[1].start);
+	ck_assert_uint_le(L.stmts[1].u.error.offset, L.stmts[1].end);
+	ck_assert_uint_ge(L.stmts[1].u.error.offset, L.stmts[1].start);
 }
 END_TEST
 
@@ -147,8 +147,8 @@ START_TEST(test_unterminated)
 	ck_assert_int_eq(L.nr, 2);
 	ck_assert_int_eq(L.stmts[0].kind, ST_SELECT);
 	ck_assert_int_eq(L.stmts[1].kind, ST_SYNTAX_ERROR);
-	ck_assert_ptr_nonnull(strstr(L.stmts[1].error_message, "unterminated"));
-	ck_assert_uint_eq(L.stmts[1].error_offset, offset_of("'abc"));
+	ck_assert_ptr_nonnull(strstr(L.stmts[1].u.error.message, "unterminated"));
+	ck_assert_uint_eq(L.stmts[1].u.error.offset, offset_of("'abc"));
 
 	parse("select 1; do $$ begin; select 2");
 	ck_assert_int_eq(L.nr, 2);

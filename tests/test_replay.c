@@ -74,7 +74,7 @@ static void exec(const char *sql)
 		const struct stmt *st = &L.stmts[i];
 
 		ck_assert_msg(st->kind != ST_SYNTAX_ERROR, "syntax error in test SQL: %s: %s",
-			      sql, st->error_message ? st->error_message : "?");
+			      sql, st->u.error.message ? st->u.error.message : "?");
 		origin.file_index = 0;
 		origin.in_range = true;
 		origin.file = "test.sql";

@@ -124,8 +124,8 @@ START_TEST(test_split_positions)
 	ck_assert_int_eq(L.stmts[1].end, strstr(sql, "END;") + 3 - sql);
 	/* SQLite's message at the token its parser stopped at */
 	ck_assert_int_eq(L.stmts[2].kind, ST_SYNTAX_ERROR);
-	ck_assert_str_eq(L.stmts[2].error_message, "near \"SELEC\": syntax error");
-	ck_assert_int_eq(L.stmts[2].error_offset, strstr(sql, "SELEC") - sql);
+	ck_assert_str_eq(L.stmts[2].u.error.message, "near \"SELEC\": syntax error");
+	ck_assert_int_eq(L.stmts[2].u.error.offset, strstr(sql, "SELEC") - sql);
 	/* the rest still runs */
 	ck_assert_int_eq(L.stmts[3].kind, ST_CREATE_INDEX);
 	ck_assert_int_eq(L.stmts[3].end, strstr(sql, "(a)") + 3 - sql);
