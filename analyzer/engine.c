@@ -518,10 +518,26 @@ static void build_quoted(struct rule_ctx *ctx)
 	map_finish(&ctx->quoted);
 }
 
+/* The first of v[0..n) (ascending) that is greater than x, or n. */
+static int first_after(const int *v, int n, int x)
+{
+	int lo = 0, hi = n;
+
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (v[mid] <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx)
 {
 	struct strbuf lit;
-	int n;
+	int n, skip;
 
 	*idx = NULL;
 	if (!value || !ctx->file_stmts)
@@ -536,7 +552,9 @@ int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx)
 	}
 	n = map_find(&ctx->quoted, strpool_hash(lit.len ? lit.buf : "", lit.len), idx);
 	strbuf_release(&lit);
-	return n;
+	skip = first_after(*idx, n, ctx->stmt_index);
+	*idx += skip;
+	return n - skip;
 }
 
 /* ---- where transaction blocks end ---- */
@@ -544,7 +562,7 @@ int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx)
 int ctx_block_end(struct rule_ctx *ctx)
 {
 	const struct stmt_list *l = ctx->file_stmts;
-	int lo = 0, hi;
+	int next;
 
 	if (!l)
 		return 0;
@@ -557,16 +575,8 @@ int ctx_block_end(struct rule_ctx *ctx)
 				ctx->ends[ctx->nr_ends++] = i;
 			}
 	}
-	hi = ctx->nr_ends;
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (ctx->ends[mid] <= ctx->stmt_index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ctx->nr_ends ? ctx->ends[lo] : l->nr;
+	next = first_after(ctx->ends, ctx->nr_ends, ctx->stmt_index);
+	return next < ctx->nr_ends ? ctx->ends[next] : l->nr;
 }
 
 int ctx_open_block(const struct rule_ctx *ctx)

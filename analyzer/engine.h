@@ -141,11 +141,12 @@ const struct lock_list *ctx_locks(const struct rule_ctx *ctx);
  */
 int ctx_stmts_naming(struct rule_ctx *ctx, const char *name, const int **idx);
 /*
- * The statements of the current file whose text may hold the SQL string
- * 'value' quoted ('it''s' for it's) between quotes that are not doubled:
- * ascending indices, as ctx_stmts_naming() gives them. The match is on
- * the text, not the lexer's literals (a quote in a comment counts). Some
- * may not hold it (a hash collision): the caller checks each.
+ * The statements after the current one in its file whose text may hold
+ * the SQL string 'value' quoted ('it''s' for it's) between quotes that
+ * are not doubled: ascending indices, as ctx_stmts_naming() gives them,
+ * for a rule that looks ahead. The match is on the text, not the
+ * lexer's literals (a quote in a comment counts). Some may not hold it
+ * (a hash collision): the caller checks each.
  */
 int ctx_stmts_quoting(struct rule_ctx *ctx, const char *value, const int **idx);
 /* The index of the first statement after the current one that ends a

@@ -183,19 +183,11 @@ static const struct stmt *later_use(struct rule_ctx *ctx, const struct alter_enu
 	const char *text = ctx_file_text(ctx);
 	const struct stmt *stmts;
 	const int *idx;
-	int nr, cur, end = ctx_block_end(ctx), lo = 0;
+	int nr, cur, end = ctx_block_end(ctx);
 	int n = ctx_stmts_quoting(ctx, e->new_value, &idx);
 
 	ctx_file_statements(ctx, &stmts, &nr, &cur);
-	for (int hi = n; lo < hi;) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (idx[mid] <= cur)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (int j = lo; j < n && idx[j] < end; j++) {
+	for (int j = 0; j < n && idx[j] < end; j++) {
 		const struct stmt *s = &stmts[idx[j]];
 
 		if (!evaluates(s) || !has_literal(text, s->start, s->end, e->new_value))
