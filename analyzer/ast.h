@@ -519,6 +519,8 @@ enum stmt_kind {
 	ST_DROP_DATABASE,
 	ST_CREATE_DATABASE,
 	ST_SELECT,                /* SELECT (possibly calling functions) */
+	ST_UNREADABLE,            /* parsed, but nested too deeply to read:
+				     u.error.message says so */
 };
 
 struct stmt {
@@ -571,9 +573,11 @@ struct stmt {
 			struct qname obj;
 			const char *new_schema;
 		} set_schema;
-		struct {                  /* ST_SYNTAX_ERROR */
-			const char *message;    /* the parser's */
-			size_t offset;          /* byte offset of its cursor */
+		struct {                  /* ST_SYNTAX_ERROR, ST_UNREADABLE */
+			const char *message;    /* the parser's; why migsafe
+						   cannot read the statement */
+			size_t offset;          /* byte offset of the parser's
+						   cursor */
 		} error;
 	} u;
 	/* start and end as line/column, and source_fingerprint(): by

@@ -1195,6 +1195,10 @@ static void lint_stmt(struct rule_ctx *ctx, struct replay *rp, const struct stmt
 	if (!in_range)
 		return;
 	ctx->sum->statements++;
+	if (st->kind == ST_UNREADABLE)
+		report(ctx, RULE_UNANALYZABLE_STATEMENT, NULL,
+		       "%s: its effect on the schema is not replayed, and findings on the objects"
+		       " it touches may be wrong", st->u.error.message);
 	if (ctx->sq)
 		sqlite_stmt_locks(ctx->sq, ctx->stmt_index, &ctx->locks);
 	else

@@ -3082,9 +3082,9 @@ static void add_raw_stmt(struct pctx *ctx, const cJSON *raw)
 
 /*
  * The node name of the (first) statement in a JSON text, read from the
- * text; malloc'ed, NULL when there is none.
+ * text (parse_int.h).
  */
-static char *json_node_name(const char *json)
+char *pctx_json_node_name(const char *json)
 {
 	const char *p = strstr(json, "\"stmt\":{\"");
 	const char *q = p ? strchr(p + 9, '"') : NULL;
@@ -3114,7 +3114,7 @@ static int add_tree(struct pctx *ctx, char *json)
 
 int pctx_add_json(struct pctx *ctx, char *json, char **node)
 {
-	char *name = node ? json_node_name(json) : NULL;   /* decoding rewrites the text */
+	char *name = node ? pctx_json_node_name(json) : NULL;   /* decoding rewrites the text */
 
 	if (add_tree(ctx, json) == 0) {
 		free(name);
@@ -3143,19 +3143,24 @@ struct expr *pctx_expr_json(struct pctx *ctx, char *json, bool *ok)
 }
 
 /*
- * Trees nested deeper than 1000 levels (a CHECK with thousands of terms)
- * do not decode, as cJSON refuses them. The statement parsed, so it is
- * no syntax error: keep it as ST_OTHER under its node name.
+ * Trees nested deeper than 1000 levels of JSON (some 500 levels of
+ * operators: 1+1+...+1, a CHECK with hundreds of terms) do not decode,
+ * and the JSON writer stops far deeper ones (pgguard.h). The statement
+ * parsed, so it is no syntax error: keep it as ST_UNREADABLE under its
+ * node name, u.error.message saying why (the engine reports it as
+ * unanalyzable).
  */
 static void add_undecodable(struct pctx *ctx, size_t start, size_t end,
 			    const char *node)
 {
 	struct stmt *st = new_stmt(ctx);
 
-	st->kind = ST_OTHER;
+	st->kind = ST_UNREADABLE;
 	st->start = start;
 	st->end = end;
 	st->node = node ? sdup(ctx, node) : "Unknown";
+	st->u.error.message = "its expressions are nested too deeply for migsafe to read"
+			      " (more than some 500 levels of operators or parentheses)";
 }
 
 static void add_comment(void *data, size_t start, size_t end)
@@ -3398,7 +3403,7 @@ static const char *plpgsql_query(const cJSON *stmt, const char *key)
 static char *constant_sql(const char *expr)
 {
 	char *select = xstrfmt("SELECT %s", expr), *out = NULL;
-	PgQueryParseResult r = pg_query_parse(select);
+	PgQueryParseResult r = node_parse_json(select);
 	const cJSON *tree = r.error ? NULL : pgjson_parse(r.parse_tree, tree_alloc, NULL);
 	const cJSON *sel = unwrap_as(jget(cJSON_GetArrayItem(jget(tree, "stmts"), 0), "stmt"),
 				     "SelectStmt");
@@ -3615,7 +3620,7 @@ char *sql_rename_relation(const char *query, const char *schema, const char *fro
 		return NULL;
 	e.len = strlen(query);
 	json_init();
-	r = pg_query_parse(query);
+	r = node_parse_json(query);
 	json_arena.depth++;
 	if (!r.error && r.parse_tree && (tree = pgjson_parse(r.parse_tree, tree_alloc, NULL))) {
 		find_renames(tree, &e, 1);

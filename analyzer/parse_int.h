@@ -124,6 +124,10 @@ void pctx_strvec_add(struct strvec *v, const char *s);
  */
 int pctx_add_json(struct pctx *ctx, char *json, char **node);
 
+/* The node name of the (first) statement in a JSON text, read from the
+   text, which may be cut short; malloc'ed, NULL when there is none. */
+char *pctx_json_node_name(const char *json);
+
 /*
  * 'json' is libpg_query's JSON of a "stmts" array whose one element's
  * "stmt" is an expression: the expression, as make_expr() reads it from
@@ -136,9 +140,17 @@ struct expr *pctx_expr_json(struct pctx *ctx, char *json, bool *ok);
  * ctx->base) and add its statements. Returns 0; 1 on a syntax error,
  * with *err set (free it with pg_query_free_error()); -1 when a
  * statement does not decode (nothing added), with *node as
- * pctx_add_json() sets it.
+ * pctx_add_json() sets it: its tree is nested deeper than migsafe reads.
  */
 int node_parse(struct pctx *ctx, const char *sql, PgQueryError **err, char **node);
+
+/*
+ * parse_node.c: pg_query_parse() of 'sql', with the JSON writer's stack
+ * bounded (pgguard.h): a tree nested deeper is an error, "stack depth
+ * limit exceeded" as PostgreSQL says it. Free the result with
+ * pg_query_free_parse_result().
+ */
+PgQueryParseResult node_parse_json(const char *sql);
 
 /* libpg_query's, declared in its internal header only */
 void pg_query_free_error(PgQueryError *error);

@@ -34,6 +34,7 @@
 #include "postgres.h"
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
+#include "lib/stringinfo.h"
 
 #if PG_MAJORVERSION_NUM != 15
 #error "parse_node.c reads libpg_query 15's trees: it needs PostgreSQL 15's server headers"
@@ -42,6 +43,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <pg_query.h>
 #include <pg_query/pg_query_internal.h>
@@ -52,12 +54,58 @@
 #endif
 
 #include "parse_int.h"
+#include "pgguard.h"
 #include "types.h"
 
 #include "banned.h"
 
 /* libpg_query's JSON writer, not in its public header */
 char *pg_query_nodes_to_json(const void *obj);
+
+/*
+ * The stack libpg_query's JSON writer may take (pgguard.h): 1 MB, some
+ * 16,000 levels of the tree, far more than pgjson.c decodes (its
+ * PGJSON_NESTING_LIMIT of 1,000 is about 500 levels of operators); a
+ * quarter of the stack where the limit on it is lower. Threads other
+ * than the main one have at least the main thread's (prefetch.c).
+ */
+#define JSON_STACK_MAX ((size_t)1 << 20)
+
+static size_t json_stack;
+
+static void size_json_stack(void)
+{
+	struct rlimit rl;
+
+	json_stack = JSON_STACK_MAX;
+	if (!getrlimit(RLIMIT_STACK, &rl) && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < JSON_STACK_MAX)
+		json_stack = (size_t)rl.rlim_cur / 4;
+}
+
+/*
+ * pg_query_nodes_to_json() of 'obj' (palloc'ed), or NULL when the tree
+ * is nested deeper than json_stack bytes of the writer's stack allow;
+ * then *partial, when not NULL, is what the writer had written (NUL-
+ * terminated, palloc'ed). Below that bound the text is the same.
+ */
+static char *json_of(const void *obj, const char **partial)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	jmp_buf env;
+	char *volatile json = NULL;
+
+	pthread_once(&once, size_json_stack);
+	pgprintf_guard.out = NULL;
+	pgprintf_guard.floor = (uintptr_t)__builtin_frame_address(0) - json_stack;
+	pgprintf_guard.env = &env;
+	if (!setjmp(env))
+		json = pg_query_nodes_to_json(obj);
+	else if (partial)
+		*partial = pgprintf_guard.out ? ((StringInfo)pgprintf_guard.out)->data : "";
+	pgprintf_guard.env = NULL;
+	return json;
+}
 
 /* Set when an expression's JSON did not decode: the statement goes to
    parse.c whole, which meets the same failure and reports it. */
@@ -584,7 +632,10 @@ static struct expr *expr_of(struct nctx *nc, Node *n)
 		return NULL;
 	if (simple(n, 0))
 		return expr_native(nc->p, n);
-	json = pg_query_nodes_to_json(list_make1(&wrap));
+	if (!(json = json_of(list_make1(&wrap), NULL))) {
+		nc->ok = false;
+		return NULL;
+	}
 	return pctx_expr_json(nc->p, json, &nc->ok);
 }
 
@@ -1450,15 +1501,38 @@ static int add_stmts(struct pctx *ctx, List *tree, char **node)
 
 	foreach(lc, tree) {
 		RawStmt *rs = lfirst(lc);
+		const char *partial = NULL;
+		char *json;
 
 		if (native && rs->stmt && node_handles(rs->stmt) && translate(ctx, rs))
 			continue;
-		if (pctx_add_json(ctx, pg_query_nodes_to_json(list_make1(rs)), node) < 0) {
+		json = json_of(list_make1(rs), &partial);
+		if (!json && node)
+			*node = pctx_json_node_name(partial);
+		if (!json || pctx_add_json(ctx, json, node) < 0) {
 			ctx->nr_stmts = mark;
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/* As libpg_query's pg_query_parse(), but for the bound on its writer */
+PgQueryParseResult node_parse_json(const char *sql)
+{
+	MemoryContext mctx = pg_query_enter_memory_context();
+	PgQueryInternalParsetreeAndError r = pg_query_raw_parse(sql);
+	PgQueryParseResult out = { NULL, r.stderr_buffer, r.error };
+	char *json = json_of(r.tree, NULL);
+
+	if (json) {
+		out.parse_tree = xstrdup(json);
+	} else if (!out.error) {
+		out.error = xcalloc(1, sizeof(*out.error));
+		out.error->message = xstrdup("stack depth limit exceeded");
+	}
+	pg_query_exit_memory_context(mctx);
+	return out;
 }
 
 int node_parse(struct pctx *ctx, const char *sql, PgQueryError **err, char **node)

@@ -53,6 +53,7 @@
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -463,13 +464,27 @@ void appendBinaryStringInfo(StringInfo str, const char *data, int datalen)
 	append_bytes(str, data, datalen);
 }
 
+_Thread_local struct pgprintf_guard pgprintf_guard;
+
+/* The writer's recursion at pgprintf_guard's floor: back to its caller. */
+static inline void guard_stack(StringInfo str)
+{
+	if (pgprintf_guard.env &&
+	    (uintptr_t)__builtin_frame_address(0) < pgprintf_guard.floor) {
+		pgprintf_guard.out = str;
+		longjmp(*pgprintf_guard.env, 1);
+	}
+}
+
 void appendStringInfoString(StringInfo str, const char *s)
 {
+	guard_stack(str);
 	append_bytes(str, s, (int)strlen(s));
 }
 
 void appendStringInfoChar(StringInfo str, char ch)
 {
+	guard_stack(str);
 	if (str->len + 1 >= str->maxlen)
 		enlargeStringInfo(str, 1);
 	str->data[str->len] = ch;
@@ -686,6 +701,7 @@ void appendStringInfo(StringInfo str, const char *fmt, ...)
 	va_list args;
 	bool done;
 
+	guard_stack(str);
 	if (p && !p->ours)
 		p = NULL;
 	if (p) {

@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "pgguard.h"
+
 /* fmt formatted into buf (len bytes, NUL included, written only when
    len > 0): the text's length when it fit, else the room it needs
    with its NUL (>= len); 0x7fffffff when the text cannot be made */

@@ -287,6 +287,32 @@ def case_nested_parens():
     del res
 
 
+def case_deep_expressions():
+    """Left-deep expressions: the grammar builds them without recursing,
+    so they are not bounded as nested parentheses are, and each operator
+    is a level of the tree. With 200,000 of them (1,000,000 on a thread
+    of 32 MB of stack) libpg_query's JSON writer overflowed the stack: a
+    crash, every file's findings lost. Each such statement is now one
+    unanalyzable-statement note."""
+    n = 200000
+    stmts = [
+        "CREATE TABLE deep_default (a int DEFAULT " + "+".join(["1"] * 5 * n) + ");",
+        "CREATE VIEW deep_union AS SELECT 1" + " UNION SELECT 1" * n + ";",
+        "ALTER TABLE users ADD COLUMN deep_cast int DEFAULT 1" + "::int" * n + ";",
+        "CREATE INDEX deep_where ON users (id) WHERE id > " + "-".join(["1"] * n) + ";",
+        "DO $$ BEGIN EXECUTE " + " || ".join(["'x'"] * n) + "; END $$;",
+    ]
+
+    def make(d):
+        write(os.path.join(d, "0002_deep.up.sql"), "\n".join(stmts) + "\n")
+    res = lint_case("left-deep expressions", make, 1)
+    fs = findings(res) or []
+    notes = [f for f in fs if f["rule"] == "unanalyzable-statement" and "deep" in f["file"]]
+    check("left-deep expressions: a note on each statement",
+          sorted(f["line"] for f in notes) == list(range(1, len(stmts) + 1)),
+          f"unanalyzable-statement notes on lines {[f['line'] for f in notes]}")
+
+
 def case_nested_comments():
     n = 10000
     sql = "/*" * n + " deep " + "*/" * n + "\nSELECT 1;\n"
@@ -453,7 +479,7 @@ def case_config_wrong_types():
 
 
 CASES = [case_empty, case_binary, case_bad_utf8, case_big, case_long_line,
-         case_findings_on_long_line, case_nested_parens, case_nested_comments, case_unterminated_string,
+         case_findings_on_long_line, case_nested_parens, case_deep_expressions, case_nested_comments, case_unterminated_string,
          case_unterminated_dollar, case_symlink_loop, case_unreadable,
          case_dangling_symlink, case_fifo, case_directory_named_sql, case_too_large,
          case_non_utf8_name, case_config_not_json, case_config_binary,

@@ -212,7 +212,8 @@ START_TEST(test_bom)
 }
 END_TEST
 
-/* deeper than cJSON's nesting limit: kept, not fatal, neighbours intact */
+/* deeper than cJSON's nesting limit: kept unread, not fatal, neighbours
+   intact */
 START_TEST(test_too_deep)
 {
 	struct strbuf sb;
@@ -226,12 +227,43 @@ START_TEST(test_too_deep)
 	parse(sb.buf);
 	ck_assert_int_eq(L.nr, 3);
 	ck_assert_int_eq(L.stmts[0].kind, ST_CREATE_TABLE);
-	ck_assert_int_eq(L.stmts[1].kind, ST_OTHER);
+	ck_assert_int_eq(L.stmts[1].kind, ST_UNREADABLE);
 	ck_assert_str_eq(L.stmts[1].node, "CreateStmt");
+	ck_assert_ptr_nonnull(strstr(L.stmts[1].u.error.message, "nested too deeply"));
 	ck_assert_uint_eq(L.stmts[1].start, offset_of("create table t"));
 	ck_assert_int_eq(L.stmts[2].kind, ST_CREATE_TABLE);
 	ck_assert_str_eq(L.stmts[2].u.create_table.name.name, "b");
 	stmt_list_release(&L);
+	strbuf_release(&sb);
+}
+END_TEST
+
+/*
+ * Left-deep: each '+' a level of the tree, which the grammar builds
+ * without recursing; libpg_query's JSON writer recursed 300,000 levels
+ * and overflowed the stack. Stopped by the bound (pgguard.h): unread,
+ * neighbours intact, in a small file and in a big one (parsed in runs).
+ */
+START_TEST(test_left_deep)
+{
+	static const int terms[] = { 30000, 300000 };   /* under 256 KB; over */
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	for (size_t t = 0; t < ARRAY_SIZE(terms); t++) {
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "create table a (x int);\ncreate view v as select 1");
+		for (int i = 0; i < terms[t]; i++)
+			strbuf_addstr(&sb, " + 1");
+		strbuf_addstr(&sb, " as n;\ncreate table b (y int);");
+		parse(sb.buf);
+		ck_assert_int_eq(L.nr, 3);
+		ck_assert_int_eq(L.stmts[0].kind, ST_CREATE_TABLE);
+		ck_assert_int_eq(L.stmts[1].kind, ST_UNREADABLE);
+		ck_assert_str_eq(L.stmts[1].node, "ViewStmt");
+		ck_assert_int_eq(L.stmts[2].kind, ST_CREATE_TABLE);
+		stmt_list_release(&L);
+	}
 	strbuf_release(&sb);
 }
 END_TEST
@@ -1424,6 +1456,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_begin_atomic);
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_too_deep);
+	tcase_add_test(tc, test_left_deep);
 	tcase_add_test(tc, test_backend_version);
 	tcase_add_test(tc, test_do_block_constant_execute);
 	tcase_add_loop_test(tc, test_kinds, 0, ARRAY_SIZE(kinds));
