@@ -2984,7 +2984,10 @@ static struct stmt *new_stmt(struct pctx *ctx)
 {
 	struct stmt *st;
 
-	ALLOC_GROW(ctx->stmts, ctx->nr_stmts + 1, ctx->alloc_stmts);
+	if (ctx->nr_stmts == ctx->alloc_stmts) {
+		ctx->alloc_stmts = (ctx->alloc_stmts + 16) * 3 / 2;
+		ctx->stmts = arena_block_resize(ctx->stmts, ctx->alloc_stmts * sizeof(*st));
+	}
 	st = &ctx->stmts[ctx->nr_stmts++];
 	memset(st, 0, sizeof(*st));
 	return st;
@@ -3242,18 +3245,30 @@ static void parse_piece(void *data, size_t start, size_t end)
 	free(node);
 }
 
-/* Move the heap vectors into the arena, after what 'out' already holds. */
+/*
+ * Move the heap vectors into the arena, after what 'out' already holds:
+ * the statements, when 'out' has none yet, as they are (the arena
+ * adopts their block).
+ */
 static void finish(struct pctx *ctx, struct stmt_list *out)
 {
 	size_t n = (size_t)out->nr + ctx->nr_stmts;
 	size_t m = (size_t)out->nr_comments + ctx->nr_comments;
-	struct stmt *stmts = arena_alloc(ctx->arena, n * sizeof(*stmts));
 	struct sql_comment *comments = arena_alloc(ctx->arena, m * sizeof(*comments));
+	struct stmt *stmts;
 
-	if (out->nr)
-		memcpy(stmts, out->stmts, (size_t)out->nr * sizeof(*stmts));
-	if (ctx->nr_stmts)
-		memcpy(stmts + out->nr, ctx->stmts, ctx->nr_stmts * sizeof(*stmts));
+	if (!out->nr && ctx->nr_stmts) {
+		stmts = arena_block_resize(ctx->stmts, n * sizeof(*stmts));
+		arena_adopt(ctx->arena, stmts);
+		ctx->stmts = NULL;
+		ctx->nr_stmts = ctx->alloc_stmts = 0;
+	} else {
+		stmts = arena_alloc(ctx->arena, n * sizeof(*stmts));
+		if (out->nr)
+			memcpy(stmts, out->stmts, (size_t)out->nr * sizeof(*stmts));
+		if (ctx->nr_stmts)
+			memcpy(stmts + out->nr, ctx->stmts, ctx->nr_stmts * sizeof(*stmts));
+	}
 	if (out->nr_comments)
 		memcpy(comments, out->comments,
 		       (size_t)out->nr_comments * sizeof(*comments));
@@ -3268,7 +3283,7 @@ static void finish(struct pctx *ctx, struct stmt_list *out)
 
 static void pctx_release(struct pctx *ctx)
 {
-	free(ctx->stmts);
+	arena_block_free(ctx->stmts);
 	free(ctx->comments);
 	strbuf_release(&ctx->sb);
 	strbuf_release(&ctx->piece);

@@ -38,7 +38,8 @@ struct pctx {
 	size_t stmt_start;         /* the current statement: stands in for */
 	size_t stmt_end;           /* locations libpg_query does not know */
 
-	/* results, on the heap until they are moved into the arena */
+	/* results, on the heap until they are moved into the arena (the
+	   statements are an arena_block_resize() block, adopted whole) */
 	struct stmt *stmts;
 	size_t nr_stmts, alloc_stmts;
 	struct sql_comment *comments;

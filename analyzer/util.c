@@ -627,6 +627,41 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+/* The chunk whose data a block from arena_block_resize() is. */
+static struct arena_chunk *block_chunk(void *p)
+{
+	return (struct arena_chunk *)((char *)p - offsetof(struct arena_chunk, data));
+}
+
+void *arena_block_resize(void *p, size_t n)
+{
+	struct arena_chunk *c = xrealloc(p ? block_chunk(p) : NULL, sizeof(*c) + n);
+
+	c->next = NULL;
+	c->size = c->used = n;
+	return c->data;
+}
+
+void arena_block_free(void *p)
+{
+	if (p)
+		free(block_chunk(p));
+}
+
+/* Behind the head, which keeps its room for arena_alloc(); full. */
+void arena_adopt(struct arena *a, void *p)
+{
+	struct arena_chunk *c = block_chunk(p);
+
+	if (a->head) {
+		c->next = a->head->next;
+		a->head->next = c;
+	} else {
+		c->next = NULL;
+		a->head = c;
+	}
+}
+
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
 	char *p = arena_alloc(a, n + 1);
