@@ -371,7 +371,12 @@ struct cat_index_pair {
 	int a_file, a_line, b_file, b_line;
 };
 typedef void (*cat_index_pair_fn)(void *data, const struct cat_index_pair *p);
-/* Each such pair, by a's creation (file, line), then a's id, b's id. */
+/*
+ * For each index a of such a pair, by a's creation (file, line), then
+ * a's id: the pair with the first b by id, where b is not a's identical
+ * twin created after it (of two identical indexes the newer is the
+ * redundant one).
+ */
 void cat_foreach_redundant_pair(struct catalog *c, cat_index_pair_fn fn, void *data);
 
 /* One key column of a unique index without a predicate: the index,

@@ -313,6 +313,28 @@ def case_deep_expressions():
           f"unanalyzable-statement notes on lines {[f['line'] for f in notes]}")
 
 
+def case_identical_indexes():
+    """3,000 identical indexes on one table: every pair of them was
+    collected for redundant-index, k(k - 1) of them, 6.4 GB and 48 s.
+    One finding per redundant index, in memory that does not grow with
+    the pairs."""
+    n = 3000
+
+    def make(d):
+        write(os.path.join(d, "0002_indexes.up.sql"),
+              "".join(f"CREATE INDEX users_email_{i} ON users (email);\n" for i in range(n)))
+    res = lint_case("3,000 identical indexes", make, 1)
+    fs = findings(res) or []
+    notes = [f for f in fs if f["rule"] == "redundant-index" and "indexes" in f["file"]]
+    check("3,000 identical indexes: one redundant-index finding on each but the first",
+          len(notes) == n - 1 and not any(f["line"] == 1 for f in notes),
+          f"{len(notes)} findings; on line 1: {any(f['line'] == 1 for f in notes)}")
+    root, _ = history(make)
+    rss, secs = peak_rss_kb(root, "lint", "--format=json", "migrations")
+    check(f"3,000 identical indexes: peak RSS under 200 MB ({rss} KB; {secs:.2f} s)",
+          rss is not None and rss < 200 * 1024, f"peak RSS {rss} KB")
+
+
 def case_nested_comments():
     n = 10000
     sql = "/*" * n + " deep " + "*/" * n + "\nSELECT 1;\n"
@@ -479,7 +501,8 @@ def case_config_wrong_types():
 
 
 CASES = [case_empty, case_binary, case_bad_utf8, case_big, case_long_line,
-         case_findings_on_long_line, case_nested_parens, case_deep_expressions, case_nested_comments, case_unterminated_string,
+         case_findings_on_long_line, case_nested_parens, case_deep_expressions, case_identical_indexes,
+         case_nested_comments, case_unterminated_string,
          case_unterminated_dollar, case_symlink_loop, case_unreadable,
          case_dangling_symlink, case_fifo, case_directory_named_sql, case_too_large,
          case_non_utf8_name, case_config_not_json, case_config_binary,
