@@ -65,6 +65,9 @@ struct linkstore {
 	size_t live;                    /* rows not gone */
 	bool by_pos;                    /* a parent's rows by pos (the default) */
 	struct ls_map parents;
+	/* the last row of the parent a row was last linked into, where
+	   the next row of that parent most likely goes; 0: none */
+	uint32_t tail_parent, tail;
 	struct ls_map keys[LS_KEYS];
 	uint32_t null_first[LS_KEYS];   /* the rows whose key is NULL */
 	const char **strs;

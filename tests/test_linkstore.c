@@ -84,6 +84,43 @@ START_TEST(test_parent_order)
 }
 END_TEST
 
+/*
+ * Appending after the row linked last (parent_link()'s short way) keeps
+ * the order the walk gives: after a delete of that row, another
+ * parent's rows in between, a lower position, and without by_pos.
+ */
+START_TEST(test_parent_appends)
+{
+	struct strbuf want;
+	uint32_t last;
+
+	for (int i = 1; i <= 40; i++)
+		add(7, i, 0, 0, NULL);
+	last = add(7, 41, 0, 0, NULL);
+	linkstore_delete(&s, last);
+	add(7, 42, 0, 0, NULL);
+	add(9, 5, 0, 0, NULL);
+	add(7, 43, 0, 0, NULL);
+	add(7, 20, 0, 0, NULL);       /* not after the last: walked to */
+	add(7, 44, 0, 0, NULL);
+	add(9, 4, 0, 0, NULL);
+	strbuf_init(&want);
+	for (int i = 1; i <= 40; i++)
+		strbuf_addf(&want, "%d,%s", i, i == 20 ? "20," : "");
+	strbuf_addstr(&want, "42,43,44");
+	ck_assert_str_eq(parent_list(&s, 7), want.buf);
+	ck_assert_str_eq(parent_list(&s, 9), "4,5");
+	strbuf_release(&want);
+	linkstore_release(&s);
+	s.by_pos = false;          /* rows as they came */
+	add(3, 2, 0, 0, NULL);
+	add(3, 1, 0, 0, NULL);
+	add(4, 9, 0, 0, NULL);
+	add(3, 0, 0, 0, NULL);
+	ck_assert_str_eq(parent_list(&s, 3), "2,1,0");
+}
+END_TEST
+
 START_TEST(test_key_chains)
 {
 	uint32_t a = add(1, 1, 5, 0, NULL), b = add(2, 1, 5, 6, "lower(x)");
@@ -271,6 +308,7 @@ static Suite *linkstore_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_parent_order);
+	tcase_add_test(tc, test_parent_appends);
 	tcase_add_test(tc, test_key_chains);
 	tcase_add_test(tc, test_ids_not_given_again);
 	tcase_add_test(tc, test_set_key_and_added_order);
