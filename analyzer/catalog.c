@@ -4498,63 +4498,108 @@ static bool index_older(struct catalog *c, const struct link_row *a, const struc
 	return a->key[0] < b->key[0];
 }
 
+/* An index of the table index_pairs() is at: its row in c->indexes,
+   its relation id, its first column (a row of c->index_cols) and that
+   column's id (0: an expression). */
+struct table_index {
+	uint32_t row, rel, first, first_col;
+};
+
+static int table_index_cmp(const void *x, const void *y)
+{
+	const struct table_index *p = x, *q = y;
+
+	if (p->first_col != q->first_col)
+		return p->first_col < q->first_col ? -1 : 1;
+	return (p->rel > q->rel) - (p->rel < q->rel);
+}
+
+/* The indexes of table 'parent', by first column, then id. */
+static size_t table_indexes(struct catalog *c, uint32_t parent, struct table_index **v,
+			    size_t *alloc)
+{
+	const struct linkstore *ix = &c->indexes, *ic = &c->index_cols;
+	size_t n = 0;
+
+	for (uint32_t r = linkstore_first(ix, parent); r; r = ix->rows[r].next) {
+		uint32_t first = index_col_at(ic, ix->rows[r].key[0], 1);
+
+		ALLOC_GROW(*v, n + 1, *alloc);
+		(*v)[n++] = (struct table_index){ r, ix->rows[r].key[0], first,
+						  first ? ic->rows[first].key[0] : 0 };
+	}
+	qsort(*v, n, sizeof(**v), table_index_cmp);
+	return n;
+}
+
 /*
- * The first index (by id) of a's table that a is redundant next to,
- * 0: none. Of two identical indexes only the newer is redundant: b is
- * passed over when a is the older and a leads b as b leads a.
+ * Of a table's indexes v[0..n), sorted by table_indexes(), the first
+ * (by id) that index v[k] is redundant next to, 0: none; only those of
+ * the same first column can be. Of two identical indexes only the
+ * newer is redundant: b is passed over when a is the older and a leads
+ * b as b leads a.
  */
-static uint32_t index_covering(struct catalog *c, uint32_t a, uint32_t first_a)
+static uint32_t index_covering(struct catalog *c, const struct table_index *v, size_t n,
+			       size_t k)
 {
 	const struct linkstore *ix = &c->indexes;
-	const struct link_row *ra = &ix->rows[a];
-	uint32_t best = 0;
+	const struct link_row *ra = &ix->rows[v[k].row];
+	size_t j = k;
 
-	for (uint32_t b = linkstore_first(ix, ra->parent); b; b = ix->rows[b].next) {
-		const struct link_row *rb = &ix->rows[b];
-		uint32_t first_b;
+	while (j && v[j - 1].first_col == v[k].first_col)
+		j--;
+	for (; j < n && v[j].first_col == v[k].first_col; j++) {
+		const struct link_row *rb = &ix->rows[v[j].row];
 
-		if ((best && rb->key[0] >= ix->rows[best].key[0]) || !pair_ok(c, ra, rb, first_a))
+		if (j == k || !pair_ok(c, ra, rb, v[k].first))
 			continue;
-		if (index_older(c, ra, rb) && may_be_redundant(c, rb) &&
-		    (first_b = index_col_at(&c->index_cols, rb->key[0], 1)) &&
-		    pair_ok(c, rb, ra, first_b))
+		if (index_older(c, ra, rb) && may_be_redundant(c, rb) && v[j].first &&
+		    pair_ok(c, rb, ra, v[j].first))
 			continue;
-		best = b;
+		return v[j].row;
 	}
-	return best;
+	return 0;
 }
 
 /*
  * The pairs, found first (the callback may ask the catalog more): one
  * per redundant index. Every pair once, and the rule picking from them,
  * made k(k - 1) of k identical indexes on a table: 20,000 of them took
- * 6 GB and more than two minutes.
+ * 6 GB and more than two minutes. Each index is compared with those of
+ * its table that start with the same column, in id order, up to the
+ * first it is redundant next to.
  */
 static size_t index_pairs(struct catalog *c, struct placed_key **out)
 {
 	const struct linkstore *ix = &c->indexes;
 	unsigned char *hot = tables_in_range(c);
 	struct placed_key *keys = NULL;
-	size_t n = 0, alloc = 0;
+	struct table_index *v = NULL;
+	size_t n = 0, alloc = 0, v_alloc = 0;
 
-	for (uint32_t a = 1; a < ix->nr_rows; a++) {
-		const struct link_row *ra = &ix->rows[a];
-		const struct rel_row *rel;
-		uint32_t first_a, b;
+	for (int64_t t = 1; t <= c->rels.max_id; t++) {
+		size_t nr;
 
-		if (!ra->parent || ra->parent > (uint64_t)c->rels.max_id ||
-		    !(hot[ra->parent / 8] & (1u << (ra->parent % 8))) ||
-		    !may_be_redundant(c, ra) ||
-		    !(first_a = index_col_at(&c->index_cols, ra->key[0], 1)) ||
-		    !(b = index_covering(c, a, first_a)))
+		if (!(hot[t / 8] & (1u << (t % 8))))
 			continue;
-		rel = relstore_get(&c->rels, ra->key[0]);
-		ALLOC_GROW(keys, n + 1, alloc);
-		keys[n].file = rel->created_file;
-		keys[n].line = rel->line;
-		keys[n].a = ra->key[0];
-		keys[n++].b = ix->rows[b].key[0];
+		nr = table_indexes(c, (uint32_t)t, &v, &v_alloc);
+		for (size_t k = 0; k < nr; k++) {
+			const struct link_row *ra = &ix->rows[v[k].row];
+			const struct rel_row *rel;
+			uint32_t b;
+
+			if (!may_be_redundant(c, ra) || !v[k].first ||
+			    !(b = index_covering(c, v, nr, k)))
+				continue;
+			rel = relstore_get(&c->rels, ra->key[0]);
+			ALLOC_GROW(keys, n + 1, alloc);
+			keys[n].file = rel->created_file;
+			keys[n].line = rel->line;
+			keys[n].a = ra->key[0];
+			keys[n++].b = ix->rows[b].key[0];
+		}
 	}
+	free(v);
 	free(hot);
 	if (n)
 		qsort(keys, n, sizeof(*keys), placed_cmp);
