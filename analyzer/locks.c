@@ -266,12 +266,16 @@ static struct lock *alter_target(struct lctx *x, const struct alter_cmd *cmd,
 				 enum lock_mode mode, const char *why)
 {
 	const struct change *c = change_at(x, cmd->start);
+	struct lock *l;
 
 	if (!c && x->nr)
 		c = &x->ch[0];
 	if (c && c->rel.name)
-		return add_ref(x, &c->rel, mode, why);
-	return add_qname(x, &x->st->u.alter_table.rel, mode, why);
+		l = add_ref(x, &c->rel, mode, why);
+	else
+		l = add_qname(x, &x->st->u.alter_table.rel, mode, why);
+	l->start = cmd->start;
+	return l;
 }
 
 static bool volatile_default(const struct rule_ctx *ctx, const struct column_def *cd)

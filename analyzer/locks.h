@@ -33,6 +33,9 @@ struct lock {
 	bool scan;                /* every row is read (validation, build) */
 	bool is_new;              /* the relation is new in this range */
 	const char *why;          /* which part of the statement, e.g. "ADD COLUMN" */
+	size_t start;             /* of an ALTER TABLE subcommand's lock: the
+	                             subcommand's byte offset (its change's
+	                             start); else 0 */
 };
 
 struct lock_list {

@@ -23,26 +23,38 @@ static const char *why_rewrite(const struct rule_ctx *ctx, const struct column_d
 	return "a volatile default is evaluated and written for every existing row";
 }
 
-static bool rewrites(const struct rule_ctx *ctx, const struct change *ch)
+/*
+ * Does the column's own ADD COLUMN rewrite the table (its lock, found
+ * by the subcommand's start)? Any rewriting ADD COLUMN of the statement
+ * counted before, so ADD COLUMN a int, ADD COLUMN b bigserial reported
+ * a as rewriting too. The locks and the changes come in subcommand
+ * order: the search starts after the last lock found.
+ */
+static bool rewrites(const struct rule_ctx *ctx, const struct change *ch, int *from)
 {
 	const struct lock_list *locks = ctx_locks(ctx);
 
-	for (int i = 0; i < locks->nr; i++) {
+	for (int k = 0; k < locks->nr; k++) {
+		int i = (*from + k) % locks->nr;
 		const struct lock *l = &locks->items[i];
 
-		if (l->rewrite && !l->is_new && l->why && !strcmp(l->why, "ADD COLUMN") &&
-		    l->relation && !strcmp(l->relation, ch->rel.name))
-			return true;
+		if (l->start != ch->start || !l->why || strcmp(l->why, "ADD COLUMN"))
+			continue;
+		*from = i + 1;
+		return l->rewrite && !l->is_new && l->relation &&
+		       !strcmp(l->relation, ch->rel.name);
 	}
 	return false;
 }
 
 static void check(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch, int n)
 {
+	int from = 0;
+
 	for (int i = 0; i < n; i++, ch++) {
 		if (ch->kind != CH_ADD_COLUMN || !ch->coldef || ctx_rel_is_new(ctx, &ch->rel))
 			continue;
-		if (!rewrites(ctx, ch))
+		if (!rewrites(ctx, ch, &from))
 			continue;
 		report(ctx, RULE_ADD_COLUMN_VOLATILE_DEFAULT,
 		       object_path(ch->rel.schema, ch->rel.name, ch->column),
