@@ -2080,16 +2080,8 @@ static void walk_query(struct pctx *ctx, const cJSON *j)
 		const char *k = c->string;
 
 		if (k && k[0] == 'R' && !strcmp(k, "RangeVar")) {
-			struct qname q = qname_of_rangevar(ctx, c);
-			size_t i;
-
-			for (i = 0; i < ctx->rels.nr; i++)
-				if (qname_eq(&ctx->rels.v[i], &q))
-					break;
-			if (i == ctx->rels.nr) {
-				ALLOC_GROW(ctx->rels.v, ctx->rels.nr + 1, ctx->rels.alloc);
-				ctx->rels.v[ctx->rels.nr++] = q;
-			}
+			ALLOC_GROW(ctx->rels.v, ctx->rels.nr + 1, ctx->rels.alloc);
+			ctx->rels.v[ctx->rels.nr++] = qname_of_rangevar(ctx, c);
 			continue;
 		}
 		if (k && k[0] == 'C' && !strcmp(k, "ColumnRef")) {
@@ -2114,6 +2106,66 @@ static void walk_query(struct pctx *ctx, const cJSON *j)
 	}
 }
 
+/* qname_eq()'s order: unqualified first */
+static int qname_cmp(const struct qname *a, const struct qname *b)
+{
+	int d = !a->schema != !b->schema ? (a->schema ? 1 : -1) :
+		a->schema ? strcmp(a->schema, b->schema) : 0;
+
+	return d ? d : strcmp(a->name, b->name);
+}
+
+struct rel_at {
+	const struct qname *q;
+	size_t i;
+};
+
+static int rel_at_cmp(const void *x, const void *y)
+{
+	const struct rel_at *a = x, *b = y;
+	int d = qname_cmp(a->q, b->q);
+
+	return d ? d : (a->i > b->i) - (a->i < b->i);
+}
+
+/*
+ * Each relation once, where it first comes. A view reading 30,000
+ * relations compared each with all before it, 2 s; past some dozens
+ * they are sorted (by name, then place) instead.
+ */
+static void dedup_rels(struct qvec *q)
+{
+	struct rel_at *at;
+	size_t n = 0;
+	bool *dup;
+
+	if (q->nr <= 32) {
+		for (size_t i = 0; i < q->nr; i++) {
+			size_t j = 0;
+
+			while (j < n && !qname_eq(&q->v[j], &q->v[i]))
+				j++;
+			if (j == n)
+				q->v[n++] = q->v[i];
+		}
+		q->nr = n;
+		return;
+	}
+	at = xcalloc(q->nr, sizeof(*at));
+	dup = xcalloc(q->nr, sizeof(*dup));
+	for (size_t i = 0; i < q->nr; i++)
+		at[i] = (struct rel_at){ &q->v[i], i };
+	qsort(at, q->nr, sizeof(*at), rel_at_cmp);
+	for (size_t i = 1; i < q->nr; i++)
+		dup[at[i].i] = qname_eq(at[i].q, at[i - 1].q);
+	for (size_t i = 0; i < q->nr; i++)
+		if (!dup[i])
+			q->v[n++] = q->v[i];
+	q->nr = n;
+	free(at);
+	free(dup);
+}
+
 static bool is_cte(struct pctx *ctx, const struct qname *q)
 {
 	size_t i;
@@ -2132,6 +2184,7 @@ static void view_reads(struct pctx *ctx, const cJSON *query,
 	ctx->rels.nr = ctx->ctes.nr = ctx->relcols.nr = 0;
 	if (query)
 		walk_query(ctx, query);
+	dedup_rels(&ctx->rels);
 	if (ctx->rels.nr)
 		v->rels = arena_alloc(ctx->arena, ctx->rels.nr * sizeof(*v->rels));
 	for (i = 0; i < ctx->rels.nr; i++)

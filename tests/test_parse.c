@@ -269,6 +269,37 @@ START_TEST(test_left_deep)
 END_TEST
 
 /*
+ * A view's relations, each once where it first comes, qualified apart
+ * from unqualified; past 32 of them through the sorted way. CTEs are
+ * not relations.
+ */
+START_TEST(test_view_rels_once)
+{
+	struct strbuf sb;
+	const struct create_view *v;
+
+	strbuf_init(&sb);
+	strbuf_addstr(&sb, "create view v as with c as (select 1) select 1 from t3, c");
+	for (int i = 0; i < 40; i++)
+		strbuf_addf(&sb, ", t%d, s.t%d", i % 20, i % 3);
+	strbuf_addstr(&sb, ", public.t3, t3");
+	v = &one(sb.buf, ST_CREATE_VIEW)->u.view;
+	/* t3, t0, s.t0, s.t1, t1, t2, s.t2, t4 .. t19, public.t3 */
+	ck_assert_int_eq(v->nr_rels, 1 + 20 - 1 + 3 + 1);
+	ck_assert_str_eq(v->rels[0].name, "t3");
+	ck_assert_ptr_null(v->rels[0].schema);
+	ck_assert_str_eq(v->rels[1].name, "t0");
+	ck_assert_str_eq(v->rels[2].schema, "s");
+	ck_assert_str_eq(v->rels[2].name, "t0");
+	ck_assert_str_eq(v->rels[3].name, "t1");
+	ck_assert_ptr_null(v->rels[3].schema);
+	ck_assert_str_eq(v->rels[v->nr_rels - 1].schema, "public");
+	ck_assert_str_eq(v->rels[v->nr_rels - 1].name, "t3");
+	strbuf_release(&sb);
+}
+END_TEST
+
+/*
  * A file over 256 KB (a schema dump) is parsed a run of statements at a
  * time: the same statements, spans and comments as a small file gives,
  * across the runs' edges, with a syntax error failing only itself.
@@ -1457,6 +1488,7 @@ static Suite *parse_suite(void)
 	tcase_add_test(tc, test_bom);
 	tcase_add_test(tc, test_too_deep);
 	tcase_add_test(tc, test_left_deep);
+	tcase_add_test(tc, test_view_rels_once);
 	tcase_add_test(tc, test_backend_version);
 	tcase_add_test(tc, test_do_block_constant_execute);
 	tcase_add_loop_test(tc, test_kinds, 0, ARRAY_SIZE(kinds));
