@@ -13,6 +13,12 @@ file, or through the catalog, at each statement. Rules that look at the
 other statements of the file are where this happened (missing-lock-
 timeout, delete-all-rows, rename-*, unique-on-existing-data,
 enum-value-in-transaction, transaction-nesting, type-change-rewrite).
+The last kinds are one statement of N parts instead (subcommands of an
+ALTER TABLE, columns of an index, relations of a view) and N indexes on
+one table: the locks and the type rules read all of a statement's
+changes at each subcommand, the catalog walked a table's indexes and an
+index's columns to the end at each one added, and redundant-index
+collected every pair of a table's indexes.
 """
 import argparse
 import os
@@ -53,6 +59,12 @@ KINDS = {
     "set": (None, "SET lock_timeout = '{i}ms';"),
     "function": (None, "CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $$ SELECT {i} $$;"),
     "do-block": (None, "DO $$ BEGIN PERFORM {i}; END $$;"),
+    "index-one-table": (None, "CREATE INDEX i{i} ON t0 (a, b);"),
+    # one statement of N parts: (head, part i, separator, tail)
+    "alter-subcommands": (None, ("ALTER TABLE t0 ", "ADD COLUMN c{i} timestamp", ", ", ";")),
+    "alter-same-column": (None, ("ALTER TABLE t0 ", "ALTER COLUMN a SET DEFAULT {i}", ", ", ";")),
+    "index-columns": (None, ("CREATE INDEX wide ON t0 (", "a", ", ", ");")),
+    "view-relations": ("t", ("CREATE VIEW wide AS SELECT 1 FROM ", "t{i}", ", ", ";")),
 }
 
 
@@ -64,6 +76,10 @@ def write_history(d, kind, n):
         for i in range(n if setup else 1):
             f.write(f"CREATE TABLE t{i} (id bigint PRIMARY KEY, a int, b text, ts timestamp);\n")
     with open(os.path.join(d, "0002_long.up.sql"), "w") as f:
+        if isinstance(stmt, tuple):
+            head, part, sep, tail = stmt
+            f.write(head + sep.join(part.format(i=i) for i in range(n)) + tail + "\n")
+            return
         for i in range(n):
             f.write(stmt.format(i=i) + "\n")
 
