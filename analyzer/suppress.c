@@ -27,6 +27,8 @@ void suppressions_release(struct suppressions *s)
 		free(s->items[i].unknown);
 	}
 	free(s->items);
+	free(s->by_target);
+	free(s->file_level);
 	suppressions_init(s);
 }
 
@@ -161,13 +163,28 @@ static int parse_directive(const char *text, struct directive *d)
 	return -1;
 }
 
-/* The statement a directive at [start, end) applies to, or -1. */
+/*
+ * The statement a directive at [start, end) applies to, or -1. The
+ * statements are in order and apart, so none before the last one that
+ * starts at or before 'start' can be it: the search begins there (from
+ * the first statement, a file of 30,000 directives each before its
+ * statement took 36 s).
+ */
 static int target_of(const struct stmt_list *l, const struct source_file *src, size_t start,
 		     size_t end)
 {
 	int line = source_pos(src, start).line;
+	int lo = 0, hi = l->nr - 1;
 
-	for (int i = 0; i < l->nr; i++) {
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+
+		if (l->stmts[mid].start <= start)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	for (int i = lo; i < l->nr; i++) {
 		const struct stmt *st = &l->stmts[i];
 
 		/* inside the statement: a formatter moved it there */
@@ -226,23 +243,97 @@ static int names(const struct directive *d, const char *id)
 	return -1;
 }
 
-bool suppressions_match(struct suppressions *s, const char *id, size_t offset)
+/* Mark directive d used for rule 'id' if it names it; does it? */
+static bool mark(struct directive *d, const char *id)
+{
+	int k = names(d, id);
+
+	if (k == -1)
+		return false;
+	d->used = true;
+	if (k >= 0)
+		d->id_used[k] = true;
+	return true;
+}
+
+static int target_cmp(const void *a, const void *b)
+{
+	const struct supp_target *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+/* suppressions_match()'s index of the items (suppress.h). */
+static void index_items(struct suppressions *s)
+{
+	free(s->by_target);
+	free(s->file_level);
+	s->by_target = xcalloc((size_t)s->nr + 1, sizeof(*s->by_target));
+	s->file_level = xcalloc((size_t)s->nr + 1, sizeof(*s->file_level));
+	s->nr_by_target = s->nr_file_level = s->nr_file_hits = 0;
+	for (int i = 0; i < s->nr; i++) {
+		if (s->items[i].file_level)
+			s->file_level[s->nr_file_level++] = i;
+		else
+			s->by_target[s->nr_by_target++] = (struct supp_target){
+				s->items[i].target_start, i };
+	}
+	qsort(s->by_target, (size_t)s->nr_by_target, sizeof(*s->by_target), target_cmp);
+	s->indexed = s->nr;
+}
+
+/* The file-level directives for rule 'id', marked the first time only. */
+static bool file_level_match(struct suppressions *s, const char *id)
 {
 	bool hit = false;
 
-	for (int i = 0; i < s->nr; i++) {
-		struct directive *d = &s->items[i];
+	for (int i = 0; i < s->nr_file_hits; i++)
+		if (!strcmp(s->file_hits[i].id, id))
+			return s->file_hits[i].hit;
+	for (int i = 0; i < s->nr_file_level; i++)
+		hit |= mark(&s->items[s->file_level[i]], id);
+	if (s->nr_file_hits < (int)ARRAY_SIZE(s->file_hits)) {
+		s->file_hits[s->nr_file_hits].id = id;
+		s->file_hits[s->nr_file_hits++].hit = hit;
+	}
+	return hit;
+}
 
-		int k = names(d, id);
+/*
+ * Every directive that covers 'offset' and names 'id' is marked used.
+ * Each finding read every directive of its file: 30,000 findings under
+ * 30,000 file-level directives took 4 s. The statement-level ones are
+ * found by their target, which do not overlap (a statement's); rule
+ * ids come from the registry and outlive the run.
+ */
+bool suppressions_match(struct suppressions *s, const char *id, size_t offset)
+{
+	bool hit;
+	int lo = 0, hi;
 
-		if (k == -1)
-			continue;
-		if (d->file_level || (offset >= d->target_start && offset <= d->target_end)) {
-			d->used = true;
-			if (k >= 0)
-				d->id_used[k] = true;
-			hit = true;
-		}
+	if (!s->nr)
+		return false;
+	if (s->indexed != s->nr || !s->by_target)
+		index_items(s);
+	hit = file_level_match(s, id);
+	/* the last directive whose target starts at or before offset, and
+	   back while the targets still reach it */
+	for (hi = s->nr_by_target; lo < hi;) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (s->by_target[mid].start <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (--lo >= 0) {
+		struct directive *d = &s->items[s->by_target[lo].i];
+
+		if (d->target_end < offset)
+			break;
+		hit |= mark(d, id);
 	}
 	return hit;
 }

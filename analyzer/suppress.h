@@ -39,6 +39,15 @@ struct suppressions {
 	struct directive *items;
 	int nr;
 	size_t alloc;
+	/* suppressions_match()'s index, made for the items as they are at
+	   its first call (remade when more come): the statement-level
+	   directives by target_start, and per rule id whether the
+	   file-level ones suppress it (matching them again marks nothing
+	   new) */
+	struct supp_target { size_t start; int i; } *by_target;
+	int nr_by_target, *file_level, nr_file_level, indexed;
+	struct { const char *id; bool hit; } file_hits[64];
+	int nr_file_hits;
 };
 
 void suppressions_init(struct suppressions *s);

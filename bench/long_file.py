@@ -18,7 +18,10 @@ ALTER TABLE, columns of an index, relations of a view) and N indexes on
 one table: the locks and the type rules read all of a statement's
 changes at each subcommand, the catalog walked a table's indexes and an
 index's columns to the end at each one added, and redundant-index
-collected every pair of a table's indexes.
+collected every pair of a table's indexes. "suppressed" puts each
+statement under a migsafe:ignore (and a file-level one): each directive
+looked for its statement from the file's first, and each finding read
+every directive.
 """
 import argparse
 import os
@@ -60,6 +63,9 @@ KINDS = {
     "function": (None, "CREATE FUNCTION f{i}() RETURNS int LANGUAGE sql AS $$ SELECT {i} $$;"),
     "do-block": (None, "DO $$ BEGIN PERFORM {i}; END $$;"),
     "index-one-table": (None, "CREATE INDEX i{i} ON t0 (a, b);"),
+    "suppressed": ("t", "-- migsafe:ignore drop-column ticket {i}\n"
+                        "-- migsafe:ignore-file truncate-table\n"
+                        "ALTER TABLE t{i} DROP COLUMN b;"),
     # one statement of N parts: (head, part i, separator, tail)
     "alter-subcommands": (None, ("ALTER TABLE t0 ", "ADD COLUMN c{i} timestamp", ", ", ";")),
     "alter-same-column": (None, ("ALTER TABLE t0 ", "ALTER COLUMN a SET DEFAULT {i}", ", ", ";")),
