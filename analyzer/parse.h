@@ -63,7 +63,8 @@ size_t sql_find_keyword(const char *text, size_t from, size_t len,
  * 'out' (initialised by the caller); their spans are offsets into a
  * scratch text, not the file. *dynamic is set when the body also runs
  * dynamic SQL (EXECUTE of a computed string). Returns how many
- * statements, or -1 when the body does not parse as PL/pgSQL.
+ * statements, or -1 when the body does not parse as PL/pgSQL or is
+ * nested inside more DO blocks than are read (16, parse.c).
  */
 int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic);
 

@@ -356,6 +356,27 @@ def case_many_suppressions():
           res.out and not left, f"rules still reported on the file: {left}")
 
 
+def case_nested_do_blocks():
+    """3,000 DO blocks, each EXECUTEing the next as a dollar-quoted
+    constant: each level parsed again the text of all those inside it,
+    a 100 KB file took 12 s and 1.1 GB. DO blocks are read 16 deep."""
+    n = 3000
+    sql = "CREATE TABLE inner_t (a int);"
+    for i in range(n):
+        sql = f"DO $t{i}$ BEGIN EXECUTE $q{i}$ {sql} $q{i}$; END $t{i}$;"
+
+    def make(d):
+        write(os.path.join(d, "0002_nested_do.up.sql"), sql + "\n")
+    res = lint_case(f"{n:,} nested DO blocks", make, 1)
+    fs = [f for f in findings(res) or [] if "nested_do" in f["file"]]
+    check(f"{n:,} nested DO blocks: one unanalyzable-statement note",
+          [f["rule"] for f in fs] == ["unanalyzable-statement"], f"findings: {fs[:3]}")
+    root, _ = history(make)
+    rss, secs = peak_rss_kb(root, "lint", "--format=json", "migrations")
+    check(f"{n:,} nested DO blocks: peak RSS under 200 MB ({rss} KB; {secs:.2f} s)",
+          rss is not None and rss < 200 * 1024, f"peak RSS {rss} KB")
+
+
 def case_nested_comments():
     n = 10000
     sql = "/*" * n + " deep " + "*/" * n + "\nSELECT 1;\n"
@@ -523,7 +544,7 @@ def case_config_wrong_types():
 
 CASES = [case_empty, case_binary, case_bad_utf8, case_big, case_long_line,
          case_findings_on_long_line, case_nested_parens, case_deep_expressions, case_identical_indexes,
-         case_many_suppressions,
+         case_many_suppressions, case_nested_do_blocks,
          case_nested_comments, case_unterminated_string,
          case_unterminated_dollar, case_symlink_loop, case_unreadable,
          case_dangling_symlink, case_fifo, case_directory_named_sql, case_too_large,
