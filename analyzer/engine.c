@@ -20,18 +20,12 @@
 #include "suppress.h"
 #include "banned.h"
 
-/* A statement of the file under a key (the hash of a name it names, of
-   a string literal it holds). */
-struct keyed_stmt {
-	uint64_t hash;
-	int stmt;
-};
-
-/* The file's statements by key, sorted, and their indices in that order:
-   built when first asked for the file. */
+/* The file's statements by key (the hash of a name a statement names,
+   of a string literal it holds), sorted, and their indices in that
+   order: built when first asked for the file. */
 struct stmt_map {
 	bool built;
-	struct keyed_stmt *keyed;
+	struct keyed_pos *keyed;
 	int *stmts;
 	int nr;
 	size_t alloc_keyed, alloc_stmts;
@@ -365,16 +359,7 @@ static void fold_previous(struct rule_ctx *ctx)
 static void map_add(struct stmt_map *m, uint64_t hash, int stmt)
 {
 	ALLOC_GROW(m->keyed, (size_t)m->nr + 1, m->alloc_keyed);
-	m->keyed[m->nr++] = (struct keyed_stmt){ hash, stmt };
-}
-
-static int keyed_cmp(const void *a, const void *b)
-{
-	const struct keyed_stmt *x = a, *y = b;
-
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	return (x->stmt > y->stmt) - (x->stmt < y->stmt);
+	m->keyed[m->nr++] = (struct keyed_pos){ hash, stmt };
 }
 
 /* Sorted, a statement once per key (RENAME t TO t). */
@@ -384,29 +369,21 @@ static void map_finish(struct stmt_map *m)
 
 	m->built = true;
 	if (m->nr)
-		qsort(m->keyed, (size_t)m->nr, sizeof(*m->keyed), keyed_cmp);
+		qsort(m->keyed, (size_t)m->nr, sizeof(*m->keyed), keyed_pos_cmp);
 	for (int i = 0; i < m->nr; i++)
-		if (!n || keyed_cmp(&m->keyed[n - 1], &m->keyed[i]))
+		if (!n || keyed_pos_cmp(&m->keyed[n - 1], &m->keyed[i]))
 			m->keyed[n++] = m->keyed[i];
 	m->nr = n;
 	ALLOC_GROW(m->stmts, (size_t)m->nr + 1, m->alloc_stmts);
 	for (int i = 0; i < m->nr; i++)
-		m->stmts[i] = m->keyed[i].stmt;
+		m->stmts[i] = m->keyed[i].pos;
 }
 
 static int map_find(const struct stmt_map *m, uint64_t h, const int **idx)
 {
-	int lo = 0, hi = m->nr, end;
+	int lo = (int)keyed_pos_lower(m->keyed, (size_t)m->nr, h), end;
 
-	while (lo < hi) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (m->keyed[mid].hash < h)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (end = lo; end < m->nr && m->keyed[end].hash == h; end++)
+	for (end = lo; end < m->nr && m->keyed[end].key == h; end++)
 		;
 	*idx = m->stmts + lo;
 	return end - lo;

@@ -87,13 +87,7 @@ struct lctx {
 	struct lock_list *out;
 	/* change_at()'s index of ch by start, made on its first call when
 	   nr > CHANGE_SCAN (malloc'ed) */
-	struct change_pos *by_start;
-};
-
-/* A change's start and its position in ch[]. */
-struct change_pos {
-	size_t start;
-	int i;
+	struct keyed_pos *by_start;
 };
 
 static struct lock *add_qname(struct lctx *x, const struct qname *q, enum lock_mode mode,
@@ -209,7 +203,6 @@ static struct lock *add_qualified(struct lctx *x, const char *qualified, enum lo
 	return add_qname_copy(x, &q, mode, why);
 }
 
-/* The change replay recorded for the subcommand starting at 'start'. */
 /*
  * Changes that change_at() reads one by one; past them it searches an
  * index. Each subcommand of an ALTER TABLE looked up its change by
@@ -217,29 +210,19 @@ static struct lock *add_qualified(struct lctx *x, const char *qualified, enum lo
  */
 #define CHANGE_SCAN 16
 
-static int by_start_cmp(const void *a, const void *b)
-{
-	const struct change_pos *p = a, *q = b;
-
-	if (p->start != q->start)
-		return p->start < q->start ? -1 : 1;
-	return (p->i > q->i) - (p->i < q->i);
-}
-
 static void index_changes(struct lctx *x)
 {
 	x->by_start = xcalloc((size_t)x->nr, sizeof(*x->by_start));
-	for (int i = 0; i < x->nr; i++) {
-		x->by_start[i].start = x->ch[i].start;
-		x->by_start[i].i = i;
-	}
-	qsort(x->by_start, (size_t)x->nr, sizeof(*x->by_start), by_start_cmp);
+	for (int i = 0; i < x->nr; i++)
+		x->by_start[i] = (struct keyed_pos){ x->ch[i].start, i };
+	qsort(x->by_start, (size_t)x->nr, sizeof(*x->by_start), keyed_pos_cmp);
 }
 
-/* The first change (in ch[]) of the subcommand at 'start', or NULL. */
+/* The change replay recorded for the subcommand starting at 'start' (the
+   first, in ch[]), or NULL. */
 static const struct change *change_at(struct lctx *x, size_t start)
 {
-	size_t lo = 0, hi;
+	size_t at;
 
 	if (x->nr <= CHANGE_SCAN) {
 		for (int i = 0; i < x->nr; i++)
@@ -249,16 +232,9 @@ static const struct change *change_at(struct lctx *x, size_t start)
 	}
 	if (!x->by_start)
 		index_changes(x);
-	for (hi = (size_t)x->nr; lo < hi;) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->by_start[mid].start < start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < (size_t)x->nr && x->by_start[lo].start == start ?
-	       &x->ch[x->by_start[lo].i] : NULL;
+	at = keyed_pos_lower(x->by_start, (size_t)x->nr, start);
+	return at < (size_t)x->nr && x->by_start[at].key == start ?
+	       &x->ch[x->by_start[at].pos] : NULL;
 }
 
 /* The relation an ALTER TABLE acts on, as replay resolved it. */

@@ -256,15 +256,6 @@ static bool mark(struct directive *d, const char *id)
 	return true;
 }
 
-static int target_cmp(const void *a, const void *b)
-{
-	const struct supp_target *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
-}
-
 /* suppressions_match()'s index of the items (suppress.h). */
 static void index_items(struct suppressions *s)
 {
@@ -277,10 +268,10 @@ static void index_items(struct suppressions *s)
 		if (s->items[i].file_level)
 			s->file_level[s->nr_file_level++] = i;
 		else
-			s->by_target[s->nr_by_target++] = (struct supp_target){
+			s->by_target[s->nr_by_target++] = (struct keyed_pos){
 				s->items[i].target_start, i };
 	}
-	qsort(s->by_target, (size_t)s->nr_by_target, sizeof(*s->by_target), target_cmp);
+	qsort(s->by_target, (size_t)s->nr_by_target, sizeof(*s->by_target), keyed_pos_cmp);
 	s->indexed = s->nr;
 }
 
@@ -311,25 +302,18 @@ static bool file_level_match(struct suppressions *s, const char *id)
 bool suppressions_match(struct suppressions *s, const char *id, size_t offset)
 {
 	bool hit;
-	int lo = 0, hi;
+	int lo;
 
 	if (!s->nr)
 		return false;
-	if (s->indexed != s->nr || !s->by_target)
+	if (s->indexed != s->nr)
 		index_items(s);
 	hit = file_level_match(s, id);
 	/* the last directive whose target starts at or before offset, and
 	   back while the targets still reach it */
-	for (hi = s->nr_by_target; lo < hi;) {
-		int mid = lo + (hi - lo) / 2;
-
-		if (s->by_target[mid].start <= offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = (int)keyed_pos_lower(s->by_target, (size_t)s->nr_by_target, (uint64_t)offset + 1);
 	while (--lo >= 0) {
-		struct directive *d = &s->items[s->by_target[lo].i];
+		struct directive *d = &s->items[s->by_target[lo].pos];
 
 		if (d->target_end < offset)
 			break;

@@ -44,7 +44,7 @@ struct suppressions {
 	   directives by target_start, and per rule id whether the
 	   file-level ones suppress it (matching them again marks nothing
 	   new) */
-	struct supp_target { size_t start; int i; } *by_target;
+	struct keyed_pos *by_target;       /* key: target_start */
 	int nr_by_target, *file_level, nr_file_level, indexed;
 	struct { const char *id; bool hit; } file_hits[64];
 	int nr_file_hits;

@@ -627,6 +627,30 @@ void *arena_alloc(struct arena *a, size_t n)
 	return p;
 }
 
+int keyed_pos_cmp(const void *a, const void *b)
+{
+	const struct keyed_pos *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+size_t keyed_pos_lower(const struct keyed_pos *v, size_t n, uint64_t key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The chunk whose data a block from arena_block_resize() is. */
 static struct arena_chunk *block_chunk(void *p)
 {

@@ -140,6 +140,19 @@ char *arena_strdup(struct arena *a, const char *s);  /* NULL stays NULL */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /*
+ * A key and the position of what has it (a statement, a change, a
+ * directive). An array of them sorted by keyed_pos_cmp() (key, then
+ * position; for qsort()) is searched with keyed_pos_lower().
+ */
+struct keyed_pos {
+	uint64_t key;
+	int pos;
+};
+int keyed_pos_cmp(const void *a, const void *b);
+/* The first of v[0..n) whose key is not below 'key', or n. */
+size_t keyed_pos_lower(const struct keyed_pos *v, size_t n, uint64_t key);
+
+/*
  * A block of 'n' bytes that an arena can take over, as one of its
  * chunks, without copying it: 'p' is NULL or an earlier return (its
  * first bytes are kept, as realloc() keeps them). Until adopted it is
