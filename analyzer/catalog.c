@@ -4535,20 +4535,17 @@ static size_t table_indexes(struct catalog *c, uint32_t parent, struct table_ind
 /*
  * Of a table's indexes v[0..n), sorted by table_indexes(), the first
  * (by id) that index v[k] is redundant next to, 0: none; only those of
- * the same first column can be. Of two identical indexes only the
- * newer is redundant: b is passed over when a is the older and a leads
- * b as b leads a.
+ * the same first column can be, v[run..] up to the next first column.
+ * Of two identical indexes only the newer is redundant: b is passed
+ * over when a is the older and a leads b as b leads a.
  */
 static uint32_t index_covering(struct catalog *c, const struct table_index *v, size_t n,
-			       size_t k)
+			       size_t run, size_t k)
 {
 	const struct linkstore *ix = &c->indexes;
 	const struct link_row *ra = &ix->rows[v[k].row];
-	size_t j = k;
 
-	while (j && v[j - 1].first_col == v[k].first_col)
-		j--;
-	for (; j < n && v[j].first_col == v[k].first_col; j++) {
+	for (size_t j = run; j < n && v[j].first_col == v[k].first_col; j++) {
 		const struct link_row *rb = &ix->rows[v[j].row];
 
 		if (j == k || !pair_ok(c, ra, rb, v[k].first))
@@ -4583,13 +4580,15 @@ static size_t index_pairs(struct catalog *c, struct placed_key **out)
 		if (!(hot[t / 8] & (1u << (t % 8))))
 			continue;
 		nr = table_indexes(c, (uint32_t)t, &v, &v_alloc);
-		for (size_t k = 0; k < nr; k++) {
+		for (size_t k = 0, run = 0; k < nr; k++) {
 			const struct link_row *ra = &ix->rows[v[k].row];
 			const struct rel_row *rel;
 			uint32_t b;
 
+			if (v[k].first_col != v[run].first_col)
+				run = k;
 			if (!may_be_redundant(c, ra) || !v[k].first ||
-			    !(b = index_covering(c, v, nr, k)))
+			    !(b = index_covering(c, v, nr, run, k)))
 				continue;
 			rel = relstore_get(&c->rels, ra->key[0]);
 			ALLOC_GROW(keys, n + 1, alloc);

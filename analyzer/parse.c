@@ -3526,11 +3526,6 @@ static void collect_plpgsql(const cJSON *n, struct strbuf *sql, int *count, bool
 }
 
 /*
- * The PL/pgSQL tree and those of EXECUTE's constants are decoded in
- * place into the thread's tree arena (as add_tree() does), which goes
- * when the outermost decode is done.
- */
-/*
  * DO blocks inside DO blocks (a DO statement in the body, or EXECUTE of
  * a constant that holds one) are read this deep. Each level parses again
  * the text of all the levels inside it: 3,000 of them, a 100 KB file,
@@ -3540,6 +3535,11 @@ static void collect_plpgsql(const cJSON *n, struct strbuf *sql, int *count, bool
 #define DO_DEPTH_MAX 16
 static _Thread_local int do_depth;
 
+/*
+ * The PL/pgSQL tree and those of EXECUTE's constants are decoded in
+ * place into the thread's tree arena (as add_tree() does), which goes
+ * when the outermost decode is done.
+ */
 int parse_do_block(const char *body, struct stmt_list *out, bool *dynamic)
 {
 	static const char tag[] = "$migsafe_do_body$";
