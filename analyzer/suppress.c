@@ -29,6 +29,7 @@ void suppressions_release(struct suppressions *s)
 	free(s->items);
 	free(s->by_target);
 	free(s->file_level);
+	free(s->file_hits);
 	suppressions_init(s);
 }
 
@@ -280,15 +281,16 @@ static bool file_level_match(struct suppressions *s, const char *id)
 {
 	bool hit = false;
 
+	if (!s->nr_file_level)
+		return false;
 	for (int i = 0; i < s->nr_file_hits; i++)
 		if (!strcmp(s->file_hits[i].id, id))
 			return s->file_hits[i].hit;
 	for (int i = 0; i < s->nr_file_level; i++)
 		hit |= mark(&s->items[s->file_level[i]], id);
-	if (s->nr_file_hits < (int)ARRAY_SIZE(s->file_hits)) {
-		s->file_hits[s->nr_file_hits].id = id;
-		s->file_hits[s->nr_file_hits++].hit = hit;
-	}
+	ALLOC_GROW(s->file_hits, (size_t)s->nr_file_hits + 1, s->alloc_file_hits);
+	s->file_hits[s->nr_file_hits].id = id;
+	s->file_hits[s->nr_file_hits++].hit = hit;
 	return hit;
 }
 
