@@ -8,6 +8,12 @@
  * findings wait (or at the end): waking it for each one would cost the
  * main thread a system call per finding, more than the formatting it
  * hands over.
+ *
+ * The queue is bounded: with OUTQ_WAITING_MAX findings waiting the main
+ * thread waits for the writer. The last flush hands over a whole run's
+ * range findings at once (23,000 on the 200,000-statement benchmark),
+ * and a queue that took them all held 5 MB more at the peak, or not,
+ * as the threads' timing fell: peak RSS varied from 91.6 to 96.5 MB.
  */
 #define _GNU_SOURCE   /* pthread_setname_np */
 #include "outq.h"
@@ -34,9 +40,11 @@ struct batch {
 struct outq {
 	pthread_mutex_t lock;
 	pthread_cond_t ready;     /* to the thread: BATCH waiting, or done */
+	pthread_cond_t room;      /* to the main thread: the batch was taken */
 	pthread_t thread;
 	struct batch in;
 	bool waiting;             /* the thread sleeps on 'ready' */
+	bool full;                /* the main thread sleeps on 'room' */
 	bool done;
 	outq_fn fn;
 	void *data;
@@ -96,6 +104,8 @@ static void *consume(void *arg)
 			break;
 		}
 		t = q->in, q->in = mine, mine = t;
+		if (q->full)
+			pthread_cond_signal(&q->room);
 		pthread_mutex_unlock(&q->lock);
 		consume_batch(q, &mine);
 	}
@@ -112,7 +122,9 @@ struct outq *outq_start(outq_fn fn, void *data)
 	q->data = data;
 	pthread_mutex_init(&q->lock, NULL);
 	pthread_cond_init(&q->ready, NULL);
+	pthread_cond_init(&q->room, NULL);
 	if (pthread_create(&q->thread, NULL, consume, q)) {
+		pthread_cond_destroy(&q->room);
 		pthread_cond_destroy(&q->ready);
 		pthread_mutex_destroy(&q->lock);
 		free(q);
@@ -126,6 +138,12 @@ void outq_push(struct outq *q, struct finding *f)
 	struct finding *slot;
 
 	pthread_mutex_lock(&q->lock);
+	/* the thread is awake: it was signalled at BATCH */
+	while (q->in.nr >= OUTQ_WAITING_MAX) {
+		q->full = true;
+		pthread_cond_wait(&q->room, &q->lock);
+	}
+	q->full = false;
 	ALLOC_GROW(q->in.items, q->in.nr + 1, q->in.alloc);
 	slot = &q->in.items[q->in.nr++];
 	*slot = *f;
@@ -149,6 +167,7 @@ void outq_finish(struct outq *q)
 	pthread_join(q->thread, NULL);
 	free(q->in.items);
 	free(q->in.text);
+	pthread_cond_destroy(&q->room);
 	pthread_cond_destroy(&q->ready);
 	pthread_mutex_destroy(&q->lock);
 	free(q);

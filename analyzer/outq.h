@@ -27,10 +27,15 @@ struct outq;
 /* Start the thread. NULL when it cannot be started: call fn yourself. */
 struct outq *outq_start(outq_fn fn, void *data);
 
+/* Findings queued and not yet taken by the thread: outq_push() waits
+   while this many wait, so the queue's memory is bounded. */
+#define OUTQ_WAITING_MAX 2048
+
 /*
  * Queue *f: its strings are copied into the queue's own buffer and *f
  * is released here, on the caller's thread (memory freed on another
  * thread than the one that took it is slow to come back to the taker).
+ * Waits while OUTQ_WAITING_MAX findings wait.
  */
 void outq_push(struct outq *q, struct finding *f);
 
