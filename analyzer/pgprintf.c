@@ -665,8 +665,8 @@ static size_t try_planned(StringInfo str, const struct plan *p, va_list *ap)
 /* PostgreSQL's appendStringInfo() loop: try in the room left, enlarge
    by what that asked for, again; errno as it came, for %m. With a
    plan p, each try counts and writes without pvsnprintf(). */
-static void append_looping(StringInfo str, const char *fmt, const struct plan *p,
-			   va_list args)
+static __attribute__((format(printf, 2, 0))) void
+append_looping(StringInfo str, const char *fmt, const struct plan *p, va_list args)
 {
 	int save_errno = errno;
 

@@ -506,7 +506,7 @@ static bool fast_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	return true;
 }
 
-static void slow_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+static PRINTF_LIKE(2, 0) void slow_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
 	va_list cp;
 	int n;
@@ -700,7 +700,7 @@ char *arena_strdup(struct arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
+static PRINTF_LIKE(2, 0) void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "migsafe: %s", prefix);
 	vfprintf(stderr, fmt, ap);

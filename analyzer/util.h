@@ -113,14 +113,14 @@ void strbuf_addch(struct strbuf *sb, int c);
  * vsnprintf's, byte for byte.
  */
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
-void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 /* snprintf() and vsnprintf(), the same text and return value, with
    strbuf_addf()'s fast path for the conversions it knows (glibc's
    machinery costs 600 to 3,000 instructions a call; the replay's
    generated names and index column names made it 4% of the main
    thread's instructions). */
 int fmt_buf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
-int fmt_vbuf(char *buf, size_t size, const char *fmt, va_list ap);
+int fmt_vbuf(char *buf, size_t size, const char *fmt, va_list ap) PRINTF_LIKE(3, 0);
 /* Hand the buffer to the caller (free() it); sb is re-initialised. */
 char *strbuf_detach(struct strbuf *sb);
 
