@@ -722,6 +722,70 @@ START_TEST(test_column_type_numeric_precision_only)
 }
 END_TEST
 
+/*
+ * A constraint name many schemas' tables share, and a table with many
+ * constraints: each lookup walks the shorter of two lists (catalog.c,
+ * con_by_name() and cat_con_name_in_schema()), and either way finds
+ * what is there and nothing else.
+ */
+START_TEST(test_names_shared_across_schemas)
+{
+	struct strbuf sb;
+	cat_id wide, s7, empty;
+
+	strbuf_init(&sb);
+	for (int i = 0; i < 40; i++)
+		strbuf_addf(&sb, "CREATE SCHEMA s%d; CREATE TABLE s%d.acct (id int PRIMARY KEY,"
+			    " email text UNIQUE);", i, i);
+	strbuf_addstr(&sb, "CREATE TABLE wide (id int PRIMARY KEY");
+	for (int i = 0; i < 40; i++)
+		strbuf_addf(&sb, ", c%d int CONSTRAINT wide_c%d_check CHECK (c%d > 0)", i, i, i);
+	strbuf_addstr(&sb, "); CREATE SCHEMA empty; CREATE TABLE empty.a (x int);"
+		      " CREATE TABLE empty.b (x int); CREATE SEQUENCE empty.q;");
+	ok(sb.buf);
+	strbuf_release(&sb);
+	/* a name in every schema: each table has its own */
+	for (int i = 0; i < 40; i++) {
+		char schema[16];
+		struct cat_con c;
+		cat_id t;
+
+		snprintf(schema, sizeof(schema), "s%d", i);
+		t = rel_id_in(schema, "acct");
+		ck_assert_int_ne(t, 0);
+		ck_assert_int_eq(cat_con_find(cat, t, "acct_pkey", &c), 0);
+		ck_assert_int_eq(c.kind, CON_PRIMARY);
+		ck_assert_int_eq(cat_con_find(cat, t, "acct_email_key", &c), 0);
+		ck_assert_int_eq(c.kind, CON_UNIQUE);
+		ck_assert(!cat_con_name_taken(cat, t, "wide_c3_check"));
+		ck_assert(!cat_con_name_taken(cat, t, "acct_id_check"));
+		ck_assert(cat_con_name_in_schema(cat, cat_schema_find(cat, schema), "acct_pkey"));
+	}
+	/* many constraints on one table, each name once */
+	wide = rel_id("wide");
+	ck_assert(cat_con_name_taken(cat, wide, "wide_c0_check"));
+	ck_assert(cat_con_name_taken(cat, wide, "wide_c39_check"));
+	ck_assert(cat_con_name_taken(cat, wide, "wide_pkey"));
+	ck_assert(!cat_con_name_taken(cat, wide, "acct_pkey"));
+	ck_assert(!cat_con_name_taken(cat, wide, "wide_c40_check"));
+	ck_assert(cat_con_name_in_schema(cat, cat_schema_find(cat, "public"), "wide_c17_check"));
+	ck_assert(!cat_con_name_in_schema(cat, cat_schema_find(cat, "public"), "acct_pkey"));
+	/* a schema whose relations have no constraints; one the name is not in */
+	empty = cat_schema_find(cat, "empty");
+	s7 = cat_schema_find(cat, "s7");
+	ck_assert(!cat_con_name_in_schema(cat, empty, "acct_pkey"));
+	ck_assert(!cat_con_name_in_schema(cat, s7, "wide_c3_check"));
+	ck_assert(!cat_con_name_in_schema(cat, s7, "no_such_name"));
+	/* a table added to a tenant schema takes the next free names */
+	ok("CREATE TABLE s7.acct2 (id int PRIMARY KEY);"
+	   "ALTER TABLE s7.acct2 ADD CONSTRAINT acct_pkey1 UNIQUE (id);"
+	   "ALTER TABLE s7.acct2 ADD UNIQUE (id)");
+	ck_assert_int_eq(cat_con_find(cat, rel_id_in("s7", "acct2"), "acct2_id_key", NULL), 0);
+	ck_assert(cat_con_name_in_schema(cat, s7, "acct_pkey1"));
+	ck_assert(!cat_con_name_in_schema(cat, cat_schema_find(cat, "s8"), "acct_pkey1"));
+}
+END_TEST
+
 /* ---- case folding ---- */
 
 START_TEST(test_case_folding)
@@ -2502,6 +2566,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_identifier_truncated);
 	tcase_add_test(names, test_column_types);
 	tcase_add_test(names, test_column_type_numeric_precision_only);
+	tcase_add_test(names, test_names_shared_across_schemas);
 	suite_add_tcase(s, names);
 
 	tcase_add_checked_fixture(objs, setup, teardown);
