@@ -33,10 +33,19 @@ struct stmt_map {
 
 /* The modes the current transaction holds on a relation (as its
    statements named it): see fold_previous(). */
+/*
+ * A relation the transaction holds, with the modes: one entry for each
+ * (schema, relation), the schema NULL when the lock's was not known,
+ * and one for each relation name ('any': schema NULL), the modes of
+ * all of them (ctx_held_modes() asks by name when it has no schema).
+ * Hashed on both: by the name alone, a history of 1,000 tenant schemas
+ * with the same tables put a thousand entries in one bucket.
+ */
 struct held_rel {
 	const char *schema, *relation;  /* in rule_ctx.held_names */
-	uint64_t hash;                  /* the relation's, strpool_hash() */
+	uint64_t hash;                  /* held_hash() */
 	unsigned modes;                 /* 1 << enum lock_mode */
+	bool any;
 	int next;                       /* the next in its bucket, -1: none */
 };
 
@@ -256,30 +265,58 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static void held_add(struct rule_ctx *ctx, const struct lock *l)
+/* An entry's hash: the relation's name, and the schema's or 'any' */
+static uint64_t held_hash(const char *schema, const char *relation, bool any)
 {
-	struct held_rel *h;
-	uint64_t hash;
-	size_t b;
+	uint64_t h = name_hash(relation);
 
-	if (!l->relation || l->mode == LOCK_NONE)
-		return;
+	if (any)
+		return h ^ 0x9e3779b97f4a7c15ull;
+	return schema ? h ^ name_hash(schema) * 0xff51afd7ed558ccdull : h;
+}
+
+/* The entry for (schema, relation) or for the name ('any'), or -1. */
+static int held_find(const struct rule_ctx *ctx, const char *schema, const char *relation,
+		     bool any, uint64_t hash)
+{
+	for (int i = ctx->held_buckets[held_bucket(ctx, hash)]; i >= 0; i = ctx->held[i].next) {
+		const struct held_rel *h = &ctx->held[i];
+
+		if (h->hash == hash && h->any == any && !strcmp(h->relation, relation) &&
+		    (any || same_str(h->schema, schema)))
+			return i;
+	}
+	return -1;
+}
+
+static void held_put(struct rule_ctx *ctx, const char *schema, const char *relation, bool any,
+		     unsigned mode_bit)
+{
+	uint64_t hash = held_hash(schema, relation, any);
+	size_t b;
+	int i;
+
 	if (2 * ((size_t)ctx->nr_held + 1) > ctx->nr_buckets)
 		held_grow(ctx);
-	hash = name_hash(l->relation);
+	if ((i = held_find(ctx, schema, relation, any, hash)) >= 0) {
+		ctx->held[i].modes |= mode_bit;
+		return;
+	}
 	b = held_bucket(ctx, hash);
-	for (int i = ctx->held_buckets[b]; i >= 0; i = ctx->held[i].next)
-		if (!strcmp(ctx->held[i].relation, l->relation) &&
-		    same_str(ctx->held[i].schema, l->schema)) {
-			ctx->held[i].modes |= 1u << l->mode;
-			return;
-		}
 	ALLOC_GROW(ctx->held, (size_t)ctx->nr_held + 1, ctx->alloc_held);
-	h = &ctx->held[ctx->nr_held];
-	*h = (struct held_rel){ arena_strdup(&ctx->held_names, l->schema),
-				arena_strdup(&ctx->held_names, l->relation), hash,
-				1u << l->mode, ctx->held_buckets[b] };
+	ctx->held[ctx->nr_held] = (struct held_rel){
+		any ? NULL : arena_strdup(&ctx->held_names, schema),
+		arena_strdup(&ctx->held_names, relation), hash, mode_bit, any,
+		ctx->held_buckets[b] };
 	ctx->held_buckets[b] = ctx->nr_held++;
+}
+
+static void held_add(struct rule_ctx *ctx, const struct lock *l)
+{
+	if (!l->relation || l->mode == LOCK_NONE)
+		return;
+	held_put(ctx, l->schema, l->relation, false, 1u << l->mode);
+	held_put(ctx, NULL, l->relation, true, 1u << l->mode);
 }
 
 /* Does the statement end the transaction the ones after it would be
@@ -577,17 +614,18 @@ int ctx_transaction_start(const struct rule_ctx *ctx)
 unsigned ctx_held_modes(const struct rule_ctx *ctx, const char *schema, const char *relation)
 {
 	unsigned modes = 0;
+	int i;
 
 	if (!relation || !ctx_in_transaction(ctx) || !ctx->nr_held)
 		return 0;
-	for (int i = ctx->held_buckets[held_bucket(ctx, name_hash(relation))]; i >= 0;
-	     i = ctx->held[i].next) {
-		const struct held_rel *h = &ctx->held[i];
-
-		if (!strcmp(h->relation, relation) &&
-		    (!h->schema || !schema || !strcmp(h->schema, schema)))
-			modes |= h->modes;
-	}
+	/* every schema's, or the schema's and those of no known schema */
+	if (!schema)
+		return (i = held_find(ctx, NULL, relation, true, held_hash(NULL, relation, true))) >= 0
+			       ? ctx->held[i].modes : 0;
+	if ((i = held_find(ctx, schema, relation, false, held_hash(schema, relation, false))) >= 0)
+		modes |= ctx->held[i].modes;
+	if ((i = held_find(ctx, NULL, relation, false, held_hash(NULL, relation, false))) >= 0)
+		modes |= ctx->held[i].modes;
 	return modes;
 }
 

@@ -66,6 +66,9 @@ KINDS = {
     "suppressed": ("t", "-- migsafe:ignore drop-column ticket {i}\n"
                         "-- migsafe:ignore-file truncate-table\n"
                         "ALTER TABLE t{i} DROP COLUMN b;"),
+    "tenant-schemas": (None, "CREATE SCHEMA s{i};\n"
+                             "CREATE TABLE s{i}.accounts (id bigint PRIMARY KEY, email text UNIQUE);\n"
+                             "ALTER TABLE s{i}.accounts ADD COLUMN note text;"),
     # one statement of N parts: (head, part i, separator, tail)
     "alter-subcommands": (None, ("ALTER TABLE t0 ", "ADD COLUMN c{i} timestamp", ", ", ";")),
     "alter-same-column": (None, ("ALTER TABLE t0 ", "ALTER COLUMN a SET DEFAULT {i}", ", ", ";")),
