@@ -35,11 +35,13 @@ struct stmt_map {
    statements named it): see fold_previous(). */
 /*
  * A relation the transaction holds, with the modes: one entry for each
- * (schema, relation), the schema NULL when the lock's was not known,
- * and one for each relation name ('any': schema NULL), the modes of
- * all of them (ctx_held_modes() asks by name when it has no schema).
+ * (schema, relation), the schema NULL when the lock's was not known.
  * Hashed on both: by the name alone, a history of 1,000 tenant schemas
- * with the same tables put a thousand entries in one bucket.
+ * with the same tables put a thousand entries in one bucket. When
+ * ctx_held_modes() is first asked by name alone (a relation whose
+ * schema was not known), each name gets an entry too ('any', schema
+ * NULL) with the modes of all its schemas, kept from then on until the
+ * transaction ends: the common case does not pay for them.
  */
 struct held_rel {
 	const char *schema, *relation;  /* in rule_ctx.held_names */
@@ -81,13 +83,19 @@ struct rule_ctx {
 	                           (until the next one's are computed); -1:
 	                           none */
 	/* the statements since the last that ended a transaction:
-	   the first, and their locks by relation (hashed on its name) */
+	   the first, and their locks by relation (struct held_rel) */
 	int tx_first;
 	struct held_rel *held;
 	int nr_held;
 	size_t alloc_held;
 	int *held_buckets;      /* -1: empty */
 	size_t nr_buckets;      /* a power of two, or 0 */
+	bool held_any;          /* the entries by name alone are made */
+	int held_no_schema;     /* entries of a relation of no known schema */
+	/* the schema last hashed, in held_names, and its hash: nearly
+	   every lock's is the same few */
+	const char *held_schema;
+	uint64_t held_schema_hash;
 	struct arena held_names;
 	/* the last SET of each parameter before the current statement
 	   (its name is the statement's) */
@@ -242,6 +250,9 @@ static void held_clear(struct rule_ctx *ctx)
 	for (int i = 0; i < ctx->nr_held; i++)
 		ctx->held_buckets[held_bucket(ctx, ctx->held[i].hash)] = -1;
 	ctx->nr_held = 0;
+	ctx->held_any = false;
+	ctx->held_no_schema = 0;
+	ctx->held_schema = NULL;        /* in held_names */
 	arena_release(&ctx->held_names);
 }
 
@@ -265,58 +276,100 @@ static bool same_str(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-/* An entry's hash: the relation's name, and the schema's or 'any' */
-static uint64_t held_hash(const char *schema, const char *relation, bool any)
-{
-	uint64_t h = name_hash(relation);
+/* A held relation's names, and the hashes its entries' are made from */
+struct held_key {
+	const char *schema, *relation;
+	uint64_t name_hash, schema_hash;   /* schema_hash 0: no schema */
+};
 
-	if (any)
-		return h ^ 0x9e3779b97f4a7c15ull;
-	return schema ? h ^ name_hash(schema) * 0xff51afd7ed558ccdull : h;
+static struct held_key held_key(const struct rule_ctx *ctx, const char *schema,
+				const char *relation)
+{
+	struct held_key k = { schema, relation, name_hash(relation), 0 };
+
+	if (schema && ctx->held_schema && !strcmp(schema, ctx->held_schema))
+		k.schema_hash = ctx->held_schema_hash;
+	else if (schema)
+		k.schema_hash = name_hash(schema) * 0xff51afd7ed558ccdull;
+	return k;
 }
 
-/* The entry for (schema, relation) or for the name ('any'), or -1. */
-static int held_find(const struct rule_ctx *ctx, const char *schema, const char *relation,
-		     bool any, uint64_t hash)
+/* An entry's hash: the name's, and the schema's or 'any' */
+static uint64_t held_hash(const struct held_key *k, bool any)
 {
+	return k->name_hash ^ (any ? 0x9e3779b97f4a7c15ull : k->schema_hash);
+}
+
+/* The entry for (schema, relation), or for the name ('any'), or -1. */
+static int held_find(const struct rule_ctx *ctx, const struct held_key *k, bool any)
+{
+	uint64_t hash = held_hash(k, any);
+
 	for (int i = ctx->held_buckets[held_bucket(ctx, hash)]; i >= 0; i = ctx->held[i].next) {
 		const struct held_rel *h = &ctx->held[i];
 
-		if (h->hash == hash && h->any == any && !strcmp(h->relation, relation) &&
-		    (any || same_str(h->schema, schema)))
+		if (h->hash == hash && h->any == any && !strcmp(h->relation, k->relation) &&
+		    (any || same_str(h->schema, k->schema)))
 			return i;
 	}
 	return -1;
 }
 
-static void held_put(struct rule_ctx *ctx, const char *schema, const char *relation, bool any,
-		     unsigned mode_bit)
+/* Add mode_bit to the entry; a new one copies the names, or takes the
+   relation's copy 'name' when given. Returns the entry. */
+static int held_put(struct rule_ctx *ctx, const struct held_key *k, bool any,
+		    unsigned mode_bit, const char *name)
 {
-	uint64_t hash = held_hash(schema, relation, any);
 	size_t b;
 	int i;
 
 	if (2 * ((size_t)ctx->nr_held + 1) > ctx->nr_buckets)
 		held_grow(ctx);
-	if ((i = held_find(ctx, schema, relation, any, hash)) >= 0) {
+	if ((i = held_find(ctx, k, any)) >= 0) {
 		ctx->held[i].modes |= mode_bit;
-		return;
+		return i;
 	}
-	b = held_bucket(ctx, hash);
+	b = held_bucket(ctx, held_hash(k, any));
 	ALLOC_GROW(ctx->held, (size_t)ctx->nr_held + 1, ctx->alloc_held);
 	ctx->held[ctx->nr_held] = (struct held_rel){
-		any ? NULL : arena_strdup(&ctx->held_names, schema),
-		arena_strdup(&ctx->held_names, relation), hash, mode_bit, any,
-		ctx->held_buckets[b] };
-	ctx->held_buckets[b] = ctx->nr_held++;
+		any ? NULL : arena_strdup(&ctx->held_names, k->schema),
+		name ? name : arena_strdup(&ctx->held_names, k->relation), held_hash(k, any),
+		mode_bit, any, ctx->held_buckets[b] };
+	if (!any && !k->schema)
+		ctx->held_no_schema++;
+	else if (!any && (!ctx->held_schema || k->schema_hash != ctx->held_schema_hash)) {
+		ctx->held_schema = ctx->held[ctx->nr_held].schema;
+		ctx->held_schema_hash = k->schema_hash;
+	}
+	ctx->held_buckets[b] = ctx->nr_held;
+	return ctx->nr_held++;
 }
 
 static void held_add(struct rule_ctx *ctx, const struct lock *l)
 {
+	struct held_key k;
+	int i;
+
 	if (!l->relation || l->mode == LOCK_NONE)
 		return;
-	held_put(ctx, l->schema, l->relation, false, 1u << l->mode);
-	held_put(ctx, NULL, l->relation, true, 1u << l->mode);
+	k = held_key(ctx, l->schema, l->relation);
+	i = held_put(ctx, &k, false, 1u << l->mode, NULL);
+	if (ctx->held_any)
+		held_put(ctx, &k, true, 1u << l->mode, ctx->held[i].relation);
+}
+
+/* The entries by name alone, from those there are (held_rel). */
+static void held_make_any(struct rule_ctx *ctx)
+{
+	int n = ctx->nr_held;
+
+	for (int i = 0; i < n; i++) {
+		struct held_key k = held_key(ctx, NULL, ctx->held[i].relation);
+
+		if (!ctx->held[i].any)
+			held_put(ctx, &k, true, ctx->held[i].modes, ctx->held[i].relation);
+	}
+	ctx->held_any = true;
 }
 
 /* Does the statement end the transaction the ones after it would be
@@ -613,18 +666,25 @@ int ctx_transaction_start(const struct rule_ctx *ctx)
 
 unsigned ctx_held_modes(const struct rule_ctx *ctx, const char *schema, const char *relation)
 {
+	struct held_key k;
 	unsigned modes = 0;
 	int i;
 
 	if (!relation || !ctx_in_transaction(ctx) || !ctx->nr_held)
 		return 0;
+	k = held_key(ctx, schema, relation);
 	/* every schema's, or the schema's and those of no known schema */
-	if (!schema)
-		return (i = held_find(ctx, NULL, relation, true, held_hash(NULL, relation, true))) >= 0
-			       ? ctx->held[i].modes : 0;
-	if ((i = held_find(ctx, schema, relation, false, held_hash(schema, relation, false))) >= 0)
+	if (!schema) {
+		/* a cache of what the entries say: ctx is not otherwise changed */
+		if (!ctx->held_any)
+			held_make_any((struct rule_ctx *)ctx);
+		return (i = held_find(ctx, &k, true)) >= 0 ? ctx->held[i].modes : 0;
+	}
+	if ((i = held_find(ctx, &k, false)) >= 0)
 		modes |= ctx->held[i].modes;
-	if ((i = held_find(ctx, NULL, relation, false, held_hash(NULL, relation, false))) >= 0)
+	k.schema = NULL;
+	k.schema_hash = 0;
+	if (ctx->held_no_schema && (i = held_find(ctx, &k, false)) >= 0)
 		modes |= ctx->held[i].modes;
 	return modes;
 }
