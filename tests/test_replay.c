@@ -723,6 +723,41 @@ START_TEST(test_column_type_numeric_precision_only)
 END_TEST
 
 /*
+ * Tables whose 63-byte names share their first 41 bytes, each with a
+ * UNIQUE column of a 60-byte name: every table's index name is cut to
+ * the same bytes, so the k-th table takes suffix k, each longer suffix
+ * cutting the parts further (PostgreSQL's makeObjectName(); the names
+ * are PostgreSQL 15's). The tables share one hint (name_hint()).
+ */
+START_TEST(test_names_cut_alike_share_suffixes)
+{
+	char t[64], c[61], want[64];
+	struct strbuf sb;
+
+	memset(t, 't', 41);
+	memset(c, 'c', 60);
+	c[60] = 0;
+	strbuf_init(&sb);
+	for (int k = 0; k < 12; k++) {
+		snprintf(t + 41, sizeof(t) - 41, "_%021d", k);
+		strbuf_addf(&sb, "CREATE TABLE %s (id int, %s int UNIQUE);", t, c);
+	}
+	ok(sb.buf);
+	strbuf_release(&sb);
+	for (int k = 0; k < 12; k++) {
+		/* 58 bytes for the parts, one less from "key1", two from "key10";
+		   the longer part is cut first (PostgreSQL 15: t29_c28_key1) */
+		int n1 = k < 10 ? 29 : 28, n2 = k ? 28 : 29;
+
+		snprintf(want, sizeof(want), "%.*s_%.*s_key%.0d", n1, t, n2, c, k);
+		/* a longer name would be cut to the first table's on lookup */
+		ck_assert_uint_eq(strlen(want), 63);
+		ck_assert_msg(rel_kind(want) == REL_INDEX, "no index %s", want);
+	}
+}
+END_TEST
+
+/*
  * A constraint name many schemas' tables share, and a table with many
  * constraints: each lookup walks the shorter of two lists (catalog.c,
  * con_by_name() and cat_con_name_in_schema()), and either way finds
@@ -2567,6 +2602,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(names, test_column_types);
 	tcase_add_test(names, test_column_type_numeric_precision_only);
 	tcase_add_test(names, test_names_shared_across_schemas);
+	tcase_add_test(names, test_names_cut_alike_share_suffixes);
 	suite_add_tcase(s, names);
 
 	tcase_add_checked_fixture(objs, setup, teardown);
