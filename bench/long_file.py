@@ -69,6 +69,8 @@ KINDS = {
     "tenant-schemas": (None, "CREATE SCHEMA s{i};\n"
                              "CREATE TABLE s{i}.accounts (id bigint PRIMARY KEY, email text UNIQUE);\n"
                              "ALTER TABLE s{i}.accounts ADD COLUMN note text;"),
+    "names-cut-alike": (None, "CREATE TABLE " + "t" * 41 + "_{i:021d} (id int, "
+                              + "c" * 60 + " int UNIQUE);"),
     # one statement of N parts: (head, part i, separator, tail)
     "alter-subcommands": (None, ("ALTER TABLE t0 ", "ADD COLUMN c{i} timestamp", ", ", ";")),
     "alter-same-column": (None, ("ALTER TABLE t0 ", "ALTER COLUMN a SET DEFAULT {i}", ", ", ";")),
