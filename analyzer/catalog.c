@@ -3540,8 +3540,6 @@ static void con_fill(const struct catalog *c, cat_id con, const struct con_row *
 		  (const unsigned char *)constore_str(&c->cons, r->not_null_column));
 }
 
-/* The first constraint (by id) of 'rel' whose name has the sid 'name',
-   or 0: a relation's names are few, a name's relations mostly one. */
 /*
  * The constraint of 'rel' named 'name' (a string id), or 0; there is
  * one at most (the replay refuses a second). The rows with the name

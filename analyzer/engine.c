@@ -31,10 +31,9 @@ struct stmt_map {
 	size_t alloc_keyed, alloc_stmts;
 };
 
-/* The modes the current transaction holds on a relation (as its
-   statements named it): see fold_previous(). */
 /*
- * A relation the transaction holds, with the modes: one entry for each
+ * A relation the current transaction holds (as its statements named
+ * it; see fold_previous()), with the modes: one entry for each
  * (schema, relation), the schema NULL when the lock's was not known.
  * Hashed on both: by the name alone, a history of 1,000 tenant schemas
  * with the same tables put a thousand entries in one bucket. When
