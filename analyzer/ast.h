@@ -484,6 +484,17 @@ struct maintenance_stmt {         /* VACUUM, CLUSTER, REINDEX, REFRESH */
 	bool full;
 };
 
+struct lock_stmt {              /* LOCK TABLE */
+	struct qname *rels;
+	bool *only;                 /* per relation: ONLY, its partitions
+	                               left alone (NULL: nr_rels == 0) */
+	int nr_rels;
+	int mode;                   /* PostgreSQL's LOCKMODE: 1 ACCESS SHARE
+	                               .. 8 ACCESS EXCLUSIVE, enum lock_mode's
+	                               order (locks.h) */
+	bool nowait;                /* fails rather than waits */
+};
+
 enum stmt_kind {
 	ST_SYNTAX_ERROR,      /* did not parse; see error_* */
 	ST_OTHER,             /* parsed, no schema effect we model (SELECT ...) */
@@ -519,6 +530,7 @@ enum stmt_kind {
 	ST_DROP_DATABASE,
 	ST_CREATE_DATABASE,
 	ST_SELECT,                /* SELECT (possibly calling functions) */
+	ST_LOCK,                  /* LOCK TABLE */
 	ST_UNREADABLE,            /* parsed, but nested too deeply to read:
 				     u.error.message says so */
 };
@@ -551,6 +563,7 @@ struct stmt {
 		struct set_stmt set;
 		struct comment_stmt comment;
 		struct maintenance_stmt maint;
+		struct lock_stmt lock;
 		struct {
 			enum txn_kind kind;
 		} txn;

@@ -479,8 +479,9 @@ static void alter_table(struct lctx *x)
 	}
 }
 
+/* The partitions under 'parent', at every level; 'scan': each is read. */
 static void partition_locks(struct lctx *x, const struct rel_ref *parent, enum lock_mode mode,
-			    const char *why)
+			    const char *why, bool scan)
 {
 	char names[64][2 * NAMEBUF + 2];
 	struct name_rows r = { names, 0, 64 };
@@ -491,7 +492,7 @@ static void partition_locks(struct lctx *x, const struct rel_ref *parent, enum l
 			    parent->id, NULL, NULL, &r);
 
 	for (int i = 0; i < n; i++)
-		add_qualified(x, names[i], mode, why)->scan = true;
+		add_qualified(x, names[i], mode, why)->scan = scan;
 }
 
 static void create_index(struct lctx *x)
@@ -509,7 +510,8 @@ static void create_index(struct lctx *x)
 	   locked and read */
 	l->scan = !(x->nr && x->ch[0].rel.kind == REL_PARTITIONED);
 	if (!l->scan && !ix->only)
-		partition_locks(x, &x->ch[0].rel, LOCK_SHARE, "CREATE INDEX on the partitioned table");
+		partition_locks(x, &x->ch[0].rel, LOCK_SHARE, "CREATE INDEX on the partitioned table",
+				true);
 }
 
 static void drops(struct lctx *x)
@@ -690,6 +692,35 @@ static void rename_lock(struct lctx *x)
 	}
 }
 
+/*
+ * LOCK TABLE takes the mode it names (ACCESS EXCLUSIVE when it names
+ * none) on each relation, and without ONLY on a partitioned table's
+ * partitions, and holds them to the end of the transaction. (Tables
+ * that INHERITS a locked one are locked too; the lock list leaves them
+ * out.)
+ */
+static void lock_table(struct lctx *x)
+{
+	const struct lock_stmt *ls = &x->st->u.lock;
+	enum lock_mode mode = LOCK_ACCESS_EXCLUSIVE;
+	int first;
+
+	if (ls->mode >= LOCK_ACCESS_SHARE && ls->mode <= LOCK_ACCESS_EXCLUSIVE)
+		mode = (enum lock_mode)ls->mode;
+	for (int i = 0; i < ls->nr_rels; i++) {
+		struct cat_rel rel;
+
+		first = x->out->nr;
+		add_qname(x, &ls->rels[i], mode, "LOCK TABLE");
+		if (!ls->only[i] && !ctx_find_rel(x->ctx, &ls->rels[i], &rel) &&
+		    rel.kind == REL_PARTITIONED)
+			partition_locks(x, &(struct rel_ref){ .id = rel.id, .known = true }, mode,
+					"LOCK TABLE on the partitioned table", false);
+		for (int j = first; j < x->out->nr; j++)
+			x->out->items[j].nowait = ls->nowait;
+	}
+}
+
 void locks_compute(struct rule_ctx *ctx, const struct stmt *st, const struct change *ch,
 		   int nr, struct lock_list *out)
 {
@@ -704,6 +735,7 @@ void locks_compute(struct rule_ctx *ctx, const struct stmt *st, const struct cha
 	case ST_TRUNCATE: truncate_lock(&x); break;
 	case ST_RENAME: rename_lock(&x); break;
 	case ST_MAINTENANCE: maintenance(&x); break;
+	case ST_LOCK: lock_table(&x); break;
 	case ST_CREATE_TRIGGER:
 		add_qname(&x, &st->u.trigger.table, LOCK_SHARE_ROW_EXCLUSIVE, "CREATE TRIGGER");
 		break;

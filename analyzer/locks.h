@@ -32,6 +32,8 @@ struct lock {
 	bool rewrite;             /* the relation's storage is rewritten */
 	bool scan;                /* every row is read (validation, build) */
 	bool is_new;              /* the relation is new in this range */
+	bool nowait;              /* the statement fails rather than waits
+	                             for it (LOCK ... NOWAIT) */
 	const char *why;          /* which part of the statement, e.g. "ADD COLUMN" */
 	size_t start;             /* of an ALTER TABLE subcommand's lock: the
 	                             subcommand's byte offset (its change's

@@ -111,10 +111,10 @@ static void new_file(struct locks_out *o, const struct stmt_report *r)
 static json_t *lock_json(const struct lock *l)
 {
 	char *name = rel_name(l);
-	json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:b, s:s, s:s}", "relation", name,
+	json_t *j = json_pack("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:s}", "relation", name,
 			      "mode", lock_mode_pg_name(l->mode), "rewrite", l->rewrite,
-			      "scan", l->scan, "new", l->is_new, "blocks", lock_mode_blocks(l->mode),
-			      "because", l->why ? l->why : "");
+			      "scan", l->scan, "new", l->is_new, "nowait", l->nowait,
+			      "blocks", lock_mode_blocks(l->mode), "because", l->why ? l->why : "");
 
 	free(name);
 	return j;
@@ -151,9 +151,9 @@ static void observe_text(struct locks_out *o, const struct stmt_report *r)
 		const struct lock *l = &r->locks->items[i];
 		char *name = rel_name(l);
 
-		fprintf(o->out, "      %-22s %s%s%s%s  blocks %s%s\n", lock_mode_name(l->mode), name,
+		fprintf(o->out, "      %-22s %s%s%s%s%s  blocks %s%s\n", lock_mode_name(l->mode), name,
 			l->is_new ? " (new)" : "", l->rewrite ? "  rewrite" : "",
-			l->scan ? "  scan" : "", lock_mode_blocks(l->mode),
+			l->scan ? "  scan" : "", l->nowait ? "  nowait" : "", lock_mode_blocks(l->mode),
 			l->why ? "" : "");
 		free(name);
 		if (r->transaction)

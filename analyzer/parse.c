@@ -2059,6 +2059,31 @@ static void do_truncate(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	t->restart_identity = jbool(n, "restart_seqs");
 }
 
+/* LOCK [TABLE] ... [IN mode MODE] [NOWAIT]; the mode is PostgreSQL's
+   LOCKMODE, left out of the JSON only when it is 0 (never: the grammar
+   gives ACCESS EXCLUSIVE when none is named). */
+static void do_lock(struct pctx *ctx, const cJSON *n, struct stmt *st)
+{
+	struct lock_stmt *l = &st->u.lock;
+
+	const cJSON *it;
+	int i = 0;
+
+	st->kind = ST_LOCK;
+	l->rels = rangevar_list(ctx, jget(n, "relations"), "RangeVar", &l->nr_rels);
+	if (l->nr_rels)
+		l->only = arena_alloc(ctx->arena, (size_t)l->nr_rels * sizeof(*l->only));
+	/* rangevar_list() skipped what is not a RangeVar: so does this */
+	for_each_child(it, jget(n, "relations")) {
+		const cJSON *rv = unwrap_as(it, "RangeVar");
+
+		if (rv && i < l->nr_rels)
+			l->only[i++] = !jbool(rv, "inh");
+	}
+	l->mode = jint(n, "mode");
+	l->nowait = jbool(n, "nowait");
+}
+
 static void do_create_schema(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	const char *name = jstr(n, "schemaname");
@@ -2996,6 +3021,7 @@ static const struct {
 	{ "DropStmt", do_drop },
 	{ "RenameStmt", do_rename },
 	{ "TruncateStmt", do_truncate },
+	{ "LockStmt", do_lock },
 	{ "CreateSchemaStmt", do_create_schema },
 	{ "ViewStmt", do_view },
 	{ "CreateTableAsStmt", do_create_table_as },

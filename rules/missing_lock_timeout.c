@@ -56,10 +56,11 @@ static bool same_relation(const struct lock *a, const char *schema, const char *
 	       (!a->schema || !schema || !strcmp(a->schema, schema));
 }
 
-/* A blocking lock on an existing relation: what this rule is about. */
+/* A blocking lock on an existing relation, waited for: what this rule
+   is about (LOCK ... NOWAIT fails at once instead). */
 static bool counts(const struct lock *l)
 {
-	return l->relation && !l->is_new && blocking(l->mode);
+	return l->relation && !l->is_new && !l->nowait && blocking(l->mode);
 }
 
 /*

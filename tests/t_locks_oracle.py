@@ -124,6 +124,10 @@ CASES = [
     Case("drop_table_fk", "DROP TABLE t;", setup=FK),
     Case("truncate", "TRUNCATE nopk;"),
     Case("truncate_cascade", "TRUNCATE parent CASCADE;", setup=FK),
+    Case("lock_table", "LOCK TABLE nopk;"),
+    Case("lock_share_two", "LOCK TABLE t, nopk IN SHARE MODE;"),
+    Case("lock_partitioned", "LOCK TABLE part IN SHARE ROW EXCLUSIVE MODE;"),
+    Case("lock_only_partitioned", "LOCK TABLE ONLY part IN ROW EXCLUSIVE MODE NOWAIT;"),
     # -- 2. ADD COLUMN
     Case("add_col_nullable", "ALTER TABLE t ADD COLUMN x int;"),
     Case("add_col_default_const", "ALTER TABLE t ADD COLUMN x int DEFAULT 0;"),

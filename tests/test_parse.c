@@ -392,6 +392,7 @@ static const struct {
 	{ "drop table t", ST_DROP, "DropStmt" },
 	{ "alter table t rename to u", ST_RENAME, "RenameStmt" },
 	{ "truncate t", ST_TRUNCATE, "TruncateStmt" },
+	{ "lock t", ST_LOCK, "LockStmt" },
 	{ "create schema s", ST_CREATE_SCHEMA, "CreateSchemaStmt" },
 	{ "create view v as select 1", ST_CREATE_VIEW, "ViewStmt" },
 	{ "create materialized view v as select 1", ST_CREATE_VIEW, "CreateTableAsStmt" },
@@ -1279,6 +1280,19 @@ START_TEST(test_misc_ddl)
 	ck_assert_int_eq(st->u.truncate.nr_rels, 2);
 	ck_qname(st->u.truncate.rels[1], "s", "b");
 	ck_assert(st->u.truncate.cascade && st->u.truncate.restart_identity);
+
+	st = one("lock table a", ST_LOCK);
+	ck_assert_int_eq(st->u.lock.nr_rels, 1);
+	ck_assert_int_eq(st->u.lock.mode, 8);      /* ACCESS EXCLUSIVE */
+	ck_assert(!st->u.lock.only[0] && !st->u.lock.nowait);
+	st = one("lock only a, s.b in row exclusive mode nowait", ST_LOCK);
+	ck_assert_int_eq(st->u.lock.nr_rels, 2);
+	ck_qname(st->u.lock.rels[1], "s", "b");
+	ck_assert(st->u.lock.only[0] && !st->u.lock.only[1] && st->u.lock.nowait);
+	ck_assert_int_eq(st->u.lock.mode, 3);
+	st = one("lock a, only b in access share mode", ST_LOCK);
+	ck_assert(!st->u.lock.only[0] && st->u.lock.only[1]);
+	ck_assert_int_eq(st->u.lock.mode, 1);
 
 	st = one("create schema if not exists s", ST_CREATE_SCHEMA);
 	ck_assert_str_eq(st->u.create_schema.name, "s");
