@@ -909,7 +909,7 @@ static int check_columns(struct rctx *x, const struct cat_rel *table, const stru
  * the constraint's, and a primary key makes them NOT NULL.
  */
 static int add_constraint_using_index(struct rctx *x, const struct cat_rel *table,
-				      const struct constraint_def *cd)
+				      const struct constraint_def *cd, const char **added)
 {
 	struct cat_con_def def = { 0 };
 	const char *name = cd->name ? cd->name : cd->using_index;
@@ -944,6 +944,8 @@ static int add_constraint_using_index(struct rctx *x, const struct cat_rel *tabl
 	def.validated = true;
 	def.deferrable = cd->deferrable;
 	ret = cat_con_add(x->cat, table->id, &def) ? 0 : -1;
+	if (!ret && added)
+		*added = rdup(x, name);
 out:
 	free(pk);
 	free(cols);
@@ -965,8 +967,10 @@ static void constraint_index_names(const struct constraint_def *cd, char *out, s
 	join_index_names(out, size, names, ne + ni);
 }
 
+/* 0 and, when 'added', *added the constraint's name (the one PostgreSQL
+   generates when it has none; the result's) or -1 when it is refused. */
 static int add_constraint(struct rctx *x, const struct cat_rel *table,
-			  const struct constraint_def *cd)
+			  const struct constraint_def *cd, const char **added)
 {
 	struct cat_con_def def = { 0 };
 	struct cat_rel ref;
@@ -977,7 +981,7 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 
 	def.kind = cd->kind;
 	if (cd->using_index)
-		return add_constraint_using_index(x, table, cd);
+		return add_constraint_using_index(x, table, cd, added);
 	if (cd->kind == CON_CHECK) {
 		n = check_columns(x, table, cd->check, names, cols, 64);
 		fmt_buf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
@@ -1046,7 +1050,11 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 		def.on_update = (char)(cd->on_update ? cd->on_update : FK_NO_ACTION);
 		break;
 	}
-	return cat_con_add(x->cat, table->id, &def) ? 0 : -1;
+	if (!cat_con_add(x->cat, table->id, &def))
+		return -1;
+	if (added)
+		*added = rdup(x, name);
+	return 0;
 }
 
 /* ---- CREATE TABLE ---- */
@@ -1489,7 +1497,7 @@ static void table_constraints(struct rctx *x, const struct cat_rel *table)
 	}
 	for (int i = 0; i < n; i++)
 		if (into[i] < 0)
-			add_constraint(x, table, &cons[i]);
+			add_constraint(x, table, &cons[i], NULL);
 	free(into);
 	free(cons);
 }
@@ -1700,9 +1708,10 @@ static void at_column_flag(struct rctx *x, const struct cat_rel *t, const struct
 static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const struct rel_ref *ref,
 			      const struct alter_cmd *cmd)
 {
+	const char *added = NULL;
 	struct change *ch;
 
-	if (ref->known && add_constraint(x, t, cmd->con))
+	if (ref->known && add_constraint(x, t, cmd->con, &added))
 		return;
 	if (ref->known && !x->st->u.alter_table.only)
 		propagate(x, t);
@@ -1711,6 +1720,7 @@ static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const str
 	ch->con = cmd->con;
 	ch->con_kind = cmd->con->kind;
 	ch->name = cmd->con->name;
+	ch->con_name = added;
 }
 
 /* Dropping a foreign key locks the table it references. */

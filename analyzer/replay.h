@@ -76,6 +76,9 @@ struct change {
 	struct type_ref new_type;     /* ALTER TYPE: after; ADD COLUMN: type */
 	const struct column_def *coldef;       /* ADD COLUMN */
 	const struct constraint_def *con;      /* ADD CONSTRAINT */
+	const char *con_name;         /* ADD CONSTRAINT: the name it got (the
+	                                 one generated when 'con' has none);
+	                                 NULL when the table is unknown */
 	const struct index_def *index;         /* CREATE INDEX */
 	enum con_kind con_kind;       /* ADD/DROP/VALIDATE CONSTRAINT */
 	bool concurrently;

@@ -69,6 +69,7 @@ KINDS = {
     "tenant-schemas": (None, "CREATE SCHEMA s{i};\n"
                              "CREATE TABLE s{i}.accounts (id bigint PRIMARY KEY, email text UNIQUE);\n"
                              "ALTER TABLE s{i}.accounts ADD COLUMN note text;"),
+    "unnamed-fks-one-column": (None, "ALTER TABLE t0 ADD FOREIGN KEY (a) REFERENCES t0 (id);"),
     "names-cut-alike": (None, "CREATE TABLE " + "t" * 41 + "_{i:021d} (id int, "
                               + "c" * 60 + " int UNIQUE);"),
     # one statement of N parts: (head, part i, separator, tail)

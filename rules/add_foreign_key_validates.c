@@ -38,7 +38,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 	for (int i = 0; i < n; i++, ch++) {
 		const struct constraint_def *cd = ch->con;
 		const struct lock *l;
-		const char *table, *parent;
+		const char *table, *parent, *name;
 
 		if (ch->kind != CH_ADD_CONSTRAINT || ch->con_kind != CON_FOREIGN || !cd ||
 		    cd->not_valid || ctx_rel_is_new(ctx, &ch->rel))
@@ -46,6 +46,8 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		l = fk_lock(ctx, st, ch->start);
 		if (l && !l->scan)
 			continue;
+		/* the name it got: PostgreSQL generates one when it has none */
+		name = cd->name ? cd->name : ch->con_name;
 		table = quote_rel(ch->rel.schema, ch->rel.name);
 		parent = quote_rel(cd->ref_table.schema, cd->ref_table.name);
 		report(ctx, RULE_ADD_FOREIGN_KEY_VALIDATES,
@@ -53,7 +55,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		       "adding foreign key %s%s%son existing table %s without NOT VALID scans %s"
 		       " to validate it while holding SHARE ROW EXCLUSIVE locks on %s and %s:"
 		       " writes to both wait until the scan ends",
-		       cd->name ? "\"" : "", cd->name ? cd->name : "", cd->name ? "\" " : "",
+		       name ? "\"" : "", name ? name : "", name ? "\" " : "",
 		       table, table, table, parent);
 	}
 }

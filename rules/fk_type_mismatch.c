@@ -48,14 +48,16 @@ static int first_value(void *data, int ncols, const char *const *names,
 }
 
 /* The constraint's name as the catalog holds it (PostgreSQL generates one
-   when the statement gives none): the newest FK from 'col' to 'ref'. */
-static void fk_name(struct rule_ctx *ctx, const struct constraint_def *con, cat_id col,
-		    cat_id ref, struct strbuf *out)
+   when the statement gives none): the one replay gave ALTER TABLE's
+   constraint ('added'), else the newest FK from 'col' to 'ref' (a new
+   table's: its column has no other). */
+static void fk_name(struct rule_ctx *ctx, const struct constraint_def *con, const char *added,
+		    cat_id col, cat_id ref, struct strbuf *out)
 {
 	char ref_text[24];
 
-	if (con->name) {
-		strbuf_addstr(out, con->name);
+	if (con->name || added) {
+		strbuf_addstr(out, con->name ? con->name : added);
 		return;
 	}
 	snprintf(ref_text, sizeof(ref_text), "%lld", (long long)ref);
@@ -67,14 +69,15 @@ static void fk_name(struct rule_ctx *ctx, const struct constraint_def *con, cat_
 }
 
 static void report_pair(struct rule_ctx *ctx, const struct rel_ref *child,
-			const struct constraint_def *con, const struct cat_rel *parent,
-			const struct cat_col *cc, const struct cat_col *pc)
+			const struct constraint_def *con, const char *added,
+			const struct cat_rel *parent, const struct cat_col *cc,
+			const struct cat_col *pc)
 {
 	struct strbuf fk;
 	bool narrower = type_change_classify(&pc->type, &cc->type, NULL) == TC_NARROWING;
 
 	strbuf_init(&fk);
-	fk_name(ctx, con, cc->id, pc->id, &fk);
+	fk_name(ctx, con, added, cc->id, pc->id, &fk);
 	report(ctx, RULE_FK_TYPE_MISMATCH, object_path(child->schema, child->name, cc->name),
 	       "foreign key %s%s%s on %s: column \"%s\" is %s but the referenced %s.\"%s\""
 	       " is %s%s", fk.len ? "\"" : "", fk.buf, fk.len ? "\"" : "",
@@ -88,7 +91,7 @@ static void report_pair(struct rule_ctx *ctx, const struct rel_ref *child,
 }
 
 static void check_fk(struct rule_ctx *ctx, const struct rel_ref *child,
-		     const struct constraint_def *con)
+		     const struct constraint_def *con, const char *added)
 {
 	struct catalog *c = ctx_catalog(ctx);
 	struct cat_rel parent;
@@ -109,7 +112,7 @@ static void check_fk(struct rule_ctx *ctx, const struct rel_ref *child,
 		       : cat_col_find(c, parent.id, con->ref_columns[i], &pc))
 			continue;
 		if (mismatch(&cc.type, &pc.type))
-			report_pair(ctx, child, con, &parent, &cc, &pc);
+			report_pair(ctx, child, con, added, &parent, &cc, &pc);
 	}
 	free(pk);
 }
@@ -118,12 +121,12 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 {
 	for (int i = 0; i < n; i++, ch++) {
 		if (ch->kind == CH_ADD_CONSTRAINT && ch->con) {
-			check_fk(ctx, &ch->rel, ch->con);
+			check_fk(ctx, &ch->rel, ch->con, ch->con_name);
 		} else if (ch->kind == CH_CREATE_TABLE && st->kind == ST_CREATE_TABLE) {
 			const struct create_table *ct = &st->u.create_table;
 
 			for (int j = 0; j < ct->nr_constraints; j++)
-				check_fk(ctx, &ch->rel, &ct->constraints[j]);
+				check_fk(ctx, &ch->rel, &ct->constraints[j], NULL);
 		}
 	}
 }
