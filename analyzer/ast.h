@@ -111,6 +111,7 @@ struct constraint_def {
 	bool not_valid;               /* NOT VALID */
 	bool no_inherit;
 	bool deferrable, initially_deferred;
+	bool nulls_not_distinct;      /* UNIQUE NULLS NOT DISTINCT */
 	const char *using_index;      /* ADD CONSTRAINT ... USING INDEX name */
 	const char *index_method;     /* EXCLUDE USING gist */
 	size_t start;                 /* byte offset of the constraint clause */

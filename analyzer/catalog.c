@@ -3941,6 +3941,14 @@ void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index)
 		linkstore_set_key(&c->indexes, id, 1, (uint32_t)(parent_index > 0 ? parent_index : 0));
 }
 
+void cat_index_set_nulls_not_distinct(struct catalog *c, cat_id index)
+{
+	uint32_t id = index_row(c, index);
+
+	if (id)
+		c->indexes.rows[id].flags |= IX_NND;
+}
+
 /* Copy one constraint's columns onto 'con' of 'dst', matched by name
    (a column 'dst' does not have is left out). */
 static void clone_con_columns(struct catalog *c, cat_id from, cat_id con, cat_id dst)
@@ -4045,7 +4053,8 @@ static void index_info_columns(struct catalog *c, struct cat_index_info *ix)
 int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out, int *nr)
 {
 	sqlite3_stmt *st = q(c, "SELECT r.id, r.name, i.is_unique, i.is_primary, i.method,"
-			     " i.predicate, (SELECT kind FROM constraints WHERE index_id = r.id)"
+			     " i.predicate, (SELECT kind FROM constraints WHERE index_id = r.id),"
+			     " i.nulls_not_distinct"
 			     " FROM indexes i JOIN relations r ON r.id = i.rel_id"
 			     " WHERE i.table_id = ?1 ORDER BY r.id");
 	struct cat_index_info *v = NULL;
@@ -4064,6 +4073,7 @@ int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out,
 		v[n].primary = sqlite3_column_int(st, 3);
 		copy_name(v[n].method, sqlite3_column_text(st, 4));
 		v[n].predicate = dup_text(st, 5);
+		v[n].nulls_not_distinct = sqlite3_column_int(st, 7);
 		k = sqlite3_column_text(st, 6);
 		v[n++].con_kind = k ? (char)k[0] : 0;
 	}

@@ -297,7 +297,7 @@ void cat_detach(struct catalog *c, cat_id child);
 struct cat_index_info {
 	cat_id id;
 	char name[NAMEBUF];
-	bool unique, primary;
+	bool unique, primary, nulls_not_distinct;
 	char con_kind;              /* 'p', 'u', 'x' when a constraint uses it */
 	char method[NAMEBUF];
 	char *predicate;            /* malloc'ed or NULL */
@@ -311,6 +311,8 @@ struct cat_index_info {
 };
 int cat_index_list(struct catalog *c, cat_id table, struct cat_index_info **out, int *nr);
 void cat_index_list_free(struct cat_index_info *list, int nr);
+/* A unique index with NULLS NOT DISTINCT (PostgreSQL 15). */
+void cat_index_set_nulls_not_distinct(struct catalog *c, cat_id index);
 /* Mark 'index' as the partition of 'parent_index' (it goes with it). */
 void cat_index_set_parent(struct catalog *c, cat_id index, cat_id parent_index);
 /* Mark constraint 'con' as inherited from 'parent_con'. */

@@ -106,12 +106,16 @@ static json_t *con_columns(struct catalog *c, const char *con, const char *which
 				 " ON cl.id = cc.%s WHERE cc.con_id = %s ORDER BY cc.pos", which, con));
 }
 
-/* The DDL also asks whether a key is deferrable. */
+/* The DDL also asks whether a key is deferrable, and NULLS NOT DISTINCT
+   (its index's). */
 static json_t *key_constraint(struct catalog *c, const char *rel, const char *kind, bool ddl)
 {
-	json_t *list = rows(c, xstrfmt("SELECT id, name%s FROM constraints WHERE rel_id = %s"
+	json_t *list = rows(c, xstrfmt("SELECT id, name%s FROM constraints k WHERE rel_id = %s"
 				       " AND kind = '%s' ORDER BY name",
-				       ddl ? ", is_deferrable AS ddl_deferrable" : "", rel, kind)), *k;
+				       ddl ? ", is_deferrable AS ddl_deferrable, (SELECT"
+					     " nulls_not_distinct FROM indexes WHERE rel_id ="
+					     " k.index_id) AS ddl_nulls_not_distinct" : "",
+				       rel, kind)), *k;
 	size_t i;
 
 	json_array_foreach(list, i, k) {
@@ -166,13 +170,14 @@ static json_t *checks(struct catalog *c, const char *rel)
 }
 
 /* The DDL also needs each key's column apart from an expression, its
-   operator class and order, and NULLS NOT DISTINCT. */
+   operator class and order. */
 static json_t *indexes(struct catalog *c, const char *rel, bool ddl)
 {
 	json_t *list = rows(c, xstrfmt("SELECT r.id, r.name, i.is_unique AS \"unique\","
-		" i.is_primary AS \"primary\", i.method, i.predicate%s FROM indexes i"
+		" i.is_primary AS \"primary\", i.method, i.predicate,"
+		" i.nulls_not_distinct FROM indexes i"
 		" JOIN relations r ON r.id = i.rel_id WHERE i.table_id = %s ORDER BY r.name",
-		ddl ? ", i.nulls_not_distinct AS ddl_nulls_not_distinct" : "", rel)), *ix;
+		rel)), *ix;
 	size_t i;
 
 	json_array_foreach(list, i, ix) {
@@ -193,11 +198,13 @@ static json_t *indexes(struct catalog *c, const char *rel, bool ddl)
 			" WHERE ic.index_id = %s AND ic.is_include ORDER BY ic.pos", id)));
 		to_bool(ix, "unique");
 		to_bool(ix, "primary");
+		to_bool(ix, "nulls_not_distinct");
 		json_object_del(ix, "id");
 		move_key(ix, "unique");
 		move_key(ix, "primary");
 		move_key(ix, "method");
 		move_key(ix, "predicate");
+		move_key(ix, "nulls_not_distinct");
 	}
 	return list;
 }
@@ -447,7 +454,7 @@ static void sql_table_constraints(FILE *out, const json_t *t)
 
 	json_array_foreach(json_object_get(t, "unique"), i, k) {
 		sql_alter(out, t, jstr(k, "name"));
-		fputs(" UNIQUE (", out);
+		fprintf(out, " UNIQUE %s(", is_true(k, "ddl_nulls_not_distinct") ? "NULLS NOT DISTINCT " : "");
 		sql_name_list(out, json_object_get(k, "columns"));
 		fprintf(out, ")%s;\n", is_true(k, "ddl_deferrable") ? " DEFERRABLE" : "");
 	}
@@ -572,7 +579,7 @@ static void sql_indexes(FILE *out, const json_t *t)
 			sql_name_list(out, json_object_get(ix, "include"));
 			fputc(')', out);
 		}
-		if (is_true(ix, "ddl_nulls_not_distinct"))
+		if (is_true(ix, "nulls_not_distinct"))
 			fputs(" NULLS NOT DISTINCT", out);
 		if (jstr(ix, "predicate"))
 			fprintf(out, " WHERE %s", jstr(ix, "predicate"));

@@ -1420,6 +1420,7 @@ static void parse_constraint(struct pctx *ctx, const cJSON *c,
 	cd->not_valid = !in_create && jbool(c, "skip_validation");
 	cd->no_inherit = jbool(c, "is_no_inherit");
 	cd->deferrable = jbool(c, "deferrable");
+	cd->nulls_not_distinct = jbool(c, "nulls_not_distinct");
 	cd->initially_deferred = jbool(c, "initdeferred");
 	cd->using_index = sdup(ctx, jstr(c, "indexname"));
 	cd->index_method = sdup_lower(ctx, jstr(c, "access_method"));

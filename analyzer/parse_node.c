@@ -736,6 +736,7 @@ static void constraint_of(struct nctx *nc, const Constraint *c,
 	cd->not_valid = !in_create && c->skip_validation;
 	cd->no_inherit = c->is_no_inherit;
 	cd->deferrable = c->deferrable;
+	cd->nulls_not_distinct = c->nulls_not_distinct;
 	cd->initially_deferred = c->initdeferred;
 	cd->using_index = sdup(ctx, c->indexname);
 	cd->index_method = sdup_lower(ctx, c->access_method);

@@ -804,6 +804,8 @@ static cat_id constraint_index(struct rctx *x, const struct cat_rel *table,
 	}
 	id = cat_index_add(x->cat, table->schema_id, name, table->id, cd->kind != CON_EXCLUDE,
 			   cd->kind == CON_PRIMARY, cd->index_method, NULL, ic, n + ni);
+	if (id && cd->nulls_not_distinct)
+		cat_index_set_nulls_not_distinct(x->cat, id);
 out:
 	free(ic);
 	return id;
@@ -1181,6 +1183,8 @@ static void clone_index(struct rctx *x, const struct cat_rel *table,
 			     table->schema_id, ix->con_kind != 0);
 	index = cat_index_add(x->cat, table->schema_id, name, table->id, ix->unique, ix->primary,
 			      ix->method, ix->predicate, ic, n);
+	if (index && ix->nulls_not_distinct)
+		cat_index_set_nulls_not_distinct(x->cat, index);
 	if (index && partition)
 		cat_index_set_parent(x->cat, index, ix->id);
 	if (index && ix->con_kind)
@@ -2124,6 +2128,7 @@ static void create_index(struct rctx *x)
 	struct cat_rel t;
 	struct rel_ref ref;
 	struct change *ch;
+	cat_id index;
 	int n;
 
 	if (resolve_table(x, &ix->table, false, x->st->start, &t, &ref)) {
@@ -2150,8 +2155,11 @@ static void create_index(struct rctx *x)
 	n = index_columns(x, &t, ix, ic);
 	if (n < 0)
 		goto out;
-	index_expr_deps(x, &t, ix, cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false,
-						 ix->method, ix->where ? ix->where->text : NULL, ic, n));
+	index = cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false, ix->method,
+			      ix->where ? ix->where->text : NULL, ic, n);
+	if (index && ix->nulls_not_distinct)
+		cat_index_set_nulls_not_distinct(x->cat, index);
+	index_expr_deps(x, &t, ix, index);
 	if (!ix->only)
 		propagate(x, &t);
 record:

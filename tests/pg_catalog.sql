@@ -110,7 +110,8 @@ tables AS (
 				'unique', ix.indisunique,
 				'primary', ix.indisprimary,
 				'method', am.amname,
-				'predicate', pg_get_expr(ix.indpred, ix.indrelid, true))
+				'predicate', pg_get_expr(ix.indpred, ix.indrelid, true),
+				'nulls_not_distinct', ix.indnullsnotdistinct)
 				ORDER BY ic.relname COLLATE "C"), '[]')
 			FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid
 			JOIN pg_am am ON am.oid = ic.relam

@@ -590,6 +590,7 @@ def compare_table(c, t, pt, mt):
         c.eq(f"{what} unique", p.get("unique"), m.get("unique"))
         c.eq(f"{what} primary", p.get("primary"), m.get("primary"))
         c.eq(f"{what} method", p.get("method"), m.get("method"))
+        c.eq(f"{what} nulls_not_distinct", p.get("nulls_not_distinct"), m.get("nulls_not_distinct"))
         c.eq(f"{what} predicate", "present" if p.get("predicate") is not None else None,
              "present" if m.get("predicate") is not None else None)
         if c.roundtrip:
