@@ -4447,11 +4447,14 @@ static uint32_t index_col_at(const struct linkstore *ic, uint32_t ix, int32_t po
 	return 0;
 }
 
-/* Do rows x and y of index_columns name the same column or expression? */
+/* Do rows x and y of index_columns name the same column or expression,
+   with the same operator class as written (text_pattern_ops serves LIKE
+   'x%', the default does not)? */
 static bool same_index_col(const struct linkstore *ic, uint32_t x, uint32_t y)
 {
 	return ic->rows[x].key[0] == ic->rows[y].key[0] &&
-	       str_is(linkstore_str(ic, ic->rows[x].str[0]), linkstore_str(ic, ic->rows[y].str[0]));
+	       str_is(linkstore_str(ic, ic->rows[x].str[0]), linkstore_str(ic, ic->rows[y].str[0])) &&
+	       str_is(linkstore_str(ic, ic->rows[x].str[1]), linkstore_str(ic, ic->rows[y].str[1]));
 }
 
 /* Does b hold what index a does, key by key, and a's INCLUDE columns? */
@@ -4495,14 +4498,26 @@ static void index_key_text(struct catalog *c, uint32_t ix, struct strbuf *out)
 	}
 }
 
-/* May index row a be the redundant one (its table and schema there)? */
+/*
+ * May index row a be the redundant one (its table and schema there)?
+ * Not a primary key, an exclusion constraint's index or a partition's
+ * copy; a unique one only next to its twin (unique_twins()).
+ */
 static bool may_be_redundant(struct catalog *c, const struct link_row *a)
 {
 	const char *method = linkstore_str(&c->indexes, a->str[1]);
 
-	return a->parent && method && !strcmp(method, "btree") &&
-	       !(a->flags & (IX_UNIQUE | IX_PRIMARY)) && !a->key[1] &&
-	       !constore_key_first(&c->cons, CK_INDEX, a->key[0]);
+	return a->parent && method && !strcmp(method, "btree") && !(a->flags & IX_PRIMARY) &&
+	       !a->key[1] &&
+	       ((a->flags & IX_UNIQUE) || !constore_key_first(&c->cons, CK_INDEX, a->key[0]));
+}
+
+/* A unique index a and b enforce the same: b is unique (or the primary
+   key) on the same number of key columns, with NULLS NOT DISTINCT as a. */
+static bool unique_twins(const struct link_row *a, const struct link_row *b)
+{
+	return (b->flags & (IX_UNIQUE | IX_PRIMARY)) && a->pos == b->pos &&
+	       (a->flags & IX_NND) == (b->flags & IX_NND);
 }
 
 static bool pair_ok(struct catalog *c, const struct link_row *a, const struct link_row *b,
@@ -4515,6 +4530,7 @@ static bool pair_ok(struct catalog *c, const struct link_row *a, const struct li
 	uint32_t first_b = index_col_at(ic, b->key[0], 1);
 
 	return b != a && b->key[0] != a->key[0] && ra && rb && first_b &&
+	       (!(a->flags & IX_UNIQUE) || unique_twins(a, b)) &&
 	       same_index_col(ic, first_a, first_b) &&
 	       ((ra->flags | rb->flags) & RF_IN_RANGE) && method && !strcmp(method, "btree") &&
 	       str_is(linkstore_str(ix, a->str[0]), linkstore_str(ix, b->str[0])) &&
@@ -4705,6 +4721,7 @@ void cat_foreach_redundant_pair(struct catalog *c, cat_index_pair_fn fn, void *d
 		p.a_in_range = ra->flags & RF_IN_RANGE;
 		p.b_in_range = rb->flags & RF_IN_RANGE;
 		p.same_keys = ixa->pos == ixb->pos;
+		p.unique = ixa->flags & IX_UNIQUE;
 		p.a_file = ra->created_file;
 		p.a_line = ra->line;
 		p.b_file = rb->created_file;

@@ -362,14 +362,18 @@ void cat_schema_relations(struct catalog *c, cat_id schema, cat_describe_fn fn, 
  * Two btree indexes a and b of one table where every key column of a
  * is b's at the same position (its direction too, unless a has one
  * key), a's INCLUDE columns are somewhere in b, both have the same
- * predicate, and a is neither unique, a primary key, a constraint's nor
- * a partition's copy; one of the two created in the range. Strings are
- * valid during the callback; columns "a, b" (names, or expressions).
+ * predicate, and a is neither a primary key, an exclusion constraint's
+ * index nor a partition's copy; a unique index (a UNIQUE constraint's
+ * too) only when b is unique or the primary key on the same key columns
+ * (and NULLS NOT DISTINCT alike); one of the two created in the range.
+ * Strings are valid during the callback; columns "a, b" (names, or
+ * expressions).
  */
 struct cat_index_pair {
 	cat_id a, b;
 	const char *a_name, *b_name, *schema, *table, *a_columns, *b_columns;
 	bool a_in_range, b_in_range, same_keys;
+	bool unique;              /* a is unique (and so is b) */
 	int a_file, a_line, b_file, b_line;
 };
 typedef void (*cat_index_pair_fn)(void *data, const struct cat_index_pair *p);

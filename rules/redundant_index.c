@@ -5,14 +5,18 @@
  * in the range. The shorter index serves no query the longer one cannot.
  *
  * An index that enforces something (unique, primary key, a constraint's
- * index) is never the redundant one, nor a partition's copy of its
+ * index) is the redundant one only next to a twin that enforces the
+ * same: a unique index (a UNIQUE constraint's too) next to a unique
+ * index or the primary key on the same key columns; a primary key or an
+ * exclusion constraint's index never, nor a partition's copy of its
  * parent's index (the parent's is reported). Of two identical indexes
- * the newer is reported. The finding is at the redundant index's
+ * the newer is reported; next to the primary key, the other one. The finding is at the redundant index's
  * creation, or at the new index's when the redundant one predates the
  * range.
  *
- * Not modelled by the catalog: operator classes and collations of index
- * columns (text_pattern_ops serves LIKE 'x%', the default does not).
+ * Key columns match with the same operator class as written
+ * (text_pattern_ops serves LIKE 'x%', the default does not). Not
+ * modelled by the catalog: collations of index columns.
  */
 #include "helpers.h"
 
@@ -39,6 +43,12 @@ static void report_pair(void *data, const struct cat_index_pair *p)
 			  "new index \"%s\" on %s (%s) makes index \"%s\" (%s) redundant: it serves"
 			  " every lookup \"%s\" serves; dropping \"%s\" saves its upkeep on every write",
 			  p->b_name, tbl, p->b_columns, p->a_name, p->a_columns, p->a_name, p->a_name);
+	else if (p->unique)
+		report_at(ctx, RULE_REDUNDANT_INDEX, &loc, obj,
+			  "unique index \"%s\" on %s (%s) duplicates unique index \"%s\" (%s): it"
+			  " enforces nothing and serves no query the other does not, and costs"
+			  " upkeep on every write",
+			  p->a_name, tbl, p->a_columns, p->b_name, p->b_columns);
 	else if (p->same_keys)
 		report_at(ctx, RULE_REDUNDANT_INDEX, &loc, obj,
 			  "index \"%s\" on %s (%s) duplicates index \"%s\" (%s): it serves no query"
