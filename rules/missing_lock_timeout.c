@@ -1,7 +1,7 @@
 /*
  * missing-lock-timeout: a statement that takes a lock which blocks the
- * application (ACCESS EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE) on an
- * existing relation, with no lock_timeout set. While such a statement
+ * application (ACCESS EXCLUSIVE, EXCLUSIVE, SHARE ROW EXCLUSIVE, SHARE)
+ * on an existing relation, with no lock_timeout set. While such a statement
  * waits for its lock behind a long transaction, every query that needs a
  * conflicting lock queues behind it (pg_locks.md section 7), so even an
  * instant ALTER can stall traffic.
@@ -56,11 +56,23 @@ static bool same_relation(const struct lock *a, const char *schema, const char *
 	       (!a->schema || !schema || !strcmp(a->schema, schema));
 }
 
-/* A blocking lock on an existing relation, waited for: what this rule
-   is about (LOCK ... NOWAIT fails at once instead). */
-static bool counts(const struct lock *l)
+/* A materialized view: only REFRESH writes it, so EXCLUSIVE on it (what
+   REFRESH ... CONCURRENTLY takes) blocks no ordinary query. */
+static bool on_matview(struct rule_ctx *ctx, const struct lock *l)
 {
-	return l->relation && !l->is_new && !l->nowait && blocking(l->mode);
+	struct qname q = { l->schema, l->relation };
+	struct cat_rel rel;
+
+	return !ctx_find_rel(ctx, &q, &rel) && rel.kind == REL_MATVIEW;
+}
+
+/* A blocking lock on an existing relation, waited for: what this rule
+   is about (LOCK ... NOWAIT fails at once instead). EXCLUSIVE, which
+   only LOCK TABLE takes on a table, blocks its writes. */
+static bool counts(struct rule_ctx *ctx, const struct lock *l)
+{
+	return l->relation && !l->is_new && !l->nowait &&
+	       (blocking(l->mode) || (l->mode == LOCK_EXCLUSIVE && !on_matview(ctx, l)));
 }
 
 /*
@@ -101,27 +113,28 @@ static bool already_held(struct rule_ctx *ctx, const struct lock *l, enum lock_m
 /* ---- the statement's own locks ---- */
 
 /* The strongest blocking mode the statement takes on l's relation. */
-static enum lock_mode strongest(const struct lock_list *locks, const struct lock *l)
+static enum lock_mode strongest(struct rule_ctx *ctx, const struct lock_list *locks,
+				const struct lock *l)
 {
 	enum lock_mode m = LOCK_NONE;
 
 	for (int i = 0; i < locks->nr; i++) {
 		const struct lock *o = &locks->items[i];
 
-		if (counts(o) && same_relation(o, l->schema, l->relation) && o->mode > m)
+		if (counts(ctx, o) && same_relation(o, l->schema, l->relation) && o->mode > m)
 			m = o->mode;
 	}
 	return m;
 }
 
-static bool listed_before(const struct lock_list *locks, int upto)
+static bool listed_before(struct rule_ctx *ctx, const struct lock_list *locks, int upto)
 {
 	const struct lock *l = &locks->items[upto];
 
 	for (int i = 0; i < upto; i++) {
 		const struct lock *o = &locks->items[i];
 
-		if (counts(o) && same_relation(o, l->schema, l->relation))
+		if (counts(ctx, o) && same_relation(o, l->schema, l->relation))
 			return true;
 	}
 	return false;
@@ -154,9 +167,9 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		const struct lock *l = &locks->items[i];
 		enum lock_mode m;
 
-		if (!counts(l) || listed_before(locks, i) || !reached(ctx, l, ch, n))
+		if (!counts(ctx, l) || listed_before(ctx, locks, i) || !reached(ctx, l, ch, n))
 			continue;
-		m = strongest(locks, l);
+		m = strongest(ctx, locks, l);
 		if (already_held(ctx, l, m))
 			continue;
 		if (!object)
