@@ -1201,6 +1201,35 @@ static size_t rel_moving(struct catalog *c, cat_id rel, cat_id **ids)
 	" FROM sequence_owners so JOIN columns cl ON cl.id = so.column_id" \
 	" WHERE cl.rel_id = ?1))"
 
+int cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name,
+			  bool *is_type)
+{
+	cat_id *ids;
+	size_t nr = rel_moving(c, rel, &ids);
+	int ret = 0;
+
+	for (size_t i = 0; i < nr && !ret; i++) {
+		const struct rel_row *r = &c->rels.rows[ids[i]];
+		const char *s = relstore_str(&c->rels, r->name);
+		char kind = 0;
+
+		if (r->key[RK_SCHEMA] == schema)
+			continue;
+		if (!cat_rel_find(c, schema, s, NULL)) {
+			*is_type = false;
+			ret = -1;
+		} else if (r->kind != REL_INDEX && cat_type_find(c, schema, s, &kind)) {
+			/* a composite type is a relation to PostgreSQL too */
+			*is_type = kind != 'c';
+			ret = -1;
+		}
+		if (ret)
+			copy_name(name, (const unsigned char *)s);
+	}
+	free(ids);
+	return ret;
+}
+
 /* A name taken in the new schema stops the move there, as the UPDATE's
    UNIQUE constraint stopped it. */
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema)

@@ -2971,12 +2971,14 @@ static void create_policy(struct rctx *x)
 
 /*
  * PostgreSQL refuses to move a sequence a column owns on its own (it
- * moves with its table), and a relation into a schema that has one of
- * its name.
+ * moves with its table), and a relation into a schema that has a
+ * relation or a type of its name, or of its indexes' or its sequences'.
  */
 static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, const char *to)
 {
-	struct cat_rel owner, other;
+	struct cat_rel owner;
+	char name[NAMEBUF];
+	bool is_type;
 
 	if (rel->kind == REL_SEQUENCE && rel->table_id &&
 	    !cat_rel_get(x->cat, rel->table_id, &owner)) {
@@ -2987,10 +2989,10 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 			quote_rel(owner.schema, owner.name));
 		return false;
 	}
-	if (rel->schema_id != sid && !cat_rel_find(x->cat, sid, rel->name, &other)) {
-		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
-			object_name(x, to, rel->name, NULL),
-			"relation %s already exists in schema \"%s\"", quote_rel(NULL, rel->name), to);
+	if (rel->schema_id != sid && cat_rel_move_conflict(x->cat, rel->id, sid, name, &is_type)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start, object_name(x, to, name, NULL),
+			"%s %s already exists in schema \"%s\"", is_type ? "type" : "relation",
+			quote_rel(NULL, name), to);
 		return false;
 	}
 	return true;
