@@ -502,6 +502,24 @@ static struct name_hint *name_hint(struct rctx *x, int what, const char *name1,
 	return hint;
 }
 
+/*
+ * Is 'name' taken in 'schema' for a new relation, or one renamed? Each
+ * relation but an index has a row type, which a type of the name stops;
+ * a composite type is a relation itself (pg_class). NULL when free, else
+ * the word of PostgreSQL's message: "relation" or "type".
+ */
+static const char *rel_name_taken(struct rctx *x, cat_id schema, const char *name,
+				  bool row_type)
+{
+	char kind = 0;
+
+	if (!cat_rel_find(x->cat, schema, name, NULL))
+		return "relation";
+	if (!cat_type_find(x->cat, schema, name, &kind))
+		return NULL;
+	return kind == 'c' ? "relation" : row_type ? "type" : NULL;
+}
+
 /* base name, then base name with suffix 1, 2, ... */
 static void nth_name(char *out, const char *name1, const char *name2, const char *label, int n)
 {
@@ -522,7 +540,7 @@ static void choose_relation_name(struct rctx *x, char *out, const char *name1, c
 
 	for (;; hint->next++) {
 		nth_name(out, name1, name2, label, hint->next);
-		if (cat_rel_name_free(x->cat, schema, out) &&
+		if (!rel_name_taken(x, schema, out, false) &&
 		    (!is_con || !cat_con_name_in_schema(x->cat, schema, out)))
 			return;
 	}
@@ -1027,7 +1045,7 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 				quote_rel(table->schema, table->name));
 			return -1;
 		}
-		if (cd->name && !cat_rel_name_free(x->cat, table->schema_id, name)) {
+		if (cd->name && rel_name_taken(x, table->schema_id, name, false)) {
 			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
 				object_name(x, table->schema, name, NULL),
 				"relation %s already exists", quote_rel(table->schema, name));
@@ -1510,18 +1528,19 @@ static void create_table(struct rctx *x)
 {
 	const struct create_table *ct = &x->st->u.create_table;
 	struct cat_rel table, parent;
+	const char *taken;
 	struct change *ch;
 	cat_id schema, id;
 
 	schema = new_rel_schema(x, &ct->name, ct->temporary);
 	if (!schema)
 		return;
-	if (!cat_rel_find(x->cat, schema, ct->name.name, &table) ||
-	    !cat_rel_name_free(x->cat, schema, ct->name.name)) {
+	if ((taken = rel_name_taken(x, schema, ct->name.name, true))) {
 		if (!ct->if_not_exists)
 			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 				object_name(x, ct->name.schema, ct->name.name, NULL),
-				"relation %s already exists", quote_rel(ct->name.schema, ct->name.name));
+				"%s %s already exists", taken,
+				quote_rel(ct->name.schema, ct->name.name));
 		return;
 	}
 	id = cat_rel_create(x->cat, schema, ct->name.name,
@@ -2141,7 +2160,7 @@ static void create_index(struct rctx *x)
 	join_index_names(joined, sizeof(joined), names, n);
 	if (ix->name) {
 		fmt_buf(name, sizeof(name), "%s", ix->name);
-		if (!cat_rel_name_free(x->cat, t.schema_id, name)) {
+		if (rel_name_taken(x, t.schema_id, name, false)) {
 			if (!ix->if_not_exists)
 				problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 					object_name(x, t.schema, name, NULL),
@@ -2419,6 +2438,7 @@ static void views_follow_rename(struct rctx *x, const struct cat_rel *rel, const
 static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 {
 	struct cat_rel rel;
+	const char *taken;
 	struct change *ch;
 	cat_id con;
 
@@ -2429,10 +2449,10 @@ static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 				"relation %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
 		return;
 	}
-	if (!cat_rel_name_free(x->cat, rel.schema_id, rn->newname)) {
+	if ((taken = rel_name_taken(x, rel.schema_id, rn->newname, rel.kind != REL_INDEX))) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, rel.schema, rn->newname, NULL),
-			"relation %s already exists", quote_rel(rel.schema, rn->newname));
+			"%s %s already exists", taken, quote_rel(rel.schema, rn->newname));
 		return;
 	}
 	ch = add_change(x, rel.kind == REL_INDEX ? CH_RENAME_INDEX : CH_RENAME_TABLE, x->st->start);
@@ -2668,6 +2688,7 @@ static void create_view(struct rctx *x)
 {
 	const struct create_view *v = &x->st->u.view;
 	struct cat_rel rel;
+	const char *taken;
 	struct change *ch;
 	cat_id schema, id;
 
@@ -2685,6 +2706,12 @@ static void create_view(struct rctx *x)
 		}
 		id = rel.id;
 		cat_view_clear_deps(x->cat, id);
+	} else if ((taken = rel_name_taken(x, schema, v->name.name, true))) {
+		/* a type of the name: the view's row type cannot be made */
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, v->name.schema, v->name.name, NULL),
+			"%s %s already exists", taken, quote_rel(v->name.schema, v->name.name));
+		return;
 	} else {
 		id = cat_rel_create(x->cat, schema, v->name.name,
 				    v->materialized ? REL_MATVIEW : REL_VIEW, 0);
@@ -2717,16 +2744,17 @@ static void own_sequence(struct rctx *x, cat_id seq, const struct qname *table, 
 static void create_sequence(struct rctx *x)
 {
 	const struct create_sequence *s = &x->st->u.sequence;
+	const char *taken;
 	cat_id schema, id;
 
 	schema = new_rel_schema(x, &s->name, s->temporary);
 	if (!schema)
 		return;
-	if (!cat_rel_name_free(x->cat, schema, s->name.name)) {
+	if ((taken = rel_name_taken(x, schema, s->name.name, true))) {
 		if (!s->if_not_exists)
 			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 				object_name(x, s->name.schema, s->name.name, NULL),
-				"relation %s already exists", quote_rel(s->name.schema, s->name.name));
+				"%s %s already exists", taken, quote_rel(s->name.schema, s->name.name));
 		return;
 	}
 	id = cat_rel_create(x->cat, schema, s->name.name, REL_SEQUENCE, 0);
@@ -2752,18 +2780,28 @@ static void alter_sequence(struct rctx *x)
 	own_sequence(x, rel.id, &s->owned_by_table, s->owned_by_column);
 }
 
+/*
+ * A type's name is taken by a type or by a relation's row type (every
+ * relation but an index has one); a composite type is a relation too,
+ * so an index's name takes it as well.
+ */
 static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kind,
 				const char *base)
 {
 	cat_id schema = creation_schema(x, qn->schema, x->st->start);
+	const char *taken = NULL;
+	struct cat_rel rel;
 
 	if (!schema)
 		return 0;
-	if (cat_type_find(x->cat, schema, qn->name, NULL) ||
-	    !cat_rel_name_free(x->cat, schema, qn->name)) {
+	if (cat_type_find(x->cat, schema, qn->name, NULL))
+		taken = "type";
+	else if (!cat_rel_find(x->cat, schema, qn->name, &rel))
+		taken = rel.kind != REL_INDEX ? "type" : kind == 'c' ? "relation" : NULL;
+	if (taken) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, qn->schema, qn->name, NULL),
-			"type %s already exists", quote_rel(qn->schema, qn->name));
+			"%s %s already exists", taken, quote_rel(qn->schema, qn->name));
 		return 0;
 	}
 	add_change(x, CH_CREATE_TYPE, x->st->start)->name = qn->name;
