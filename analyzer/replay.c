@@ -355,20 +355,28 @@ int replay_find_rel(struct replay *r, const struct qname *qn, struct cat_rel *ou
 	return find_rel(&x, qn, out);
 }
 
-static cat_id find_type(struct rctx *x, const struct qname *qn, char *kind)
+/* The type named, resolved as PostgreSQL does; its schema in *in. */
+static cat_id find_type_in(struct rctx *x, const struct qname *qn, char *kind, cat_id *in)
 {
 	cat_id sid, id;
 
 	if (qn->schema) {
-		sid = cat_schema_find(x->cat, qn->schema);
+		*in = sid = cat_schema_find(x->cat, qn->schema);
 		return sid ? cat_type_find(x->cat, sid, qn->name, kind) : 0;
 	}
 	for (int i = 0; i < x->r->nr_path; i++) {
-		sid = cat_schema_find(x->cat, x->r->path[i]);
+		*in = sid = cat_schema_find(x->cat, x->r->path[i]);
 		if (sid && (id = cat_type_find(x->cat, sid, qn->name, kind)))
 			return id;
 	}
 	return 0;
+}
+
+static cat_id find_type(struct rctx *x, const struct qname *qn, char *kind)
+{
+	cat_id in;
+
+	return find_type_in(x, qn, kind, &in);
 }
 
 static void rel_ref_from(struct rctx *x, struct rel_ref *ref, const struct cat_rel *rel)
@@ -518,6 +526,24 @@ static const char *rel_name_taken(struct rctx *x, cat_id schema, const char *nam
 	if (!cat_type_find(x->cat, schema, name, &kind))
 		return NULL;
 	return kind == 'c' ? "relation" : row_type ? "type" : NULL;
+}
+
+/*
+ * Is 'name' taken in 'schema' for a type? By a type, or by a relation's
+ * row type (every relation but an index has one); a composite type is a
+ * relation too, which an index's name takes as well. NULL when free,
+ * else the word of PostgreSQL's message.
+ */
+static const char *type_name_taken(struct rctx *x, cat_id schema, const char *name,
+				   bool composite)
+{
+	struct cat_rel rel;
+
+	if (cat_type_find(x->cat, schema, name, NULL))
+		return "type";
+	if (cat_rel_find(x->cat, schema, name, &rel))
+		return NULL;
+	return rel.kind != REL_INDEX ? "type" : composite ? "relation" : NULL;
 }
 
 /* base name, then base name with suffix 1, 2, ... */
@@ -2547,12 +2573,20 @@ static void rename_schema(struct rctx *x, const struct rename_stmt *rn)
 
 static void rename_type(struct rctx *x, const struct rename_stmt *rn)
 {
-	cat_id id = find_type(x, &rn->rel, NULL);
+	char kind = 0;
+	cat_id schema = 0, id = find_type_in(x, &rn->rel, &kind, &schema);
+	const char *taken;
 
 	if (!id) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 			object_name(x, rn->rel.schema, rn->rel.name, NULL),
 			"type %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
+		return;
+	}
+	if ((taken = type_name_taken(x, schema, rn->newname, kind == 'c'))) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, rn->rel.schema, rn->newname, NULL),
+			"%s %s already exists", taken, quote_rel(NULL, rn->newname));
 		return;
 	}
 	cat_type_rename(x->cat, id, rn->newname);
@@ -2780,25 +2814,15 @@ static void alter_sequence(struct rctx *x)
 	own_sequence(x, rel.id, &s->owned_by_table, s->owned_by_column);
 }
 
-/*
- * A type's name is taken by a type or by a relation's row type (every
- * relation but an index has one); a composite type is a relation too,
- * so an index's name takes it as well.
- */
 static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kind,
 				const char *base)
 {
 	cat_id schema = creation_schema(x, qn->schema, x->st->start);
-	const char *taken = NULL;
-	struct cat_rel rel;
+	const char *taken;
 
 	if (!schema)
 		return 0;
-	if (cat_type_find(x->cat, schema, qn->name, NULL))
-		taken = "type";
-	else if (!cat_rel_find(x->cat, schema, qn->name, &rel))
-		taken = rel.kind != REL_INDEX ? "type" : kind == 'c' ? "relation" : NULL;
-	if (taken) {
+	if ((taken = type_name_taken(x, schema, qn->name, kind == 'c'))) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, qn->schema, qn->name, NULL),
 			"%s %s already exists", taken, quote_rel(qn->schema, qn->name));
@@ -3040,8 +3064,10 @@ static void set_schema(struct rctx *x)
 {
 	const struct qname *qn = &x->st->u.set_schema.obj;
 	const char *to = x->st->u.set_schema.new_schema;
-	cat_id sid = cat_schema_find(x->cat, to), id;
+	cat_id sid = cat_schema_find(x->cat, to), id, from = 0;
 	struct cat_rel rel;
+	const char *taken;
+	char kind = 0;
 
 	if (!sid) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start, to, "schema \"%s\" does not exist", to);
@@ -3050,7 +3076,14 @@ static void set_schema(struct rctx *x)
 	switch (x->st->u.set_schema.kind) {
 	case OBJ_TYPE:
 	case OBJ_DOMAIN:
-		if ((id = find_type(x, qn, NULL)))
+		if ((id = find_type_in(x, qn, &kind, &from)) && from != sid &&
+		    (taken = type_name_taken(x, sid, qn->name, kind == 'c'))) {
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+				object_name(x, to, qn->name, NULL),
+				"%s \"%s\" already exists in schema \"%s\"", taken, qn->name, to);
+			break;
+		}
+		if (id)
 			cat_type_set_schema(x->cat, id, sid);
 		break;
 	case OBJ_TABLE:
