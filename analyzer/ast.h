@@ -586,6 +586,7 @@ struct stmt {
 			enum obj_kind kind;
 			struct qname obj;
 			const char *new_schema;
+			bool if_exists;
 		} set_schema;
 		struct {                  /* ST_SYNTAX_ERROR, ST_UNREADABLE */
 			const char *message;    /* the parser's; why migsafe

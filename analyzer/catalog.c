@@ -1218,7 +1218,8 @@ int cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *na
 		if (!cat_rel_find(c, schema, s, NULL)) {
 			*is_type = false;
 			ret = -1;
-		} else if (r->kind != REL_INDEX && cat_type_find(c, schema, s, &kind)) {
+		} else if (r->kind != REL_INDEX && r->kind != REL_SEQUENCE &&
+			   cat_type_find(c, schema, s, &kind)) {
 			/* a composite type is a relation to PostgreSQL too */
 			*is_type = kind != 'c';
 			ret = -1;

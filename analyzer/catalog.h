@@ -116,7 +116,7 @@ void cat_rel_rename(struct catalog *c, cat_id rel, const char *name);
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema);
 /* Does a relation that moves with 'rel' (itself, its indexes, the
    sequences it owns) have a name 'schema' holds, as a relation or as a
-   type (the row type of all but an index)? -1 and the first such name
+   type (the row type of all but an index or a sequence)? -1 and the first such name
    in 'name' (NAMEBUF), *is_type true for a type that is no relation to
    PostgreSQL (all but a composite type), else 0. */
 int cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name,

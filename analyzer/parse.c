@@ -2756,6 +2756,7 @@ static void do_set_schema(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	st->u.set_schema.obj = rel ? qname_of_rangevar(ctx, rel) :
 				     qname_of_object(ctx, jget(n, "object"));
 	st->u.set_schema.new_schema = sdup(ctx, jstr(n, "newschema"));
+	st->u.set_schema.if_exists = jbool(n, "missing_ok");
 }
 
 static void do_comment(struct pctx *ctx, const cJSON *n, struct stmt *st)

@@ -511,10 +511,19 @@ static struct name_hint *name_hint(struct rctx *x, int what, const char *name1,
 }
 
 /*
- * Is 'name' taken in 'schema' for a new relation, or one renamed? Each
- * relation but an index has a row type, which a type of the name stops;
- * a composite type is a relation itself (pg_class). NULL when free, else
- * the word of PostgreSQL's message: "relation" or "type".
+ * A row type: every relation has one but an index and a sequence (in
+ * PostgreSQL 15; a new sequence still may not take a type's name).
+ */
+static bool has_row_type(char kind)
+{
+	return kind != REL_INDEX && kind != REL_SEQUENCE;
+}
+
+/*
+ * Is 'name' taken in 'schema' for a new relation, or one renamed? A type
+ * of the name stops one with a row type ('row_type'); a composite type
+ * is a relation itself (pg_class). NULL when free, else the word of
+ * PostgreSQL's message: "relation" or "type".
  */
 static const char *rel_name_taken(struct rctx *x, cat_id schema, const char *name,
 				  bool row_type)
@@ -530,9 +539,9 @@ static const char *rel_name_taken(struct rctx *x, cat_id schema, const char *nam
 
 /*
  * Is 'name' taken in 'schema' for a type? By a type, or by a relation's
- * row type (every relation but an index has one); a composite type is a
- * relation too, which an index's name takes as well. NULL when free,
- * else the word of PostgreSQL's message.
+ * row type (has_row_type()); a composite type is a relation too, which
+ * any relation's name takes. NULL when free, else the word of
+ * PostgreSQL's message.
  */
 static const char *type_name_taken(struct rctx *x, cat_id schema, const char *name,
 				   bool composite)
@@ -543,7 +552,7 @@ static const char *type_name_taken(struct rctx *x, cat_id schema, const char *na
 		return "type";
 	if (cat_rel_find(x->cat, schema, name, &rel))
 		return NULL;
-	return rel.kind != REL_INDEX ? "type" : composite ? "relation" : NULL;
+	return has_row_type(rel.kind) ? "type" : composite ? "relation" : NULL;
 }
 
 /* base name, then base name with suffix 1, 2, ... */
@@ -2475,7 +2484,7 @@ static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 				"relation %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
 		return;
 	}
-	if ((taken = rel_name_taken(x, rel.schema_id, rn->newname, rel.kind != REL_INDEX))) {
+	if ((taken = rel_name_taken(x, rel.schema_id, rn->newname, has_row_type(rel.kind)))) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, rel.schema, rn->newname, NULL),
 			"%s %s already exists", taken, quote_rel(rel.schema, rn->newname));
@@ -2758,28 +2767,48 @@ static void create_view(struct rctx *x)
 	ch->name = v->name.name;
 }
 
-static void own_sequence(struct rctx *x, cat_id seq, const struct qname *table, const char *column)
+/*
+ * OWNED BY table.column: the column, 0 for none (OWNED BY NONE), or -1
+ * when PostgreSQL refuses the statement (no such relation or column, or
+ * one that is no table or view): the sequence is then not made either.
+ */
+static cat_id sequence_owner(struct rctx *x, const struct qname *table, const char *column)
 {
 	struct cat_rel t;
 	struct cat_col col;
 
 	if (!table->name || !column)
-		return;
-	if (find_rel(x, table, &t) || cat_col_find(x->cat, t.id, column, &col)) {
+		return 0;
+	if (find_rel(x, table, &t)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, table->schema, table->name, NULL),
+			"relation %s does not exist", quote_rel(table->schema, table->name));
+		return -1;
+	}
+	if (t.kind != REL_TABLE && t.kind != REL_PARTITIONED && t.kind != REL_FOREIGN &&
+	    t.kind != REL_VIEW) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, table->schema, table->name, NULL),
+			"sequence cannot be owned by relation %s", quote_rel(NULL, table->name));
+		return -1;
+	}
+	if (cat_col_find(x->cat, t.id, column, &col)) {
+		if (columns_unknown(&t))
+			return 0;       /* a view's column, taken on trust */
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 			object_name(x, table->schema, table->name, column),
 			"column \"%s\" of relation %s does not exist", column,
 			quote_rel(table->schema, table->name));
-		return;
+		return -1;
 	}
-	cat_sequence_own(x->cat, seq, col.id);
+	return col.id;
 }
 
 static void create_sequence(struct rctx *x)
 {
 	const struct create_sequence *s = &x->st->u.sequence;
 	const char *taken;
-	cat_id schema, id;
+	cat_id schema, id, owner;
 
 	schema = new_rel_schema(x, &s->name, s->temporary);
 	if (!schema)
@@ -2791,9 +2820,11 @@ static void create_sequence(struct rctx *x)
 				"%s %s already exists", taken, quote_rel(s->name.schema, s->name.name));
 		return;
 	}
+	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column)) < 0)
+		return;
 	id = cat_rel_create(x->cat, schema, s->name.name, REL_SEQUENCE, 0);
-	if (id)
-		own_sequence(x, id, &s->owned_by_table, s->owned_by_column);
+	if (id && owner)
+		cat_sequence_own(x->cat, id, owner);
 	add_change(x, CH_CREATE_SEQUENCE, x->st->start)->name = s->name.name;
 }
 
@@ -2801,6 +2832,7 @@ static void alter_sequence(struct rctx *x)
 {
 	const struct create_sequence *s = &x->st->u.sequence;
 	struct cat_rel rel;
+	cat_id owner;
 
 	if (find_rel(x, &s->name, &rel) || rel.kind != REL_SEQUENCE) {
 		if (!s->if_not_exists)   /* the parser maps IF EXISTS here */
@@ -2809,9 +2841,12 @@ static void alter_sequence(struct rctx *x)
 				"relation %s does not exist", quote_rel(s->name.schema, s->name.name));
 		return;
 	}
+	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column)) < 0)
+		return;
 	if (s->owned_by_none)
 		cat_sequence_disown(x->cat, rel.id);
-	own_sequence(x, rel.id, &s->owned_by_table, s->owned_by_column);
+	if (owner)
+		cat_sequence_own(x->cat, rel.id, owner);
 }
 
 static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kind,
@@ -3060,6 +3095,27 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 	return true;
 }
 
+/* No type of that name: PostgreSQL's words, which differ for the name
+   of a relation with a row type (no type ALTER TYPE may change). */
+static void type_missing(struct rctx *x, const struct qname *qn)
+{
+	struct cat_rel rel;
+	struct strbuf sb;
+
+	if (!find_rel(x, qn, &rel) && has_row_type(rel.kind)) {
+		strbuf_init(&sb);
+		add_ident(&sb, qn->name);
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, NULL),
+			"%s is a table's row type: ALTER TABLE changes it", sb.buf);
+		strbuf_release(&sb);
+	} else {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, NULL),
+			"type %s does not exist", quote_rel(qn->schema, qn->name));
+	}
+}
+
 static void set_schema(struct rctx *x)
 {
 	const struct qname *qn = &x->st->u.set_schema.obj;
@@ -3076,21 +3132,30 @@ static void set_schema(struct rctx *x)
 	switch (x->st->u.set_schema.kind) {
 	case OBJ_TYPE:
 	case OBJ_DOMAIN:
-		if ((id = find_type_in(x, qn, &kind, &from)) && from != sid &&
-		    (taken = type_name_taken(x, sid, qn->name, kind == 'c'))) {
+		if (!(id = find_type_in(x, qn, &kind, &from))) {
+			type_missing(x, qn);
+			break;
+		}
+		if (from != sid && (taken = type_name_taken(x, sid, qn->name, kind == 'c'))) {
 			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 				object_name(x, to, qn->name, NULL),
 				"%s \"%s\" already exists in schema \"%s\"", taken, qn->name, to);
 			break;
 		}
-		if (id)
-			cat_type_set_schema(x->cat, id, sid);
+		cat_type_set_schema(x->cat, id, sid);
 		break;
 	case OBJ_TABLE:
 	case OBJ_VIEW:
 	case OBJ_MATVIEW:
 	case OBJ_SEQUENCE:
-		if (!find_rel(x, qn, &rel) && can_move(x, &rel, sid, to)) {
+		if (find_rel(x, qn, &rel)) {
+			if (!x->st->u.set_schema.if_exists)
+				problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+					object_name(x, qn->schema, qn->name, NULL),
+					"relation %s does not exist", quote_rel(qn->schema, qn->name));
+			break;
+		}
+		if (can_move(x, &rel, sid, to)) {
 			cat_col_defaults_follow(x->cat, rel.id, 0, to, NULL);
 			cat_rel_set_schema(x->cat, rel.id, sid);
 		}
