@@ -1986,6 +1986,43 @@ static void alter_cmd(struct rctx *x, const struct cat_rel *t, const struct rel_
 	}
 }
 
+/*
+ * The ALTER TABLE subcommands that change a relation's columns and
+ * constraints: only a table's (a view's default too). On another kind
+ * PostgreSQL refuses the whole statement, in these words.
+ */
+static const char *table_only_action(const struct alter_cmd *cmd, char kind)
+{
+	switch (cmd->kind) {
+	case AT_ADD_COLUMN: return "ADD COLUMN";
+	case AT_DROP_COLUMN: return "DROP COLUMN";
+	case AT_ALTER_TYPE: return "ALTER COLUMN ... SET DATA TYPE";
+	case AT_SET_NOT_NULL: return "ALTER COLUMN ... SET NOT NULL";
+	case AT_DROP_NOT_NULL: return "ALTER COLUMN ... DROP NOT NULL";
+	case AT_ADD_CONSTRAINT: return "ADD CONSTRAINT";
+	case AT_SET_DEFAULT: return kind == REL_VIEW ? NULL : "ALTER COLUMN ... SET DEFAULT";
+	case AT_DROP_DEFAULT: return kind == REL_VIEW ? NULL : "ALTER COLUMN ... DROP DEFAULT";
+	default: return NULL;
+	}
+}
+
+static bool alterable(struct rctx *x, const struct cat_rel *t, const struct alter_table *at)
+{
+	const char *action;
+
+	if (t->kind == REL_TABLE || t->kind == REL_PARTITIONED || t->kind == REL_FOREIGN)
+		return true;
+	for (int i = 0; i < at->nr_cmds; i++)
+		if ((action = table_only_action(&at->cmds[i], (char)t->kind))) {
+			problem(x, RULE_UNKNOWN_OBJECT, at->cmds[i].start,
+				object_name(x, t->schema, t->name, NULL),
+				"ALTER action %s cannot be performed on relation %s", action,
+				quote_rel(NULL, t->name));
+			return false;
+		}
+	return true;
+}
+
 static void alter_table(struct rctx *x)
 {
 	const struct alter_table *at = &x->st->u.alter_table;
@@ -1996,6 +2033,8 @@ static void alter_table(struct rctx *x)
 		if (at->if_exists || ref.absent)
 			return;
 		memset(&table, 0, sizeof(table));
+	} else if (!alterable(x, &table, at)) {
+		return;
 	}
 	for (int i = 0; i < at->nr_cmds; i++)
 		alter_cmd(x, &table, &ref, &at->cmds[i]);
@@ -2173,6 +2212,18 @@ static void index_expr_deps(struct rctx *x, const struct cat_rel *t, const struc
 	expr_deps(x, t, index, ix->where);
 }
 
+/* May relation t have an index? A table or a materialized view may;
+   for anything else PostgreSQL refuses the statement, in these words. */
+static bool indexable(struct rctx *x, const struct cat_rel *t)
+{
+	if (t->kind == REL_TABLE || t->kind == REL_PARTITIONED || t->kind == REL_MATVIEW)
+		return true;
+	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, t->schema, t->name, NULL),
+		t->kind == REL_INDEX ? "%s is an index" : "cannot create index on relation %s",
+		quote_rel(NULL, t->name));
+	return false;
+}
+
 static void create_index(struct rctx *x)
 {
 	const struct index_def *ix = &x->st->u.index;
@@ -2190,6 +2241,8 @@ static void create_index(struct rctx *x)
 			return;
 		goto record;
 	}
+	if (!indexable(x, &t))
+		return;
 	n = ix->nr_elems + ix->nr_include < 64 ? ix->nr_elems + ix->nr_include : 64;
 	index_column_names(ix->elems, ix->nr_elems, ix->include, ix->nr_include, names, 64);
 	join_index_names(joined, sizeof(joined), names, n);
