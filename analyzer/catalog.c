@@ -5323,6 +5323,15 @@ void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col)
 	run(c, st);
 }
 
+cat_id cat_sequence_owner(struct catalog *c, cat_id seq)
+{
+	sqlite3_stmt *st = q(c, "SELECT cl.rel_id FROM sequence_owners so JOIN columns cl"
+			     " ON cl.id = so.column_id WHERE so.seq_id = ?1");
+
+	sqlite3_bind_int64(st, 1, seq);
+	return one_int(st, 0);
+}
+
 void cat_sequence_disown(struct catalog *c, cat_id seq)
 {
 	by_id(c, "INSERT OR IGNORE INTO disowning_sequences VALUES (?1)", seq);

@@ -479,6 +479,8 @@ void cat_policy_rename(struct catalog *c, cat_id pol, const char *name);
 void cat_view_dep(struct catalog *c, cat_id view, cat_id rel, cat_id col);
 void cat_view_clear_deps(struct catalog *c, cat_id view);
 void cat_sequence_own(struct catalog *c, cat_id seq, cat_id col);
+/* The table whose column owns sequence 'seq' (serial, OWNED BY), or 0. */
+cat_id cat_sequence_owner(struct catalog *c, cat_id seq);
 /* OWNED BY NONE: the sequence stays, no longer tied to a column. */
 void cat_sequence_disown(struct catalog *c, cat_id seq);
 /* Drop the sequences a column owns (DROP IDENTITY drops its sequence). */

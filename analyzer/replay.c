@@ -2825,7 +2825,8 @@ static void create_view(struct rctx *x)
  * when PostgreSQL refuses the statement (no such relation or column, or
  * one that is no table or view): the sequence is then not made either.
  */
-static cat_id sequence_owner(struct rctx *x, const struct qname *table, const char *column)
+static cat_id sequence_owner(struct rctx *x, const struct qname *table, const char *column,
+			     cat_id seq_schema)
 {
 	struct cat_rel t;
 	struct cat_col col;
@@ -2843,6 +2844,12 @@ static cat_id sequence_owner(struct rctx *x, const struct qname *table, const ch
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 			object_name(x, table->schema, table->name, NULL),
 			"sequence cannot be owned by relation %s", quote_rel(NULL, table->name));
+		return -1;
+	}
+	if (t.schema_id != seq_schema) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, table->schema, table->name, NULL),
+			"sequence must be in same schema as table it is linked to");
 		return -1;
 	}
 	if (cat_col_find(x->cat, t.id, column, &col)) {
@@ -2873,7 +2880,7 @@ static void create_sequence(struct rctx *x)
 				"%s %s already exists", taken, quote_rel(s->name.schema, s->name.name));
 		return;
 	}
-	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column)) < 0)
+	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column, schema)) < 0)
 		return;
 	id = cat_rel_create(x->cat, schema, s->name.name, REL_SEQUENCE, 0);
 	if (id && owner)
@@ -2894,7 +2901,8 @@ static void alter_sequence(struct rctx *x)
 				"relation %s does not exist", quote_rel(s->name.schema, s->name.name));
 		return;
 	}
-	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column)) < 0)
+	if ((owner = sequence_owner(x, &s->owned_by_table, s->owned_by_column,
+				    rel.schema_id)) < 0)
 		return;
 	if (s->owned_by_none)
 		cat_sequence_disown(x->cat, rel.id);
@@ -3130,8 +3138,8 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 	char name[NAMEBUF];
 	bool is_type;
 
-	if (rel->kind == REL_SEQUENCE && rel->table_id &&
-	    !cat_rel_get(x->cat, rel->table_id, &owner)) {
+	if (rel->kind == REL_SEQUENCE &&
+	    !cat_rel_get(x->cat, cat_sequence_owner(x->cat, rel->id), &owner)) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 			object_name(x, rel->schema, rel->name, NULL),
 			"cannot move an owned sequence into another schema: sequence %s is"
@@ -3206,6 +3214,12 @@ static void set_schema(struct rctx *x)
 				problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 					object_name(x, qn->schema, qn->name, NULL),
 					"relation %s does not exist", quote_rel(qn->schema, qn->name));
+			break;
+		}
+		if (rel.kind == REL_INDEX) {    /* it goes with its table */
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, rel.schema, rel.name, NULL),
+				"cannot change schema of index %s", quote_rel(NULL, rel.name));
 			break;
 		}
 		if (can_move(x, &rel, sid, to)) {
