@@ -2766,6 +2766,40 @@ static void view_deps(struct rctx *x, cat_id view, const struct create_view *v)
 	}
 }
 
+/*
+ * A relation of PostgreSQL's own catalog (pg_catalog, information_schema;
+ * unqualified, pg_catalog comes first on the search path, and its names
+ * start with pg_): the model holds none of them.
+ */
+static bool system_relation(const struct qname *q)
+{
+	if (q->schema)
+		return !strcmp(q->schema, "pg_catalog") || !strcmp(q->schema, "information_schema");
+	return !strncmp(q->name, "pg_", 3);
+}
+
+/*
+ * Does every relation the view's query reads exist? PostgreSQL analyses
+ * the query before it looks at the view's name, and makes nothing when
+ * one is missing: the first is reported.
+ */
+static bool view_sources_exist(struct rctx *x, const struct create_view *v)
+{
+	struct cat_rel rel;
+
+	for (int i = 0; i < v->nr_rels; i++) {
+		const struct qname *q = &v->rels[i];
+
+		if (system_relation(q) || !find_rel(x, q, &rel))
+			continue;
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, q->schema, q->name, NULL),
+			"relation %s does not exist", quote_rel(q->schema, q->name));
+		return false;
+	}
+	return true;
+}
+
 /* A view that reads a temporary relation is temporary itself (PostgreSQL
    says so in a NOTICE); a materialized view cannot read one. */
 static bool reads_temporary(struct rctx *x, const struct create_view *v)
@@ -2788,6 +2822,8 @@ static void create_view(struct rctx *x)
 	struct change *ch;
 	cat_id schema, id;
 
+	if (!view_sources_exist(x, v))
+		return;
 	schema = new_rel_schema(x, &v->name, v->temporary || reads_temporary(x, v));
 	if (!schema)
 		return;
