@@ -4363,6 +4363,36 @@ void cat_foreach_unique_key_column(struct catalog *c, cat_id table, cat_ukey_fn 
 	}
 }
 
+bool cat_unique_key_on(struct catalog *c, cat_id table, const cat_id *cols, int n)
+{
+	const struct linkstore *ix = &c->indexes, *ic = &c->index_cols;
+
+	if (table <= 0 || table >= UINT32_MAX)
+		return false;
+	for (uint32_t i = linkstore_first(ix, (uint64_t)table); i; i = ix->rows[i].next) {
+		const struct link_row *x = &ix->rows[i];
+		int found = 0;
+
+		if (!(x->flags & IX_UNIQUE) || x->str[0] || x->pos != n)
+			continue;
+		for (uint32_t j = linkstore_first(ic, x->key[0]); j; j = ic->rows[j].next) {
+			const struct link_row *y = &ic->rows[j];
+			int k = 0;
+
+			if (y->flags & IC_INCLUDE)
+				continue;
+			while (k < n && (cat_id)y->key[0] != cols[k])
+				k++;
+			if (!y->key[0] || k == n)
+				break;
+			found++;
+		}
+		if (found == n)
+			return true;
+	}
+	return false;
+}
+
 /* ---- tables without a primary key (table-without-primary-key) ---- */
 
 /* Does relation 'rel' have a constraint of this kind? */

@@ -392,6 +392,11 @@ typedef void (*cat_index_pair_fn)(void *data, const struct cat_index_pair *p);
  */
 void cat_foreach_redundant_pair(struct catalog *c, cat_index_pair_fn fn, void *data);
 
+/* Has 'table' a unique index (a primary key's too) without a predicate
+   whose key columns are 'cols', in any order: what a foreign key may
+   reference? (A deferrable one may not; the model does not tell.) */
+bool cat_unique_key_on(struct catalog *c, cat_id table, const cat_id *cols, int n);
+
 /* One key column of a unique index without a predicate: the index,
    where it was created, the column's name (NULL: an expression) and
    whether it is NOT NULL. */

@@ -895,9 +895,15 @@ static int fk_target(struct rctx *x, const struct cat_rel *table, const struct c
 		return -1;
 	}
 	if (cd->nr_ref_columns) {
-		if (cd->nr_ref_columns != n)
+		if (cd->nr_ref_columns != n ||
+		    resolve_columns(x, ref, cd->ref_columns, n, ref_cols, cd->start))
 			return -1;
-		return resolve_columns(x, ref, cd->ref_columns, n, ref_cols, cd->start);
+		if (columns_unknown(ref) || cat_unique_key_on(x->cat, ref->id, ref_cols, n))
+			return 0;
+		problem(x, RULE_UNKNOWN_OBJECT, cd->start, object_name(x, ref->schema, ref->name, NULL),
+			"there is no unique constraint matching given keys for referenced table %s",
+			quote_rel(NULL, ref->name));
+		return -1;
 	}
 	if (cat_primary_key(x->cat, ref->id, &pk, &npk) || npk != n) {
 		problem(x, RULE_UNKNOWN_OBJECT, cd->start, object_name(x, ref->schema, ref->name, NULL),
@@ -1552,9 +1558,12 @@ static void table_constraints(struct rctx *x, const struct cat_rel *table)
 		if (into[i] >= 0 && !cons[into[i]].name)
 			cons[into[i]].name = cons[i].name;
 	}
-	for (int i = 0; i < n; i++)
-		if (into[i] < 0)
-			add_constraint(x, table, &cons[i], NULL);
+	/* the foreign keys last, as PostgreSQL adds them: one may reference
+	   a key of the table itself, declared after it */
+	for (int fk = 0; fk < 2; fk++)
+		for (int i = 0; i < n; i++)
+			if (into[i] < 0 && (cons[i].kind == CON_FOREIGN) == fk)
+				add_constraint(x, table, &cons[i], NULL);
 	free(into);
 	free(cons);
 }
