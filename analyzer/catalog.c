@@ -4234,6 +4234,23 @@ int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void
 	return describe_rows(st, fn, data);
 }
 
+int cat_fk_children(struct catalog *c, cat_id rel, cat_id **out)
+{
+	sqlite3_stmt *st = q(c, "SELECT DISTINCT k.rel_id FROM constraints k WHERE k.ref_rel_id = ?1"
+			     " AND k.kind = 'f' AND k.rel_id <> ?1 ORDER BY 1");
+	size_t alloc = 0;
+	int n = 0;
+
+	*out = NULL;
+	sqlite3_bind_int64(st, 1, rel);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(*out, (size_t)n + 1, alloc);
+		(*out)[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return n;
+}
+
 int cat_fk_parents_of_column(struct catalog *c, cat_id rel, cat_id col, cat_describe_fn fn,
 			     void *data)
 {

@@ -352,6 +352,9 @@ int cat_fk_parents_of_column(struct catalog *c, cat_id rel, cat_id col, cat_desc
 /* Tables the foreign keys of 'rel' reference (other than itself). */
 int cat_fk_parents(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
 
+/* The tables (not 'rel') whose foreign keys reference 'rel', by id, into
+   *out (malloc'ed, NULL when none); how many. */
+int cat_fk_children(struct catalog *c, cat_id rel, cat_id **out);
 /* Tables a TRUNCATE ... CASCADE of 'rel' also empties (recursively). */
 int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
 

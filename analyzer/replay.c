@@ -2717,10 +2717,42 @@ static void rename_stmt(struct rctx *x)
 
 /* ---- TRUNCATE, schemas, views, sequences, types, ... ---- */
 
+/*
+ * Without CASCADE, PostgreSQL refuses to empty a table another table's
+ * foreign key references, unless that one is emptied by the same
+ * statement: the tables in the way, described (as CASCADE's are).
+ */
+static void truncate_blockers(struct rctx *x, cat_id table, const cat_id *listed, int nr_listed,
+			      struct dep_collect *deps)
+{
+	cat_id *children;
+	int n = cat_fk_children(x->cat, table, &children);
+
+	for (int i = 0; i < n; i++) {
+		struct cat_rel child;
+		int j = 0;
+
+		while (j < nr_listed && listed[j] != children[i])
+			j++;
+		if (j < nr_listed || cat_rel_get(x->cat, children[i], &child))
+			continue;
+		collect_dep(deps, quote_rel(strcmp(child.schema, "public") ? child.schema : NULL,
+					    child.name));
+	}
+	free(children);
+}
+
 static void truncate_stmt(struct rctx *x)
 {
 	const struct truncate_stmt *ts = &x->st->u.truncate;
+	cat_id *listed = xcalloc((size_t)ts->nr_rels + 1, sizeof(*listed));
 
+	for (int i = 0; i < ts->nr_rels; i++) {
+		struct cat_rel t;
+
+		if (!find_rel(x, &ts->rels[i], &t))
+			listed[i] = t.id;
+	}
 	for (int i = 0; i < ts->nr_rels; i++) {
 		struct dep_collect deps = { x, NULL, 0, 0 };
 		struct cat_rel t;
@@ -2734,8 +2766,11 @@ static void truncate_stmt(struct rctx *x)
 		ch->cascade = ts->cascade;
 		if (ref.known && ts->cascade)
 			cat_truncate_cascade(x->cat, t.id, collect_dep, &deps);
+		else if (ref.known)
+			truncate_blockers(x, t.id, listed, ts->nr_rels, &deps);
 		attach_deps(x, ch, &deps);
 	}
+	free(listed);
 }
 
 static void create_schema(struct rctx *x)

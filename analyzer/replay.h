@@ -90,7 +90,9 @@ struct change {
 	const char **dropped;         /* objects that depend on it: removed
 	                                 with CASCADE, else PostgreSQL refuses
 	                                 the DROP (DROP SCHEMA, TRUNCATE: what
-	                                 CASCADE reaches) */
+	                                 CASCADE reaches; TRUNCATE without it:
+	                                 the tables whose foreign keys make
+	                                 PostgreSQL refuse it) */
 	int nr_dropped;
 	const char **goes_with;       /* DROP COLUMN: the indexes, constraints
 	                                 and sequences that go with the column,

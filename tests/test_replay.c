@@ -1370,8 +1370,17 @@ START_TEST(test_truncate_cascade)
 	/* TRUNCATE empties rows, it drops nothing */
 	ck_assert_int_eq(rel_kind("t"), REL_TABLE);
 	ck_assert_int_eq(con_kind("t", "t_org_id_fkey"), CON_FOREIGN);
+	/* without CASCADE: the tables whose foreign keys are in the way (t
+	   references orgs; app.child references t, which is not emptied) */
 	ok("TRUNCATE orgs");
+	ch = change_of(CH_TRUNCATE);
+	ck_assert(!ch->cascade);
+	ck_assert_int_eq(ch->nr_dropped, 1);
+	ck_assert(dropped_has(ch, "\"t\""));
+	ok("TRUNCATE orgs, t");    /* t is emptied too: orgs is free */
 	ck_assert_int_eq(change_of(CH_TRUNCATE)->nr_dropped, 0);
+	ok("TRUNCATE t");
+	ck_assert(dropped_has(change_of(CH_TRUNCATE), "\"app\".\"child\""));
 	ok("TRUNCATE other CASCADE");
 	ck_assert_int_eq(change_of(CH_TRUNCATE)->nr_dropped, 0);
 	exec("TRUNCATE nope");
