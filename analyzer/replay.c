@@ -1540,12 +1540,15 @@ static int folds_into(const struct constraint_def *cons, int n, int pk, int i)
 	return -1;
 }
 
-static void table_constraints(struct rctx *x, const struct cat_rel *table)
+/* The table's constraints; false when PostgreSQL refuses one, and with
+   it the whole CREATE TABLE. */
+static bool table_constraints(struct rctx *x, const struct cat_rel *table)
 {
 	const struct create_table *ct = &x->st->u.create_table;
 	int n = ct->nr_constraints, pk = -1;
 	struct constraint_def *cons = xcalloc((size_t)n + 1, sizeof(*cons));
 	int *into = xcalloc((size_t)n + 1, sizeof(*into));
+	bool ok = true;
 
 	if (n)
 		memcpy(cons, ct->constraints, (size_t)n * sizeof(*cons));
@@ -1560,12 +1563,13 @@ static void table_constraints(struct rctx *x, const struct cat_rel *table)
 	}
 	/* the foreign keys last, as PostgreSQL adds them: one may reference
 	   a key of the table itself, declared after it */
-	for (int fk = 0; fk < 2; fk++)
-		for (int i = 0; i < n; i++)
+	for (int fk = 0; fk < 2 && ok; fk++)
+		for (int i = 0; i < n && ok; i++)
 			if (into[i] < 0 && (cons[i].kind == CON_FOREIGN) == fk)
-				add_constraint(x, table, &cons[i], NULL);
+				ok = !add_constraint(x, table, &cons[i], NULL);
 	free(into);
 	free(cons);
+	return ok;
 }
 
 static void create_table(struct rctx *x)
@@ -1605,7 +1609,10 @@ static void create_table(struct rctx *x)
 		as_select_columns(x, &table);
 	for (int i = 0; i < ct->nr_like; i++)
 		copy_like_objects(x, &table, i);
-	table_constraints(x, &table);
+	if (!table_constraints(x, &table)) {
+		cat_rel_drop(x->cat, id);       /* PostgreSQL makes nothing */
+		return;
+	}
 	if (ct->partition_of.name && !find_rel(x, &ct->partition_of, &parent))
 		inherit_from_parent(x, &parent, &table);
 	ch = add_change(x, CH_CREATE_TABLE, x->st->start);
