@@ -2780,6 +2780,20 @@ static void truncate_stmt(struct rctx *x)
 	free(listed);
 }
 
+/* LOCK TABLE changes nothing, but every relation it names must exist. */
+static void lock_stmt(struct rctx *x)
+{
+	const struct lock_stmt *ls = &x->st->u.lock;
+
+	for (int i = 0; i < ls->nr_rels; i++) {
+		struct cat_rel rel;
+		struct rel_ref ref;
+
+		if (resolve_table(x, &ls->rels[i], false, x->st->start, &rel, &ref))
+			return;         /* PostgreSQL stops at the first */
+	}
+}
+
 static void create_schema(struct rctx *x)
 {
 	const struct create_schema *cs = &x->st->u.create_schema;
@@ -3388,6 +3402,7 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	case ST_DROP: drop_stmt(&x); break;
 	case ST_RENAME: rename_stmt(&x); break;
 	case ST_TRUNCATE: truncate_stmt(&x); break;
+	case ST_LOCK: lock_stmt(&x); break;
 	case ST_CREATE_SCHEMA: create_schema(&x); break;
 	case ST_CREATE_VIEW: create_view(&x); break;
 	case ST_CREATE_SEQUENCE: create_sequence(&x); break;
