@@ -942,6 +942,26 @@ static void choose_con_name(struct rctx *x, char *name, const struct cat_rel *ta
 }
 
 /* The distinct columns a CHECK expression uses (for naming and deps). */
+/*
+ * Does every column an expression names (a CHECK, an index's expression
+ * or predicate) exist? PostgreSQL refuses the statement at the first
+ * that does not; a table whose columns the model cannot follow passes.
+ */
+static bool expr_columns_exist(struct rctx *x, const struct cat_rel *table, const struct expr *e)
+{
+	struct cat_col col;
+
+	for (int i = 0; e && !columns_unknown(table) && i < e->nr_columns; i++) {
+		if (!cat_col_find(x->cat, table->id, e->columns[i], &col))
+			continue;
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, table->schema, table->name, e->columns[i]),
+			"column \"%s\" does not exist", e->columns[i]);
+		return false;
+	}
+	return true;
+}
+
 static int check_columns(struct rctx *x, const struct cat_rel *table, const struct expr *e,
 			 const char **names, cat_id *ids, int max)
 {
@@ -1044,6 +1064,8 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 	if (cd->using_index)
 		return add_constraint_using_index(x, table, cd, added);
 	if (cd->kind == CON_CHECK) {
+		if (!expr_columns_exist(x, table, cd->check))
+			return -1;
 		n = check_columns(x, table, cd->check, names, cols, 64);
 		fmt_buf(joined, sizeof(joined), "%s", n == 1 ? names[0] : "");
 	} else {
@@ -1855,11 +1877,37 @@ static void at_constraint_op(struct rctx *x, const struct cat_rel *t, const stru
 		cat_con_drop(x->cat, con.id);
 }
 
+/*
+ * ADD IDENTITY wants a column that is none yet; SET and DROP IDENTITY one
+ * that is (DROP IDENTITY IF EXISTS passes with a notice). PostgreSQL's
+ * words.
+ */
+static bool identity_ok(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd,
+			const struct cat_col *col)
+{
+	bool add = cmd->kind == AT_ADD_IDENTITY;
+
+	if (cmd->kind != AT_ADD_IDENTITY && cmd->kind != AT_SET_IDENTITY &&
+	    cmd->kind != AT_DROP_IDENTITY)
+		return true;
+	if (add == !col->identity)
+		return true;
+	if (!add && cmd->if_exists)
+		return false;
+	problem(x, add ? RULE_DUPLICATE_OBJECT : RULE_UNKNOWN_OBJECT, cmd->start,
+		object_name(x, t->schema, t->name, col->name),
+		"column \"%s\" of relation %s %s an identity column", col->name,
+		quote_rel(NULL, t->name), add ? "is already" : "is not");
+	return false;
+}
+
 static void at_identity(struct rctx *x, const struct cat_rel *t, const struct alter_cmd *cmd)
 {
 	struct cat_col col;
 
 	if (find_column(x, t, cmd->column, cmd->if_exists, cmd->start, &col))
+		return;
+	if (!identity_ok(x, t, cmd, &col))
 		return;
 	if (cmd->kind == AT_ADD_IDENTITY) {
 		cat_col_set_identity(x->cat, col.id, (char)cmd->identity);
@@ -2184,6 +2232,8 @@ static int index_columns(struct rctx *x, const struct cat_rel *t, const struct i
 		ic[n].desc = e->desc;
 		ic[n].opclass = e->opclass;
 		if (!e->column) {
+			if (!expr_columns_exist(x, t, e->expr))
+				return -1;
 			ic[n].expr = e->expr ? e->expr->text : "?";
 			continue;
 		}
@@ -2276,7 +2326,7 @@ static void create_index(struct rctx *x)
 	}
 	ic = xcalloc((size_t)ix->nr_elems + (size_t)ix->nr_include + 1, sizeof(*ic));
 	n = index_columns(x, &t, ix, ic);
-	if (n < 0)
+	if (n < 0 || !expr_columns_exist(x, &t, ix->where))
 		goto out;
 	index = cat_index_add(x->cat, t.schema_id, name, t.id, ix->unique, false, ix->method,
 			      ix->where ? ix->where->text : NULL, ic, n);
