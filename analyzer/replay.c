@@ -941,7 +941,6 @@ static void choose_con_name(struct rctx *x, char *name, const struct cat_rel *ta
 	}
 }
 
-/* The distinct columns a CHECK expression uses (for naming and deps). */
 /*
  * Does every column an expression names (a CHECK, an index's expression
  * or predicate) exist? PostgreSQL refuses the statement at the first
@@ -962,6 +961,7 @@ static bool expr_columns_exist(struct rctx *x, const struct cat_rel *table, cons
 	return true;
 }
 
+/* The distinct columns a CHECK expression uses (for naming and deps). */
 static int check_columns(struct rctx *x, const struct cat_rel *table, const struct expr *e,
 			 const char **names, cat_id *ids, int max)
 {
