@@ -532,6 +532,7 @@ enum stmt_kind {
 	ST_CREATE_DATABASE,
 	ST_SELECT,                /* SELECT (possibly calling functions) */
 	ST_LOCK,                  /* LOCK TABLE */
+	ST_ALTER_DOMAIN,          /* ALTER DOMAIN (but RENAME, OWNER, SCHEMA) */
 	ST_UNREADABLE,            /* parsed, but nested too deeply to read:
 				     u.error.message says so */
 };
@@ -565,6 +566,13 @@ struct stmt {
 		struct comment_stmt comment;
 		struct maintenance_stmt maint;
 		struct lock_stmt lock;
+		struct {
+			struct qname name;
+			char subtype;           /* PostgreSQL's: 'C' ADD CONSTRAINT,
+			                           'X' DROP CONSTRAINT, 'T' DEFAULT,
+			                           'N'/'O' DROP/SET NOT NULL, 'V'
+			                           VALIDATE */
+		} alter_domain;
 		struct {
 			enum txn_kind kind;
 		} txn;

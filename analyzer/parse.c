@@ -2085,6 +2085,15 @@ static void do_lock(struct pctx *ctx, const cJSON *n, struct stmt *st)
 	l->nowait = jbool(n, "nowait");
 }
 
+static void do_alter_domain(struct pctx *ctx, const cJSON *n, struct stmt *st)
+{
+	const char *sub = jstr(n, "subtype");
+
+	st->kind = ST_ALTER_DOMAIN;
+	st->u.alter_domain.name = qname_of_list(ctx, jget(n, "typeName"), 0);
+	st->u.alter_domain.subtype = sub ? sub[0] : 0;
+}
+
 static void do_create_schema(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	const char *name = jstr(n, "schemaname");
@@ -3024,6 +3033,7 @@ static const struct {
 	{ "RenameStmt", do_rename },
 	{ "TruncateStmt", do_truncate },
 	{ "LockStmt", do_lock },
+	{ "AlterDomainStmt", do_alter_domain },
 	{ "CreateSchemaStmt", do_create_schema },
 	{ "ViewStmt", do_view },
 	{ "CreateTableAsStmt", do_create_table_as },

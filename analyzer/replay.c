@@ -2440,7 +2440,8 @@ static void drop_schema(struct rctx *x, const struct drop_stmt *d, const struct 
 
 static void drop_type(struct rctx *x, const struct drop_stmt *d, const struct qname *qn)
 {
-	cat_id id = find_type(x, qn, NULL);
+	char kind = 0;
+	cat_id id = find_type(x, qn, &kind);
 	struct change *ch;
 
 	if (!id) {
@@ -2448,6 +2449,12 @@ static void drop_type(struct rctx *x, const struct drop_stmt *d, const struct qn
 			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 				object_name(x, qn->schema, qn->name, NULL),
 				"type %s does not exist", quote_rel(qn->schema, qn->name));
+		return;
+	}
+	if (d->kind == OBJ_DOMAIN && kind != 'd') {    /* DROP TYPE takes one too */
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, NULL),
+			"%s is not a domain", quote_rel(NULL, qn->name));
 		return;
 	}
 	ch = add_change(x, CH_DROP_TYPE, x->st->start);
@@ -3096,6 +3103,36 @@ static const char *type_text(struct rctx *x, const struct type_ref *t)
 	return out;
 }
 
+static void type_missing(struct rctx *x, const struct qname *qn);
+
+/*
+ * ALTER DOMAIN wants a domain. A constraint or NOT NULL added makes it a
+ * constrained one (what adding a column of it costs); inspect's DDL
+ * keeps the clauses of CREATE DOMAIN only.
+ */
+static void alter_domain(struct rctx *x)
+{
+	const struct qname *qn = &x->st->u.alter_domain.name;
+	char sub = x->st->u.alter_domain.subtype, kind = 0;
+	cat_id schema, id = find_type_in(x, qn, &kind, &schema);
+	struct strbuf sb;
+
+	if (!id) {
+		type_missing(x, qn);
+		return;
+	}
+	if (kind != 'd') {
+		strbuf_init(&sb);
+		add_ident(&sb, qn->name);
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, NULL), "%s is not a domain", sb.buf);
+		strbuf_release(&sb);
+		return;
+	}
+	if (sub == 'C' || sub == 'O')
+		cat_type_set_constrained(x->cat, id);
+}
+
 /* The base type and the clauses after it are kept for inspect's DDL. */
 static void create_domain(struct rctx *x)
 {
@@ -3150,11 +3187,42 @@ static void create_composite(struct rctx *x)
 	strbuf_release(&sb);
 }
 
+static int cmp_label(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A label listed twice, or NULL (sorted: a type of 100,000 labels
+   compared each with all, 5e9 comparisons). */
+static const char *repeated_label(const struct create_enum *e)
+{
+	const char **v, *twice = NULL;
+
+	if (e->nr_values < 2)
+		return NULL;
+	v = xcalloc((size_t)e->nr_values, sizeof(*v));
+	memcpy(v, e->values, (size_t)e->nr_values * sizeof(*v));
+	qsort(v, (size_t)e->nr_values, sizeof(*v), cmp_label);
+	for (int i = 1; i < e->nr_values && !twice; i++)
+		if (!strcmp(v[i - 1], v[i]))
+			twice = v[i];
+	free(v);
+	return twice;
+}
+
 static void create_enum(struct rctx *x)
 {
 	const struct create_enum *e = &x->st->u.create_enum;
-	cat_id id = create_type_named(x, &e->name, 'e', NULL);
+	const char *twice = repeated_label(e);
+	cat_id id;
 
+	if (twice) {        /* PostgreSQL: a unique violation in pg_enum */
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, e->name.schema, e->name.name, NULL),
+			"enum label \"%s\" is listed twice", twice);
+		return;
+	}
+	id = create_type_named(x, &e->name, 'e', NULL);
 	for (int i = 0; id && i < e->nr_values; i++)
 		cat_enum_add(x->cat, id, e->values[i], NULL, false);
 }
@@ -3162,8 +3230,10 @@ static void create_enum(struct rctx *x)
 static void alter_enum(struct rctx *x)
 {
 	const struct alter_enum *e = &x->st->u.alter_enum;
-	cat_id id = find_type(x, &e->name, NULL);
+	char kind = 0;
+	cat_id id = find_type(x, &e->name, &kind);
 	struct change *ch;
+	struct strbuf sb;
 
 	if (!id) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
@@ -3171,12 +3241,25 @@ static void alter_enum(struct rctx *x)
 			"type %s does not exist", quote_rel(e->name.schema, e->name.name));
 		return;
 	}
+	if (kind != 'e') {
+		strbuf_init(&sb);
+		add_ident(&sb, e->name.name);
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, e->name.schema, e->name.name, NULL), "%s is not an enum", sb.buf);
+		strbuf_release(&sb);
+		return;
+	}
 	ch = add_change(x, CH_ALTER_ENUM, x->st->start);
 	ch->name = e->name.name;
 	if (e->old_value) {
-		if (cat_enum_rename(x->cat, id, e->old_value, e->new_value))
+		if (!cat_enum_has(x->cat, id, e->old_value))
 			problem(x, RULE_UNKNOWN_OBJECT, x->st->start, e->old_value,
 				"\"%s\" is not an existing enum label", e->old_value);
+		else if (cat_enum_has(x->cat, id, e->new_value))
+			problem(x, RULE_DUPLICATE_OBJECT, x->st->start, e->new_value,
+				"enum label \"%s\" already exists", e->new_value);
+		else
+			cat_enum_rename(x->cat, id, e->old_value, e->new_value);
 		return;
 	}
 	if (cat_enum_has(x->cat, id, e->new_value)) {
@@ -3453,6 +3536,7 @@ void replay_stmt(struct replay *r, const struct stmt *st, const char *text,
 	case ST_RENAME: rename_stmt(&x); break;
 	case ST_TRUNCATE: truncate_stmt(&x); break;
 	case ST_LOCK: lock_stmt(&x); break;
+	case ST_ALTER_DOMAIN: alter_domain(&x); break;
 	case ST_CREATE_SCHEMA: create_schema(&x); break;
 	case ST_CREATE_VIEW: create_view(&x); break;
 	case ST_CREATE_SEQUENCE: create_sequence(&x); break;

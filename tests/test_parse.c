@@ -393,6 +393,7 @@ static const struct {
 	{ "alter table t rename to u", ST_RENAME, "RenameStmt" },
 	{ "truncate t", ST_TRUNCATE, "TruncateStmt" },
 	{ "lock t", ST_LOCK, "LockStmt" },
+	{ "alter domain s.d set not null", ST_ALTER_DOMAIN, "AlterDomainStmt" },
 	{ "create schema s", ST_CREATE_SCHEMA, "CreateSchemaStmt" },
 	{ "create view v as select 1", ST_CREATE_VIEW, "ViewStmt" },
 	{ "create materialized view v as select 1", ST_CREATE_VIEW, "CreateTableAsStmt" },
