@@ -1076,10 +1076,20 @@ int cat_rel_get(struct catalog *c, cat_id id, struct cat_rel *out)
 	return r ? rel_fill(c, id, r, out) : -1;
 }
 
-/* PostgreSQL: a table's row type shares pg_type with user types. */
-bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name)
+bool cat_has_row_type(char kind)
 {
-	return cat_rel_find(c, schema, name, NULL) && !cat_type_find(c, schema, name, NULL);
+	return kind != REL_INDEX && kind != REL_SEQUENCE;
+}
+
+const char *cat_rel_name_taken(struct catalog *c, cat_id schema, const char *name, bool row_type)
+{
+	char kind = 0;
+
+	if (!cat_rel_find(c, schema, name, NULL))
+		return "relation";
+	if (!cat_type_find(c, schema, name, &kind))
+		return NULL;
+	return kind == 'c' ? "relation" : row_type ? "type" : NULL;
 }
 
 static void col_refused(struct catalog *c, const char *why);
@@ -1201,34 +1211,22 @@ static size_t rel_moving(struct catalog *c, cat_id rel, cat_id **ids)
 	" FROM sequence_owners so JOIN columns cl ON cl.id = so.column_id" \
 	" WHERE cl.rel_id = ?1))"
 
-int cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name,
-			  bool *is_type)
+const char *cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name)
 {
 	cat_id *ids;
 	size_t nr = rel_moving(c, rel, &ids);
-	int ret = 0;
+	const char *taken = NULL;
 
-	for (size_t i = 0; i < nr && !ret; i++) {
+	for (size_t i = 0; i < nr && !taken; i++) {
 		const struct rel_row *r = &c->rels.rows[ids[i]];
 		const char *s = relstore_str(&c->rels, r->name);
-		char kind = 0;
 
-		if (r->key[RK_SCHEMA] == schema)
-			continue;
-		if (!cat_rel_find(c, schema, s, NULL)) {
-			*is_type = false;
-			ret = -1;
-		} else if (r->kind != REL_INDEX && r->kind != REL_SEQUENCE &&
-			   cat_type_find(c, schema, s, &kind)) {
-			/* a composite type is a relation to PostgreSQL too */
-			*is_type = kind != 'c';
-			ret = -1;
-		}
-		if (ret)
+		if (r->key[RK_SCHEMA] != schema &&
+		    (taken = cat_rel_name_taken(c, schema, s, cat_has_row_type(r->kind))))
 			copy_name(name, (const unsigned char *)s);
 	}
 	free(ids);
-	return ret;
+	return taken;
 }
 
 /* A name taken in the new schema stops the move there, as the UPDATE's

@@ -115,12 +115,10 @@ void cat_rel_drop(struct catalog *c, cat_id rel);
 void cat_rel_rename(struct catalog *c, cat_id rel, const char *name);
 void cat_rel_set_schema(struct catalog *c, cat_id rel, cat_id schema);
 /* Does a relation that moves with 'rel' (itself, its indexes, the
-   sequences it owns) have a name 'schema' holds, as a relation or as a
-   type (the row type of all but an index or a sequence)? -1 and the first such name
-   in 'name' (NAMEBUF), *is_type true for a type that is no relation to
-   PostgreSQL (all but a composite type), else 0. */
-int cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name,
-			  bool *is_type);
+   sequences it owns) have a name 'schema' holds (cat_rel_name_taken())?
+   The first such name in 'name' (NAMEBUF) and the word for what holds
+   it, else NULL. */
+const char *cat_rel_move_conflict(struct catalog *c, cat_id rel, cat_id schema, char *name);
 void cat_rel_set_kind(struct catalog *c, cat_id rel, enum rel_kind kind);
 void cat_rel_set_parent(struct catalog *c, cat_id rel, cat_id parent);
 /* column: "unlogged", "rls_enabled", "rls_forced" or "columns_unknown";
@@ -494,8 +492,16 @@ void cat_sequence_disown(struct catalog *c, cat_id seq);
 /* Drop the sequences a column owns (DROP IDENTITY drops its sequence). */
 void cat_col_drop_owned_sequences(struct catalog *c, cat_id col);
 
-/* Is 'name' free in the relation namespace of 'schema'? */
-bool cat_rel_name_free(struct catalog *c, cat_id schema, const char *name);
+/* Has a relation of this kind a row type, whose name is a type's? All
+   but an index and (PostgreSQL 15) a sequence. */
+bool cat_has_row_type(char kind);
+/*
+ * Is 'name' taken in 'schema' for a relation, new or renamed? By a
+ * relation, by a composite type (a relation to PostgreSQL too), and,
+ * for one with a row type ('row_type'), by any type. NULL when free,
+ * else the word of PostgreSQL's message: "relation" or "type".
+ */
+const char *cat_rel_name_taken(struct catalog *c, cat_id schema, const char *name, bool row_type);
 
 /* Moves on whenever a relation, type or constraint goes or changes, so
    that a name taken before may be free: until then, it is taken. */

@@ -511,35 +511,8 @@ static struct name_hint *name_hint(struct rctx *x, int what, const char *name1,
 }
 
 /*
- * A row type: every relation has one but an index and a sequence (in
- * PostgreSQL 15; a new sequence still may not take a type's name).
- */
-static bool has_row_type(char kind)
-{
-	return kind != REL_INDEX && kind != REL_SEQUENCE;
-}
-
-/*
- * Is 'name' taken in 'schema' for a new relation, or one renamed? A type
- * of the name stops one with a row type ('row_type'); a composite type
- * is a relation itself (pg_class). NULL when free, else the word of
- * PostgreSQL's message: "relation" or "type".
- */
-static const char *rel_name_taken(struct rctx *x, cat_id schema, const char *name,
-				  bool row_type)
-{
-	char kind = 0;
-
-	if (!cat_rel_find(x->cat, schema, name, NULL))
-		return "relation";
-	if (!cat_type_find(x->cat, schema, name, &kind))
-		return NULL;
-	return kind == 'c' ? "relation" : row_type ? "type" : NULL;
-}
-
-/*
  * Is 'name' taken in 'schema' for a type? By a type, or by a relation's
- * row type (has_row_type()); a composite type is a relation too, which
+ * row type (cat_has_row_type()); a composite type is a relation too, which
  * any relation's name takes. NULL when free, else the word of
  * PostgreSQL's message.
  */
@@ -552,7 +525,7 @@ static const char *type_name_taken(struct rctx *x, cat_id schema, const char *na
 		return "type";
 	if (cat_rel_find(x->cat, schema, name, &rel))
 		return NULL;
-	return has_row_type(rel.kind) ? "type" : composite ? "relation" : NULL;
+	return cat_has_row_type(rel.kind) ? "type" : composite ? "relation" : NULL;
 }
 
 /* base name, then base name with suffix 1, 2, ... */
@@ -575,7 +548,7 @@ static void choose_relation_name(struct rctx *x, char *out, const char *name1, c
 
 	for (;; hint->next++) {
 		nth_name(out, name1, name2, label, hint->next);
-		if (!rel_name_taken(x, schema, out, false) &&
+		if (!cat_rel_name_taken(x->cat, schema, out, false) &&
 		    (!is_con || !cat_con_name_in_schema(x->cat, schema, out)))
 			return;
 	}
@@ -1108,7 +1081,7 @@ static int add_constraint(struct rctx *x, const struct cat_rel *table,
 				quote_rel(table->schema, table->name));
 			return -1;
 		}
-		if (cd->name && rel_name_taken(x, table->schema_id, name, false)) {
+		if (cd->name && cat_rel_name_taken(x->cat, table->schema_id, name, false)) {
 			problem(x, RULE_DUPLICATE_OBJECT, cd->start,
 				object_name(x, table->schema, name, NULL),
 				"relation %s already exists", quote_rel(table->schema, name));
@@ -1605,7 +1578,7 @@ static void create_table(struct rctx *x)
 	schema = new_rel_schema(x, &ct->name, ct->temporary);
 	if (!schema)
 		return;
-	if ((taken = rel_name_taken(x, schema, ct->name.name, true))) {
+	if ((taken = cat_rel_name_taken(x->cat, schema, ct->name.name, true))) {
 		if (!ct->if_not_exists)
 			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 				object_name(x, ct->name.schema, ct->name.name, NULL),
@@ -2314,7 +2287,7 @@ static void create_index(struct rctx *x)
 	join_index_names(joined, sizeof(joined), names, n);
 	if (ix->name) {
 		fmt_buf(name, sizeof(name), "%s", ix->name);
-		if (rel_name_taken(x, t.schema_id, name, false)) {
+		if (cat_rel_name_taken(x->cat, t.schema_id, name, false)) {
 			if (!ix->if_not_exists)
 				problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 					object_name(x, t.schema, name, NULL),
@@ -2610,7 +2583,7 @@ static void rename_relation(struct rctx *x, const struct rename_stmt *rn)
 				"relation %s does not exist", quote_rel(rn->rel.schema, rn->rel.name));
 		return;
 	}
-	if ((taken = rel_name_taken(x, rel.schema_id, rn->newname, has_row_type(rel.kind)))) {
+	if ((taken = cat_rel_name_taken(x->cat, rel.schema_id, rn->newname, cat_has_row_type(rel.kind)))) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, rel.schema, rn->newname, NULL),
 			"%s %s already exists", taken, quote_rel(rel.schema, rn->newname));
@@ -2960,7 +2933,7 @@ static void create_view(struct rctx *x)
 		}
 		id = rel.id;
 		cat_view_clear_deps(x->cat, id);
-	} else if ((taken = rel_name_taken(x, schema, v->name.name, true))) {
+	} else if ((taken = cat_rel_name_taken(x->cat, schema, v->name.name, true))) {
 		/* a type of the name: the view's row type cannot be made */
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 			object_name(x, v->name.schema, v->name.name, NULL),
@@ -3031,7 +3004,7 @@ static void create_sequence(struct rctx *x)
 	schema = new_rel_schema(x, &s->name, s->temporary);
 	if (!schema)
 		return;
-	if ((taken = rel_name_taken(x, schema, s->name.name, true))) {
+	if ((taken = cat_rel_name_taken(x->cat, schema, s->name.name, true))) {
 		if (!s->if_not_exists)
 			problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
 				object_name(x, s->name.schema, s->name.name, NULL),
@@ -3370,7 +3343,7 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 {
 	struct cat_rel owner;
 	char name[NAMEBUF];
-	bool is_type;
+	const char *taken;
 
 	if (rel->kind == REL_SEQUENCE &&
 	    !cat_rel_get(x->cat, cat_sequence_owner(x->cat, rel->id), &owner)) {
@@ -3381,10 +3354,9 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 			quote_rel(owner.schema, owner.name));
 		return false;
 	}
-	if (rel->schema_id != sid && cat_rel_move_conflict(x->cat, rel->id, sid, name, &is_type)) {
+	if (rel->schema_id != sid && (taken = cat_rel_move_conflict(x->cat, rel->id, sid, name))) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start, object_name(x, to, name, NULL),
-			"%s %s already exists in schema \"%s\"", is_type ? "type" : "relation",
-			quote_rel(NULL, name), to);
+			"%s %s already exists in schema \"%s\"", taken, quote_rel(NULL, name), to);
 		return false;
 	}
 	return true;
@@ -3397,7 +3369,7 @@ static void type_missing(struct rctx *x, const struct qname *qn)
 	struct cat_rel rel;
 	struct strbuf sb;
 
-	if (!find_rel(x, qn, &rel) && has_row_type(rel.kind)) {
+	if (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind)) {
 		strbuf_init(&sb);
 		add_ident(&sb, qn->name);
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,

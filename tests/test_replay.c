@@ -1845,10 +1845,10 @@ START_TEST(test_lookups_follow_changes)
 	ck_assert(cat_col_find(cat, r.id, "a", NULL));
 	/* a type created and dropped; a table's name is not free once a
 	   type has it */
-	ck_assert(!cat_type_find(cat, pub, "mood", NULL) && cat_rel_name_free(cat, pub, "mood"));
+	ck_assert(!cat_type_find(cat, pub, "mood", NULL) && !cat_rel_name_taken(cat, pub, "mood", true));
 	ok("CREATE TYPE mood AS ENUM ('a')");
 	ck_assert(cat_type_find(cat, pub, "mood", &kind) && kind == 'e');
-	ck_assert(!cat_rel_name_free(cat, pub, "mood"));
+	ck_assert_str_eq(cat_rel_name_taken(cat, pub, "mood", true), "type");
 	ok("DROP TYPE mood");
 	ck_assert(!cat_type_find(cat, pub, "mood", NULL));
 	/* a partitioned table gains a partition */
