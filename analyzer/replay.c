@@ -1789,7 +1789,7 @@ static void at_add_constraint(struct rctx *x, const struct cat_rel *t, const str
 	ch->con = cmd->con;
 	ch->con_kind = cmd->con->kind;
 	ch->name = cmd->con->name;
-	ch->con_name = added;
+	ch->con_name = added ? added : cmd->con->name;
 }
 
 /* Dropping a foreign key locks the table it references. */

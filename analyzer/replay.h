@@ -78,7 +78,8 @@ struct change {
 	const struct constraint_def *con;      /* ADD CONSTRAINT */
 	const char *con_name;         /* ADD CONSTRAINT: the name it got (the
 	                                 one generated when 'con' has none);
-	                                 NULL when the table is unknown */
+	                                 NULL when it has none and the table
+	                                 is unknown */
 	const struct index_def *index;         /* CREATE INDEX */
 	enum con_kind con_kind;       /* ADD/DROP/VALIDATE CONSTRAINT */
 	bool concurrently;

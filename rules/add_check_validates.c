@@ -16,8 +16,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		if (ch->kind != CH_ADD_CONSTRAINT || ch->con_kind != CON_CHECK || !cd ||
 		    cd->not_valid || ctx_rel_is_new(ctx, &ch->rel))
 			continue;
-		/* the name it got: PostgreSQL generates one when it has none */
-		name = cd->name ? cd->name : ch->con_name;
+		name = ch->con_name;
 		table = quote_rel(ch->rel.schema, ch->rel.name);
 		report(ctx, RULE_ADD_CHECK_VALIDATES,
 		       object_path(ch->rel.schema, ch->rel.name, NULL),

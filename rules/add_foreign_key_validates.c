@@ -46,8 +46,7 @@ static void check(struct rule_ctx *ctx, const struct stmt *st, const struct chan
 		l = fk_lock(ctx, st, ch->start);
 		if (l && !l->scan)
 			continue;
-		/* the name it got: PostgreSQL generates one when it has none */
-		name = cd->name ? cd->name : ch->con_name;
+		name = ch->con_name;
 		table = quote_rel(ch->rel.schema, ch->rel.name);
 		parent = quote_rel(cd->ref_table.schema, cd->ref_table.name);
 		report(ctx, RULE_ADD_FOREIGN_KEY_VALIDATES,
