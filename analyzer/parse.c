@@ -2066,7 +2066,6 @@ static void do_truncate(struct pctx *ctx, const cJSON *n, struct stmt *st)
 static void do_lock(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	struct lock_stmt *l = &st->u.lock;
-
 	const cJSON *it;
 	int i = 0;
 

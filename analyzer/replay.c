@@ -2773,8 +2773,7 @@ static void truncate_blockers(struct rctx *x, cat_id table, const cat_id *listed
 			j++;
 		if (j < nr_listed || cat_rel_get(x->cat, children[i], &child))
 			continue;
-		collect_dep(deps, quote_rel(strcmp(child.schema, "public") ? child.schema : NULL,
-					    child.name));
+		collect_dep(deps, quote_rel(child.schema, child.name));
 	}
 	free(children);
 }
@@ -3079,6 +3078,22 @@ static const char *type_text(struct rctx *x, const struct type_ref *t)
 static void type_missing(struct rctx *x, const struct qname *qn);
 
 /*
+ * A type of the wrong kind: PostgreSQL names it as format_type() does,
+ * bare unless it needs quotes, then says why ('what': "is not a
+ * domain", ...).
+ */
+static void type_refused(struct rctx *x, const struct qname *qn, const char *what)
+{
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	add_ident(&sb, qn->name);
+	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, qn->schema, qn->name, NULL),
+		"%s %s", sb.buf, what);
+	strbuf_release(&sb);
+}
+
+/*
  * ALTER DOMAIN wants a domain. A constraint or NOT NULL added makes it a
  * constrained one (what adding a column of it costs); inspect's DDL
  * keeps the clauses of CREATE DOMAIN only.
@@ -3088,18 +3103,13 @@ static void alter_domain(struct rctx *x)
 	const struct qname *qn = &x->st->u.alter_domain.name;
 	char sub = x->st->u.alter_domain.subtype, kind = 0;
 	cat_id schema, id = find_type_in(x, qn, &kind, &schema);
-	struct strbuf sb;
 
 	if (!id) {
 		type_missing(x, qn);
 		return;
 	}
 	if (kind != 'd') {
-		strbuf_init(&sb);
-		add_ident(&sb, qn->name);
-		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
-			object_name(x, qn->schema, qn->name, NULL), "%s is not a domain", sb.buf);
-		strbuf_release(&sb);
+		type_refused(x, qn, "is not a domain");
 		return;
 	}
 	if (sub == 'C' || sub == 'O')
@@ -3206,7 +3216,6 @@ static void alter_enum(struct rctx *x)
 	char kind = 0;
 	cat_id id = find_type(x, &e->name, &kind);
 	struct change *ch;
-	struct strbuf sb;
 
 	if (!id) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
@@ -3215,11 +3224,7 @@ static void alter_enum(struct rctx *x)
 		return;
 	}
 	if (kind != 'e') {
-		strbuf_init(&sb);
-		add_ident(&sb, e->name.name);
-		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
-			object_name(x, e->name.schema, e->name.name, NULL), "%s is not an enum", sb.buf);
-		strbuf_release(&sb);
+		type_refused(x, &e->name, "is not an enum");
 		return;
 	}
 	ch = add_change(x, CH_ALTER_ENUM, x->st->start);
@@ -3367,20 +3372,13 @@ static bool can_move(struct rctx *x, const struct cat_rel *rel, cat_id sid, cons
 static void type_missing(struct rctx *x, const struct qname *qn)
 {
 	struct cat_rel rel;
-	struct strbuf sb;
 
-	if (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind)) {
-		strbuf_init(&sb);
-		add_ident(&sb, qn->name);
-		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
-			object_name(x, qn->schema, qn->name, NULL),
-			"%s is a table's row type: ALTER TABLE changes it", sb.buf);
-		strbuf_release(&sb);
-	} else {
+	if (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind))
+		type_refused(x, qn, "is a table's row type: ALTER TABLE changes it");
+	else
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
 			object_name(x, qn->schema, qn->name, NULL),
 			"type %s does not exist", quote_rel(qn->schema, qn->name));
-	}
 }
 
 static void set_schema(struct rctx *x)
