@@ -225,6 +225,10 @@ static void *worker(void *data)
 	while ((i = claim(pf)) >= 0) {
 		read_claimed(pf, i);
 		pthread_cond_signal(&pf->done);
+		/* the main thread is the slower one: take its page faults */
+		pthread_mutex_unlock(&pf->lock);
+		memory_fault_ahead();
+		pthread_mutex_lock(&pf->lock);
 	}
 	pthread_mutex_unlock(&pf->lock);
 	return NULL;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
@@ -26,6 +27,57 @@ static NORETURN void oom(size_t n)
 {
 	fprintf(stderr, "migsafe: fatal: out of memory allocating %zu bytes\n", n);
 	abort();
+}
+
+/*
+ * Fault-ahead (memory_fault_ahead() in util.h). The heap's huge pages
+ * (memory_huge_heap()) are heap_lo..heap_hi, set before any other
+ * thread starts; heap_high is the end of the highest block handed out
+ * there so far, as the allocating thread saw it (a lost update only
+ * leaves it lower). heap_faulted, under fault_lock, is where the
+ * faulting stopped.
+ */
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE) && !UNDER_ASAN
+#define FAULT_AHEAD 1
+#else
+#define FAULT_AHEAD 0
+#endif
+static _Atomic uintptr_t heap_lo, heap_hi, heap_high;
+static uintptr_t heap_faulted;
+static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Where a block of memory written up to 'high' will be written next,
+   from 'from' on, faulted in: the rest of the huge page 'high' is in
+   and, from halfway through it, the next one. Returns where the
+   faulting stopped ('from' if it did nothing); never past 'end'. */
+static uintptr_t fault_ahead(uintptr_t from, uintptr_t high, uintptr_t end)
+{
+#if FAULT_AHEAD
+	uintptr_t to = (high + HUGE_BLOCK / 2 + HUGE_BLOCK - 1) & ~(uintptr_t)(HUGE_BLOCK - 1);
+
+	if (from < (high & ~(uintptr_t)(HUGE_BLOCK - 1)))
+		from = high & ~(uintptr_t)(HUGE_BLOCK - 1);
+	if (to > end)
+		to = end;
+	if (to <= from || madvise((void *)from, to - from, MADV_POPULATE_WRITE))
+		return from;
+	return to;
+#else
+	(void)high, (void)end;
+	return from;
+#endif
+}
+
+/* A block at 'p' (an address: its bytes are not read) of 'n' bytes was
+   handed out. */
+static void note_heap(uintptr_t p, size_t n)
+{
+	uintptr_t end = p + n;
+
+	if (end <= atomic_load_explicit(&heap_hi, memory_order_relaxed) &&
+	    p >= atomic_load_explicit(&heap_lo, memory_order_relaxed) &&
+	    end > atomic_load_explicit(&heap_high, memory_order_relaxed))
+		atomic_store_explicit(&heap_high, end, memory_order_relaxed);
 }
 
 /*
@@ -56,6 +108,7 @@ void *xmalloc(size_t n)
 
 	if (!p)
 		oom(n);
+	note_heap((uintptr_t)p, n);
 	return p;
 }
 
@@ -65,6 +118,7 @@ void *xcalloc(size_t nmemb, size_t size)
 
 	if (!p)
 		oom(nmemb * size);
+	note_heap((uintptr_t)p, nmemb * size);
 	return nmemb * size >= HUGE_BLOCK ? advise_huge(p, nmemb * size) : p;
 }
 
@@ -74,6 +128,7 @@ void *xrealloc(void *p, size_t n)
 
 	if (!q)
 		oom(n);
+	note_heap((uintptr_t)q, n);
 	return n >= HUGE_BLOCK ? advise_huge(q, n) : q;
 }
 
@@ -89,11 +144,19 @@ void *xrealloc(void *p, size_t n)
  */
 #define ROWS_MAP_BYTES ((size_t)1 << 30)
 #define ROWS_MAPS 32
+#define ROWS_NOTE_BYTES ((size_t)256 << 10)
 
 #if defined(MAP_NORESERVE) && !UNDER_ASAN
+/*
+ * An entry changes under rows_maps_lock; rows_note() reads 'base' and
+ * sets 'high' without it (the thread growing the rows), and
+ * memory_fault_ahead() reads 'high' under it.
+ */
 static struct rows_map {
-	void *base;             /* NULL: a free entry */
+	_Atomic uintptr_t base; /* 0: a free entry */
 	size_t len;
+	_Atomic size_t high;    /* bytes of rows written, about (rows_note()) */
+	size_t faulted;         /* bytes memory_fault_ahead() faulted in */
 } rows_maps[ROWS_MAPS];
 static pthread_mutex_t rows_maps_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -101,9 +164,19 @@ static pthread_mutex_t rows_maps_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rows_map *rows_map_of(const void *rows)
 {
 	for (int i = 0; i < ROWS_MAPS; i++)
-		if (rows_maps[i].base == rows)
+		if (atomic_load_explicit(&rows_maps[i].base, memory_order_relaxed) ==
+		    (uintptr_t)rows)
 			return &rows_maps[i];
 	return NULL;
+}
+
+/* The rows at 'rows', if mapped, are written up to 'bytes' now. */
+static void rows_note(const void *rows, size_t bytes)
+{
+	struct rows_map *m = rows_map_of(rows);
+
+	if (m)
+		atomic_store_explicit(&m->high, bytes, memory_order_relaxed);
 }
 
 /* 'rows' (its first 'used' bytes) in a mapping of at least 'bytes',
@@ -141,15 +214,32 @@ static void *rows_map(void *rows, size_t used, size_t bytes, size_t *alloc, size
 	if (used)
 		memcpy(p, rows, used);
 	if (old)
-		munmap(old->base, old->len);
+		munmap(rows, old->len);
 	else
 		free(rows);
-	slot->base = mapped ? p : NULL;
+	atomic_store_explicit(&slot->base, mapped ? (uintptr_t)p : 0, memory_order_relaxed);
 	slot->len = len;
+	atomic_store_explicit(&slot->high, used, memory_order_relaxed);
+	slot->faulted = 0;
 	*alloc = len / size;
 out_unlock:
 	pthread_mutex_unlock(&rows_maps_lock);
 	return p;
+}
+
+/* memory_fault_ahead() of each mapped row array */
+static void rows_fault_ahead(void)
+{
+	pthread_mutex_lock(&rows_maps_lock);
+	for (int i = 0; i < ROWS_MAPS; i++) {
+		struct rows_map *m = &rows_maps[i];
+		uintptr_t base = atomic_load_explicit(&m->base, memory_order_relaxed);
+		size_t high = atomic_load_explicit(&m->high, memory_order_relaxed);
+
+		if (base)
+			m->faulted = fault_ahead(base + m->faulted, base + high, base + m->len) - base;
+	}
+	pthread_mutex_unlock(&rows_maps_lock);
 }
 
 void rows_free(void *rows)
@@ -160,8 +250,8 @@ void rows_free(void *rows)
 		return;
 	pthread_mutex_lock(&rows_maps_lock);
 	if ((m = rows_map_of(rows))) {
-		munmap(m->base, m->len);
-		m->base = NULL;
+		munmap(rows, m->len);
+		atomic_store_explicit(&m->base, 0, memory_order_relaxed);
 		rows = NULL;
 	}
 	pthread_mutex_unlock(&rows_maps_lock);
@@ -172,6 +262,15 @@ static void *rows_map(void *rows, size_t used, size_t bytes, size_t *alloc, size
 {
 	(void)rows, (void)used, (void)bytes, (void)alloc, (void)size;
 	return NULL;
+}
+
+static void rows_note(const void *rows, size_t bytes)
+{
+	(void)rows, (void)bytes;
+}
+
+static void rows_fault_ahead(void)
+{
 }
 
 void rows_free(void *rows)
@@ -207,6 +306,11 @@ void *rows_reserve(void *rows, size_t *alloc, size_t size, int64_t id, int64_t m
 	if (id > max_id + 1)
 		memset((unsigned char *)rows + (size_t)(max_id + 1) * size, 0,
 		       (size_t)(id - max_id - 1) * size);
+	/* a mapped array (reserved a gigabyte at a time) says how far it is
+	   written each ROWS_NOTE_BYTES, for memory_fault_ahead() */
+	if (*alloc >= ROWS_MAP_BYTES / size &&
+	    ((size_t)(id + 1) * size) / ROWS_NOTE_BYTES != ((size_t)(max_id + 1) * size) / ROWS_NOTE_BYTES)
+		rows_note(rows, (size_t)(id + 1) * size);
 	return rows;
 }
 
@@ -890,6 +994,8 @@ void memory_huge_heap(size_t bytes)
 	if (hi <= lo)
 		return;
 	madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+	atomic_store_explicit(&heap_lo, lo, memory_order_relaxed);   /* for note_heap() */
+	atomic_store_explicit(&heap_hi, hi, memory_order_relaxed);
 	/* the header of the heap's top, written after the last block before
 	   the advice, took a 4 KB page; the 2 MB around it would stay in
 	   4 KB pages (512 faults) unless collapsed now (Linux 6.1 on; before,
@@ -924,6 +1030,19 @@ bool str_ends_with(const char *s, const char *suffix)
 bool str_starts_with(const char *s, const char *prefix)
 {
 	return !strncmp(s, prefix, strlen(prefix));
+}
+
+void memory_fault_ahead(void)
+{
+	uintptr_t high = atomic_load_explicit(&heap_high, memory_order_relaxed);
+
+	if (!FAULT_AHEAD || pthread_mutex_trylock(&fault_lock))
+		return;         /* another thread is at it */
+	if (high)
+		heap_faulted = fault_ahead(heap_faulted, high,
+					   atomic_load_explicit(&heap_hi, memory_order_relaxed));
+	rows_fault_ahead();
+	pthread_mutex_unlock(&fault_lock);
 }
 
 void memory_prefault(void *p, size_t len)

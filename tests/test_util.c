@@ -7,15 +7,19 @@
  * given size, with snprintf() at sizes that cut the text at either end
  * and in the middle. And read_file(): a regular file in one read, the end of
  * what is not a regular file, the limits and errors it reports. And the
- * stores' row arrays (rows_reserve()), in the heap and in mappings.
+ * stores' row arrays (rows_reserve()), in the heap and in mappings, and
+ * their pages faulted in ahead from another thread (memory_fault_ahead()).
  */
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -417,6 +421,93 @@ START_TEST(test_rows_many)
 }
 END_TEST
 
+static atomic_bool faulting;
+
+static void *fault_loop(void *unused)
+{
+	(void)unused;
+	while (atomic_load(&faulting))
+		memory_fault_ahead();
+	return NULL;
+}
+
+/* Whether this kernel faults pages in on request (Linux 5.14 on). */
+static bool can_populate(void)
+{
+#ifdef MADV_POPULATE_WRITE
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	bool ok;
+
+	if (p == MAP_FAILED)
+		return false;
+	ok = !madvise(p, 4096, MADV_POPULATE_WRITE);
+	munmap(p, 4096);
+	return ok;
+#else
+	return false;
+#endif
+}
+
+static bool resident(const void *p)
+{
+	unsigned char vec = 0;
+	uintptr_t page = (uintptr_t)p & ~(uintptr_t)4095;
+
+	return !mincore((void *)page, 4096, &vec) && (vec & 1);
+}
+
+/*
+ * Rows written while another thread faults their pages in ahead: every
+ * row as written (faulting in never changes a byte), and, where the
+ * system can, the page past the rows written is in before they reach
+ * it, and the one after it is not.
+ */
+START_TEST(test_fault_ahead)
+{
+	const size_t huge = (size_t)2 << 20;
+	const int64_t last = (int64_t)(6 * ROWS_MAP_FROM / sizeof(struct row));
+	struct row *rows = NULL;
+	size_t alloc = 0, written;
+	int64_t max_id = 0, id;
+	pthread_t t;
+
+	memory_fault_ahead();   /* nothing to do yet */
+	atomic_store(&faulting, true);
+	ck_assert_int_eq(pthread_create(&t, NULL, fault_loop, NULL), 0);
+	for (id = 1; id <= last; id++) {
+		rows = rows_reserve(rows, &alloc, sizeof(*rows), id, max_id, 16, "rows");
+		rows[id].id = (uint32_t)id;
+		rows[id].sum = (uint32_t)id * 2654435761u;
+		max_id = id;
+	}
+	atomic_store(&faulting, false);
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+	for (id = 1; id <= max_id; id++) {
+		ck_assert_int_eq(rows[id].id, id);
+		ck_assert_uint_eq(rows[id].sum, (uint32_t)id * 2654435761u);
+	}
+	/* up to three quarters into a huge page, two on */
+	written = (((uintptr_t)&rows[max_id + 1] / huge + 1) * huge + 3 * huge / 4) -
+		  (uintptr_t)rows;
+	for (id = max_id + 1; (size_t)(id + 1) * sizeof(*rows) <= written; id++) {
+		rows = rows_reserve(rows, &alloc, sizeof(*rows), id, max_id, 16, "rows");
+		rows[id].id = (uint32_t)id;
+		max_id = id;
+	}
+	memory_fault_ahead();
+	if (!UNDER_ASAN && can_populate() && alloc * sizeof(*rows) > ((size_t)1 << 30) / 2) {
+		unsigned char *end = (unsigned char *)rows + (size_t)(max_id + 1) * sizeof(*rows);
+		uintptr_t next = ((uintptr_t)end + huge - 1) & ~(uintptr_t)(huge - 1);
+
+		ck_assert(resident((void *)next));
+		ck_assert(resident((void *)(next + huge - 4096)));
+		ck_assert(!resident((void *)(next + huge)));
+	}
+	ck_assert_int_eq(rows[max_id].id, max_id);
+	rows_free(rows);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -439,6 +530,7 @@ static Suite *util_suite(void)
 	tc = tcase_create("rows");
 	tcase_add_test(tc, test_rows_reserve);
 	tcase_add_test(tc, test_rows_many);
+	tcase_add_test(tc, test_fault_ahead);
 	suite_add_tcase(s, tc);
 	return s;
 }
