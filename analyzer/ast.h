@@ -330,7 +330,8 @@ struct rename_stmt {
 	enum obj_kind kind;            /* what is renamed: TABLE, COLUMN,
 	                                  CONSTRAINT, INDEX, VIEW, SEQUENCE,
 	                                  SCHEMA, TYPE, TRIGGER, ... */
-	enum obj_kind relkind;         /* for COLUMN/CONSTRAINT: ALTER TABLE vs VIEW ... */
+	enum obj_kind relkind;         /* for COLUMN/CONSTRAINT: ALTER TABLE vs VIEW ...;
+	                                  OBJ_DOMAIN: a domain's constraint */
 	struct qname rel;              /* the object, or the table owning it */
 	const char *subname;           /* old column/constraint/trigger name */
 	const char *newname;
@@ -572,6 +573,10 @@ struct stmt {
 			                           'X' DROP CONSTRAINT, 'T' DEFAULT,
 			                           'N'/'O' DROP/SET NOT NULL, 'V'
 			                           VALIDATE */
+			const char *con_name;   /* 'X', 'V': the constraint */
+			bool missing_ok;        /* 'X': IF EXISTS */
+			struct constraint_def *con;  /* 'C': a CHECK (else NULL) */
+			struct expr *default_expr;   /* 'T': NULL for DROP DEFAULT */
 		} alter_domain;
 		struct {
 			enum txn_kind kind;

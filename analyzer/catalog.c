@@ -74,6 +74,11 @@ struct catalog {
 	sqlite3 *db;
 	/* generation: starts at 1, slots at 0 */
 	uint64_t type_neg;
+	/* whether there are domain constraints, while domain_cons_neg equals
+	   type_neg: each change to them updates their type's row; a domain
+	   dropped leaves it true, which costs only a query */
+	uint64_t domain_cons_neg;
+	bool domain_cons_any;
 	/* cat_has_constrained_domains()'s answer, true while domains_neg
 	   equals type_neg (a type inserted or updated may change it) */
 	uint64_t domains_neg;
@@ -169,6 +174,7 @@ static void retire_none(struct catalog *c, cat_id owner, const char *name)
 
 static sqlite3_stmt *q(struct catalog *c, const char *sql);
 static int64_t one_int(sqlite3_stmt *st, int64_t dflt);
+static bool domain_con_in_schema(struct catalog *c, cat_id schema, const char *name);
 
 static uint64_t name_key(cat_id owner, const char *name, size_t len)
 {
@@ -782,6 +788,8 @@ static void check_refs(struct catalog *c)
 		" UNION ALL SELECT 'functions', id FROM functions"
 		"  WHERE schema_id NOT IN (SELECT id FROM schemas)"
 		" UNION ALL SELECT 'enum_values', type_id FROM enum_values"
+		"  WHERE type_id NOT IN (SELECT id FROM types)"
+		" UNION ALL SELECT 'domain_constraints', id FROM domain_constraints"
 		"  WHERE type_id NOT IN (SELECT id FROM types)"
 		" UNION ALL SELECT 'triggers.function_id', id FROM triggers"
 		"  WHERE function_id IS NOT NULL AND function_id NOT IN (SELECT id FROM functions)"
@@ -4302,6 +4310,8 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
 	const struct constore *s = &c->cons;
 	uint32_t sid, a, rel = 0, con = 0;
 
+	if (name && domain_con_in_schema(c, schema, name))
+		return true;
 	if (!name || !con_names_may_have(c, name) || schema <= 0 || schema >= UINT32_MAX ||
 	    !(sid = constore_str_find(&c->cons, name)))
 		return false;
@@ -5022,9 +5032,124 @@ static void retype_columns(struct catalog *c, const char *schema, const char *na
 	free(ids);
 }
 
-void cat_type_set_constrained(struct catalog *c, cat_id type)
+/* ---- a domain's DEFAULT, NOT NULL and CHECKs ---- */
+
+/* Domain 'type''s constrained flag and definition (catalog.sql), from
+   what it holds now. */
+static void domain_refresh(struct catalog *c, cat_id type)
 {
-	by_id(c, "UPDATE types SET constrained = 1 WHERE id = ?1", type);
+	sqlite3_stmt *st = q(c, "SELECT default_expr, not_null FROM types WHERE id = ?1");
+	bool constrained = false;
+	struct strbuf sb;
+
+	strbuf_init(&sb);
+	sqlite3_bind_int64(st, 1, type);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_text(st, 0))
+			strbuf_addf(&sb, " DEFAULT %s", (const char *)sqlite3_column_text(st, 0));
+		if ((constrained = sqlite3_column_int(st, 1)))
+			strbuf_addstr(&sb, " NOT NULL");
+	}
+	sqlite3_reset(st);
+	st = q(c, "SELECT name, expr, validated FROM domain_constraints WHERE type_id = ?1"
+	       " ORDER BY id");
+	sqlite3_bind_int64(st, 1, type);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		constrained = true;
+		if (!sqlite3_column_int(st, 2) || !sqlite3_column_text(st, 1))
+			continue;       /* inspect adds it NOT VALID, after */
+		strbuf_addstr(&sb, " CONSTRAINT ");
+		add_ident(&sb, (const char *)sqlite3_column_text(st, 0));
+		strbuf_addf(&sb, " CHECK (%s)", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	st = q(c, "UPDATE types SET constrained = ?2, definition = ?3 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, type);
+	sqlite3_bind_int(st, 2, constrained);
+	bind_text(st, 3, sb.len ? sb.buf + 1 : NULL);
+	run(c, st);
+	strbuf_release(&sb);
+}
+
+bool cat_domain_con_exists(struct catalog *c, cat_id type, const char *name)
+{
+	sqlite3_stmt *st = q(c, "SELECT EXISTS (SELECT 1 FROM domain_constraints"
+			     " WHERE type_id = ?1 AND name = ?2)");
+
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, name);
+	return one_int(st, 0);
+}
+
+void cat_domain_con_add(struct catalog *c, cat_id type, const char *name, const char *expr,
+			bool validated)
+{
+	sqlite3_stmt *st = q(c, "INSERT INTO domain_constraints (type_id, name, expr, validated)"
+			     " VALUES (?1, ?2, ?3, ?4)");
+
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, name);
+	bind_text(st, 3, expr);
+	sqlite3_bind_int(st, 4, validated);
+	run(c, st);
+	domain_refresh(c, type);
+}
+
+void cat_domain_con_drop(struct catalog *c, cat_id type, const char *name)
+{
+	by_id_text(c, "DELETE FROM domain_constraints WHERE type_id = ?1 AND name = ?2", type, name);
+	domain_refresh(c, type);
+}
+
+void cat_domain_con_rename(struct catalog *c, cat_id type, const char *name, const char *new_name)
+{
+	sqlite3_stmt *st = q(c, "UPDATE domain_constraints SET name = ?3"
+			     " WHERE type_id = ?1 AND name = ?2");
+
+	sqlite3_bind_int64(st, 1, type);
+	bind_text(st, 2, name);
+	bind_text(st, 3, new_name);
+	run(c, st);
+	domain_refresh(c, type);
+}
+
+void cat_domain_con_validate(struct catalog *c, cat_id type, const char *name)
+{
+	by_id_text(c, "UPDATE domain_constraints SET validated = 1 WHERE type_id = ?1 AND name = ?2",
+		   type, name);
+	domain_refresh(c, type);
+}
+
+void cat_domain_set_not_null(struct catalog *c, cat_id type, bool not_null)
+{
+	by_id(c, not_null ? "UPDATE types SET not_null = 1 WHERE id = ?1"
+			  : "UPDATE types SET not_null = 0 WHERE id = ?1", type);
+	domain_refresh(c, type);
+}
+
+void cat_domain_set_default(struct catalog *c, cat_id type, const char *expr)
+{
+	by_id_text(c, "UPDATE types SET default_expr = ?2 WHERE id = ?1", type, expr);
+	domain_refresh(c, type);
+}
+
+/* Is 'name' a domain constraint's in 'schema'? (cat_con_name_in_schema()) */
+static bool domain_con_in_schema(struct catalog *c, cat_id schema, const char *name)
+{
+	sqlite3_stmt *st;
+
+	/* most histories have none: no query for every name generated */
+	if (c->domain_cons_neg != c->type_neg) {
+		c->domain_cons_any = one_int(q(c, "SELECT EXISTS (SELECT 1 FROM domain_constraints)"), 0);
+		c->domain_cons_neg = c->type_neg;
+	}
+	if (!c->domain_cons_any)
+		return false;
+	st = q(c, "SELECT EXISTS (SELECT 1 FROM domain_constraints k JOIN types t"
+	       " ON t.id = k.type_id WHERE t.schema_id = ?1 AND k.name = ?2)");
+	sqlite3_bind_int64(st, 1, schema);
+	bind_text(st, 2, name);
+	return one_int(st, 0);
 }
 
 void cat_rel_set_partition_key(struct catalog *c, cat_id rel, const char *text)

@@ -356,8 +356,9 @@ int cat_fk_children(struct catalog *c, cat_id rel, cat_id **out);
 /* Tables a TRUNCATE ... CASCADE of 'rel' also empties (recursively). */
 int cat_truncate_cascade(struct catalog *c, cat_id rel, cat_describe_fn fn, void *data);
 
-/* Is a constraint with this name anywhere in the schema? (PostgreSQL
-   picks generated constraint names unique per schema.) */
+/* Is a constraint with this name anywhere in the schema, a table's or a
+   domain's? (PostgreSQL picks generated constraint names unique per
+   schema.) */
 bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name);
 
 /* Every object a DROP SCHEMA ... CASCADE would remove. */
@@ -438,9 +439,22 @@ void cat_foreach_range_fk(struct catalog *c, cat_fk_fn fn, void *data);
 cat_id cat_type_find(struct catalog *c, cat_id schema, const char *name, char *kind);
 cat_id cat_type_create(struct catalog *c, cat_id schema, const char *name, char kind,
 		       const char *base_type);
-/* A domain with NOT NULL or CHECK constraints (adding a column of it
-   rewrites the table: the constraints are checked for every row). */
-void cat_type_set_constrained(struct catalog *c, cat_id type);
+/*
+ * A domain's CHECK constraints (domain_constraints), NOT NULL and
+ * DEFAULT ('expr' normalised; NULL: none). Each change sets the type's
+ * constrained flag (NOT NULL or any CHECK: adding a column of it
+ * rewrites the table, the constraints are checked for every row) and
+ * its definition (catalog.sql). The name functions do nothing for a
+ * constraint the domain does not have.
+ */
+bool cat_domain_con_exists(struct catalog *c, cat_id type, const char *name);
+void cat_domain_con_add(struct catalog *c, cat_id type, const char *name, const char *expr,
+			bool validated);
+void cat_domain_con_drop(struct catalog *c, cat_id type, const char *name);
+void cat_domain_con_rename(struct catalog *c, cat_id type, const char *name, const char *new_name);
+void cat_domain_con_validate(struct catalog *c, cat_id type, const char *name);
+void cat_domain_set_not_null(struct catalog *c, cat_id type, bool not_null);
+void cat_domain_set_default(struct catalog *c, cat_id type, const char *expr);
 /* The clauses after a domain's type, or a composite's attribute list
    (types.definition). */
 void cat_type_set_definition(struct catalog *c, cat_id type, const char *text);

@@ -198,9 +198,12 @@ END;
 
 -- Types that are not relations: enums, domains, composite types ('e',
 -- 'd', 'c'). base_type is a domain's underlying type (as format_type()
--- prints it). definition is what CREATE DOMAIN gave after the type (its
--- NOT NULL, DEFAULT and CHECK clauses, normalised) or CREATE TYPE AS the
+-- prints it). definition is, for a domain, the clauses after the type as
+-- they stand now (DEFAULT, NOT NULL and each validated CHECK with its
+-- name, normalised: ALTER DOMAIN changes them), or CREATE TYPE AS the
 -- attribute list ("(w integer, h integer)"), for inspect --format sql.
+-- default_expr and not_null are a domain's DEFAULT (normalised) and
+-- NOT NULL; its CHECKs are in domain_constraints.
 CREATE TABLE types (
 	id            INTEGER PRIMARY KEY,
 	schema_id     INTEGER NOT NULL,
@@ -208,6 +211,7 @@ CREATE TABLE types (
 	kind          TEXT NOT NULL,
 	base_type     TEXT,
 	definition    TEXT,
+	default_expr  TEXT,
 	not_null      INTEGER NOT NULL DEFAULT 0,
 	constrained   INTEGER NOT NULL DEFAULT 0,   -- a domain with NOT NULL or CHECK
 	created_file  INTEGER NOT NULL DEFAULT -1,
@@ -219,6 +223,21 @@ CREATE TABLE types (
 );
 -- ADD COLUMN asks, by name alone, whether the type is a constrained domain
 CREATE INDEX types_name ON types(name);
+
+-- A domain's CHECK constraints (PostgreSQL 15 keeps a domain's NOT NULL
+-- as a flag, types.not_null, not as a constraint), in the order they
+-- were added. expr is the CHECK's expression (normalised); validated is
+-- 0 for one added NOT VALID and not validated since.
+CREATE TABLE domain_constraints (
+	id            INTEGER PRIMARY KEY,
+	type_id       INTEGER NOT NULL,       -- types.id
+	name          TEXT NOT NULL,
+	expr          TEXT,
+	validated     INTEGER NOT NULL DEFAULT 1,
+	UNIQUE (type_id, name)
+);
+-- a generated constraint name avoids every constraint name in its schema
+CREATE INDEX domain_constraints_name ON domain_constraints(name);
 
 CREATE TABLE enum_values (
 	type_id       INTEGER NOT NULL,
@@ -281,6 +300,7 @@ END;
 CREATE TRIGGER type_gone AFTER DELETE ON types
 BEGIN
 	DELETE FROM enum_values WHERE type_id = OLD.id;
+	DELETE FROM domain_constraints WHERE type_id = OLD.id;
 END;
 
 CREATE TRIGGER function_gone AFTER DELETE ON functions

@@ -291,6 +291,23 @@ static json_t *views(struct catalog *c)
 	return list;
 }
 
+/* A domain's NOT NULL and CHECK constraints (in the order added), as
+   a table's checks are shown. */
+static void domain_details(struct catalog *c, json_t *t, const char *id)
+{
+	json_t *cons = rows(c, xstrfmt("SELECT name, expr AS expression, validated"
+				       " FROM domain_constraints WHERE type_id = %s ORDER BY id", id));
+	json_t *nn = column(c, xstrfmt("SELECT not_null FROM types WHERE id = %s", id)), *k;
+	const char *v = json_string_value(json_array_get(nn, 0));
+	size_t i;
+
+	json_array_foreach(cons, i, k)
+		to_bool(k, "validated");
+	json_object_set_new(t, "not_null", json_boolean(v && strcmp(v, "0")));
+	json_object_set_new(t, "checks", cons);
+	json_decref(nn);
+}
+
 /* The types; for the DDL with their details and in the order they were
    created (a domain or composite type uses only types made before it). */
 static json_t *types(struct catalog *c, bool ddl)
@@ -307,6 +324,8 @@ static json_t *types(struct catalog *c, bool ddl)
 
 		json_object_set_new(t, "values", column(c, xstrfmt(
 			"SELECT label FROM enum_values WHERE type_id = %s ORDER BY sort_order", id)));
+		if (!strcmp(json_string_value(json_object_get(t, "kind")), "domain"))
+			domain_details(c, t, id);
 		json_object_del(t, "id");
 	}
 	return list;
@@ -610,6 +629,16 @@ static void sql_type(FILE *out, const json_t *v)
 		sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
 		fprintf(out, " AS %s%s%s;\n", jstr(v, "ddl_base_type") ? jstr(v, "ddl_base_type") : "text",
 			def ? " " : "", def ? def : "");
+		/* CREATE DOMAIN takes no NOT VALID: these come after */
+		json_array_foreach(json_object_get(v, "checks"), j, val) {
+			if (json_is_true(json_object_get(val, "validated")) || !jstr(val, "expression"))
+				continue;
+			fputs("ALTER DOMAIN ", out);
+			sql_qualified(out, jstr(v, "schema"), jstr(v, "name"));
+			fputs(" ADD CONSTRAINT ", out);
+			sql_ident(out, jstr(val, "name"));
+			fprintf(out, " CHECK (%s) NOT VALID;\n", jstr(val, "expression"));
+		}
 		return;
 	}
 	fputs("CREATE TYPE ", out);

@@ -2030,6 +2030,8 @@ static void do_rename(struct pctx *ctx, const cJSON *n, struct stmt *st)
 		r->relkind = r->kind == OBJ_COLUMN || r->kind == OBJ_CONSTRAINT ||
 			     r->kind == OBJ_TRIGGER || r->kind == OBJ_POLICY ?
 			     OBJ_TABLE : r->kind;
+	if (jstr_is(n, "renameType", "OBJECT_DOMCONSTRAINT"))   /* ALTER DOMAIN RENAME CONSTRAINT */
+		r->relkind = OBJ_DOMAIN;
 	r->subname = sdup(ctx, jstr(n, "subname"));
 	r->newname = sdup(ctx, jstr(n, "newname"));
 	r->if_exists = jbool(n, "missing_ok");
@@ -2087,10 +2089,19 @@ static void do_lock(struct pctx *ctx, const cJSON *n, struct stmt *st)
 static void do_alter_domain(struct pctx *ctx, const cJSON *n, struct stmt *st)
 {
 	const char *sub = jstr(n, "subtype");
+	const cJSON *def = jget(n, "def"), *c = unwrap_as(def, "Constraint");
 
 	st->kind = ST_ALTER_DOMAIN;
 	st->u.alter_domain.name = qname_of_list(ctx, jget(n, "typeName"), 0);
 	st->u.alter_domain.subtype = sub ? sub[0] : 0;
+	st->u.alter_domain.con_name = sdup(ctx, jstr(n, "name"));
+	st->u.alter_domain.missing_ok = jbool(n, "missing_ok");
+	if (st->u.alter_domain.subtype == 'T' && def)
+		st->u.alter_domain.default_expr = make_expr(ctx, def);
+	if (c && con_kind_of(jstr(c, "contype")) == CON_CHECK) {
+		st->u.alter_domain.con = arena_alloc(ctx->arena, sizeof(*st->u.alter_domain.con));
+		parse_constraint(ctx, c, st->u.alter_domain.con, NULL, false);
+	}
 }
 
 static void do_create_schema(struct pctx *ctx, const cJSON *n, struct stmt *st)

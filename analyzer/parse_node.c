@@ -1244,6 +1244,8 @@ static void rename_(struct nctx *nc, const RenameStmt *n, struct stmt *st)
 		r->relkind = r->kind == OBJ_COLUMN || r->kind == OBJ_CONSTRAINT ||
 			     r->kind == OBJ_TRIGGER || r->kind == OBJ_POLICY ?
 			     OBJ_TABLE : r->kind;
+	if (n->renameType == OBJECT_DOMCONSTRAINT)   /* ALTER DOMAIN d RENAME CONSTRAINT */
+		r->relkind = OBJ_DOMAIN;
 	r->subname = sdup(ctx, n->subname);
 	r->newname = sdup(ctx, n->newname);
 	r->if_exists = n->missing_ok;

@@ -2713,6 +2713,8 @@ static void rename_on_table(struct rctx *x, const struct rename_stmt *rn)
 		cat_policy_rename(x->cat, id, rn->newname);
 }
 
+static void rename_domain_constraint(struct rctx *x, const struct rename_stmt *rn);
+
 static void rename_stmt(struct rctx *x)
 {
 	const struct rename_stmt *rn = &x->st->u.rename;
@@ -2730,7 +2732,10 @@ static void rename_stmt(struct rctx *x)
 		rename_column(x, rn);
 		break;
 	case OBJ_CONSTRAINT:
-		rename_constraint(x, rn);
+		if (rn->relkind == OBJ_DOMAIN)
+			rename_domain_constraint(x, rn);
+		else
+			rename_constraint(x, rn);
 		break;
 	case OBJ_SCHEMA:
 		rename_schema(x, rn);
@@ -3093,59 +3098,189 @@ static void type_refused(struct rctx *x, const struct qname *qn, const char *wha
 	strbuf_release(&sb);
 }
 
+/* A domain as PostgreSQL's messages name it: as written, in quotes
+   ("s.d"), or (format_type(), 'bare') its name, quoted where needed. */
+static const char *domain_text(struct rctx *x, const struct qname *qn, bool bare)
+{
+	struct strbuf sb;
+	const char *out;
+
+	if (!bare)
+		return qn->schema ? rfmt(x, "\"%s.%s\"", qn->schema, qn->name)
+				  : rfmt(x, "\"%s\"", qn->name);
+	strbuf_init(&sb);
+	add_ident(&sb, qn->name);
+	out = rdup(x, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
 /*
- * ALTER DOMAIN wants a domain. A constraint or NOT NULL added makes it a
- * constrained one (what adding a column of it costs); inspect's DDL
- * keeps the clauses of CREATE DOMAIN only.
+ * A CHECK of domain 'type' (in 'schema', named 'qn'): by its name, or by
+ * the one PostgreSQL gives it (<domain>_check, then _check1, ..., unique
+ * among the schema's constraints, tables' and domains'). False, and a
+ * finding, when the domain has a constraint of that name.
+ */
+static bool domain_check(struct rctx *x, cat_id type, cat_id schema, const struct qname *qn,
+			 const struct constraint_def *cd)
+{
+	char name[NAMEBUF];
+
+	if (cd->name && cat_domain_con_exists(x->cat, type, cd->name)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, qn->schema, qn->name, cd->name),
+			"constraint \"%s\" for domain \"%s\" already exists", cd->name, qn->name);
+		return false;
+	}
+	if (cd->name)
+		fmt_buf(name, sizeof(name), "%s", cd->name);
+	else
+		choose_constraint_name(x, name, qn->name, NULL, "check", schema);
+	cat_domain_con_add(x->cat, type, name, cd->check ? cd->check->text : NULL, !cd->not_valid);
+	return true;
+}
+
+/* ALTER DOMAIN of a name no domain has: a table's row type is "not a
+   domain" too. */
+static void domain_missing(struct rctx *x, const struct qname *qn)
+{
+	struct cat_rel rel;
+
+	if (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind))
+		type_refused(x, qn, "is not a domain");
+	else
+		type_missing(x, qn);
+}
+
+/* ALTER DOMAIN ... DROP or VALIDATE CONSTRAINT: the constraint must be
+   there (DROP IF EXISTS: quiet when it is not). */
+static void domain_constraint_cmd(struct rctx *x, cat_id type, const struct qname *qn)
+{
+	const char *name = x->st->u.alter_domain.con_name;
+	bool drop = x->st->u.alter_domain.subtype == 'X';
+
+	if (!name)
+		return;
+	if (!cat_domain_con_exists(x->cat, type, name)) {
+		if (!drop || !x->st->u.alter_domain.missing_ok)
+			problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+				object_name(x, qn->schema, qn->name, name),
+				"constraint \"%s\" of domain %s does not exist", name,
+				domain_text(x, qn, false));
+		return;
+	}
+	if (drop)
+		cat_domain_con_drop(x->cat, type, name);
+	else
+		cat_domain_con_validate(x->cat, type, name);
+}
+
+/*
+ * ALTER DOMAIN wants a domain; what it changes is kept (its DEFAULT,
+ * NOT NULL and CHECKs), which says whether adding a column of it
+ * rewrites the table, and gives inspect's DDL.
  */
 static void alter_domain(struct rctx *x)
 {
 	const struct qname *qn = &x->st->u.alter_domain.name;
-	char sub = x->st->u.alter_domain.subtype, kind = 0;
+	char kind = 0;
 	cat_id schema, id = find_type_in(x, qn, &kind, &schema);
+	const struct expr *def = x->st->u.alter_domain.default_expr;
 
 	if (!id) {
-		type_missing(x, qn);
+		domain_missing(x, qn);
 		return;
 	}
 	if (kind != 'd') {
 		type_refused(x, qn, "is not a domain");
 		return;
 	}
-	if (sub == 'C' || sub == 'O')
-		cat_type_set_constrained(x->cat, id);
+	switch (x->st->u.alter_domain.subtype) {
+	case 'T': cat_domain_set_default(x->cat, id, def ? def->text : NULL); break;
+	case 'N': cat_domain_set_not_null(x->cat, id, false); break;
+	case 'O': cat_domain_set_not_null(x->cat, id, true); break;
+	case 'C':
+		if (x->st->u.alter_domain.con)
+			domain_check(x, id, schema, qn, x->st->u.alter_domain.con);
+		break;
+	case 'X':
+	case 'V':
+		domain_constraint_cmd(x, id, qn);
+		break;
+	default: break;
+	}
 }
 
-/* The base type and the clauses after it are kept for inspect's DDL. */
+/* ALTER DOMAIN ... RENAME CONSTRAINT */
+static void rename_domain_constraint(struct rctx *x, const struct rename_stmt *rn)
+{
+	char kind = 0;
+	cat_id schema, id = find_type_in(x, &rn->rel, &kind, &schema);
+
+	if (!id) {
+		domain_missing(x, &rn->rel);
+		return;
+	}
+	if (kind != 'd') {
+		type_refused(x, &rn->rel, "is not a domain");
+		return;
+	}
+	if (!rn->subname || !rn->newname)
+		return;
+	if (!cat_domain_con_exists(x->cat, id, rn->subname)) {
+		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
+			object_name(x, rn->rel.schema, rn->rel.name, rn->subname),
+			"constraint \"%s\" for domain %s does not exist", rn->subname,
+			domain_text(x, &rn->rel, true));
+		return;
+	}
+	if (cat_domain_con_exists(x->cat, id, rn->newname)) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, rn->rel.schema, rn->rel.name, rn->newname),
+			"constraint \"%s\" for domain %s already exists", rn->newname,
+			domain_text(x, &rn->rel, true));
+		return;
+	}
+	cat_domain_con_rename(x->cat, id, rn->subname, rn->newname);
+}
+
+/* The first of the named constraints that CREATE DOMAIN repeats, or
+   NULL (PostgreSQL then makes no domain). */
+static const char *repeated_constraint(const struct create_domain *d)
+{
+	for (int i = 0; i < d->nr_constraints; i++)
+		for (int j = 0; j < i; j++)
+			if (d->constraints[i].name && d->constraints[j].name &&
+			    !strcmp(d->constraints[i].name, d->constraints[j].name))
+				return d->constraints[i].name;
+	return NULL;
+}
+
+/* The DEFAULT, NOT NULL and CHECKs are kept (alter_domain()). */
 static void create_domain(struct rctx *x)
 {
 	const struct create_domain *d = &x->st->u.domain;
-	cat_id id = create_type_named(x, &d->name, 'd', type_text(x, &d->type));
-	struct strbuf sb;
+	const char *again = repeated_constraint(d);
+	cat_id id, schema;
+	char kind;
 
-	if (!id)
+	if (again) {
+		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
+			object_name(x, d->name.schema, d->name.name, again),
+			"constraint \"%s\" for domain \"%s\" already exists", again, d->name.name);
 		return;
-	if (d->not_null || d->nr_constraints)
-		cat_type_set_constrained(x->cat, id);
-	strbuf_init(&sb);
-	if (d->default_expr && d->default_expr->text)
-		strbuf_addf(&sb, " DEFAULT %s", d->default_expr->text);
-	if (d->not_null)
-		strbuf_addstr(&sb, " NOT NULL");
-	for (int i = 0; i < d->nr_constraints; i++) {
-		const struct constraint_def *cd = &d->constraints[i];
-
-		if (!cd->check || !cd->check->text)
-			continue;
-		if (cd->name) {
-			strbuf_addstr(&sb, " CONSTRAINT ");
-			add_ident(&sb, cd->name);
-		}
-		strbuf_addf(&sb, " CHECK (%s)", cd->check->text);
 	}
-	if (sb.len)
-		cat_type_set_definition(x->cat, id, sb.buf + 1);
-	strbuf_release(&sb);
+	if (!(id = create_type_named(x, &d->name, 'd', type_text(x, &d->type))))
+		return;
+	if (d->default_expr && d->default_expr->text)
+		cat_domain_set_default(x->cat, id, d->default_expr->text);
+	if (d->not_null)
+		cat_domain_set_not_null(x->cat, id, true);
+	if (find_type_in(x, &d->name, &kind, &schema) != id)   /* its schema */
+		return;
+	for (int i = 0; i < d->nr_constraints; i++)
+		if (d->constraints[i].check)
+			domain_check(x, id, schema, &d->name, &d->constraints[i]);
 }
 
 /* The attribute list is kept for inspect's DDL. */

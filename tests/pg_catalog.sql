@@ -155,7 +155,12 @@ types AS (
 		'kind', CASE ty.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain'
 		                        WHEN 'c' THEN 'composite' WHEN 'r' THEN 'range' END,
 		'values', (SELECT coalesce(json_agg(e.enumlabel ORDER BY e.enumsortorder), '[]')
-		           FROM pg_enum e WHERE e.enumtypid = ty.oid)) AS j
+		           FROM pg_enum e WHERE e.enumtypid = ty.oid),
+		'not_null', CASE WHEN ty.typtype = 'd' THEN ty.typnotnull END,
+		'checks', CASE WHEN ty.typtype = 'd' THEN
+		          (SELECT coalesce(json_agg(json_build_object('name', k.conname,
+		                                    'validated', k.convalidated) ORDER BY k.conname), '[]')
+		           FROM pg_constraint k WHERE k.contypid = ty.oid AND k.contype = 'c') END) AS j
 	FROM pg_type ty JOIN ns n ON n.oid = ty.typnamespace
 	WHERE (ty.typtype IN ('e', 'd', 'r')
 	       OR (ty.typtype = 'c' AND (SELECT c.relkind FROM pg_class c WHERE c.oid = ty.typrelid) = 'c'))

@@ -80,7 +80,6 @@ UNMODELLED = [
     (r"^(CREATE TABLE|ALTER TABLE)", r'type "[^"]*" does not exist',
      "a column's type the history never made is taken on trust (extensions' types are not"
      " modelled)"),
-    (r"^ALTER DOMAIN", r"of domain .* does not exist", "domains' constraints are not modelled"),
 ]
 
 
@@ -210,6 +209,9 @@ LABELS = ["'a'", "'b'", "'c'"]
 def statement_types(r):
     """One statement on enums, domains and columns of them."""
     t, v, v2, tb = r.choice(ETYPES), r.choice(LABELS), r.choice(LABELS), r.choice(["t", "u"])
+    # a domain's constraints: named, or the names PostgreSQL generates
+    dc, dc2 = (r.choice(["dc", "dc2", f"{t.split('.')[-1]}_check", f"{t.split('.')[-1]}_check1"])
+               for _ in range(2))
     forms = [
         lambda: f"CREATE TYPE {t} AS ENUM ({v})",
         lambda: f"CREATE TYPE {t} AS ENUM ({v}, {v2})",
@@ -229,6 +231,14 @@ def statement_types(r):
         lambda: f"CREATE TYPE {t} AS (x int)",
         lambda: f"ALTER DOMAIN {t} ADD CONSTRAINT dc CHECK (VALUE < 100)",
         lambda: f"ALTER DOMAIN {t} DROP CONSTRAINT dc",
+        lambda: f"ALTER DOMAIN {t} ADD CHECK (VALUE <> 7)",
+        lambda: f"ALTER DOMAIN {t} ADD CONSTRAINT {dc} CHECK (VALUE > -5) NOT VALID",
+        lambda: f"ALTER DOMAIN {t} VALIDATE CONSTRAINT {dc}",
+        lambda: f"ALTER DOMAIN {t} RENAME CONSTRAINT {dc} TO {dc2}",
+        lambda: f"ALTER DOMAIN {t} DROP CONSTRAINT IF EXISTS {dc}",
+        lambda: f"ALTER DOMAIN {t} DROP CONSTRAINT {dc}",
+        lambda: f"CREATE DOMAIN {t} AS int CONSTRAINT {dc} CHECK (VALUE > 0)"
+                f" CONSTRAINT {dc2} CHECK (VALUE < 9)",
     ]
     return r.choice(forms)()
 

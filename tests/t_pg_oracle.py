@@ -639,6 +639,11 @@ def compare(pg, ms, roundtrip=False):
             c.eq(f"type {ty} kind", pt[k].get("kind"), mt[k].get("kind"))
             if pt[k].get("kind") == "enum":
                 c.eq(f"type {ty} values", pt[k].get("values"), mt[k].get("values"))
+            if pt[k].get("kind") == "domain":
+                c.eq(f"type {ty} not_null", pt[k].get("not_null"), mt[k].get("not_null"))
+                c.eq(f"type {ty} checks",
+                     sorted((x["name"], x["validated"]) for x in pt[k].get("checks") or []),
+                     sorted((x["name"], x["validated"]) for x in mt[k].get("checks") or []))
 
     pe, me = set(pg.get("extensions") or []), set(ms.get("extensions") or [])
     for e in sorted(pe | me):
