@@ -254,7 +254,7 @@ static struct lock *alter_target(struct lctx *x, const struct alter_cmd *cmd,
 	return l;
 }
 
-static bool volatile_default(const struct rule_ctx *ctx, const struct column_def *cd)
+bool locks_fills_rows(const struct rule_ctx *ctx, const struct column_def *cd)
 {
 	const struct expr *e = cd->default_expr;
 
@@ -292,10 +292,10 @@ static void add_column(struct lctx *x, const struct alter_cmd *cmd)
 	const struct column_def *cd = cmd->coldef;
 	struct lock *l = alter_target(x, cmd, LOCK_ACCESS_EXCLUSIVE, "ADD COLUMN");
 
-	/* a domain's constraints are checked against the implicit default of
-	   every row, which takes the rewrite path */
-	l->rewrite = volatile_default(x->ctx, cd) ||
-		     (!cd->default_expr && constrained_domain(x, &cd->type));
+	/* a domain's constraints are checked against every row's value, its
+	   default or NULL, which takes the rewrite path (measured on
+	   PostgreSQL 15 with and without a DEFAULT) */
+	l->rewrite = locks_fills_rows(x->ctx, cd) || constrained_domain(x, &cd->type);
 	l->scan = l->rewrite || (cd->not_null && !cd->default_expr);
 }
 

@@ -57,6 +57,12 @@ void lock_list_release(struct lock_list *l);
 
 struct rule_ctx;
 
+/* Does ADD COLUMN of 'cd' fill the existing rows one by one whatever its
+   type: serial or identity, stored generated, a volatile default, any
+   default before PostgreSQL 11? (A domain with constraints rewrites
+   too: the lock's 'rewrite' says so.) */
+bool locks_fills_rows(const struct rule_ctx *ctx, const struct column_def *cd);
+
 /*
  * The locks of one replayed statement (its changes from replay_stmt).
  * One entry per relation and reason; the strongest mode of a relation is

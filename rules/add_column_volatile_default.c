@@ -1,7 +1,8 @@
 /*
  * add-column-volatile-default: ADD COLUMN that fills existing rows with
  * per-row values (volatile default, serial/identity, stored generated
- * column; any default before PostgreSQL 11) rewrites the table under
+ * column, a domain with constraints; any default before PostgreSQL 11)
+ * rewrites the table under
  * ACCESS EXCLUSIVE. The lock table (locks.c) decides what rewrites.
  */
 #include <string.h>
@@ -18,6 +19,9 @@ static const char *why_rewrite(const struct rule_ctx *ctx, const struct column_d
 		return "an identity column fills every existing row from its sequence";
 	if (cd->generated)
 		return "a stored generated column is computed for every existing row";
+	if (!locks_fills_rows(ctx, cd))   /* what else rewrites (locks.c) */
+		return "the column's domain has constraints, checked against every existing row's"
+		       " value, which takes the rewrite path";
 	if (ctx_pg_version(ctx) < 11)
 		return "before PostgreSQL 11 any default is written into every existing row";
 	return "a volatile default is evaluated and written for every existing row";

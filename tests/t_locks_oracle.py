@@ -141,6 +141,15 @@ CASES = [
     Case("add_col_check", "ALTER TABLE t ADD COLUMN x int CHECK (x > 0);"),
     Case("add_col_unique", "ALTER TABLE t ADD COLUMN x int UNIQUE;"),
     Case("add_col_domain_check", "ALTER TABLE t ADD COLUMN x posint;"),
+    Case("add_col_domain_check_default", "ALTER TABLE t ADD COLUMN x posint DEFAULT 1;"),
+    Case("add_col_domain_not_null_default", "ALTER TABLE t ADD COLUMN x nnint DEFAULT 1;",
+         setup="CREATE DOMAIN nnint AS int NOT NULL;\n"),
+    Case("add_col_domain_check_dropped", "ALTER TABLE t ADD COLUMN x posint;",
+         setup="ALTER DOMAIN posint DROP CONSTRAINT posint_check;\n"),
+    Case("add_col_domain_check_not_valid",
+         "ALTER TABLE t ADD COLUMN x plainint DEFAULT 1;",
+         setup="CREATE DOMAIN plainint AS int;\n"
+               "ALTER DOMAIN plainint ADD CONSTRAINT small CHECK (VALUE < 9) NOT VALID;\n"),
     # -- 3. DROP / ALTER COLUMN
     Case("drop_column", "ALTER TABLE t DROP COLUMN s;"),
     Case("drop_column_fk", "ALTER TABLE t DROP COLUMN parent_id;", setup=FK),
