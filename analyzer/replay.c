@@ -3045,12 +3045,15 @@ static void alter_sequence(struct rctx *x)
 		cat_sequence_own(x->cat, rel.id, owner);
 }
 
+/* The type made, 0 when refused; its schema into *in when not NULL. */
 static cat_id create_type_named(struct rctx *x, const struct qname *qn, char kind,
-				const char *base)
+				const char *base, cat_id *in)
 {
 	cat_id schema = creation_schema(x, qn->schema, x->st->start);
 	const char *taken;
 
+	if (in)
+		*in = schema;
 	if (!schema)
 		return 0;
 	if ((taken = type_name_taken(x, schema, qn->name, kind == 'c'))) {
@@ -3087,32 +3090,35 @@ static void type_missing(struct rctx *x, const struct qname *qn);
  * bare unless it needs quotes, then says why ('what': "is not a
  * domain", ...).
  */
+static const char *ident_text(struct rctx *x, const char *name);
+
 static void type_refused(struct rctx *x, const struct qname *qn, const char *what)
 {
+	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, qn->schema, qn->name, NULL),
+		"%s %s", ident_text(x, qn->name), what);
+}
+
+/* A name quoted where SQL needs it (format_type()'s way), rdup'd. */
+static const char *ident_text(struct rctx *x, const char *name)
+{
 	struct strbuf sb;
+	const char *out;
 
 	strbuf_init(&sb);
-	add_ident(&sb, qn->name);
-	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, qn->schema, qn->name, NULL),
-		"%s %s", sb.buf, what);
+	add_ident(&sb, name);
+	out = rdup(x, sb.buf);
 	strbuf_release(&sb);
+	return out;
 }
 
 /* A domain as PostgreSQL's messages name it: as written, in quotes
    ("s.d"), or (format_type(), 'bare') its name, quoted where needed. */
 static const char *domain_text(struct rctx *x, const struct qname *qn, bool bare)
 {
-	struct strbuf sb;
-	const char *out;
-
-	if (!bare)
-		return qn->schema ? rfmt(x, "\"%s.%s\"", qn->schema, qn->name)
-				  : rfmt(x, "\"%s\"", qn->name);
-	strbuf_init(&sb);
-	add_ident(&sb, qn->name);
-	out = rdup(x, sb.buf);
-	strbuf_release(&sb);
-	return out;
+	if (bare)
+		return ident_text(x, qn->name);
+	return qn->schema ? rfmt(x, "\"%s.%s\"", qn->schema, qn->name)
+			  : rfmt(x, "\"%s\"", qn->name);
 }
 
 /*
@@ -3140,16 +3146,22 @@ static bool domain_check(struct rctx *x, cat_id type, cat_id schema, const struc
 	return true;
 }
 
-/* ALTER DOMAIN of a name no domain has: a table's row type is "not a
-   domain" too. */
-static void domain_missing(struct rctx *x, const struct qname *qn)
+/* The domain ALTER DOMAIN names (its schema into *schema), or 0 and a
+   finding: no such type, or one that is not a domain (a table's row
+   type among them). */
+static cat_id find_domain(struct rctx *x, const struct qname *qn, cat_id *schema)
 {
 	struct cat_rel rel;
+	char kind = 0;
+	cat_id id = find_type_in(x, qn, &kind, schema);
 
-	if (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind))
+	if (id && kind == 'd')
+		return id;
+	if (id || (!find_rel(x, qn, &rel) && cat_has_row_type(rel.kind)))
 		type_refused(x, qn, "is not a domain");
 	else
 		type_missing(x, qn);
+	return 0;
 }
 
 /* ALTER DOMAIN ... DROP or VALIDATE CONSTRAINT: the constraint must be
@@ -3183,18 +3195,11 @@ static void domain_constraint_cmd(struct rctx *x, cat_id type, const struct qnam
 static void alter_domain(struct rctx *x)
 {
 	const struct qname *qn = &x->st->u.alter_domain.name;
-	char kind = 0;
-	cat_id schema, id = find_type_in(x, qn, &kind, &schema);
 	const struct expr *def = x->st->u.alter_domain.default_expr;
+	cat_id schema, id = find_domain(x, qn, &schema);
 
-	if (!id) {
-		domain_missing(x, qn);
+	if (!id)
 		return;
-	}
-	if (kind != 'd') {
-		type_refused(x, qn, "is not a domain");
-		return;
-	}
 	switch (x->st->u.alter_domain.subtype) {
 	case 'T': cat_domain_set_default(x->cat, id, def ? def->text : NULL); break;
 	case 'N': cat_domain_set_not_null(x->cat, id, false); break;
@@ -3214,18 +3219,9 @@ static void alter_domain(struct rctx *x)
 /* ALTER DOMAIN ... RENAME CONSTRAINT */
 static void rename_domain_constraint(struct rctx *x, const struct rename_stmt *rn)
 {
-	char kind = 0;
-	cat_id schema, id = find_type_in(x, &rn->rel, &kind, &schema);
+	cat_id schema, id = find_domain(x, &rn->rel, &schema);
 
-	if (!id) {
-		domain_missing(x, &rn->rel);
-		return;
-	}
-	if (kind != 'd') {
-		type_refused(x, &rn->rel, "is not a domain");
-		return;
-	}
-	if (!rn->subname || !rn->newname)
+	if (!id || !rn->subname || !rn->newname)
 		return;
 	if (!cat_domain_con_exists(x->cat, id, rn->subname)) {
 		problem(x, RULE_UNKNOWN_OBJECT, x->st->start,
@@ -3262,7 +3258,6 @@ static void create_domain(struct rctx *x)
 	const struct create_domain *d = &x->st->u.domain;
 	const char *again = repeated_constraint(d);
 	cat_id id, schema;
-	char kind;
 
 	if (again) {
 		problem(x, RULE_DUPLICATE_OBJECT, x->st->start,
@@ -3270,14 +3265,12 @@ static void create_domain(struct rctx *x)
 			"constraint \"%s\" for domain \"%s\" already exists", again, d->name.name);
 		return;
 	}
-	if (!(id = create_type_named(x, &d->name, 'd', type_text(x, &d->type))))
+	if (!(id = create_type_named(x, &d->name, 'd', type_text(x, &d->type), &schema)))
 		return;
 	if (d->default_expr && d->default_expr->text)
 		cat_domain_set_default(x->cat, id, d->default_expr->text);
 	if (d->not_null)
 		cat_domain_set_not_null(x->cat, id, true);
-	if (find_type_in(x, &d->name, &kind, &schema) != id)   /* its schema */
-		return;
 	for (int i = 0; i < d->nr_constraints; i++)
 		if (d->constraints[i].check)
 			domain_check(x, id, schema, &d->name, &d->constraints[i]);
@@ -3287,7 +3280,7 @@ static void create_domain(struct rctx *x)
 static void create_composite(struct rctx *x)
 {
 	const struct create_composite *c = &x->st->u.composite;
-	cat_id id = create_type_named(x, &c->name, 'c', NULL);
+	cat_id id = create_type_named(x, &c->name, 'c', NULL, NULL);
 	struct strbuf sb;
 
 	if (!id)
@@ -3340,7 +3333,7 @@ static void create_enum(struct rctx *x)
 			"enum label \"%s\" is listed twice", twice);
 		return;
 	}
-	id = create_type_named(x, &e->name, 'e', NULL);
+	id = create_type_named(x, &e->name, 'e', NULL, NULL);
 	for (int i = 0; id && i < e->nr_values; i++)
 		cat_enum_add(x->cat, id, e->values[i], NULL, false);
 }
