@@ -74,11 +74,6 @@ struct catalog {
 	sqlite3 *db;
 	/* generation: starts at 1, slots at 0 */
 	uint64_t type_neg;
-	/* whether there are domain constraints, while domain_cons_neg equals
-	   type_neg: each change to them updates their type's row; a domain
-	   dropped leaves it true, which costs only a query */
-	uint64_t domain_cons_neg;
-	bool domain_cons_any;
 	/* cat_has_constrained_domains()'s answer, true while domains_neg
 	   equals type_neg (a type inserted or updated may change it) */
 	uint64_t domains_neg;
@@ -4300,18 +4295,17 @@ static bool schema_con_next(const struct catalog *c, uint32_t schema, uint32_t *
 }
 
 /*
- * The rows with the name, and the schema's relations' constraints, are
- * walked in turn, as in con_by_name(): the catalog's SQL joined every
- * constraint of the name with its relation, and 1,000 tenant schemas of
- * the same tables took 4 s, most of it here.
+ * A table's constraint of the name in the schema? The rows with the
+ * name, and the schema's relations' constraints, are walked in turn, as
+ * in con_by_name(): the catalog's SQL joined every constraint of the
+ * name with its relation, and 1,000 tenant schemas of the same tables
+ * took 4 s, most of it here.
  */
-bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
+static bool table_con_in_schema(struct catalog *c, cat_id schema, const char *name)
 {
 	const struct constore *s = &c->cons;
 	uint32_t sid, a, rel = 0, con = 0;
 
-	if (name && domain_con_in_schema(c, schema, name))
-		return true;
 	if (!name || !con_names_may_have(c, name) || schema <= 0 || schema >= UINT32_MAX ||
 	    !(sid = constore_str_find(&c->cons, name)))
 		return false;
@@ -4326,6 +4320,11 @@ bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
 			return true;
 	}
 	return false;
+}
+
+bool cat_con_name_in_schema(struct catalog *c, cat_id schema, const char *name)
+{
+	return table_con_in_schema(c, schema, name) || (name && domain_con_in_schema(c, schema, name));
 }
 
 void cat_schema_relations(struct catalog *c, cat_id schema, cat_describe_fn fn, void *data)
@@ -5138,12 +5137,9 @@ static bool domain_con_in_schema(struct catalog *c, cat_id schema, const char *n
 {
 	sqlite3_stmt *st;
 
-	/* most histories have none: no query for every name generated */
-	if (c->domain_cons_neg != c->type_neg) {
-		c->domain_cons_any = one_int(q(c, "SELECT EXISTS (SELECT 1 FROM domain_constraints)"), 0);
-		c->domain_cons_neg = c->type_neg;
-	}
-	if (!c->domain_cons_any)
+	/* a domain with a CHECK is a constrained one, and most histories have
+	   none: no query for every name generated */
+	if (!cat_has_constrained_domains(c))
 		return false;
 	st = q(c, "SELECT EXISTS (SELECT 1 FROM domain_constraints k JOIN types t"
 	       " ON t.id = k.type_id WHERE t.schema_id = ?1 AND k.name = ?2)");

@@ -31,8 +31,9 @@ static NORETURN void oom(size_t n)
 
 /*
  * Fault-ahead (memory_fault_ahead() in util.h). The heap's huge pages
- * (memory_huge_heap()) are heap_lo..heap_hi, set before any other
- * thread starts; heap_high is the end of the highest block handed out
+ * (memory_huge_heap()) are heap_lo..heap_hi, set once (atomic: the
+ * report's writer thread may be allocating already, and sees 0..0
+ * until then); heap_high is the end of the highest block handed out
  * there so far, as the allocating thread saw it (a lost update only
  * leaves it lower). heap_faulted, under fault_lock, is where the
  * faulting stopped.
@@ -53,10 +54,11 @@ static pthread_mutex_t fault_lock = PTHREAD_MUTEX_INITIALIZER;
 static uintptr_t fault_ahead(uintptr_t from, uintptr_t high, uintptr_t end)
 {
 #if FAULT_AHEAD
+	uintptr_t page = high & ~(uintptr_t)(HUGE_BLOCK - 1);
 	uintptr_t to = (high + HUGE_BLOCK / 2 + HUGE_BLOCK - 1) & ~(uintptr_t)(HUGE_BLOCK - 1);
 
-	if (from < (high & ~(uintptr_t)(HUGE_BLOCK - 1)))
-		from = high & ~(uintptr_t)(HUGE_BLOCK - 1);
+	if (from < page)
+		from = page;
 	if (to > end)
 		to = end;
 	if (to <= from || madvise((void *)from, to - from, MADV_POPULATE_WRITE))
