@@ -3090,12 +3090,12 @@ static void type_missing(struct rctx *x, const struct qname *qn);
  * bare unless it needs quotes, then says why ('what': "is not a
  * domain", ...).
  */
-static const char *ident_text(struct rctx *x, const char *name);
+static const char *type_msg_name(struct rctx *x, const struct qname *qn);
 
 static void type_refused(struct rctx *x, const struct qname *qn, const char *what)
 {
 	problem(x, RULE_UNKNOWN_OBJECT, x->st->start, object_name(x, qn->schema, qn->name, NULL),
-		"%s %s", ident_text(x, qn->name), what);
+		"%s %s", type_msg_name(x, qn), what);
 }
 
 /* A name quoted where SQL needs it (format_type()'s way), rdup'd. */
@@ -3111,12 +3111,28 @@ static const char *ident_text(struct rctx *x, const char *name)
 	return out;
 }
 
+/*
+ * A type as format_type() names it in PostgreSQL's messages: its name,
+ * qualified when its schema is not on the search path, each part quoted
+ * where needed. (format_type() also qualifies a type an earlier schema
+ * of the path hides; that is not followed.)
+ */
+static const char *type_msg_name(struct rctx *x, const struct qname *qn)
+{
+	if (qn->schema)
+		for (int i = 0; i < x->r->nr_path; i++)
+			if (!strcmp(x->r->path[i], qn->schema))
+				return ident_text(x, qn->name);
+	return qn->schema ? rfmt(x, "%s.%s", ident_text(x, qn->schema), ident_text(x, qn->name))
+			  : ident_text(x, qn->name);
+}
+
 /* A domain as PostgreSQL's messages name it: as written, in quotes
-   ("s.d"), or (format_type(), 'bare') its name, quoted where needed. */
+   ("s.d"), or (format_type(), 'bare') type_msg_name(). */
 static const char *domain_text(struct rctx *x, const struct qname *qn, bool bare)
 {
 	if (bare)
-		return ident_text(x, qn->name);
+		return type_msg_name(x, qn);
 	return qn->schema ? rfmt(x, "\"%s.%s\"", qn->schema, qn->name)
 			  : rfmt(x, "\"%s\"", qn->name);
 }
